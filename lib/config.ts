@@ -1,0 +1,164 @@
+/**
+ * Configuration, parsed once at the edge of every command.
+ *
+ * Precedence, high to low (also in the README):
+ *   1. command-line flags (`--pg-port 6000`)
+ *   2. process environment (`KIT_PG_PORT=6000`)
+ *   3. the `.env` file at the repo root (or the file named by `KIT_ENV_FILE`)
+ *   4. the defaults below (the local stack)
+ * An empty value counts as unset, so `KIT_PG_PORT=` in `.env` falls back to the default instead of
+ * failing as "not a number".
+ *
+ * Nothing below this module reads `process.env`: commands pass the parsed `KitConfig` down.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { UsageError } from './errors.ts';
+import { repoRoot } from './paths.ts';
+
+/** JWT secret of the local stack: the Supabase CLI's well-known local default, never a real project's. */
+export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected an integer port')
+  .min(1024, 'expected a port from 1024 to 65535')
+  .max(65535, 'expected a port from 1024 to 65535');
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a URL like postgresql://user:password@host:5432/database' },
+);
+
+/** Every setting: its environment name, the flag that overrides it, its schema and its meaning. */
+const settings = {
+  KIT_STATE_DIR: { flag: 'state-dir', schema: z.string().min(1), doc: 'folder for the local cluster, logs and pid files' },
+  KIT_CACHE_DIR: { flag: 'cache-dir', schema: z.string().min(1), doc: 'folder outside the repo for built tools (k6)' },
+  KIT_PG_PORT: { flag: 'pg-port', schema: port, doc: 'port of the kit\'s own PostgreSQL cluster' },
+  KIT_PG_BINDIR: { flag: 'pg-bindir', schema: z.string().min(1), doc: 'folder holding initdb, pg_ctl and postgres' },
+  KIT_API_PORT: { flag: 'api-port', schema: port, doc: 'port of the kit\'s API server (gateway, Auth, App API)' },
+  DATABASE_URL: { flag: 'database-url', schema: postgresUrl, doc: 'an existing PostgreSQL to use instead of the kit\'s cluster' },
+  KIT_JWT_SECRET: {
+    flag: 'jwt-secret',
+    schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
+    doc: 'HS256 secret that signs and verifies access tokens',
+  },
+  K6_BIN: { flag: 'k6-bin', schema: z.string().min(1), doc: 'path of a k6 binary (>= 1.0) to use' },
+} as const satisfies Record<string, { flag: string; schema: z.ZodType; doc: string }>;
+
+export type SettingName = keyof typeof settings;
+type Raw = Partial<Record<SettingName, string>>;
+
+const schema = z.object({
+  KIT_STATE_DIR: settings.KIT_STATE_DIR.schema.optional(),
+  KIT_CACHE_DIR: settings.KIT_CACHE_DIR.schema.optional(),
+  KIT_PG_PORT: settings.KIT_PG_PORT.schema.default(54322),
+  KIT_PG_BINDIR: settings.KIT_PG_BINDIR.schema.optional(),
+  KIT_API_PORT: settings.KIT_API_PORT.schema.default(54321),
+  DATABASE_URL: settings.DATABASE_URL.schema.optional(),
+  KIT_JWT_SECRET: settings.KIT_JWT_SECRET.schema.default(LOCAL_JWT_SECRET),
+  K6_BIN: settings.K6_BIN.schema.optional(),
+});
+
+export interface KitConfig {
+  readonly repoRoot: string;
+  readonly stateDir: string;
+  readonly cacheDir: string;
+  readonly pg: { readonly port: number; readonly bindir: string | undefined };
+  readonly api: { readonly port: number };
+  /** Set when the user points the kit at an existing PostgreSQL instead of its own cluster. */
+  readonly databaseUrl: string | undefined;
+  readonly jwtSecret: string;
+  readonly k6Bin: string | undefined;
+  /** Where each explicitly given setting came from, for messages such as "KIT_PG_PORT (from .env)". */
+  readonly sources: Partial<Record<SettingName, Source>>;
+}
+
+type Source = 'flag' | 'environment' | '.env' ;
+
+export interface ConfigInput {
+  /** Flag values already parsed by the command, keyed by flag name (`pg-port`). */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The flags every command accepts for settings, for `parseFlags`. */
+export const settingFlags = Object.fromEntries(
+  Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
+) as Record<(typeof settings)[SettingName]['flag'], { type: 'string' }>;
+
+export function describeSettings(): readonly { name: SettingName; flag: string; doc: string }[] {
+  return (Object.keys(settings) as SettingName[]).map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc }));
+}
+
+export function loadConfig(input: ConfigInput = {}): KitConfig {
+  const env = input.env ?? process.env;
+  const envFile = env.KIT_ENV_FILE ? path.resolve(env.KIT_ENV_FILE) : path.join(repoRoot, '.env');
+  const fileValues = readEnvFile(envFile, env.KIT_ENV_FILE !== undefined);
+
+  const raw: Raw = {};
+  const sources: Partial<Record<SettingName, Source>> = {};
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const flagValue = input.flags?.[settings[name].flag];
+    const candidates: [unknown, Source][] = [
+      [flagValue, 'flag'],
+      [env[name], 'environment'],
+      [fileValues[name], '.env'],
+    ];
+    for (const [value, source] of candidates) {
+      if (typeof value === 'string' && value.trim() !== '') {
+        raw[name] = value.trim();
+        sources[name] = source;
+        break;
+      }
+    }
+  }
+
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as SettingName;
+      const where = sources[name] === 'flag' ? `--${settings[name].flag}` : `${name} (from ${sources[name] ?? 'default'})`;
+      return `${where}: ${issue.message}, received ${JSON.stringify(raw[name])}`;
+    });
+    throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`, [
+      'Fix the setting (flag, environment or .env) and run again; .env.example documents every setting.',
+    ]);
+  }
+  const c = parsed.data;
+  const home = env.HOME ?? os.homedir();
+  const cacheBase = env.XDG_CACHE_HOME ?? path.join(home, '.cache');
+  return {
+    repoRoot,
+    stateDir: path.resolve(repoRoot, c.KIT_STATE_DIR ?? '.kit'),
+    cacheDir: path.resolve(c.KIT_CACHE_DIR ?? path.join(cacheBase, 'aclue-signoff')),
+    pg: { port: c.KIT_PG_PORT, bindir: c.KIT_PG_BINDIR },
+    api: { port: c.KIT_API_PORT },
+    databaseUrl: c.DATABASE_URL,
+    jwtSecret: c.KIT_JWT_SECRET,
+    k6Bin: c.K6_BIN,
+    sources,
+  };
+}
+
+function readEnvFile(file: string, required: boolean): Record<string, string> {
+  if (!existsSync(file)) {
+    if (required) throw new UsageError(`KIT_ENV_FILE: file ${file} does not exist`, ['Point KIT_ENV_FILE at an existing file or unset it.']);
+    return {};
+  }
+  try {
+    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    throw new UsageError(`${file}: cannot be read as KEY=value lines (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Runs once per `vitest run`: brings the kit's database up (its own cluster, or DATABASE_URL) and
+ * builds a migrated template database that every test file clones (test/support/db.ts).
+ * Stops the cluster afterwards only if this run started it.
+ */
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../lib/config.ts';
+import { withClient } from '../../lib/pg/connect.ts';
+import { databaseDown, databaseUp } from '../../stack/database.ts';
+import { migrate } from '../../stack/migrate.ts';
+import { TEMPLATE_DATABASE, databaseUrlFor } from './urls.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Superuser URL of the database server the tests use (any database name). */
+    serverUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const config = loadConfig();
+  const up = await databaseUp(config, () => undefined);
+  await withClient(up.url, 'test database', async (client) => {
+    await client.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+    await client.query(`create database ${TEMPLATE_DATABASE}`);
+  });
+  await withClient(databaseUrlFor(up.url, TEMPLATE_DATABASE), 'test template', (client) => migrate(client));
+  project.provide('serverUrl', up.url);
+  return async () => {
+    await withClient(up.url, 'test database', (client) => client.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`));
+    if (up.startedCluster) await databaseDown(config, () => undefined);
+  };
+}
