@@ -32,3 +32,15 @@ export interface GateResult {
   /** The checklist lines this gate answers, verbatim from the deployment checklist. */
   readonly checklist: readonly string[];
 }
+
+/**
+ * A gate: one file in verify/gates/, discovered by glob (its file stem is its id). `run` never
+ * throws for missing evidence: it returns status `insufficient-data` and says what was missing.
+ */
+export interface Gate<Context = unknown> {
+  readonly id: string;
+  readonly title: string;
+  readonly level: GateLevel;
+  readonly checklist: readonly string[];
+  run(context: Context): Promise<GateResult>;
+}
