@@ -24,14 +24,17 @@ export interface DatabaseUp {
   readonly applied: readonly string[];
 }
 
+/** Initialises and starts the kit's cluster when it is the target; true when this call started it. */
+async function ensureServer(config: KitConfig, log: Log): Promise<boolean> {
+  if (config.databaseUrl) return false;
+  const pg = await findPostgres(config.pg.bindir);
+  await initCluster(config, pg, log);
+  return startCluster(config, pg, log);
+}
+
 export async function databaseUp(config: KitConfig, log: Log): Promise<DatabaseUp> {
   const target = databaseTarget(config);
-  let startedCluster = false;
-  if (!target.external) {
-    const pg = await findPostgres(config.pg.bindir);
-    await initCluster(config, pg, log);
-    startedCluster = await startCluster(config, pg, log);
-  }
+  const startedCluster = await ensureServer(config, log);
   const applied = await withClient(target.url, target.setting, (client) => migrate(client, log));
   return { url: target.url, startedCluster, applied };
 }
@@ -78,12 +81,13 @@ export async function databaseReset(config: KitConfig, log: Log): Promise<Databa
       'Unset DATABASE_URL to reset the local cluster, or drop that database yourself.',
     ]);
   }
-  await databaseUp(config, log);
+  // No migration before the drop: the old database may not match the migrations any more.
+  const startedCluster = await ensureServer(config, log);
   await withClient(localDatabaseUrl(config, 'template1'), 'KIT_PG_PORT (the kit\'s cluster)', async (client) => {
     await client.query('drop database if exists postgres with (force)');
     await client.query('create database postgres');
   });
   log('database postgres dropped and recreated');
   const applied = await withClient(localDatabaseUrl(config), 'KIT_PG_PORT', (client) => migrate(client, log));
-  return { url: localDatabaseUrl(config), startedCluster: false, applied };
+  return { url: localDatabaseUrl(config), startedCluster, applied };
 }

@@ -20,7 +20,11 @@ export interface TestDatabase {
 export async function freshDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('serverUrl');
   const name = `kit_test_${randomBytes(6).toString('hex')}`;
-  await withClient(serverUrl, 'test database', (client) => client.query(`create database ${name} template ${TEMPLATE_DATABASE}`));
+  await withClient(serverUrl, 'test database', async (client) => {
+    await client.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    // Database-level settings are not copied from a template; PostgREST and the lints read this one.
+    await client.query(`alter database ${name} set pgrst.db_schemas = 'public'`);
+  });
   const url = databaseUrlFor(serverUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   return {
