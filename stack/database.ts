@@ -25,7 +25,7 @@ export interface DatabaseUp {
 }
 
 /** Initialises and starts the kit's cluster when it is the target; true when this call started it. */
-async function ensureServer(config: KitConfig, log: Log): Promise<boolean> {
+export async function ensureServer(config: KitConfig, log: Log): Promise<boolean> {
   if (config.databaseUrl) return false;
   const pg = await findPostgres(config.pg.bindir);
   await initCluster(config, pg, log);

@@ -6,7 +6,7 @@
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config.ts';
 import { withClient } from '../../lib/pg/connect.ts';
-import { databaseDown, databaseUp } from '../../stack/database.ts';
+import { databaseDown, databaseTarget, ensureServer } from '../../stack/database.ts';
 import { migrate } from '../../stack/migrate.ts';
 import { TEMPLATE_DATABASE, databaseUrlFor } from './urls.ts';
 
@@ -19,7 +19,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const config = loadConfig();
-  const up = await databaseUp(config, () => undefined);
+  // Only the server: the stack's own database is left as it is (tests never touch it).
+  const up = { url: databaseTarget(config).url, startedCluster: await ensureServer(config, () => undefined) };
   await withClient(up.url, 'test database', async (client) => {
     await client.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
     await client.query(`create database ${TEMPLATE_DATABASE}`);
