@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { withClient } from '../../lib/pg/connect.ts';
-import { TEMPLATE_DATABASE, databaseUrlFor } from './urls.ts';
+import { databaseUrlFor } from './urls.ts';
 
 export interface TestDatabase {
   readonly name: string;
@@ -21,7 +21,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('serverUrl');
   const name = `kit_test_${randomBytes(6).toString('hex')}`;
   await withClient(serverUrl, 'test database', async (client) => {
-    await client.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await client.query(`create database ${name} template ${inject('templateDatabase')}`);
     // Database-level settings are not copied from a template; PostgREST and the lints read this one.
     await client.query(`alter database ${name} set pgrst.db_schemas = 'public'`);
   });

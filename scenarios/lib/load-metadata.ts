@@ -1,0 +1,92 @@
+/**
+ * `load.json`, the metadata `npm run load` writes beside k6's outputs (contract with verify:
+ * verify/k6/load-evidence.ts reads it). Rates in it are iterations per second, the unit verify
+ * compares delivered load in. Pure: scripts/load.ts does the file and process work.
+ */
+import { journeyNames, type JourneyName, type JourneyRates, type LoadPlan } from '../../model/profiles.ts';
+
+export interface LoadMetadata {
+  readonly version: 1;
+  readonly profile: string;
+  readonly k6Version: string;
+  /** The k6 command as it can be pasted into a shell (environment the kit set, then the arguments). */
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly exitCode: number | null;
+  readonly targetUrl: string;
+  readonly supabaseUrl: string;
+  readonly seedRunId: string | undefined;
+  readonly instance?: string;
+  readonly rateUnit: 'iterations/s';
+  readonly scheduled: {
+    readonly iterations: number;
+    /** Highest scheduled arrival rate per journey during the run. */
+    readonly ratePerJourney: Readonly<Record<JourneyName, number>>;
+    readonly iterationsPerJourney: Readonly<Record<JourneyName, number>>;
+    readonly durationSeconds: number;
+  };
+  /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke). */
+  readonly baselineRates: Readonly<Record<JourneyName, number>>;
+  readonly baselineSource: string;
+}
+
+export interface LoadMetadataInput {
+  readonly plan: LoadPlan;
+  readonly k6Version: string;
+  readonly command: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly exitCode: number | null;
+  readonly targetUrl: string;
+  readonly supabaseUrl: string;
+  readonly seedRunId: string | undefined;
+  readonly baselineSource: string;
+  readonly instance?: string;
+}
+
+export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
+  return {
+    version: 1,
+    profile: input.plan.profile.name,
+    k6Version: input.k6Version,
+    command: input.command,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    exitCode: input.exitCode,
+    targetUrl: input.targetUrl,
+    supabaseUrl: input.supabaseUrl,
+    seedRunId: input.seedRunId,
+    ...(input.instance !== undefined ? { instance: input.instance } : {}),
+    rateUnit: 'iterations/s',
+    scheduled: {
+      iterations: input.plan.totalScheduledIterations,
+      ratePerJourney: perSecond(input.plan.peakRates),
+      iterationsPerJourney: input.plan.scheduledIterations,
+      durationSeconds: input.plan.durationSeconds,
+    },
+    baselineRates: perSecond(input.plan.baseRates),
+    baselineSource: input.baselineSource,
+  };
+}
+
+/**
+ * The run folder's name: profile and UTC start time.
+ * @example runFolderName('peak', new Date('2026-11-25T16:05:09Z')) // 'peak-20261125-160509'
+ */
+export function runFolderName(profile: string, at: Date): string {
+  const iso = at.toISOString(); // 2026-11-25T16:05:09.123Z
+  return `${profile}-${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+}
+
+/** A command line a POSIX shell reads back as the same words. */
+export function shellLine(env: Readonly<Record<string, string>>, argv: readonly string[]): string {
+  const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+  return [...Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`), ...argv.map(quote)].join(' ');
+}
+
+function perSecond(rates: JourneyRates): Record<JourneyName, number> {
+  const out = {} as Record<JourneyName, number>;
+  for (const j of journeyNames) out[j] = Math.round((rates[j] / 60) * 1e6) / 1e6;
+  return out;
+}

@@ -1,0 +1,10 @@
+/**
+ * k6 run scenarios/soak.ts: the 'soak' profile of model/profiles.ts against the target in K6_API_URL
+ * (default: the local stack) with the users of the seed manifest (K6_MANIFEST). docs/load.md.
+ */
+import type { Options } from 'k6/options';
+import { defineRun } from './lib/run.ts';
+
+export const options: Options = defineRun('soak');
+
+export { setup, handleSummary, swipingUser, returningUser, anonymousBrowser, networkPostback, rlsProbe } from './lib/entry.ts';

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.ts';
+
+const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+
+describe('npm run load: bad input stops before k6 starts', () => {
+  it('refuses an unknown profile with exit 2 and the list of profiles', async () => {
+    const result = await runScript('scripts/load.ts', ['peek'], base);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: load: expected one profile of smoke, baseline, peak, stress, spike, soak; received "peek"');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('refuses a bad scenario setting with exit 2, naming the variable', async () => {
+    const result = await runScript('scripts/load.ts', ['peak'], { ...base, K6_BASELINE_RATES: '{"swipingUser": -3}' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: K6_BASELINE_RATES: swipingUser: expected a whole number of iterations per minute >= 0, got -3');
+  });
+
+  it("refuses k6's own K6_DURATION, which would replace the profile's scenarios", async () => {
+    const result = await runScript('scripts/load.ts', ['smoke'], { ...base, K6_DURATION: '1m' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('K6_PROFILE_DURATION');
+  });
+});

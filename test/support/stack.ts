@@ -1,0 +1,80 @@
+/**
+ * A real local API stack for one test file: PostgREST (the npm binary, its own process) and the kit's
+ * server (in this process) against the file's own test database, on free ports, with a state folder
+ * under the OS temp dir. `stop()` closes the server gracefully and stops PostgREST.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET } from '../../lib/config.ts';
+import { postgrestUrl as urlOfPostgrest, startPostgrest, stopPostgrest } from '../../stack/postgrest.ts';
+import { buildApp } from '../../stack/server/app.ts';
+import { localKeys } from '../../stack/server/keys.ts';
+import type { TestDatabase } from './db.ts';
+import { freePort } from './ports.ts';
+
+export interface TestStack {
+  /** Base URL of the kit's server (what supabase-js gets as the project URL). */
+  readonly url: string;
+  readonly anonKey: string;
+  readonly serviceRoleKey: string;
+  readonly jwtSecret: string;
+  /** PostgREST itself, without the gateway. */
+  readonly postgrestUrl: string;
+  readonly postbackSecret: string;
+  /** The Fastify instance, for tests that need to look inside. */
+  readonly app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  readonly jwtSecret?: string;
+}
+
+export async function startTestStack(db: TestDatabase, opts: TestStackOptions = {}): Promise<TestStack> {
+  const jwtSecret = opts.jwtSecret ?? LOCAL_JWT_SECRET;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-api-'));
+  const [restPort, apiPort] = [await freePort(), await freePort()];
+  await startPostgrest({ dir, databaseUrl: db.url, jwtSecret, port: restPort });
+  const postgrestUrl = urlOfPostgrest(restPort);
+  const url = `http://127.0.0.1:${apiPort}`;
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ databaseUrl: db.url, postgrestUrl, jwtSecret, publicUrl: url, postbackSecret: LOCAL_POSTBACK_SECRET, logger: false });
+    await app.listen({ host: '127.0.0.1', port: apiPort });
+  } catch (error) {
+    await stopPostgrest(dir);
+    throw error;
+  }
+  const keys = localKeys(jwtSecret);
+  return {
+    url,
+    anonKey: keys.anonKey,
+    serviceRoleKey: keys.serviceRoleKey,
+    jwtSecret,
+    postgrestUrl,
+    postbackSecret: LOCAL_POSTBACK_SECRET,
+    app,
+    async stop() {
+      await app.close();
+      await stopPostgrest(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until PostgREST's schema cache knows `path` (after DDL + NOTIFY pgrst in a test). */
+export async function waitForSchema(stack: TestStack, pathAndQuery: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${stack.url}/rest/v1${pathAndQuery}`, {
+      ...init,
+      headers: { apikey: stack.serviceRoleKey, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+    });
+    await response.body?.cancel();
+    if (response.status !== 404) return;
+    if (Date.now() > deadline) throw new Error(`PostgREST did not pick up ${pathAndQuery} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
