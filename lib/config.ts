@@ -22,6 +22,9 @@ import { repoRoot } from './paths.ts';
 /** JWT secret of the local stack: the Supabase CLI's well-known local default, never a real project's. */
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
+/** HMAC key of affiliate postbacks on the local stack; a staging deployment sets its own. */
+export const LOCAL_POSTBACK_SECRET = 'local-postback-secret-for-the-kit-only';
+
 const port = z.coerce
   .number({ error: 'expected a port number' })
   .int('expected an integer port')
@@ -47,6 +50,7 @@ const settings = {
   KIT_PG_PORT: { flag: 'pg-port', schema: port, doc: 'port of the kit\'s own PostgreSQL cluster' },
   KIT_PG_BINDIR: { flag: 'pg-bindir', schema: z.string().min(1), doc: 'folder holding initdb, pg_ctl and postgres' },
   KIT_API_PORT: { flag: 'api-port', schema: port, doc: 'port of the kit\'s API server (gateway, Auth, App API)' },
+  KIT_POSTGREST_PORT: { flag: 'postgrest-port', schema: port, doc: 'loopback port of the kit\'s PostgREST (only the gateway talks to it)' },
   DATABASE_URL: { flag: 'database-url', schema: postgresUrl, doc: 'an existing PostgreSQL to use instead of the kit\'s cluster' },
   KIT_JWT_SECRET: {
     flag: 'jwt-secret',
@@ -54,6 +58,26 @@ const settings = {
     doc: 'HS256 secret that signs and verifies access tokens',
   },
   K6_BIN: { flag: 'k6-bin', schema: z.string().min(1), doc: 'path of a k6 binary (>= 1.0) to use' },
+  KIT_POSTBACK_SECRET: {
+    flag: 'postback-secret',
+    schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
+    doc: 'shared secret networks sign affiliate postbacks with (header X-Kit-Signature)',
+  },
+  KIT_ATTRIBUTION_WINDOW_DAYS: {
+    flag: 'attribution-window-days',
+    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1).max(365),
+    doc: 'days after a click within which a postback conversion is attributed to it',
+  },
+  SUPABASE_URL: { flag: 'supabase-url', schema: z.url({ error: 'expected a URL like https://<ref>.supabase.co' }), doc: 'base URL of the staging Supabase project (seed/load --target staging)' },
+  SUPABASE_SERVICE_ROLE_KEY: { flag: 'service-role-key', schema: z.string().min(20, 'expected a service_role JWT'), doc: 'service_role key of the staging project (Auth admin API, Data API fallback)' },
+  SUPABASE_ANON_KEY: { flag: 'anon-key', schema: z.string().min(20, 'expected an anon JWT'), doc: 'anon key of the staging project' },
+  KIT_STAGING_PROJECT_REF: { flag: 'confirm-target', schema: z.string().min(1), doc: 'staging project ref (or host) that must match SUPABASE_URL before the kit writes to it' },
+  KIT_CRITERIA_FILE: { flag: 'criteria', schema: z.string().min(1), doc: 'JSON file overriding verify\'s success-criteria thresholds (model/slo.ts)' },
+  KIT_PREFERENCE_SOURCE: {
+    flag: 'preference-source',
+    schema: z.enum(['table', 'api'], { error: 'expected "table" (user_preferences) or "api" (the Data API as each user)' }),
+    doc: 'where verify reads the app\'s preferences: table (user_preferences) or api (Data API as each user)',
+  },
 } as const satisfies Record<string, { flag: string; schema: z.ZodType; doc: string }>;
 
 export type SettingName = keyof typeof settings;
@@ -65,9 +89,18 @@ const schema = z.object({
   KIT_PG_PORT: settings.KIT_PG_PORT.schema.default(54322),
   KIT_PG_BINDIR: settings.KIT_PG_BINDIR.schema.optional(),
   KIT_API_PORT: settings.KIT_API_PORT.schema.default(54321),
+  KIT_POSTGREST_PORT: settings.KIT_POSTGREST_PORT.schema.default(54331),
   DATABASE_URL: settings.DATABASE_URL.schema.optional(),
   KIT_JWT_SECRET: settings.KIT_JWT_SECRET.schema.default(LOCAL_JWT_SECRET),
   K6_BIN: settings.K6_BIN.schema.optional(),
+  KIT_POSTBACK_SECRET: settings.KIT_POSTBACK_SECRET.schema.default(LOCAL_POSTBACK_SECRET),
+  KIT_ATTRIBUTION_WINDOW_DAYS: settings.KIT_ATTRIBUTION_WINDOW_DAYS.schema.default(30),
+  SUPABASE_URL: settings.SUPABASE_URL.schema.optional(),
+  SUPABASE_SERVICE_ROLE_KEY: settings.SUPABASE_SERVICE_ROLE_KEY.schema.optional(),
+  SUPABASE_ANON_KEY: settings.SUPABASE_ANON_KEY.schema.optional(),
+  KIT_STAGING_PROJECT_REF: settings.KIT_STAGING_PROJECT_REF.schema.optional(),
+  KIT_CRITERIA_FILE: settings.KIT_CRITERIA_FILE.schema.optional(),
+  KIT_PREFERENCE_SOURCE: settings.KIT_PREFERENCE_SOURCE.schema.default('table'),
 });
 
 export interface KitConfig {
@@ -76,10 +109,27 @@ export interface KitConfig {
   readonly cacheDir: string;
   readonly pg: { readonly port: number; readonly bindir: string | undefined };
   readonly api: { readonly port: number };
+  readonly postgrest: { readonly port: number };
   /** Set when the user points the kit at an existing PostgreSQL instead of its own cluster. */
   readonly databaseUrl: string | undefined;
   readonly jwtSecret: string;
   readonly k6Bin: string | undefined;
+  /** HMAC key the App API checks affiliate postbacks against. */
+  readonly postbackSecret: string;
+  /** Days after a click within which a postback conversion is attributed to it. */
+  readonly attributionWindowDays: number;
+  /** The staging Supabase project (all undefined for the local stack). */
+  readonly supabase: {
+    readonly url: string | undefined;
+    readonly serviceRoleKey: string | undefined;
+    readonly anonKey: string | undefined;
+    /** Project ref (or host) the user confirmed as the staging target. */
+    readonly stagingRef: string | undefined;
+  };
+  /** JSON file with threshold overrides for verify (absolute path), or undefined for model/slo.ts defaults. */
+  readonly criteriaFile: string | undefined;
+  /** Where the preference-accuracy gate reads the app's preferences. */
+  readonly preferenceSource: 'table' | 'api';
   /** Where each explicitly given setting came from, for messages such as "KIT_PG_PORT (from .env)". */
   readonly sources: Partial<Record<SettingName, Source>>;
 }
@@ -144,9 +194,20 @@ export function loadConfig(input: ConfigInput = {}): KitConfig {
     cacheDir: path.resolve(c.KIT_CACHE_DIR ?? path.join(cacheBase, 'aclue-signoff')),
     pg: { port: c.KIT_PG_PORT, bindir: c.KIT_PG_BINDIR },
     api: { port: c.KIT_API_PORT },
+    postgrest: { port: c.KIT_POSTGREST_PORT },
     databaseUrl: c.DATABASE_URL,
     jwtSecret: c.KIT_JWT_SECRET,
     k6Bin: c.K6_BIN,
+    postbackSecret: c.KIT_POSTBACK_SECRET,
+    attributionWindowDays: c.KIT_ATTRIBUTION_WINDOW_DAYS,
+    supabase: {
+      url: c.SUPABASE_URL?.replace(/\/+$/, ''),
+      serviceRoleKey: c.SUPABASE_SERVICE_ROLE_KEY,
+      anonKey: c.SUPABASE_ANON_KEY,
+      stagingRef: c.KIT_STAGING_PROJECT_REF,
+    },
+    criteriaFile: c.KIT_CRITERIA_FILE === undefined ? undefined : path.resolve(c.KIT_CRITERIA_FILE),
+    preferenceSource: c.KIT_PREFERENCE_SOURCE,
     sources,
   };
 }

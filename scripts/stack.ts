@@ -1,14 +1,16 @@
 /**
- * `npm run stack -- up|down|status|reset`: the local stack.
+ * `npm run stack -- up|down|status|reset`: the local stack (database, PostgREST, API server; see
+ * stack/lifecycle.ts).
  * Exit codes: 0 done (status: everything runs), 2 usage or configuration, 3 environment (a part is
  * down, a port is taken, binaries are missing).
  */
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
-import { databaseDown, databaseReset, databaseStatus, databaseUp } from '../stack/database.ts';
+import { stackDown, stackReset, stackStatus, stackUp } from '../stack/lifecycle.ts';
 
-const USAGE = 'usage: npm run stack -- up|down|status|reset [--pg-port N] [--state-dir DIR] [--database-url URL]';
+const USAGE =
+  'usage: npm run stack -- up|down|status|reset [--pg-port N] [--api-port N] [--postgrest-port N] [--state-dir DIR] [--database-url URL]';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -23,16 +25,14 @@ await runCommand(async () => {
   }
   const config = loadConfig({ flags: values });
   switch (action) {
-    case 'up': {
-      const up = await databaseUp(config, log);
-      if (up.applied.length === 0) log('migrations: up to date');
+    case 'up':
+      await stackUp(config, log);
       return printStatus(config);
-    }
     case 'down':
-      await databaseDown(config, log);
+      await stackDown(config, log);
       return ExitCode.ok;
     case 'reset':
-      await databaseReset(config, log);
+      await stackReset(config, log);
       return printStatus(config);
     default:
       return printStatus(config);
@@ -40,7 +40,8 @@ await runCommand(async () => {
 });
 
 async function printStatus(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const db = await databaseStatus(config);
+  const { database: db, postgrest, server, keys, ok } = await stackStatus(config);
+  const state = (running: boolean, healthy: boolean) => (!running ? 'stopped' : healthy ? 'running' : 'running, not answering');
   log(`database:   ${db.running ? 'running' : 'stopped'}  ${db.where}${db.serverVersion ? `  (PostgreSQL ${db.serverVersion})` : ''}`);
   if (db.dataDir) log(`data dir:   ${db.dataDir}`);
   if (db.running) {
@@ -48,5 +49,12 @@ async function printStatus(config: ReturnType<typeof loadConfig>): Promise<numbe
     log(`migrations: ${applied.length} of ${db.migrations.length} applied`);
     for (const m of db.migrations) log(`  ${m.appliedAt ? 'applied' : 'pending'}  ${m.name}`);
   }
-  return db.running ? ExitCode.ok : ExitCode.environment;
+  log(`postgrest:  ${state(postgrest.running, postgrest.healthy)}  ${postgrest.url}  (PostgREST ${postgrest.version})${postgrest.pid ? `  pid ${postgrest.pid}` : ''}`);
+  log(`            log ${postgrest.log}`);
+  log(`api:        ${state(server.running, server.healthy)}  ${server.url}  (${server.version})${server.pid ? `  pid ${server.pid}` : ''}`);
+  log(`            Data API ${server.url}/rest/v1  Auth ${server.url}/auth/v1  App API ${server.url}/api/v1`);
+  log(`            log ${server.log}`);
+  log(`anon key:         ${keys.anonKey}`);
+  log(`service_role key: ${keys.serviceRoleKey}`);
+  return ok ? ExitCode.ok : ExitCode.environment;
 }

@@ -69,7 +69,7 @@ export async function databaseStatus(config: KitConfig): Promise<DatabaseStatus>
     }
   }
   return withClient(target.url, target.setting, async (client) => {
-    const version = (await client.query<{ v: string }>('show server_version')).rows[0]?.v;
+    const version = (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
     return { where: redactUrl(target.url), running: true, serverVersion: version, dataDir, migrations: await migrationStatus(client) };
   });
 }

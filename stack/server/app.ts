@@ -1,0 +1,105 @@
+/**
+ * The kit's API server as a Fastify instance: CORS and the gateway at the root, `/rest/v1` (Data
+ * API, proxied to PostgREST), `/auth/v1` (Auth face), `/api/v1` (App API plugin, when present) and
+ * `/kit/health` (the stack's own liveness check).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import authFace from './auth/index.ts';
+import { apiKeyHook, dataApiProxy, registerCors } from './gateway.ts';
+import { localKeys } from './keys.ts';
+
+export interface ServerOptions {
+  /** Superuser URL of the database. */
+  readonly databaseUrl: string;
+  /** Base URL of PostgREST (loopback). */
+  readonly postgrestUrl: string;
+  readonly jwtSecret: string;
+  /** Where clients reach this server, e.g. http://127.0.0.1:54321 (token issuer, App API's Auth URL). */
+  readonly publicUrl: string;
+  readonly postbackSecret: string;
+  /** Days after a click within which a postback conversion is attributed to it. */
+  readonly attributionWindowDays?: number;
+  /** Fastify logger setting: false in tests, a level for the daemon. */
+  readonly logger?: boolean | { level: string };
+}
+
+export interface AppApiOptions {
+  databaseUrl: string;
+  jwtSecret: string;
+  authUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  postbackSecret: string;
+  attributionWindowDays?: number;
+}
+
+const APP_API_ENTRY = fileURLToPath(new URL('./app-api/index.ts', import.meta.url));
+
+/** Loads the App API plugin (stack/server/app-api/index.ts) if it exists; undefined otherwise. */
+async function loadAppApi(): Promise<FastifyPluginAsync<AppApiOptions> | undefined> {
+  if (!existsSync(APP_API_ENTRY)) return undefined;
+  // A computed specifier: the module is optional, so the type checker must not require it.
+  const specifier = './app-api/index.ts';
+  const module = (await import(specifier)) as { default: FastifyPluginAsync<AppApiOptions> };
+  return module.default;
+}
+
+export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Per-request log lines would cost more CPU than the proxying itself under load.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Keep-alive clients (k6, supabase-js) reuse connections; closing them on shutdown only when idle
+    // lets in-flight requests finish (graceful drain).
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    keepAliveTimeout: 65_000,
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  const keys = localKeys(options.jwtSecret);
+  const apiKeys = [keys.anonKey, keys.serviceRoleKey];
+
+  registerCors(app);
+
+  // Graceful shutdown: requests in flight when close() starts still finish, and their responses
+  // carry `Connection: close`, so keep-alive clients do not hold the server open afterwards.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  app.get('/kit/health', async () => ({ status: 'ok', service: 'aclue-kit-api' }));
+
+  await app.register(dataApiProxy, { prefix: '/rest/v1', postgrestUrl: options.postgrestUrl, apiKeys });
+
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', apiKeyHook(apiKeys));
+      await scope.register(authFace, { databaseUrl: options.databaseUrl, jwtSecret: options.jwtSecret, issuer: `${options.publicUrl}/auth/v1` });
+    },
+    { prefix: '/auth/v1' },
+  );
+
+  const appApi = await loadAppApi();
+  if (appApi) {
+    await app.register(appApi, {
+      prefix: '/api/v1',
+      databaseUrl: options.databaseUrl,
+      jwtSecret: options.jwtSecret,
+      authUrl: `${options.publicUrl}/auth/v1`,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      postbackSecret: options.postbackSecret,
+      attributionWindowDays: options.attributionWindowDays,
+    });
+  } else {
+    // Until the App API exists, its health route says the server is up and the App API is not.
+    app.get('/api/v1/health', async () => ({ status: 'ok', app_api: 'not installed' }));
+  }
+  return app;
+}
