@@ -11,7 +11,7 @@
  * 2 usage or configuration, 3 k6 missing or killed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { loadConfig, settingFlags } from '../lib/config.ts';
@@ -24,13 +24,13 @@ import { loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-me
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { planFor } from '../scenarios/lib/options.ts';
 
-const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--out-dir DIR] [--k6-bin PATH]`;
+const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCommand(async () => {
   const { values, positionals } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags, 'out-dir': { type: 'string' }, help: { type: 'boolean' } },
+    { ...settingFlags, 'out-dir': { type: 'string' }, instances: { type: 'string' }, 'print-commands': { type: 'boolean' }, help: { type: 'boolean' } },
     'load',
   );
   if (values.help) {
@@ -46,44 +46,103 @@ await runCommand(async () => {
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const k6 = await findOrBuildK6({ configured: config.k6Bin, cacheDir: config.cacheDir, log });
 
+  const instances = parseInstances(values.instances);
   const startedAt = new Date();
   const dir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName(profile, startedAt)));
-  mkdirSync(dir, { recursive: true });
   const script = path.join('scenarios', `${profile}.ts`);
-  const kitEnv = {
-    K6_SUMMARY_DIR: dir,
-    K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_EXPORT: path.join(dir, 'k6-dashboard.html'),
-    // -1: no dashboard HTTP server, so the run ends when the test ends (and no port is taken).
-    K6_WEB_DASHBOARD_PORT: '-1',
-    // k6 skips the export of a run shorter than a few aggregation periods (10 s by default): short
-    // runs get a shorter period, so a smoke run has its report too.
-    K6_WEB_DASHBOARD_PERIOD: `${Math.max(1, Math.min(10, Math.floor(plan.durationSeconds / 30)))}s`,
-  };
-  const args = ['run', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, script];
-  log(`load: ${profile} against ${scenarioEnv.apiUrl} with k6 ${k6.version} (${k6.how}); outputs in ${path.relative(repoRoot, dir) || dir}`);
+  const runTag = startedAt.getTime().toString(36);
+  const runs = Array.from({ length: instances }, (_, i) => instanceRun(dir, script, instances, i, runTag, plan.durationSeconds));
 
-  const exitCode = await runK6(k6.path, args, { ...process.env, ...kitEnv });
-  const finishedAt = new Date();
-  const metadata = loadMetadata({
-    plan,
-    k6Version: k6.version,
-    command: shellLine({ ...givenSettings(process.env), ...kitEnv }, ['k6', ...args]),
-    startedAt,
-    finishedAt,
-    exitCode,
-    targetUrl: scenarioEnv.apiUrl,
-    supabaseUrl: scenarioEnv.supabaseUrl,
-    seedRunId: seedRunId(scenarioEnv),
-    baselineSource: scenarioEnv.baselineSource,
-  });
-  const file = path.join(dir, 'load.json');
-  writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
-  renameSync(`${file}.partial`, file);
-  log(`load: k6 exited ${exitCode ?? 'by a signal'}; run folder ${dir}`);
-  if (exitCode === null) throw new EnvironmentError('k6 was killed before it finished; the run folder holds what it wrote');
-  return exitCode;
+  if (values['print-commands']) {
+    // One line per load-generator host; each writes its own folder, which verify merges.
+    process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
+    for (const run of runs) process.stdout.write(`${shellLine({ ...givenSettings(process.env), ...run.env }, ['k6', ...run.args])}\n`);
+    process.stdout.write(`# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`);
+    return ExitCode.ok;
+  }
+  log(`load: ${profile} against ${scenarioEnv.apiUrl} with k6 ${k6.version} (${k6.how}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
+  const codes = await Promise.all(
+    runs.map(async (run, i) => {
+      mkdirSync(run.dir, { recursive: true });
+      // With several instances only the first keeps the terminal; the others log to their folder.
+      const exitCode = await runK6(k6.path, run.args, { ...process.env, ...run.env }, i === 0 ? undefined : path.join(run.dir, 'k6-output.log'));
+      const metadata = loadMetadata({
+        plan,
+        k6Version: k6.version,
+        command: shellLine({ ...givenSettings(process.env), ...run.env }, ['k6', ...run.args]),
+        startedAt,
+        finishedAt: new Date(),
+        exitCode,
+        targetUrl: scenarioEnv.apiUrl,
+        supabaseUrl: scenarioEnv.supabaseUrl,
+        seedRunId: seedRunId(scenarioEnv),
+        baselineSource: scenarioEnv.baselineSource,
+        ...(instances > 1 ? { instance: String(i + 1), share: 1 / instances } : {}),
+      });
+      const file = path.join(run.dir, 'load.json');
+      writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
+      renameSync(`${file}.partial`, file);
+      return exitCode;
+    }),
+  );
+  log(`load: k6 exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
+  if (codes.includes(null)) throw new EnvironmentError('k6 was killed before it finished; the run folder holds what it wrote');
+  // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
+  return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
+
+interface InstanceRun {
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  readonly args: string[];
+}
+
+/**
+ * One k6 process of the run. With N > 1 instances each runs its execution segment (i/N to (i+1)/N of
+ * every scenario's VUs and arrival rate), tags its samples with instance_id, and writes its own
+ * folder. setup() only probes the target, so each instance running it has no side effects; the one
+ * shared value, the run tag in order ids, is made here once and passed to all.
+ */
+function instanceRun(base: string, script: string, count: number, index: number, runTag: string, durationSeconds: number): InstanceRun {
+  const dir = count === 1 ? base : path.join(base, `instance-${index + 1}`);
+  const env: Record<string, string> = { K6_SUMMARY_DIR: dir };
+  if (count === 1) {
+    Object.assign(env, {
+      K6_WEB_DASHBOARD: 'true',
+      K6_WEB_DASHBOARD_EXPORT: path.join(dir, 'k6-dashboard.html'),
+      // -1: no dashboard HTTP server, so the run ends when the test ends (and no port is taken).
+      K6_WEB_DASHBOARD_PORT: '-1',
+      // k6 skips the export of a run shorter than a few aggregation periods (10 s by default): short
+      // runs get a shorter period, so a smoke run has its report too.
+      K6_WEB_DASHBOARD_PERIOD: `${Math.max(1, Math.min(10, Math.floor(durationSeconds / 30)))}s`,
+    });
+    return { dir, env, args: ['run', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, script] };
+  }
+  Object.assign(env, { K6_RUN_TAG: runTag, K6_INSTANCE: String(index + 1) });
+  const point = (i: number) => (i === 0 ? '0' : i === count ? '1' : `${i}/${count}`);
+  const sequence = Array.from({ length: count + 1 }, (_, i) => point(i)).join(',');
+  return {
+    dir,
+    env,
+    args: [
+      'run',
+      '--execution-segment', `${point(index)}:${point(index + 1)}`,
+      '--execution-segment-sequence', sequence,
+      '--tag', `instance_id=${index + 1}`,
+      '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`,
+      script,
+    ],
+  };
+}
+
+function parseInstances(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(`--instances: expected a whole number of k6 processes from 1 to 64, received ${JSON.stringify(raw)}`, [USAGE]);
+  }
+  return n;
+}
 
 function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {
   try {
@@ -116,9 +175,10 @@ function seedRunId(env: ScenarioEnv): string | undefined {
 }
 
 /** Runs k6 in the repo root with the terminal attached (progress and summary visible); resolves its exit code. */
-function runK6(bin: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+function runK6(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    const output = logFile === undefined ? 'inherit' : openSync(logFile, 'w');
+    const child = spawn(bin, args, { cwd: repoRoot, env, stdio: ['inherit', output, output] });
     // Ctrl-C reaches k6 directly (same process group) and k6 stops gracefully, writing its summary;
     // this process waits for that instead of dying first. SIGTERM is only sent to us: pass it on.
     const ignore = () => undefined;

@@ -31,6 +31,10 @@ export interface ScenarioEnv {
   readonly thinkTimeScale: number;
   /** Folder where handleSummary writes k6-summary.json and k6-summary.txt. K6_SUMMARY_DIR */
   readonly summaryDir: string | undefined;
+  /** Shared by every instance of one distributed run, so their order ids share a prefix. K6_RUN_TAG */
+  readonly runTag: string | undefined;
+  /** This instance's number (1..N) in a run split by execution segments. K6_INSTANCE */
+  readonly instance: string | undefined;
 }
 
 /** Every variable parseScenarioEnv reads; `secret` ones are never written into run records. */
@@ -44,6 +48,8 @@ export const scenarioSettings = [
   { name: 'K6_BASELINE_FILE', secret: false },
   { name: 'K6_PROFILE_DURATION', secret: false },
   { name: 'K6_THINK_TIME_SCALE', secret: false },
+  { name: 'K6_RUN_TAG', secret: false },
+  { name: 'K6_INSTANCE', secret: false },
 ] as const;
 
 /** A setting that cannot be used; the message names the variable and what it got. */
@@ -83,6 +89,8 @@ export function parseScenarioEnv(env: Env, readFile: (path: string) => string): 
     durationSeconds: optionalDuration(env, 'K6_PROFILE_DURATION'),
     thinkTimeScale: optionalNumber(env, 'K6_THINK_TIME_SCALE', 0, 100) ?? 1,
     summaryDir: value(env, 'K6_SUMMARY_DIR'),
+    runTag: token(env, 'K6_RUN_TAG'),
+    instance: token(env, 'K6_INSTANCE'),
   };
 }
 
@@ -125,6 +133,15 @@ export function parseBaselineRates(raw: unknown, variable: string): JourneyRates
 function value(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** A value that ends up inside order ids and tags: letters, digits, '-' and '_' only. */
+function token(env: Env, name: string): string | undefined {
+  const raw = value(env, name);
+  if (raw !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(raw)) {
+    throw new ScenarioEnvError(name, `expected up to 40 letters, digits, '-' or '_', got "${raw}"`);
+  }
+  return raw;
 }
 
 function httpUrl(env: Env, name: string): string | undefined {

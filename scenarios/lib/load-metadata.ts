@@ -18,6 +18,8 @@ export interface LoadMetadata {
   readonly supabaseUrl: string;
   readonly seedRunId: string | undefined;
   readonly instance?: string;
+  /** This instance's share of the run (its execution segment); scheduled figures are already scaled by it. */
+  readonly share?: number;
   readonly rateUnit: 'iterations/s';
   readonly scheduled: {
     readonly iterations: number;
@@ -43,6 +45,7 @@ export interface LoadMetadataInput {
   readonly seedRunId: string | undefined;
   readonly baselineSource: string;
   readonly instance?: string;
+  readonly share?: number;
 }
 
 export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
@@ -58,11 +61,13 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
     supabaseUrl: input.supabaseUrl,
     seedRunId: input.seedRunId,
     ...(input.instance !== undefined ? { instance: input.instance } : {}),
+    ...(input.share !== undefined ? { share: input.share } : {}),
     rateUnit: 'iterations/s',
     scheduled: {
-      iterations: input.plan.totalScheduledIterations,
-      ratePerJourney: perSecond(input.plan.peakRates),
-      iterationsPerJourney: input.plan.scheduledIterations,
+      // An instance schedules its segment's share; summing the instances gives the whole run.
+      iterations: input.plan.totalScheduledIterations * (input.share ?? 1),
+      ratePerJourney: scale(perSecond(input.plan.peakRates), input.share ?? 1),
+      iterationsPerJourney: scale(input.plan.scheduledIterations, input.share ?? 1),
       durationSeconds: input.plan.durationSeconds,
     },
     baselineRates: perSecond(input.plan.baseRates),
@@ -89,4 +94,9 @@ function perSecond(rates: JourneyRates): Record<JourneyName, number> {
   const out = {} as Record<JourneyName, number>;
   for (const j of journeyNames) out[j] = Math.round((rates[j] / 60) * 1e6) / 1e6;
   return out;
+}
+
+function scale<T extends Readonly<Record<string, number>>>(values: T, share: number): T {
+  if (share === 1) return values;
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * share])) as T;
 }

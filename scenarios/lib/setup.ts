@@ -42,7 +42,10 @@ export function setup(): SetupData {
   const seeded = probe(restRequest(target, tables.products, { query: `select=id&id=eq.${product.id}`, expected: [200] }));
   stopIf(seededProductProblem(product.id, runId, seeded));
 
-  return { runTag: Date.now().toString(36), startedAt: new Date().toISOString(), seedRunId: runId };
+  // Instances of one distributed run share K6_RUN_TAG; the instance number keeps their order ids apart
+  // (each instance numbers its VUs from 1).
+  const base = env.runTag ?? Date.now().toString(36);
+  return { runTag: env.instance ? `${base}-i${env.instance}` : base, startedAt: new Date().toISOString(), seedRunId: runId };
 }
 
 // --- internal ---

@@ -1,0 +1,146 @@
+/**
+ * Two k6 instances with execution segments against a real stack (`npm run load -- smoke
+ * --instances 2`), merged by verify: request counts add up, merged percentiles match the union of
+ * the raw points, and the gates judge the merge.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
+import { writeManifest } from '../../seed/manifest.ts';
+import { runSeed } from '../../seed/run.ts';
+import { localKeys } from '../../stack/server/keys.ts';
+import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
+import { summarySchema } from '../../verify/report/summary-schema.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { runScript } from '../support/run-script.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { k6Binary } from '../scenarios/support/k6.ts';
+
+interface RawPoint {
+  metric: string;
+  value: number;
+  tags: Record<string, string>;
+}
+
+function rawPoints(file: string): RawPoint[] {
+  return gunzipSync(readFileSync(file))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.includes('"type":"Point"'))
+    .map((line) => JSON.parse(line) as { metric: string; data: { value: number; tags?: Record<string, string> } })
+    .map((p) => ({ metric: p.metric, value: p.data.value, tags: p.data.tags ?? {} }));
+}
+
+/** k6's own percentile definition: linear interpolation between the sorted samples. */
+function exactPercentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+let db: TestDatabase;
+let stack: TestStack;
+let tmp: string;
+let runDir: string;
+let load: Awaited<ReturnType<typeof runScript>>;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  stack = await startTestStack(db);
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-instances-'));
+  const keys = localKeys(LOCAL_JWT_SECRET);
+  const target = {
+    kind: 'local' as const,
+    databaseUrl: db.url,
+    databaseSetting: 'test database',
+    supabaseUrl: stack.url,
+    apiUrl: stack.url,
+    serviceRoleKey: keys.serviceRoleKey,
+    anonKey: keys.anonKey,
+    jwtSecret: LOCAL_JWT_SECRET,
+  };
+  const seeded = await runSeed({ seed: 'instances', scale: 0.02, users: 12, authWriter: 'sql', target });
+  const manifest = await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target);
+  runDir = path.join(tmp, 'run');
+  load = await runScript('scripts/load.ts', ['smoke', '--instances', '2', '--out-dir', runDir], {
+    PATH: process.env.PATH ?? '',
+    HOME: os.tmpdir(),
+    KIT_ENV_FILE: '/dev/null',
+    K6_BIN: await k6Binary(),
+    K6_API_URL: stack.url,
+    K6_MANIFEST: manifest.file,
+    K6_POSTBACK_SECRET: stack.postbackSecret,
+    K6_PROFILE_DURATION: '8s',
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await db?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm run load -- smoke --instances 2', () => {
+  it('runs two segments, each tagged with its instance id', () => {
+    expect(load.stderr).toContain('2 instances');
+    expect([0, 99]).toContain(load.code);
+    for (const i of [1, 2]) {
+      const points = rawPoints(path.join(runDir, `instance-${i}`, 'k6-raw.json.gz'));
+      expect(points.length).toBeGreaterThan(0);
+      const requests = points.filter((p) => p.metric === 'http_reqs');
+      expect(requests.length).toBeGreaterThan(0);
+      expect(new Set(requests.map((p) => p.tags.instance_id))).toEqual(new Set([String(i)]));
+      const meta = JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8'));
+      expect(meta).toMatchObject({ instance: String(i), share: 0.5 });
+    }
+  });
+
+  it('verify merges them: counts add up and percentiles equal those of the union of raw points', async () => {
+    const dirs = [1, 2].map((i) => path.join(runDir, `instance-${i}`));
+    const perInstance = dirs.map((d) => rawPoints(path.join(d, 'k6-raw.json.gz')));
+    const merged = await readLoadEvidence(dirs);
+    expect(merged.kind).toBe('raw');
+    const union = perInstance.flat();
+    const requests = union.filter((p) => p.metric === 'http_reqs').length;
+    expect(merged.overall.requests).toBe(requests);
+    expect(merged.overall.requests).toBe(perInstance[0]!.filter((p) => p.metric === 'http_reqs').length + perInstance[1]!.filter((p) => p.metric === 'http_reqs').length);
+    const durations = union.filter((p) => p.metric === 'http_req_duration').map((p) => p.value);
+    expect(merged.overall.latency.count).toBe(durations.length);
+    for (const [p, key] of [[50, 'p50'], [95, 'p95'], [99, 'p99']] as const) {
+      const exact = exactPercentile(durations, p);
+      // the merged histogram keeps 3 significant digits; the percentile definitions differ by at most one sample gap
+      const neighbours = [...durations].sort((a, b) => a - b);
+      const rank = Math.round((p / 100) * (neighbours.length - 1));
+      const lo = neighbours[Math.max(0, rank - 1)]!;
+      const hi = neighbours[Math.min(neighbours.length - 1, rank + 1)]!;
+      expect(merged.overall.latency[key]).toBeGreaterThanOrEqual(Math.min(lo, exact) * 0.99);
+      expect(merged.overall.latency[key]).toBeLessThanOrEqual(Math.max(hi, exact) * 1.01);
+    }
+    const scheduled = dirs.map((d) => JSON.parse(readFileSync(path.join(d, 'load.json'), 'utf8')).scheduled.iterations as number);
+    expect(merged.iterations.scheduled).toBeCloseTo(scheduled[0]! + scheduled[1]!, 6);
+  });
+
+  it('verify judges the merge as one run', async () => {
+    const out = await runScript(
+      'scripts/verify.ts',
+      ['--run', path.join(runDir, 'instance-1'), '--run', path.join(runDir, 'instance-2'), '--out', path.join(tmp, 'report')],
+      { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', DATABASE_URL: db.url },
+    );
+    expect([0, 1]).toContain(out.code);
+    const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(tmp, 'report', 'summary.json'), 'utf8')));
+    const requests = [1, 2].map((i) => rawPoints(path.join(runDir, `instance-${i}`, 'k6-raw.json.gz')).filter((p) => p.metric === 'http_reqs').length);
+    expect(summary.load?.sources.map((s) => s.instance).sort()).toEqual(['1', '2']);
+    expect(summary.load?.overall.requests).toBe(requests[0]! + requests[1]!);
+    // the gates judge the merged run: the latency gate's evidence covers every request of both
+    const latency = summary.gates.find((g) => g.id === 'api-latency');
+    expect(latency?.status).not.toBe('insufficient-data');
+    expect(latency?.evidence.figures ?? latency?.evidence.rows).toBeDefined();
+    const scheduled = [1, 2].map((i) => JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).scheduled.iterations as number);
+    expect(summary.load?.iterations.scheduled).toBeCloseTo(scheduled[0]! + scheduled[1]!, 6);
+  });
+});
