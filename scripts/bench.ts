@@ -1,0 +1,20 @@
+/**
+ * `npm run bench -- <part>`: runs bench/<part>.ts, each a benchmark that measures against an anchor
+ * in the same run (never a timed test). Exit 2 for an unknown part.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { runCommand } from '../lib/cli.ts';
+import { UsageError } from '../lib/errors.ts';
+import { repoRoot } from '../lib/paths.ts';
+
+await runCommand(async () => {
+  const [part, ...rest] = process.argv.slice(2);
+  const dir = path.join(repoRoot, 'bench');
+  const parts = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
+  if (!part || !parts.includes(part)) {
+    throw new UsageError(`bench: expected one of ${parts.join(', ') || '(none)'}, received ${JSON.stringify(part ?? '(none)')}`, ['usage: npm run bench -- <part> [flags]']);
+  }
+  const module = (await import(path.join(dir, `${part}.ts`))) as { default: (argv: string[]) => Promise<number | void> };
+  return module.default(rest);
+});

@@ -1,0 +1,213 @@
+/**
+ * `npm run verify -- [--run DIR ...] [--baseline X] [--seed-run ID ...] [--criteria FILE] [--out DIR]`
+ *
+ * Judges a load run (and the database behind it) against the deployment checklist's success criteria
+ * and writes `index.html`, `summary.json` and `junit.xml`.
+ *
+ * Exit codes: 0 GO, and also CONDITIONAL (printed clearly: the gates that need a person's judgement
+ * are listed, but nothing failed at error level); 1 NO-GO; 2 usage or configuration; 3 environment.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { parseFlags, runCommand } from '../lib/cli.ts';
+import { loadConfig, settingFlags, type KitConfig } from '../lib/config.ts';
+import { ExitCode, UsageError } from '../lib/errors.ts';
+import { reportsDir, repoRoot } from '../lib/paths.ts';
+import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
+import { databaseTarget } from '../stack/database.ts';
+import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
+import { loadCriteria } from '../verify/criteria.ts';
+import { readLoadEvidence } from '../verify/k6/load-evidence.ts';
+import { readReportAssets } from '../verify/report/assets.ts';
+import { buildSummary, readBaseline } from '../verify/report/summary.ts';
+import { writeReport } from '../verify/report/write.ts';
+import { loadGates, runGates, verdictOf } from '../verify/run.ts';
+
+const USAGE = 'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR]';
+
+/** The newest `reports/peak-*` folder: the default run to judge. */
+export function newestPeakRun(dir = reportsDir): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const runs = readdirSync(dir)
+    .filter((name) => name.startsWith('peak-') && statSync(path.join(dir, name)).isDirectory())
+    .sort();
+  const newest = runs.at(-1);
+  return newest === undefined ? undefined : path.join(dir, newest);
+}
+
+function stamp(date: Date): string {
+  const iso = date.toISOString(); // 2026-11-25T16:05:09.123Z
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+}
+
+async function openDatabase(config: KitConfig): Promise<{ db: pg.Pool | undefined; dbError?: string; where: string; version?: string }> {
+  const target = databaseTarget(config);
+  const pool = new pg.Pool({ connectionString: target.url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'aclue-kit-verify' });
+  pool.on('error', () => undefined); // an idle client dropped by the server must not crash verify
+  try {
+    const version = (await pool.query<{ v: string }>('show server_version')).rows[0]?.v;
+    return { db: pool, where: redactUrl(target.url), ...(version ? { version } : {}) };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    return { db: undefined, dbError: describeConnectError(error, target.url, target.setting).message, where: redactUrl(target.url) };
+  }
+}
+
+/** The target API with its keys, or why there is none: missing keys, or nothing answers at the URL. */
+async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']; apiError?: string }> {
+  let api: VerifyContext['api'];
+  if (config.supabase.url) {
+    if (!config.supabase.anonKey || !config.supabase.serviceRoleKey) {
+      return { api: undefined, apiError: 'SUPABASE_URL is set but SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not' };
+    }
+    api = { url: config.supabase.url, anonKey: config.supabase.anonKey, serviceRoleKey: config.supabase.serviceRoleKey };
+  } else {
+    if (!existsSync(path.join(repoRoot, 'stack', 'server', 'keys.ts'))) return { api: undefined, apiError: 'the local stack has no keys module' };
+    const { localKeys } = (await import('../stack/server/keys.ts')) as typeof import('../stack/server/keys.ts');
+    const keys = localKeys(config.jwtSecret);
+    api = { url: `http://127.0.0.1:${config.api.port}`, anonKey: keys.anonKey, serviceRoleKey: keys.serviceRoleKey };
+  }
+  try {
+    // Any HTTP answer means the API is there; only a transport failure makes it unreachable.
+    await fetch(api.url, { signal: AbortSignal.timeout(5_000), headers: { apikey: api.anonKey } });
+    return { api };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    const setting = config.supabase.url ? 'SUPABASE_URL' : 'KIT_API_PORT (the kit\'s stack)';
+    return { api: undefined, apiError: `${setting}: nothing answers at ${api.url} (${cause})` };
+  }
+}
+
+function statsWindowOf(load: LoadEvidence | undefined): VerifyContext['statsWindow'] {
+  if (!load) return undefined;
+  const starts = load.sources.map((s) => s.load?.startedAt).filter((v): v is string => !!v).sort();
+  const ends = load.sources.map((s) => s.load?.finishedAt).filter((v): v is string => !!v).sort();
+  const startedAt = starts[0] ?? load.startedAt;
+  const finishedAt = ends.at(-1) ?? load.finishedAt;
+  return startedAt && finishedAt ? { startedAt, finishedAt } : undefined;
+}
+
+function seedRunIdsOf(given: readonly string[] | undefined, load: LoadEvidence | undefined, config: KitConfig): string[] {
+  if (given && given.length > 0) return [...new Set(given)];
+  const fromLoad = [...new Set((load?.sources ?? []).map((s) => s.load?.seedRunId).filter((v): v is string => !!v))];
+  if (fromLoad.length > 0) return fromLoad;
+  const latest = path.join(config.stateDir, 'manifest-latest.json');
+  try {
+    const runId = (JSON.parse(readFileSync(latest, 'utf8')) as { runId?: unknown }).runId;
+    return typeof runId === 'string' ? [runId] : [];
+  } catch {
+    return [];
+  }
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    const file = name === '.' ? path.join(repoRoot, 'package.json') : path.join(repoRoot, 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      ...settingFlags,
+      run: { type: 'string', multiple: true },
+      baseline: { type: 'string' },
+      'seed-run': { type: 'string', multiple: true },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    'verify',
+  );
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`verify: unexpected argument ${JSON.stringify(positionals[0])}`, [USAGE]);
+  const config = loadConfig({ flags: values });
+  const criteria = loadCriteria(config.criteriaFile);
+
+  const given = (values.run ?? []).map((dir) => path.resolve(dir));
+  for (const dir of given) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--run: ${dir} is not a folder`, ['Give a run folder written by `npm run load` (reports/<profile>-<stamp>/).']);
+  }
+  const fallback = given.length === 0 ? newestPeakRun() : undefined;
+  const runDirs = given.length > 0 ? given : fallback ? [fallback] : [];
+  if (runDirs.length === 0) process.stderr.write('verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n');
+  else process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
+
+  const load = runDirs.length > 0 ? await readLoadEvidence(runDirs) : undefined;
+  for (const problem of load?.sources.flatMap((s) => s.problems) ?? []) process.stderr.write(`verify: ${problem}\n`);
+  const baseline = values.baseline ? await readBaseline(path.resolve(values.baseline)) : undefined;
+
+  const outDir = path.resolve(values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)));
+  const assets = readReportAssets();
+  const database = await openDatabase(config);
+  if (database.dbError) process.stderr.write(`verify: database unreachable, database gates will say insufficient-data: ${database.dbError}\n`);
+  const api = await apiAccess(config);
+  if (api.apiError) process.stderr.write(`verify: API unreachable, API probes will say insufficient-data: ${api.apiError}\n`);
+  const statsWindow = statsWindowOf(load);
+  const context: VerifyContext = {
+    config,
+    db: database.db,
+    ...(database.dbError ? { dbError: database.dbError } : {}),
+    seedRunIds: seedRunIdsOf(values['seed-run'], load, config),
+    load,
+    baseline: baseline?.load,
+    criteria,
+    api: api.api,
+    ...(api.apiError ? { apiError: api.apiError } : {}),
+    ...(statsWindow ? { statsWindow } : {}),
+    outDir,
+  };
+  try {
+    const gates = await loadGates();
+    const results = await runGates(gates, context);
+    const verdict = verdictOf(results);
+    const versions: Record<string, string> = { kit: packageVersion('.') ?? 'unknown', node: process.version, uplot: packageVersion('uplot') ?? 'unknown' };
+    const k6 = load?.sources.find((s) => s.load?.k6Version)?.load?.k6Version;
+    if (k6) versions.k6 = k6;
+    if (database.version) versions.postgresql = database.version;
+    const summary = buildSummary({
+      runId: path.basename(outDir),
+      outDir,
+      verdict,
+      results,
+      load,
+      baseline,
+      generatedAt: new Date().toISOString(),
+      reproducibility: {
+        seedRunIds: [...context.seedRunIds],
+        loadRunDirs: runDirs,
+        criteria: criteria as unknown as Record<string, unknown>,
+        versions,
+        commands: [
+          ...new Set((load?.sources ?? []).map((s) => s.load?.command).filter((c): c is string => !!c)),
+          `npm run verify -- ${argv.join(' ')}`.trim(),
+        ],
+        database: database.where,
+        ...(database.dbError ? { databaseError: database.dbError } : {}),
+      },
+    });
+    const files = writeReport(outDir, summary, assets);
+    for (const r of results) process.stdout.write(`  ${r.status.padEnd(17)} ${r.level.padEnd(5)} ${r.id}: ${r.measured}\n`);
+    const note =
+      verdict === 'CONDITIONAL' ? ' (exit 0: nothing failed at error level, but the gates above need a person\'s judgement before signing)' : '';
+    process.stdout.write(`verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`);
+    return verdict === 'NO-GO' ? ExitCode.noGo : ExitCode.ok;
+  } finally {
+    await database.db?.end().catch(() => undefined);
+  }
+}
+
+// Run only as a command, so tests can import the helpers above.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await runCommand(() => main(process.argv.slice(2)));
+}
+
+export { main as verifyMain };

@@ -1,0 +1,73 @@
+// The preference gate on a planted world: the service's own calculation (like rate per category)
+// passes; preferences that are just global popularity fail; no seed run is insufficient-data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import preferenceGate from '../../verify/gates/preference-accuracy.ts';
+import { freshDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
+import { testContext } from './context.ts';
+import { plantWorld } from './world.ts';
+import type { World } from './world.ts';
+
+let db: TestDatabase;
+let world: World;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  world = await plantWorld(db.pool);
+});
+afterAll(async () => db?.close());
+
+describe('preference-accuracy gate', () => {
+  it('passes when the stored preferences follow each user\'s swipes', async () => {
+    const result = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
+    expect(result.status, result.evidence.summary).toBe('pass');
+    const f = result.evidence.figures ?? {};
+    expect(f['measuredUsers']).toBe(120);
+    expect(f['coldStartUsers']).toBe(10);
+    expect(Number(f['ndcg3CiLower'])).toBeGreaterThanOrEqual(0.8);
+    expect(result.evidence.rows?.filter((r) => r['breakdown'] === 'archetype').map((r) => r['group'])).toEqual(['adventurer', 'homebody', 'techie']);
+  });
+
+  it('is deterministic: the same data gives the same interval', async () => {
+    const a = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
+    const b = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
+    expect(a.measured).toBe(b.measured);
+  });
+
+  it('fails when the preference calculation returns popularity for everyone', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      // Planted fault: every user gets the global like rate per category.
+      await client.query(`
+        with pop as (
+          select jsonb_object_agg(c.name, r.rate) as prefs from (
+            select coalesce(s.category_id, p.category_id) as category_id, avg((s.swipe_direction in ('right', 'up'))::int) as rate
+            from public.swipe_interactions s left join public.products p on p.id = s.product_id group by 1) r
+          join public.categories c on c.id = r.category_id)
+        update public.user_preferences set category_preferences = (select prefs from pop)`);
+      const ctx = testContext(undefined, { seedRunIds: [world.runId] });
+      const result = await preferenceGate.run({ ...ctx, db: { query: client.query.bind(client) } as never });
+      expect(result.status).toBe('fail');
+      expect(result.id).toBe('preference-accuracy');
+      expect(result.evidence.summary).toMatch(/does not beat popularity/);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
+  it('is insufficient-data without a seed run, and when the truth schema is missing', async () => {
+    const none = await preferenceGate.run(testContext(db.pool));
+    expect(none.status).toBe('insufficient-data');
+    expect(none.evidence.summary).toMatch(/no seed run id/);
+    await db.pool.query('alter schema kit_truth rename to kit_truth_away');
+    try {
+      const missing = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
+      expect(missing.status).toBe('insufficient-data');
+      expect(missing.evidence.summary).toMatch(/truth schema kit_truth .* is absent/);
+    } finally {
+      await db.pool.query('alter schema kit_truth_away rename to kit_truth');
+    }
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The four k6-based gates on real k6 output: each passes on the good run, fails on the bad one and
+ * says insufficient-data when its evidence is missing or damaged.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadEvidence } from '../../verify/context.ts';
+import apiLatency from '../../verify/gates/api-latency.ts';
+import availability from '../../verify/gates/availability.ts';
+import degradation from '../../verify/gates/degradation.ts';
+import loadDelivered from '../../verify/gates/load-delivered.ts';
+import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
+import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
+
+let fx: Fixtures;
+let good: LoadEvidence;
+let bad: LoadEvidence;
+let truncated: LoadEvidence;
+let summaryOfGood: LoadEvidence;
+
+beforeAll(async () => {
+  fx = await makeFixtures({ good2: false });
+  [good, bad] = await Promise.all([readLoadEvidence([fx.good]), readLoadEvidence([fx.bad])]);
+  const cut = path.join(fx.root, 'cut');
+  mkdirSync(cut);
+  const raw = readFileSync(path.join(fx.good, 'k6-raw.json.gz'));
+  writeFileSync(path.join(cut, 'k6-raw.json.gz'), raw.subarray(0, Math.floor(raw.length * 0.6)));
+  copyFileSync(path.join(fx.good, 'load.json'), path.join(cut, 'load.json'));
+  truncated = await readLoadEvidence([cut]);
+  const summaryOnly = path.join(fx.root, 'summary-only');
+  mkdirSync(summaryOnly);
+  copyFileSync(path.join(fx.good, 'k6-summary.json'), path.join(summaryOnly, 'k6-summary.json'));
+  summaryOfGood = await readLoadEvidence([summaryOnly]);
+});
+
+afterAll(async () => fx?.cleanup());
+
+describe('gate api-latency', () => {
+  it('passes when every endpoint is under the p90 and p95 thresholds', async () => {
+    const r = await apiLatency.run(loadContext(good, undefined, busyMachineLatency));
+    expect(r.status).toBe('pass');
+    expect(r.evidence.rows?.map((row) => row.endpoint)).toEqual(expect.arrayContaining(['page', 'own_resource']));
+  });
+  it('fails naming the slow endpoint', async () => {
+    const r = await apiLatency.run(loadContext(bad, undefined, busyMachineLatency));
+    expect(r.status).toBe('fail');
+    expect(r.evidence.summary).toContain('page');
+    expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page' });
+    expect(Number(r.evidence.rows?.[0]?.p95_ms)).toBeGreaterThanOrEqual(1500);
+  });
+  it('says insufficient-data without a run, and for truncated output naming the file', async () => {
+    expect((await apiLatency.run(loadContext(undefined))).status).toBe('insufficient-data');
+    const r = await apiLatency.run(loadContext(truncated));
+    expect(r.status).toBe('insufficient-data');
+    expect(r.evidence.summary).toMatch(/k6-raw\.json\.gz: the gzip stream is truncated after line \d+/);
+  });
+});
+
+describe('gate availability', () => {
+  it('passes with no failed requests and no auth failures', async () => {
+    const r = await availability.run(loadContext(good));
+    expect(r.status).toBe('pass');
+    expect(r.evidence.figures?.failed).toBe(0);
+  });
+  it('fails on 500s and on 401s for a user\'s own resource, naming the endpoints', async () => {
+    const r = await availability.run(loadContext(bad));
+    expect(r.status).toBe('fail');
+    const rows = new Map(r.evidence.rows?.map((row) => [row.endpoint, row]));
+    expect(rows.get('broken')).toMatchObject({ statuses: expect.stringContaining('500×') });
+    expect(Number(rows.get('own_resource')?.auth_failures)).toBeGreaterThan(0);
+    expect(r.evidence.figures?.['auth failures']).toBe(bad.counters.aclue_auth_failures);
+  });
+  it('says insufficient-data without a run or with damaged output', async () => {
+    expect((await availability.run(loadContext(undefined))).status).toBe('insufficient-data');
+    expect((await availability.run(loadContext(truncated))).status).toBe('insufficient-data');
+  });
+});
+
+describe('gate load-delivered', () => {
+  it('passes when the 10x schedule is delivered without drops', async () => {
+    const r = await loadDelivered.run(loadContext(good));
+    expect(r.status).toBe('pass');
+    expect(good.iterations.dropped).toBe(0);
+  });
+  it('fails when iterations are dropped (too few VUs for a slow target)', async () => {
+    const r = await loadDelivered.run(loadContext(bad));
+    expect(bad.iterations.dropped).toBeGreaterThan(0);
+    expect(r.status).toBe('fail');
+    expect(r.evidence.summary).toContain('dropped');
+  });
+  it('fails when the schedule itself is less than 10x the baseline', async () => {
+    const halfHearted: LoadEvidence = { ...good, iterations: { ...good.iterations, baselineRate: 5 } };
+    const r = await loadDelivered.run(loadContext(halfHearted));
+    expect(r.status).toBe('fail');
+    expect(r.evidence.summary).toContain('4.00x the baseline');
+  });
+  it('says insufficient-data when load.json does not state the schedule', async () => {
+    const unscheduled: LoadEvidence = { ...good, iterations: { ...good.iterations, scheduled: undefined } };
+    expect((await loadDelivered.run(loadContext(unscheduled))).status).toBe('insufficient-data');
+    expect((await loadDelivered.run(loadContext(truncated))).status).toBe('insufficient-data');
+  });
+});
+
+describe('gate degradation', () => {
+  it('passes when peak p95 stays within 4x of the baseline', async () => {
+    // The same run as its own baseline, read through k6's summary: every ratio is 1 within the
+    // histogram's error, whatever the machine's load did to the run.
+    const r = await degradation.run(loadContext(good, summaryOfGood));
+    expect(r.status).toBe('pass');
+    expect(r.evidence.rows?.map((row) => row.ratio)).toEqual([1, 1]);
+  });
+  it('fails naming the endpoint whose p95 grew more than 4x', async () => {
+    const r = await degradation.run(loadContext(bad, good));
+    expect(r.status).toBe('fail');
+    expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', status: 'fail' });
+    expect(r.evidence.summary).toContain('Not in the baseline, so not compared: broken');
+  });
+  it('says insufficient-data without a baseline', async () => {
+    const r = await degradation.run(loadContext(good));
+    expect(r.status).toBe('insufficient-data');
+    expect(r.evidence.summary).toContain('--baseline');
+  });
+});

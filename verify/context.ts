@@ -1,0 +1,145 @@
+/**
+ * What every gate receives: the parsed config, a database connection, the k6 evidence of the load
+ * run(s) and the thresholds. Built once by scripts/verify.ts; gates read it and never throw for a
+ * missing part (they answer `insufficient-data` and say which part was missing).
+ */
+import type pg from 'pg';
+import type { KitConfig } from '../lib/config.ts';
+import type { SuccessCriteria } from '../model/slo.ts';
+
+export interface VerifyContext {
+  readonly config: KitConfig;
+  /** Superuser or service connection to the target database; undefined when it could not be reached. */
+  readonly db: pg.Pool | undefined;
+  /** Why `db` is undefined, in one line (names the setting), for the gates' evidence. */
+  readonly dbError?: string;
+  /** Seed runs this verification judges (kit_truth.runs.run_id); empty when none was given or found. */
+  readonly seedRunIds: readonly string[];
+  /** Parsed k6 results of the run(s) under judgement (merged when several instances were given). */
+  readonly load: LoadEvidence | undefined;
+  /** The earlier run to compare with (`--baseline`): a baseline-profile run or an earlier report. */
+  readonly baseline: LoadEvidence | undefined;
+  /** Thresholds: model/slo.ts defaults, possibly overridden by `--criteria FILE`. */
+  readonly criteria: SuccessCriteria;
+  /** The target's API with its keys; undefined when they are not known. */
+  readonly api: { readonly url: string; readonly anonKey: string; readonly serviceRoleKey: string } | undefined;
+  /** Why `api` is undefined (no keys, or nothing answered at the URL), for the gates' evidence. */
+  readonly apiError?: string;
+  /** Wall-clock bounds of the load run, so database gates can pick samples taken during it. */
+  readonly statsWindow?: { readonly startedAt: string; readonly finishedAt: string };
+  /** Folder the report is written to; gates may link files beside index.html. */
+  readonly outDir: string;
+}
+
+/** Latency distribution of one set of requests (ms), from merged histograms, never averaged. */
+export interface LatencyStats {
+  readonly count: number;
+  readonly min: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+export interface EndpointStats {
+  /** The k6 `name` tag (model/target.ts route name, `rest_<table>`, `auth_token`). */
+  readonly name: string;
+  readonly latency: LatencyStats;
+  /** Requests counted by `http_req_failed` and how many of them failed. */
+  readonly requests: number;
+  readonly failed: number;
+  readonly errorRate: number;
+  /** Responses per HTTP status ("200": 1234). */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** HDR histogram of durations, compressed and base64-encoded, so percentiles can be recomputed offline. */
+  readonly histogram?: string;
+}
+
+/** One fixed time window of the run (all endpoints together). */
+export interface WindowStats {
+  /** Window start, Unix seconds. */
+  readonly t: number;
+  readonly requests: number;
+  readonly failed: number;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly iterations: number;
+  readonly droppedIterations: number;
+  /** Highest `vus` gauge value seen in the window (summed over instances). */
+  readonly vus: number | null;
+}
+
+/** Where the evidence came from, and what was wrong with it. */
+export interface LoadSource {
+  readonly runDir: string;
+  /** `raw`: k6's --out json NDJSON; `summary`: fallback to k6-summary.json (no windows, no merged histograms). */
+  readonly kind: 'raw' | 'summary';
+  readonly file: string;
+  readonly instance: string;
+  readonly lines: number;
+  /** Truncated or malformed input, named by file and line; evidence from such a source is partial. */
+  readonly problems: readonly string[];
+  /** load.json of the run, when present. */
+  readonly load?: LoadRunInfo;
+}
+
+/** The part of `load.json` (written by `npm run load`) that verify reads. */
+export interface LoadRunInfo {
+  readonly profile?: string;
+  readonly k6Version?: string;
+  readonly command?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly targetUrl?: string;
+  readonly seedRunId?: string;
+  readonly instance?: string;
+  readonly scheduled?: { readonly iterations?: number; readonly ratePerJourney?: Readonly<Record<string, number>> };
+  readonly baselineRates?: Readonly<Record<string, number>>;
+}
+
+/** Parsed k6 results of one run, or several instances of one run merged. */
+export interface LoadEvidence {
+  readonly sources: readonly LoadSource[];
+  /** `summary` when any source had no raw output: percentiles then come from k6's own summary. */
+  readonly kind: 'raw' | 'summary';
+  readonly profile: string | undefined;
+  /** First and last sample, ISO 8601; undefined when there was none. */
+  readonly startedAt: string | undefined;
+  readonly finishedAt: string | undefined;
+  readonly durationSeconds: number;
+  readonly windowSeconds: number;
+  /** All requests together, then per endpoint sorted by name. */
+  readonly overall: EndpointStats;
+  readonly endpoints: readonly EndpointStats[];
+  readonly windows: readonly WindowStats[];
+  readonly iterations: {
+    readonly completed: number;
+    readonly dropped: number;
+    /** Completed iterations per second over the run. */
+    readonly achievedRate: number;
+    /** Sum over instances of load.json `scheduled.iterations`; undefined when unknown. */
+    readonly scheduled: number | undefined;
+    /** Sum over journeys (and instances) of the scheduled peak rate per second; undefined when unknown. */
+    readonly scheduledRate: number | undefined;
+    /** Sum over journeys of the baseline (1x) rate per second (load.json `baselineRates`). */
+    readonly baselineRate: number | undefined;
+    /** Completed iterations per scenario tag. */
+    readonly perScenario: Readonly<Record<string, number>>;
+  };
+  readonly vus: { readonly max: number | null; readonly maxAllocated: number | null };
+  /** Sums of the kit's custom counters (`aclue_rls_leaks`, `aclue_auth_failures`, ...) and k6's `checks`. */
+  readonly counters: Readonly<Record<string, number>>;
+  /** `aclue_auth_failures` split by endpoint (name tag). */
+  readonly authFailuresByEndpoint: Readonly<Record<string, number>>;
+  /** What the load created: `aclue_writes` points (entity, id) and `aclue_clicks_created` click ids. */
+  readonly writes: readonly { readonly entity: string; readonly id: string }[];
+  readonly clickIds: readonly string[];
+  /** Server-reported database time (`aclue_db_time`, ms). */
+  readonly dbTime: LatencyStats | undefined;
+  /** `checks` passes and fails. */
+  readonly checks: { readonly passes: number; readonly fails: number };
+}

@@ -1,0 +1,66 @@
+/**
+ * The thresholds of one verification: model/slo.ts defaults, with any subset overridden by the JSON
+ * file named by `--criteria` / KIT_CRITERIA_FILE, e.g. `{ "latency": { "p95Ms": 300 } }`. Unknown
+ * keys are rejected so a typo cannot silently leave a default in force.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UsageError } from '../lib/errors.ts';
+import { successCriteria, type SuccessCriteria } from '../model/slo.ts';
+
+const positive = z.number().positive();
+const fraction = z.number().min(0).max(1);
+
+export const criteriaOverrideSchema = z
+  .object({
+    latency: z.object({ p90Ms: positive, p95Ms: positive }).partial().strict(),
+    maxFailedRequestRate: fraction,
+    maxAuthFailures: z.number().int().min(0),
+    maxRlsLeaks: z.number().int().min(0),
+    peakMultiplier: positive,
+    minAchievedRateFraction: fraction,
+    maxDroppedIterationRate: fraction,
+    maxDegradationRatio: positive,
+    minIndexUsageRatio: fraction,
+    indexUsageMinRows: z.number().int().min(0),
+    maxConnectionUtilisation: fraction,
+    minCacheHitRate: fraction,
+    preference: z
+      .object({ ndcgFloor: fraction, minOracleFraction: fraction, minMarginOverPopularity: z.number(), minSwipesPerUser: z.number().int().min(1) })
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .strict();
+
+export type CriteriaOverride = z.infer<typeof criteriaOverrideSchema>;
+
+export function mergeCriteria(override: CriteriaOverride): SuccessCriteria {
+  return {
+    ...successCriteria,
+    ...override,
+    latency: { ...successCriteria.latency, ...override.latency },
+    preference: { ...successCriteria.preference, ...override.preference },
+  } as SuccessCriteria;
+}
+
+/** Defaults when `file` is undefined; a missing or invalid file is a usage error naming the setting. */
+export function loadCriteria(file: string | undefined): SuccessCriteria {
+  if (file === undefined) return successCriteria;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`KIT_CRITERIA_FILE / --criteria: ${file} cannot be read as JSON (${(error as Error).message})`, [
+      'Give a JSON object with the thresholds to change, e.g. {"latency": {"p95Ms": 300}}; model/slo.ts lists them all.',
+    ]);
+  }
+  const parsed = criteriaOverrideSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new UsageError(`KIT_CRITERIA_FILE / --criteria: ${file} is not a valid criteria override:\n  ${lines.join('\n  ')}`, [
+      'Keys and meanings are those of model/slo.ts (successCriteria); leave out what you keep.',
+    ]);
+  }
+  return mergeCriteria(parsed.data);
+}

@@ -1,0 +1,80 @@
+/**
+ * Affiliate attribution reconciled with the seed's truth and the load's clicks: every planted
+ * and load-created click recorded once with user, session and product; every planted conversion
+ * on its expected click (is_converted, order_id, actual_commission, conversion_timestamp, as the
+ * real schema records them); failure classes counted with the first offending rows; commission
+ * sums compared. SQL in verify/sql/attribution/.
+ */
+import type { Gate, GateResult } from '../gate.ts';
+import type { VerifyContext } from '../context.ts';
+import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { judgedRuns } from '../checks/truth.ts';
+import { runCheck, sqlCheck, sqlChecks } from '../sql/run.ts';
+
+type FailureRow = { failure_class: string; click_id: string | null; order_id: string | null; detail: string };
+interface Totals {
+  planted_clicks: number; recorded_clicks: number; planted_conversions: number; recorded_conversions: number;
+  planted_commission: number; recorded_commission: number; planted_revenue: number;
+}
+
+const gate = {
+  id: 'attribution',
+  title: 'Affiliate attribution and revenue',
+  level: 'error',
+  checklist: ['Affiliate attribution working 100%', 'Conversion tracking operational', 'Revenue reporting accurate', 'Affiliate attribution working'],
+} as const;
+
+const THRESHOLD = 'every planted and load-created click recorded once with user, session and product; every planted conversion on its click; 0 missing, orphan, misattributed, duplicate, expired; commission sums equal';
+export const FAILURE_CLASSES = ['missing', 'incomplete', 'orphan', 'misattributed', 'duplicate', 'expired'] as const;
+
+async function run(ctx: VerifyContext): Promise<GateResult> {
+  if (ctx.db === undefined) return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  try {
+    const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
+    const loadClicks = [...(ctx.load?.clickIds ?? [])];
+    if (truth.complete.length === 0 && loadClicks.length === 0) {
+      return insufficient(gate, THRESHOLD, `nothing to reconcile: ${truth.problems.join('; ')}; and no load-created clicks in the k6 evidence`);
+    }
+    const failures: FailureRow[] = [];
+    for (const check of sqlChecks('attribution')) {
+      failures.push(...(await runCheck<FailureRow>(ctx.db, check, [truth.complete, loadClicks])).map((r) => ({ ...r, check: check.name })));
+    }
+    const totals = (await runCheck<Totals>(ctx.db, sqlCheck('attribution/totals', 'commission_sums'), [truth.complete]))[0];
+    const counts = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]));
+    const commissionDiff = totals === undefined ? 0 : Math.round((totals.recorded_commission - totals.planted_commission) * 100) / 100;
+    const sumsMatch = Math.abs(commissionDiff) < 0.005;
+    const failed = failures.length > 0 || !sumsMatch;
+    const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);
+    const measured = totals === undefined
+      ? `${failures.length} failures`
+      : `${totals.recorded_clicks}/${totals.planted_clicks} planted clicks, ${loadClicks.length} load clicks; ` +
+        `${totals.recorded_conversions}/${totals.planted_conversions} conversions; commission ${totals.recorded_commission} vs planted ${totals.planted_commission}` +
+        `${classesHit.length > 0 ? `; ${classesHit.join(', ')}` : ''}`;
+    const summary = failed
+      ? `Failed: ${[...classesHit, ...(sumsMatch ? [] : [`commission off by ${commissionDiff}`])].join(', ')}. First: ${failures.slice(0, 3).map((f) => `${f.failure_class} ${f.click_id ?? f.order_id ?? ''} (${f.detail})`).join('; ')}.`
+      : `All planted and load-created clicks and conversions reconcile; commission sums equal.${truth.problems.length > 0 ? ` Not judged: ${truth.problems.join('; ')}.` : ''}`;
+    return gateResult(gate, failed ? 'fail' : 'pass', THRESHOLD, measured, {
+      summary,
+      figures: {
+        seedRuns: truth.complete.join(', ') || null,
+        loadClicks: loadClicks.length,
+        ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [`failures_${k}`, v])),
+        plantedClicks: totals?.planted_clicks ?? null,
+        recordedClicks: totals?.recorded_clicks ?? null,
+        plantedConversions: totals?.planted_conversions ?? null,
+        recordedConversions: totals?.recorded_conversions ?? null,
+        plantedCommission: totals?.planted_commission ?? null,
+        recordedCommission: totals?.recorded_commission ?? null,
+        commissionDifference: commissionDiff,
+        plantedRevenue: totals?.planted_revenue ?? null,
+        notJudged: truth.problems.join('; ') || null,
+      },
+      rows: FAILURE_CLASSES.flatMap((c) => firstRows(failures.filter((f) => f.failure_class === c), 10)),
+      links: ['#attribution'],
+    });
+  } catch (error) {
+    return insufficient(gate, THRESHOLD, `attribution could not be reconciled: ${oneLine(error)}`);
+  }
+}
+
+export default { ...gate, run } satisfies Gate<VerifyContext>;

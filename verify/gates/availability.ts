@@ -1,0 +1,63 @@
+/**
+ * Availability under load: the share of failed requests (k6's http_req_failed: transport errors
+ * and unexpected statuses) and authentication failures on a user's own resources, which the
+ * scenarios count in `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
+ */
+import type { Gate, GateResult } from '../gate.ts';
+import type { VerifyContext } from '../context.ts';
+import { insufficient, percent, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+
+const gate = {
+  id: 'availability',
+  title: 'Availability: failed requests and authentication failures',
+  level: 'error',
+  checklist: ['99.9% database uptime', 'Zero authentication failures'],
+} as const;
+
+export default {
+  ...gate,
+  async run({ load, criteria }: VerifyContext): Promise<GateResult> {
+    const maxRate = criteria.maxFailedRequestRate;
+    const maxAuth = criteria.maxAuthFailures;
+    const threshold = `failed requests < ${percent(maxRate, 1)}; authentication failures on own resources ≤ ${maxAuth}`;
+    const unusable = unusableLoad(gate, threshold, load);
+    if (unusable) return unusable;
+    const l = load!;
+    if (l.overall.requests === 0) return insufficient(gate, threshold, 'The run recorded no HTTP requests (no http_req_duration samples).');
+    const rate = l.overall.failed / l.overall.requests;
+    const auth = l.counters.aclue_auth_failures ?? 0;
+    const rateFails = rate >= maxRate;
+    const authFails = auth > maxAuth;
+    const rows = l.endpoints
+      .filter((e) => e.failed > 0 || (l.authFailuresByEndpoint[e.name] ?? 0) > 0)
+      .sort((a, b) => b.failed - a.failed)
+      .map((e) => ({
+        endpoint: e.name,
+        requests: e.requests,
+        failed: e.failed,
+        error_rate: percent(e.errorRate, 3),
+        auth_failures: l.authFailuresByEndpoint[e.name] ?? 0,
+        statuses: Object.entries(e.statuses)
+          .filter(([s]) => !s.startsWith('2') && !s.startsWith('3'))
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' '),
+      }));
+    const problems = [rateFails ? `${percent(rate, 3)} of requests failed` : '', authFails ? `${auth} authentication failure(s) on users' own resources` : ''].filter(Boolean);
+    return {
+      ...gate,
+      status: problems.length ? 'fail' : 'pass',
+      threshold,
+      measured: `${percent(rate, 3)} failed (${l.overall.failed} of ${l.overall.requests}); ${auth} auth failures`,
+      evidence: {
+        summary:
+          (problems.length ? `Availability below target: ${problems.join('; ')}.` : `Failed requests ${percent(rate, 3)} and ${auth} authentication failures: within target.`) +
+          (l.counters.aclue_auth_failures === undefined ? ' The run recorded no aclue_auth_failures samples (counted as zero).' : '') +
+          profileNote(l) +
+          sourceNote(l),
+        figures: { requests: l.overall.requests, failed: l.overall.failed, 'failed rate': rate, 'auth failures': auth, 'check fails': l.checks.fails },
+        rows,
+        links: ['#endpoints', '#charts'],
+      },
+    };
+  },
+} satisfies Gate<VerifyContext>;

@@ -1,0 +1,133 @@
+/**
+ * Real data, not mocks: every write the load made is in the database; product ids are stable
+ * across calls; recommendations are non-empty for users with history and follow their
+ * preferences; per-user endpoints do not answer the same canned body to different users.
+ */
+import type { Gate, GateResult } from '../gate.ts';
+import type { VerifyContext } from '../context.ts';
+import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
+import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { mintUserToken } from '../checks/tokens.ts';
+import { judgedRuns } from '../checks/truth.ts';
+import { runCheck, sqlCheck } from '../sql/run.ts';
+
+type Finding = { check: string; detail: string; [key: string]: unknown };
+
+const gate = {
+  id: 'real-data',
+  title: 'Real data integration, no mock data',
+  level: 'error',
+  checklist: ['Verify real data integration', 'Confirm mock data removal', 'Endpoints returning real data'],
+} as const;
+
+const THRESHOLD = 'every load write in the database; product ids stable across calls; recommendations non-empty and >= 50% from each user\'s top-3 liked categories; no identical bodies for different users';
+/** Share of recommended items from the user's top-3 liked categories (chance is ~30% with 10 categories). */
+export const MIN_PREFERENCE_SHARE = 0.5;
+
+async function run(ctx: VerifyContext): Promise<GateResult> {
+  const findings: Finding[] = [];
+  const figures: Record<string, number | string | null> = {};
+  const notes: string[] = [];
+  let judged = 0;
+
+  // 1. Writes counted back.
+  const writes = ctx.load?.writes ?? [];
+  if (ctx.db !== undefined && writes.length > 0) {
+    try {
+      const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(ctx.db, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]);
+      for (const m of missing) findings.push({ check: m.check_name, entity: m.entity, id: m.id, detail: m.detail });
+      figures['loadWrites'] = writes.length;
+      figures['loadWritesMissing'] = missing.filter((m) => m.check_name === 'write_missing').length;
+      judged += 1;
+    } catch (error) {
+      notes.push(`load writes not counted back: ${oneLine(error)}`);
+    }
+  } else notes.push(ctx.db === undefined ? `load writes not counted back: no database (${ctx.dbError ?? 'not configured'})` : 'load writes not counted back: the k6 evidence lists no aclue_writes');
+
+  if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
+  else {
+    const base = ctx.api.url;
+    // 2. Ids stable across two identical calls.
+    try {
+      const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
+      const ids = (x: typeof a): string[] => (listOf(x.body) ?? []).map(productIdOf).filter((id): id is string => id !== undefined).sort();
+      const first = ids(a);
+      const second = ids(b);
+      figures['productsListed'] = first.length;
+      if (a.status !== 200 || first.length === 0) findings.push({ check: 'products_list', detail: `GET ${routes.products.path} answered ${a.status} with ${first.length} product ids` });
+      else if (first.join() !== second.join()) {
+        const changed = first.filter((id) => !second.includes(id)).length;
+        findings.push({ check: 'ids_unstable', detail: `GET ${routes.products.path} twice: ${changed} of ${first.length} product ids changed between calls`, first: first.slice(0, 3).join(', '), second: second.slice(0, 3).join(', ') });
+      }
+      judged += 1;
+    } catch (error) {
+      findings.push({ check: 'products_list', detail: `GET ${routes.products.path} failed: ${oneLine(error)}` });
+    }
+
+    // 3 and 4. Per-user answers for users with history.
+    if (ctx.db === undefined) notes.push('per-user endpoints not probed: no database to find users with history');
+    else {
+      try {
+        const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
+        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(ctx.db, sqlCheck('real-data', 'users_with_history'), [truth.complete]);
+        if (users.length < 2) notes.push(`per-user endpoints not probed: ${users.length} users with swipes in the database (need 2)`);
+        else {
+          judged += 1;
+          const shares: number[] = [];
+          const bodies: Record<string, string[]> = { recommendations: [], statistics: [] };
+          for (const u of users) {
+            const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
+            const recs = await callRoute(base, routes.recommendations, token);
+            const items = listOf(recs.body) ?? [];
+            bodies['recommendations']?.push(recs.text);
+            if (recs.status !== 200 || items.length === 0) {
+              findings.push({ check: 'recommendations_empty', user_id: u.user_id, detail: `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items` });
+            } else {
+              const productIds = items.map(productIdOf).filter((id): id is string => id !== undefined);
+              const known = await ctx.db.query<{ category_id: string | null }>(
+                'select category_id::text from public.products where id::text = any ($1::text[])', [productIds]);
+              if (known.rows.length === 0) findings.push({ check: 'recommendations_unknown_products', user_id: u.user_id, detail: `none of ${items.length} recommended product ids is in public.products` });
+              else {
+                const share = known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length / known.rows.length;
+                shares.push(share);
+                if (share < MIN_PREFERENCE_SHARE) {
+                  findings.push({ check: 'recommendations_ignore_preferences', user_id: u.user_id, detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${MIN_PREFERENCE_SHARE * 100}%)` });
+                }
+              }
+            }
+            const stats = await callRoute(base, routes.userStatistics, token);
+            bodies['statistics']?.push(stats.status === 200 ? stats.text : `status ${stats.status}`);
+            if (stats.status !== 200) findings.push({ check: 'statistics_unavailable', user_id: u.user_id, detail: `GET ${routes.userStatistics.path} answered ${stats.status}` });
+          }
+          figures['usersProbed'] = users.length;
+          figures['meanPreferenceShare'] = shares.length > 0 ? Math.round((shares.reduce((s, x) => s + x, 0) / shares.length) * 1000) / 1000 : null;
+          for (const [name, list] of Object.entries(bodies)) {
+            const route = name === 'statistics' ? routes.userStatistics : routes.recommendations;
+            if (list.length >= 2 && new Set(list).size === 1 && !(list[0] ?? '').startsWith('status ')) {
+              findings.push({ check: 'canned_body', endpoint: route.name, detail: `GET ${route.path} answered the same body to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}` });
+            }
+          }
+        }
+      } catch (error) {
+        findings.push({ check: 'per_user_probe', detail: `per-user probe failed: ${oneLine(error)}` });
+      }
+    }
+  }
+
+  if (judged === 0 && findings.length === 0) return insufficient(gate, THRESHOLD, notes.join('; '));
+  const failed = findings.filter((f) => f.check !== 'unknown_entity');
+  const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
+  const kinds = [...new Set(failed.map((f) => f.check))];
+  return gateResult(gate, status, THRESHOLD,
+    failed.length === 0 ? `no mock behaviour found in ${judged} probes` : `${failed.length} findings: ${kinds.join(', ')}`,
+    {
+      summary: failed.length > 0
+        ? `Failed: ${kinds.map((k) => failed.find((f) => f.check === k)?.detail).join('; ')}.`
+        : `Writes, ids and per-user answers are real.${notes.length > 0 ? ` Not checked: ${notes.join('; ')}.` : ''}`,
+      figures: { ...figures, notChecked: notes.join('; ') || null },
+      rows: kinds.concat(findings.some((f) => f.check === 'unknown_entity') ? ['unknown_entity'] : []).flatMap((k) => firstRows(findings.filter((f) => f.check === k), 10)),
+      links: ['#real-data'],
+    });
+}
+
+export default { ...gate, run } satisfies Gate<VerifyContext>;

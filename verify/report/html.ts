@@ -1,0 +1,235 @@
+/**
+ * Renders the report: one HTML file with everything inlined (uPlot's script and stylesheet, the
+ * data, the styles), so it opens offline and makes no network request. All text from gates and
+ * inputs goes through `escapeHtml`; data for the charts is embedded as JSON with `<` escaped, so no
+ * value can close the script element.
+ */
+import type { GateResult } from '../gate.ts';
+import type { LoadSummary, Summary } from './summary-schema.ts';
+
+export interface ReportAssets {
+  readonly uplotJs: string;
+  readonly uplotCss: string;
+}
+
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON safe inside <script>: `<` (and the line separators JS once rejected) as escapes. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Evidence groups of the report, in order; gates not named here land in "Other gates". */
+const groups: readonly { id: string; title: string; gates: readonly string[] }[] = [
+  { id: 'latency', title: 'Latency and load', gates: ['api-latency', 'availability', 'load-delivered', 'degradation'] },
+  { id: 'database', title: 'Database', gates: ['database'] },
+  { id: 'preference', title: 'Preference accuracy', gates: ['preference-accuracy'] },
+  { id: 'attribution', title: 'Attribution', gates: ['attribution'] },
+  { id: 'real-data', title: 'Real data', gates: ['real-data'] },
+  { id: 'rls', title: 'RLS, security and integrity', gates: ['security', 'data-integrity'] },
+];
+
+const MAX_ROWS = 200;
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '<td class="muted">—</td>';
+  if (typeof value === 'number') return `<td class="num">${escapeHtml(Number.isInteger(value) ? value : Math.round(value * 10000) / 10000)}</td>`;
+  if (typeof value === 'object') return `<td><code>${escapeHtml(JSON.stringify(value))}</code></td>`;
+  return `<td>${escapeHtml(value)}</td>`;
+}
+
+function statusBadge(status: string): string {
+  return `<span class="badge s-${escapeHtml(status)}">${escapeHtml(status)}</span>`;
+}
+
+/** Any rows as a table: the columns are the union of the keys, in first-seen order. */
+export function rowsTable(rows: readonly Readonly<Record<string, unknown>>[]): string {
+  if (rows.length === 0) return '';
+  const shown = rows.slice(0, MAX_ROWS);
+  const columns: string[] = [];
+  for (const row of shown) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = shown.map((row) => `<tr>${columns.map((c) => cell(row[c])).join('')}</tr>`).join('\n');
+  const more = rows.length > MAX_ROWS ? `<p class="muted">${rows.length - MAX_ROWS} more rows in summary.json.</p>` : '';
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
+}
+
+function figuresList(figures: Readonly<Record<string, unknown>> | undefined): string {
+  if (!figures || Object.keys(figures).length === 0) return '';
+  const items = Object.entries(figures)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v === null ? '—' : escapeHtml(typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10000) / 10000 : v)}</dd>`)
+    .join('');
+  return `<dl class="figures">${items}</dl>`;
+}
+
+function gateSection(gate: GateResult): string {
+  const links = (gate.evidence.links ?? [])
+    .map((l) => (l.startsWith('#') ? `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>` : `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>`))
+    .join(' · ');
+  return `<section class="gate" id="gate-${escapeHtml(gate.id)}">
+<h3>${statusBadge(gate.status)} ${escapeHtml(gate.title)} <span class="muted">(${escapeHtml(gate.id)}, ${escapeHtml(gate.level)})</span></h3>
+<p><b>Threshold:</b> ${escapeHtml(gate.threshold)}<br><b>Measured:</b> ${escapeHtml(gate.measured)}</p>
+<p>${escapeHtml(gate.evidence.summary)}</p>
+${figuresList(gate.evidence.figures)}
+${rowsTable(gate.evidence.rows ?? [])}
+${links ? `<p class="muted">See also: ${links}</p>` : ''}
+${gate.checklist.length ? `<p class="muted">Answers: ${gate.checklist.map((c) => `“${escapeHtml(c)}”`).join(', ')}</p>` : ''}
+</section>`;
+}
+
+function gateTable(summary: Summary): string {
+  const baseline = new Map((summary.baseline?.gates ?? []).map((g) => [g.id, g]));
+  const hasBaseline = baseline.size > 0;
+  const rows = summary.gates
+    .map((g) => {
+      const b = baseline.get(g.id);
+      const baseCell = hasBaseline ? `<td>${b ? `${statusBadge(b.status)} ${escapeHtml(b.measured)}` : '<span class="muted">—</span>'}</td>` : '';
+      return `<tr><td><a href="#gate-${escapeHtml(g.id)}">${escapeHtml(g.title)}</a><br><span class="muted">${escapeHtml(g.id)}</span></td><td>${escapeHtml(g.level)}</td><td>${escapeHtml(g.threshold)}</td><td>${escapeHtml(g.measured)}</td><td>${statusBadge(g.status)}</td>${baseCell}</tr>`;
+    })
+    .join('\n');
+  return `<table class="gates"><thead><tr><th>gate</th><th>level</th><th>threshold</th><th>measured</th><th>status</th>${hasBaseline ? '<th>baseline</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function checklistSection(summary: Summary): string {
+  return summary.checklist
+    .map((section) => {
+      const rows = section.lines
+        .map((line) => {
+          const gates = line.gates.length
+            ? line.gates.map((id) => (summary.gates.some((g) => g.id === id) ? `<a href="#gate-${escapeHtml(id)}">${escapeHtml(id)}</a>` : `${escapeHtml(id)} <span class="muted">(not run)</span>`)).join(', ')
+            : '<span class="muted">manual sign-off</span>';
+          return `<tr><td>${escapeHtml(line.text)}</td><td>${statusBadge(line.status)}</td><td>${gates}</td></tr>`;
+        })
+        .join('\n');
+      return `<h3>${escapeHtml(section.title)}</h3><table class="checklist"><thead><tr><th>checklist line</th><th>status</th><th>answered by</th></tr></thead><tbody>${rows}</tbody></table>`;
+    })
+    .join('\n');
+}
+
+function endpointTable(load: LoadSummary, baseline: LoadSummary | undefined): string {
+  const base = new Map((baseline?.endpoints ?? []).map((e) => [e.name, e]));
+  const withBase = base.size > 0;
+  const rows = [...load.endpoints, load.overall]
+    .map((e) => {
+      const b = base.get(e.name);
+      const baseCells = withBase
+        ? b
+          ? `${cell(b.latency.p95)}${cell(b.latency.p95 > 0 ? `${(e.latency.p95 / b.latency.p95).toFixed(2)}x` : null)}`
+          : '<td class="muted">—</td><td class="muted">—</td>'
+        : '';
+      return `<tr><td>${escapeHtml(e.name)}</td>${cell(e.requests)}${cell(`${(e.errorRate * 100).toFixed(3)}%`)}${cell(e.latency.p50)}${cell(e.latency.p90)}${cell(e.latency.p95)}${cell(e.latency.p99)}${cell(e.latency.max)}${baseCells}</tr>`;
+    })
+    .join('\n');
+  return `<div class="scroll"><table><thead><tr><th>endpoint (k6 name tag)</th><th>requests</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>${withBase ? '<th>baseline p95 ms</th><th>peak/baseline</th>' : ''}</tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function reproducibility(summary: Summary): string {
+  const r = summary.reproducibility;
+  const list = (items: readonly string[]) => (items.length ? `<ul>${items.map((i) => `<li><code>${escapeHtml(i)}</code></li>`).join('')}</ul>` : '<p class="muted">none</p>');
+  const versions = Object.entries(r.versions).map(([k, v]) => `${k} ${v}`);
+  return `<h3>Seed runs</h3>${list(r.seedRunIds)}<h3>Load run folders</h3>${list(r.loadRunDirs)}
+<h3>Versions</h3>${list(versions)}<h3>Commands</h3>${list(r.commands)}
+${r.database ? `<p><b>Database:</b> <code>${escapeHtml(r.database)}</code>${r.databaseError ? ` — <span class="s-fail">${escapeHtml(r.databaseError)}</span>` : ''}</p>` : ''}
+<h3>Criteria in force</h3><pre>${escapeHtml(JSON.stringify(r.criteria, null, 2))}</pre>`;
+}
+
+const styles = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+main{max-width:1200px;margin:0 auto;padding:16px 24px 64px}
+h1{font-size:22px;margin:8px 0}h2{margin-top:36px;border-bottom:1px solid #d5d9e0;padding-bottom:4px}h3{margin:18px 0 6px}
+table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0}th,td{border:1px solid #e1e4ea;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef0f4;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}.muted{color:#6b7385}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+pre{background:#fff;border:1px solid #e1e4ea;padding:8px;overflow:auto}
+.banner{padding:18px 24px;border-radius:6px;color:#fff;margin:12px 0}.banner b{font-size:28px;letter-spacing:1px}
+.v-GO{background:#1f8a4c}.v-CONDITIONAL{background:#b7791f}.v-NO-GO{background:#c53030}
+.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:#718096}
+.s-pass{background:#1f8a4c}.s-warn{background:#b7791f}.s-fail{background:#c53030}.s-insufficient-data{background:#6b46c1}.s-manual{background:#a0aec0}
+span.s-fail{color:#c53030;background:none}
+dl.figures{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0}dl.figures dt{color:#6b7385}dl.figures dd{margin:0;font-variant-numeric:tabular-nums}
+section.gate{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:4px 16px 12px;margin:12px 0}
+.chart{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:8px;margin:10px 0}
+nav a{margin-right:12px}
+`;
+
+/** Client-side script: draws the charts from the embedded windows with uPlot. */
+const chartScript = `
+(function(){
+  var data = JSON.parse(document.getElementById('chart-data').textContent);
+  var box = document.getElementById('charts-box');
+  if (!data.windows.length) { box.innerHTML = '<p class="muted">No time series: the evidence has no per-window data.</p>'; return; }
+  var t = data.windows.map(function(w){ return w.t; });
+  var per = data.windowSeconds || 1;
+  function col(k, f){ return data.windows.map(function(w){ var v = w[k]; return v === null || v === undefined ? null : (f ? f(v) : v); }); }
+  var width = Math.max(320, Math.min(1140, box.clientWidth || 1000));
+  function chart(title, series, values, unit){
+    var el = document.createElement('div'); el.className = 'chart'; box.appendChild(el);
+    var opts = { title: title, width: width - 20, height: 240, series: [{}].concat(series),
+      axes: [{}, { label: unit }], scales: { x: { time: true } } };
+    new uPlot(opts, [t].concat(values), el);
+  }
+  chart('Latency percentiles per ' + per + ' s window (all endpoints)', [
+    { label: 'p50', stroke: '#2b6cb0' }, { label: 'p90', stroke: '#38a169' },
+    { label: 'p95', stroke: '#d69e2e' }, { label: 'p99', stroke: '#c53030' }],
+    [col('p50'), col('p90'), col('p95'), col('p99')], 'ms');
+  chart('Requests and errors per second', [
+    { label: 'requests/s', stroke: '#2b6cb0' }, { label: 'failed/s', stroke: '#c53030' }],
+    [col('requests', function(v){ return v / per; }), col('failed', function(v){ return v / per; })], 'per second');
+  chart('VUs, iterations and dropped iterations', [
+    { label: 'VUs', stroke: '#805ad5' }, { label: 'iterations/s', stroke: '#2b6cb0' }, { label: 'dropped/s', stroke: '#c53030' }],
+    [col('vus'), col('iterations', function(v){ return v / per; }), col('droppedIterations', function(v){ return v / per; })], '');
+})();
+`;
+
+export function renderHtml(summary: Summary, assets: ReportAssets): string {
+  const load = summary.load;
+  const byId = new Map(summary.gates.map((g) => [g.id, g]));
+  const grouped = new Set(groups.flatMap((g) => g.gates));
+  const evidence = groups
+    .map((group) => {
+      const gates = group.gates.map((id) => byId.get(id)).filter((g): g is (typeof summary.gates)[number] => g !== undefined);
+      const body = gates.length ? gates.map((g) => gateSection(g as GateResult)).join('\n') : '<p class="muted">No gate of this group ran.</p>';
+      return `<h2 id="${group.id}">${escapeHtml(group.title)}</h2>${body}`;
+    })
+    .join('\n');
+  const others = summary.gates.filter((g) => !grouped.has(g.id));
+  const otherSection = others.length ? `<h2 id="other">Other gates</h2>${others.map((g) => gateSection(g as GateResult)).join('\n')}` : '';
+  const chartData = { windowSeconds: load?.windowSeconds ?? 0, windows: load?.windows ?? [] };
+  const sourceNote = load
+    ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? 'raw k6 output' : "k6's end-of-test summary (no raw output was found)")} from ${load.sources
+        .map((s) => `${escapeHtml(s.file)} (instance ${escapeHtml(s.instance)}, ${s.lines} lines)`)
+        .join('; ')}. Percentiles come from merged histograms, never from averaged percentiles.</p>`
+    : '<p class="muted">No load run was given, so there are no charts.</p>';
+  const problems = load ? load.sources.flatMap((s) => s.problems) : [];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>Aclue sign-off: ${escapeHtml(summary.verdict)} — ${escapeHtml(summary.run.id)}</title>
+<style>${assets.uplotCss}</style><style>${styles}</style></head>
+<body><main>
+<h1>Aclue database deployment sign-off</h1>
+<p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}</p>
+<div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b>
+${summary.verdictReasons.length ? `<ul>${summary.verdictReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '<p>Every gate passed.</p>'}</div>
+<nav><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
+<h2 id="gates">Gates</h2>${gateTable(summary)}
+<h2 id="checklist">Deployment checklist</h2>
+<p class="muted">Each line of the checklist with the gates that answer it; lines the kit cannot measure are left for manual sign-off.</p>
+${checklistSection(summary)}
+<h2 id="charts">Load over time</h2>${sourceNote}
+${problems.length ? `<p class="s-fail">Problems in the k6 output:</p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
+<div id="charts-box"></div>
+<h2 id="endpoints">Endpoints</h2>${load ? endpointTable(load, summary.baseline?.load) : '<p class="muted">No load run.</p>'}
+${evidence}
+${otherSection}
+<h2 id="reproduce">Reproduce</h2>${reproducibility(summary)}
+</main>
+<script type="application/json" id="chart-data">${scriptJson(chartData)}</script>
+<script type="application/json" id="summary">${scriptJson(summary)}</script>
+<script>${assets.uplotJs.replace(/<\/script/gi, '<\\/script')}</script>
+<script>${chartScript}</script>
+</body></html>
+`;
+}

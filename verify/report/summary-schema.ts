@@ -1,0 +1,153 @@
+/**
+ * The machine-readable result of one verification, `reports/<run>/summary.json`. Versioned: a change
+ * that breaks readers bumps `schemaVersion`. `--baseline` reads earlier files with this schema, and CI
+ * or other tools can import it to validate what they read.
+ */
+import { z } from 'zod';
+
+const statusSchema = z.enum(['pass', 'warn', 'fail', 'insufficient-data']);
+const levelSchema = z.enum(['error', 'warn', 'info']);
+const figure = z.union([z.number(), z.string(), z.null()]);
+
+export const gateResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  level: levelSchema,
+  status: statusSchema,
+  threshold: z.string(),
+  measured: z.string(),
+  evidence: z.object({
+    summary: z.string(),
+    figures: z.record(z.string(), figure).optional(),
+    rows: z.array(z.record(z.string(), z.unknown())).optional(),
+    links: z.array(z.string()).optional(),
+  }),
+  checklist: z.array(z.string()),
+});
+
+const latencySchema = z.object({
+  count: z.number(),
+  min: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  mean: z.number(),
+});
+
+const endpointSchema = z.object({
+  name: z.string(),
+  latency: latencySchema,
+  requests: z.number(),
+  failed: z.number(),
+  errorRate: z.number(),
+  statuses: z.record(z.string(), z.number()),
+  histogram: z.string().optional(),
+});
+
+const nullableNumber = z.number().nullable();
+
+const loadInfoSchema = z
+  .object({
+    profile: z.string().optional(),
+    k6Version: z.string().optional(),
+    command: z.string().optional(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    targetUrl: z.string().optional(),
+    seedRunId: z.string().optional(),
+    instance: z.string().optional(),
+    scheduled: z.object({ iterations: z.number().optional(), ratePerJourney: z.record(z.string(), z.number()).optional() }).optional(),
+    baselineRates: z.record(z.string(), z.number()).optional(),
+  })
+  .loose();
+
+/** LoadEvidence as stored: the lists of created ids are left out (counts stay in `counters`). */
+export const loadSummarySchema = z.object({
+  sources: z.array(
+    z.object({
+      runDir: z.string(),
+      kind: z.enum(['raw', 'summary']),
+      file: z.string(),
+      instance: z.string(),
+      lines: z.number(),
+      problems: z.array(z.string()),
+      load: loadInfoSchema.optional(),
+    }),
+  ),
+  kind: z.enum(['raw', 'summary']),
+  profile: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  durationSeconds: z.number(),
+  windowSeconds: z.number(),
+  overall: endpointSchema,
+  endpoints: z.array(endpointSchema),
+  windows: z.array(
+    z.object({
+      t: z.number(),
+      requests: z.number(),
+      failed: z.number(),
+      p50: nullableNumber,
+      p90: nullableNumber,
+      p95: nullableNumber,
+      p99: nullableNumber,
+      iterations: z.number(),
+      droppedIterations: z.number(),
+      vus: nullableNumber,
+    }),
+  ),
+  iterations: z.object({
+    completed: z.number(),
+    dropped: z.number(),
+    achievedRate: z.number(),
+    scheduled: z.number().optional(),
+    scheduledRate: z.number().optional(),
+    baselineRate: z.number().optional(),
+    perScenario: z.record(z.string(), z.number()),
+  }),
+  vus: z.object({ max: nullableNumber, maxAllocated: nullableNumber }),
+  counters: z.record(z.string(), z.number()),
+  authFailuresByEndpoint: z.record(z.string(), z.number()),
+  writesRecorded: z.number(),
+  clicksRecorded: z.number(),
+  dbTime: latencySchema.optional(),
+  checks: z.object({ passes: z.number(), fails: z.number() }),
+});
+
+export const summarySchema = z.object({
+  schemaVersion: z.literal(1),
+  generatedAt: z.string(),
+  verdict: z.enum(['GO', 'CONDITIONAL', 'NO-GO']),
+  /** Why the verdict is what it is, one line per deciding gate. */
+  verdictReasons: z.array(z.string()),
+  run: z.object({ id: z.string(), outDir: z.string() }),
+  gates: z.array(gateResultSchema),
+  checklist: z.array(
+    z.object({
+      title: z.string(),
+      lines: z.array(z.object({ text: z.string(), gates: z.array(z.string()), status: z.union([statusSchema, z.literal('manual')]) })),
+    }),
+  ),
+  load: loadSummarySchema.optional(),
+  baseline: z
+    .object({
+      source: z.string(),
+      load: loadSummarySchema.optional(),
+      gates: z.array(gateResultSchema).optional(),
+    })
+    .optional(),
+  reproducibility: z.object({
+    seedRunIds: z.array(z.string()),
+    loadRunDirs: z.array(z.string()),
+    criteria: z.record(z.string(), z.unknown()),
+    versions: z.record(z.string(), z.string()),
+    commands: z.array(z.string()),
+    database: z.string().optional(),
+    databaseError: z.string().optional(),
+  }),
+});
+
+export type Summary = z.infer<typeof summarySchema>;
+export type LoadSummary = z.infer<typeof loadSummarySchema>;

@@ -1,0 +1,13 @@
+-- Accounts and subscribers that differ only in the case of their e-mail address (the UNIQUE
+-- constraints compare exact strings, so these slip through).
+select 'duplicate_emails'::text as check_name, t.tbl as object, 1::bigint as expected, t.n as actual,
+       format('%s rows share the address %s', t.n, t.email) as detail
+from (
+  select 'public.users' as tbl, lower(email) as email, count(*) as n from public.users group by lower(email) having count(*) > 1
+  union all
+  select 'public.profiles', lower(email), count(*) from public.profiles group by lower(email) having count(*) > 1
+  union all
+  select 'public.newsletter_signups', lower(email), count(*) from public.newsletter_signups group by lower(email) having count(*) > 1
+) as t
+where cardinality($1::text[]) >= 0
+order by 2, 5;

@@ -1,0 +1,18 @@
+-- Rows the judged seed runs planned (kit_truth.runs.row_counts, keyed "schema.table") against
+-- the rows in each table. Tables also hold other runs' and the load's rows, so only fewer rows
+-- than planned is a failure; a run's own users and clicks are checked exactly in 0005.
+with planned as (
+  select case when position('.' in key) > 0 then key else 'public.' || key end as tbl, sum(value::bigint) as n
+  from kit_truth.runs r, jsonb_each_text(r.row_counts)
+  where r.run_id = any ($1::text[]) and value ~ '^[0-9]+$'
+  group by 1
+)
+select 'seeded_counts'::text as check_name, p.tbl as object, p.n as expected, a.n as actual,
+       format('%s rows planned by the seed, %s in the table', p.n, a.n) as detail
+from planned p
+cross join lateral (
+  select case when to_regclass(p.tbl) is null then -1
+              else (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %s', to_regclass(p.tbl)), false, true, '')))[1]::text::bigint end as n
+) as a
+where a.n < p.n
+order by 2;
