@@ -23,6 +23,8 @@ import { parseScenarioEnv, scenarioSettings, ScenarioEnvError, type ScenarioEnv 
 import { loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { planFor } from '../scenarios/lib/options.ts';
+import { databaseTarget } from '../stack/database.ts';
+import { watchDatabase } from '../verify/sampler.ts';
 
 const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -61,6 +63,9 @@ await runCommand(async () => {
     return ExitCode.ok;
   }
   log(`load: ${profile} against ${scenarioEnv.apiUrl} with k6 ${k6.version} (${k6.how}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
+  // Database statistics are reset and connections sampled around k6, so the database gate describes this run.
+  mkdirSync(runs[0]!.dir, { recursive: true });
+  const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
@@ -85,6 +90,8 @@ await runCommand(async () => {
       return exitCode;
     }),
   );
+  const watched = await watch.stop();
+  log(watched.file ? `load: database statistics reset before the run; connection samples in ${watched.file}` : `load: ${watched.problem}`);
   log(`load: k6 exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
   if (codes.includes(null)) throw new EnvironmentError('k6 was killed before it finished; the run folder holds what it wrote');
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.

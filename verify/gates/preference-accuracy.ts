@@ -14,7 +14,7 @@ import type { Tier } from '../scoring/ndcg.ts';
 import { appScoresBySlug, popularityScores, scoreUsers } from '../scoring/preference.ts';
 import type { UserEvidence, UserScore } from '../scoring/preference.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
-import { supabasePaths } from '../../model/target.ts';
+import { routePath, routes, supabasePaths } from '../../model/target.ts';
 import type pg from 'pg';
 
 const gate = {
@@ -51,6 +51,32 @@ async function appPreferences(ctx: VerifyContext, db: pg.Pool, runs: string[], s
   return out;
 }
 
+/**
+ * Seeded swipes reach the database without passing through the app, so the app has not yet
+ * calculated those users' preferences. It calculates them when a user opens recommendations (as the
+ * real backend does on its first call), so the gate opens recommendations once as each measured
+ * user: the preferences scored are the app's own, computed by the app's own path.
+ */
+async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[]): Promise<string | undefined> {
+  if (ctx.api === undefined) return `not asked (no API): ${ctx.apiError ?? 'no API URL and keys'}`;
+  const api = ctx.api;
+  const url = `${api.url}${routePath(routes.recommendations)}?limit=1`;
+  let failures = 0;
+  let firstProblem: string | undefined;
+  const queue = [...userIds];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` }, signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+      if (res instanceof Error || !res.ok) {
+        failures += 1;
+        firstProblem ??= res instanceof Error ? res.message : `${res.status}`;
+      } else await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return failures === 0 ? undefined : `${failures} of ${userIds.length} recommendation calls failed (first: ${firstProblem})`;
+}
+
 interface Breakdown { group: string; users: number; app_ndcg3: number; oracle_ndcg3: number; popularity_ndcg3: number; app_p3: number }
 
 function breakdown(label: (s: UserScore) => string, scores: readonly UserScore[]): Breakdown[] {
@@ -80,6 +106,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const categories = await runCheck<{ slug: string; name: string }>(db, sqlCheck('preference-accuracy', 'categories'));
     const nameToSlug = new Map(categories.flatMap((c) => [[c.name.toLowerCase(), c.slug], [c.slug.toLowerCase(), c.slug]] as [string, string][]));
     const measuredPlan = planted.filter((u) => u.planted_swipes >= p.minSwipesPerUser);
+    const appCall = await askAppToCalculate(ctx, measuredPlan.map((u) => u.user_id));
     const prefs = await appPreferences(ctx, db, truth.complete, source, measuredPlan.map((u) => u.user_id));
 
     const swipesOf = new Map<string, Record<string, { swipes: number; likes: number }>>();
@@ -126,6 +153,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
           : `${status === 'warn' ? 'Warning' : 'Failed'}: ${reasons.join('; ')}.${withoutPrefs > 0 ? ` ${withoutPrefs} measured users have no stored preferences.` : ''}`,
         figures: {
           source: source === 'table' ? 'user_preferences.category_preferences' : 'Data API /rest/v1/user_preferences',
+          calculatedBy: appCall === undefined ? `the app, via ${routePath(routes.recommendations)} as each measured user` : appCall,
           measuredUsers: scores.length,
           coldStartUsers: cold.length,
           usersWithoutPreferences: withoutPrefs,
