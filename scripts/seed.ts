@@ -1,0 +1,183 @@
+/**
+ * `npm run seed -- [--scale N] [--seed S] [--target local|staging]`: seeds the target with the
+ * planted behaviour model (docs/seed.md) and writes the k6 manifest.
+ *   --users N          user count instead of the scale's (catalogue still follows --scale)
+ *   --auth-writer W    admin-api (default: Auth admin API via supabase-js) | sql (local only)
+ *   --batch-users N    users per COPY batch (memory bound; default 500)
+ *   --dry-run          print the plan and write nothing
+ *   --sign-in N        without the target's JWT secret: sign in the first N users (default 30, paced
+ *                      under GoTrue's rate limit) and list only them in the manifest
+ *   --clean RUN_ID     delete exactly that run's rows and Auth users
+ *   --list             list the runs in the target database
+ *   --confirm-target R staging project ref (or host) that must match SUPABASE_URL
+ * Exit codes: 0 done, 2 usage or configuration (bad flag, unconfirmed staging, wrong key),
+ * 3 environment (database or Auth API unreachable).
+ */
+import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, settingFlags, type KitConfig } from '../lib/config.ts';
+import { parseFlags, runCommand } from '../lib/cli.ts';
+import { ExitCode, UsageError } from '../lib/errors.ts';
+import { withClient } from '../lib/pg/connect.ts';
+import { behaviour } from '../model/behaviour.ts';
+import { AdminApiAuth, SqlAuth } from '../seed/auth.ts';
+import { cleanRun, findRun, listRuns } from '../seed/clean.ts';
+import { writeManifest } from '../seed/manifest.ts';
+import { signInTokens } from '../seed/sign-in.ts';
+import { planSeed, runSeed, type AuthWriterKind } from '../seed/run.ts';
+import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
+import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi } from '../seed/data-api.ts';
+
+const USAGE = 'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] | --clean RUN_ID | --list';
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The first bytes of a manifest (it may be tens of MB): enough to read its run id. */
+function manifestHead(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(256);
+    return buf.subarray(0, readSync(fd, buf, 0, 256, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Staging without DATABASE_URL: rows through the Data API, truth as files (seed/data-api.ts).
+ */
+async function dataApiFallback(
+  values: { list?: boolean; clean?: string },
+  reportsDir: string,
+  sizes: { seed: string; scale: number; users: number | undefined; batchUsers: number | undefined },
+  target: SeedTarget,
+  config: KitConfig,
+  signInCount: number,
+): Promise<number> {
+  out('no DATABASE_URL for this target: using the Data API (slower; the truth is kept in files under reports/seed/<run>/truth)');
+  if (values.list) {
+    const runs = listFileRuns(reportsDir);
+    if (runs.length === 0) out('no seed runs recorded under reports/seed');
+    for (const r of runs) out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} started ${r.started_at}`);
+    return ExitCode.ok;
+  }
+  const auth = new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
+  if (values.clean) {
+    await auth.check();
+    const deleted = await cleanViaDataApi(reportsDir, values.clean, new DataApi(target.supabaseUrl, target.serviceRoleKey), auth, out);
+    out(`cleaned run ${values.clean}:`);
+    for (const [table, n] of deleted) out(`  ${table.padEnd(32)} ${String(n).padStart(9)}`);
+    return ExitCode.ok;
+  }
+  const result = await runSeedViaDataApi({ ...sizes, authWriter: 'admin-api', target, log: out, reportsDir });
+  const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, signInCount, out);
+  const manifest = await writeManifest(config.repoRoot, config.stateDir, result.runId, result.world, target, signedIn);
+  for (const [table, rows] of result.rows) out(`${table.padEnd(32)} ${String(rows).padStart(9)}`);
+  out(`${(result.totalMs / 1000).toFixed(1)} s in all; Auth accounts ${(result.authMs / 1000).toFixed(1)} s`);
+  out(`run id:   ${result.runId}`);
+  out(`manifest: ${manifest.file}`);
+  return ExitCode.ok;
+}
+
+function positiveNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag}: expected a positive ${integer ? 'integer' : 'number'}, received ${JSON.stringify(raw)}`, [USAGE]);
+  }
+  return n;
+}
+
+await runCommand(async () => {
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    {
+      ...settingFlags,
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      users: { type: 'string' },
+      target: { type: 'string' },
+      'auth-writer': { type: 'string' },
+      'batch-users': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'sign-in': { type: 'string' },
+      clean: { type: 'string' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    'seed',
+  );
+  if (values.help) {
+    out(USAGE);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`seed: unexpected argument ${JSON.stringify(positionals.join(' '))}`, [USAGE]);
+  const targetKind = (values.target ?? 'local') as TargetKind;
+  if (targetKind !== 'local' && targetKind !== 'staging') throw new UsageError(`--target: expected local or staging, received ${JSON.stringify(values.target)}`, [USAGE]);
+  const authWriter = (values['auth-writer'] ?? 'admin-api') as AuthWriterKind;
+  if (authWriter !== 'admin-api' && authWriter !== 'sql') throw new UsageError(`--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`, [USAGE]);
+  const scale = positiveNumber('scale', values.scale, false) ?? 1;
+  const users = positiveNumber('users', values.users, true);
+  const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
+  const seed = values.seed ?? 'aclue';
+
+  const config = loadConfig({ flags: values });
+  const target = resolveTarget(config, targetKind);
+
+  if (values['dry-run']) {
+    const plan = planSeed({ seed, scale, users, batchUsers });
+    const perUser = 'sessions ~lognormal(3.2, 0.55), swipes/session ~lognormal(15, 0.7)';
+    out(`plan (dry run, nothing written): run ${plan.runId}`);
+    out(`  target      ${target.kind}  ${target.supabaseUrl}  database ${target.databaseUrl ? target.databaseSetting : '(none)'}`);
+    out(`  users       ${plan.params.users}  (Auth via ${authWriter}, batches of ${plan.batchUsers})`);
+    out(`  products    ${plan.params.products}  (Zipf s=${behaviour.zipfExponent.value}, 10 categories)`);
+    out(`  behaviour   ${perUser}; expect ~100 rows per user over 9 tables`);
+    out(`  manifest    reports/seed/${plan.runId}/manifest.json`);
+    return ExitCode.ok;
+  }
+  const reportsDir = path.join(config.repoRoot, 'reports', 'seed');
+  const signInCount = positiveNumber('sign-in', values['sign-in'], true) ?? 30;
+  if (!target.databaseUrl) return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount);
+
+  if (values.list) {
+    const runs = await withClient(target.databaseUrl, target.databaseSetting, listRuns);
+    if (runs.length === 0) out('no seed runs in this database');
+    for (const r of runs) {
+      const total = Object.entries(r.row_counts).filter(([t]) => t.startsWith('public.')).reduce((a, [, n]) => a + n, 0);
+      out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} rows=${total} started ${r.started_at.toISOString()}`);
+    }
+    return ExitCode.ok;
+  }
+
+  if (values.clean) {
+    const runId = values.clean;
+    return withClient(target.databaseUrl, target.databaseSetting, async (client) => {
+      const run = await findRun(client, runId);
+      const auth = run.params.authWriter === 'sql' ? new SqlAuth(client) : new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
+      if (auth instanceof AdminApiAuth) await auth.check();
+      const { deleted } = await cleanRun(client, runId, auth, out);
+      // The local "latest" manifest must not keep pointing at accounts that no longer exist.
+      const latest = path.join(config.stateDir, 'manifest-latest.json');
+      if (existsSync(latest) && manifestHead(latest).startsWith(`{"version":1,"runId":${JSON.stringify(runId)},`)) rmSync(latest);
+      out(`cleaned run ${runId}:`);
+      for (const [table, n] of deleted) out(`  ${table.padEnd(32)} ${String(n).padStart(9)}`);
+      return ExitCode.ok;
+    });
+  }
+
+  const result = await runSeed({ seed, scale, users, batchUsers, authWriter, target, log: out });
+  const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, signInCount, out);
+  const manifest = await writeManifest(config.repoRoot, config.stateDir, result.runId, result.world, target, signedIn);
+  out('');
+  out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
+  let total = 0;
+  for (const [table, rows] of result.rows) {
+    const ms = result.copyMs.get(table);
+    if (table.startsWith('public.')) total += rows;
+    out(`${table.padEnd(32)} ${String(rows).padStart(9)} ${ms === undefined ? '       -' : (ms / 1000).toFixed(2).padStart(8)} ${ms ? Math.round(rows / (ms / 1000)).toString().padStart(10) : '         -'}`);
+  }
+  out(`${'public rows, whole run'.padEnd(32)} ${String(total).padStart(9)} ${(result.totalMs / 1000).toFixed(2).padStart(8)} ${Math.round(total / (result.totalMs / 1000)).toString().padStart(10)}`);
+  out(`Auth accounts: ${(result.authMs / 1000).toFixed(1)} s via ${authWriter}`);
+  out(`run id:   ${result.runId}`);
+  out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
+  return ExitCode.ok;
+});

@@ -1,0 +1,77 @@
+/**
+ * One batch of users' rows, encoded on arrival into per-table binary COPY buffers (`Batch`), and
+ * the writer that streams a finished batch in FK order (`BatchWriter`). The run generates batch k+1
+ * while batch k is being written, so at most two batches are in memory whatever the scale.
+ */
+import type pg from 'pg';
+import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
+import { copyChunks } from './copy/copy.ts';
+import type { Sink } from './simulate.ts';
+import { encodeRow, publicOrder, publicTables, truthTables, type PublicTableKey, type TableSpec, type TruthTableKey } from './tables.ts';
+
+type Row = Record<string, unknown>;
+
+class TableBuffer {
+  private readonly encoder = new BinaryCopyEncoder();
+  rows = 0;
+  constructor(readonly spec: TableSpec<Row>) {}
+  add(row: Row): void {
+    encodeRow(this.encoder, this.spec, row);
+    this.rows++;
+  }
+  /** The complete COPY stream (header … trailer); the buffer is not used after this. */
+  finish(): Buffer[] {
+    return this.encoder.take();
+  }
+}
+
+export class Batch implements Sink {
+  readonly tables = new Map<PublicTableKey, TableBuffer>();
+  readonly truths = new Map<TruthTableKey, TableBuffer>();
+
+  row(table: PublicTableKey, row: Row): void {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = new TableBuffer(publicTables[table])));
+    t.add(row);
+  }
+
+  truth(table: TruthTableKey, row: Row): void {
+    let t = this.truths.get(table);
+    if (!t) this.truths.set(table, (t = new TableBuffer(truthTables[table])));
+    t.add(row);
+  }
+}
+
+export class BatchWriter {
+  /** Rows written so far, per table name, over the whole run. */
+  readonly totals = new Map<string, number>();
+  /** Milliseconds spent in COPY per table name. */
+  readonly copyMs = new Map<string, number>();
+
+  constructor(private readonly client: pg.Client) {}
+
+  private async write(buffer: TableBuffer | undefined): Promise<void> {
+    if (!buffer || buffer.rows === 0) return;
+    const started = performance.now();
+    const chunks = buffer.finish();
+    await copyChunks(this.client, buffer.spec, chunks);
+    releaseChunks(chunks);
+    const name = buffer.spec.name;
+    this.copyMs.set(name, (this.copyMs.get(name) ?? 0) + performance.now() - started);
+    this.totals.set(name, (this.totals.get(name) ?? 0) + buffer.rows);
+  }
+
+  writeTruth(batch: Batch, table: TruthTableKey): Promise<void> {
+    return this.write(batch.truths.get(table));
+  }
+
+  async writePublic(batch: Batch): Promise<void> {
+    for (const key of publicOrder) await this.write(batch.tables.get(key));
+  }
+
+  publicRows(): number {
+    let n = 0;
+    for (const [t, rows] of this.totals) if (t.startsWith('public.')) n += rows;
+    return n;
+  }
+}

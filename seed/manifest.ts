@@ -1,0 +1,87 @@
+/**
+ * The manifest k6 scenarios load with SharedArray (contract in docs/seed.md and the team's
+ * ownership notes): users with credentials and, when the target's JWT secret is known, a pre-minted
+ * access token; product and category ids; the run id and target. Written as a stream, one user per
+ * line, so a large run does not hold every token in memory at once.
+ */
+import { once } from 'node:events';
+import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { categoryNames } from '../model/behaviour.ts';
+import { signJwt } from '../stack/server/jwt.ts';
+import type { SeedTarget } from './target.ts';
+import { uuidText } from './uuid.ts';
+import type { World } from './world.ts';
+
+/** Access tokens live long enough for a soak test started right after seeding. */
+export const TOKEN_TTL_SECONDS = 24 * 3600;
+
+export interface ManifestPaths {
+  readonly file: string;
+  readonly latest: string | undefined;
+}
+
+/** GoTrue's access-token claims for a password sign-in (what PostgREST and the app read). */
+export function accessToken(secret: string, target: SeedTarget, userId: string, email: string, archetype: string, nowSeconds: number): string {
+  return signJwt(
+    {
+      aud: 'authenticated',
+      exp: nowSeconds + TOKEN_TTL_SECONDS,
+      iat: nowSeconds,
+      iss: `${target.supabaseUrl}/auth/v1`,
+      sub: userId,
+      email,
+      phone: '',
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: { seed_archetype: archetype },
+      role: 'authenticated',
+      aal: 'aal1',
+      amr: [{ method: 'password', timestamp: nowSeconds }],
+      session_id: userId,
+      is_anonymous: false,
+    },
+    secret,
+  );
+}
+
+/**
+ * `signedIn`: tokens from password sign-in (seed/sign-in.ts) when the target's JWT secret is unknown;
+ * then only those users are listed, because the scenarios need a token for every user they load.
+ */
+export async function writeManifest(repoRoot: string, stateDir: string, runId: string, world: World, target: SeedTarget, signedIn?: ReadonlyMap<number, string>): Promise<ManifestPaths> {
+  const dir = path.join(repoRoot, 'reports', 'seed', runId);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'manifest.json');
+  const out = createWriteStream(file);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const password = world.password();
+  await write(`{"version":1,"runId":${JSON.stringify(runId)},"target":${JSON.stringify({ apiUrl: target.apiUrl, supabaseUrl: target.supabaseUrl, kind: target.kind })},`);
+  await write(`"createdAt":${JSON.stringify(new Date(now * 1000).toISOString())},"users":[\n`);
+  let written = 0;
+  for (let u = 0; u < world.params.users; u++) {
+    if (!target.jwtSecret && signedIn && !signedIn.has(u)) continue;
+    const user = world.user(u);
+    const id = uuidText(user.id);
+    const token = target.jwtSecret ? accessToken(target.jwtSecret, target, id, user.email, user.archetype.id, now) : (signedIn?.get(u) ?? null);
+    await write(`${written++ ? ',\n' : ''}${JSON.stringify({ id, email: user.email, password, accessToken: token, archetype: user.archetype.id })}`);
+  }
+  await write('\n],"products":[\n');
+  for (const p of world.products) {
+    await write(`${p.index ? ',\n' : ''}${JSON.stringify({ id: uuidText(p.id), categoryId: uuidText(world.categories[p.categoryIndex]!.id), asin: p.asin })}`);
+  }
+  await write('\n],"categories":');
+  await write(JSON.stringify(world.categories.map((c) => ({ id: uuidText(c.id), slug: c.slug, name: categoryNames[c.slug].name }))));
+  await write('}\n');
+  out.end();
+  await once(out, 'finish');
+  let latest: string | undefined;
+  if (target.kind === 'local') {
+    mkdirSync(stateDir, { recursive: true });
+    latest = path.join(stateDir, 'manifest-latest.json');
+    copyFileSync(file, latest);
+  }
+  return { file, latest };
+}

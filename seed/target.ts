@@ -1,0 +1,76 @@
+/**
+ * Where a seed run writes: the local stack or a confirmed staging project.
+ *
+ * Safety rule: a staging target is only accepted when the user names its project ref (or host) in
+ * --confirm-target / KIT_STAGING_PROJECT_REF and that name matches SUPABASE_URL; otherwise the
+ * command refuses with exit 2 before connecting to anything.
+ */
+import type { KitConfig } from '../lib/config.ts';
+import { UsageError } from '../lib/errors.ts';
+import { databaseTarget } from '../stack/database.ts';
+import { localKeys } from '../stack/server/keys.ts';
+
+export type TargetKind = 'local' | 'staging';
+
+export interface SeedTarget {
+  readonly kind: TargetKind;
+  /** Superuser or service connection for COPY; undefined → Data API fallback (staging only). */
+  readonly databaseUrl: string | undefined;
+  readonly databaseSetting: string;
+  readonly supabaseUrl: string;
+  readonly apiUrl: string;
+  readonly serviceRoleKey: string;
+  readonly anonKey: string;
+  /** Set when access tokens can be minted (the JWT secret of the target is known). */
+  readonly jwtSecret: string | undefined;
+}
+
+/** The project ref of a Supabase URL (first label of *.supabase.co), else the host. */
+export function projectRef(url: string): string {
+  const host = new URL(url).hostname;
+  const m = /^([a-z0-9]+)\.supabase\.(co|in|net)$/i.exec(host);
+  return m ? m[1]!.toLowerCase() : host.toLowerCase();
+}
+
+export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
+  if (kind === 'local') {
+    const db = databaseTarget(config);
+    const keys = localKeys(config.jwtSecret);
+    const base = `http://127.0.0.1:${config.api.port}`;
+    return {
+      kind,
+      databaseUrl: db.url,
+      databaseSetting: db.setting,
+      supabaseUrl: base,
+      apiUrl: base,
+      serviceRoleKey: keys.serviceRoleKey,
+      anonKey: keys.anonKey,
+      jwtSecret: config.jwtSecret,
+    };
+  }
+  const { url, serviceRoleKey, anonKey, stagingRef } = config.supabase;
+  if (!url) throw new UsageError('--target staging needs SUPABASE_URL (the staging project URL)', ['Set SUPABASE_URL or pass --supabase-url.']);
+  const ref = projectRef(url);
+  if (!stagingRef) {
+    throw new UsageError(`--target staging writes to ${url}: confirm it by naming its project ref`, [
+      `Pass --confirm-target ${ref} (or set KIT_STAGING_PROJECT_REF=${ref}) if this really is the staging project.`,
+    ]);
+  }
+  if (stagingRef.toLowerCase() !== ref && stagingRef.toLowerCase() !== new URL(url).hostname.toLowerCase()) {
+    throw new UsageError(`--confirm-target ${stagingRef} does not match SUPABASE_URL ${url} (project ref ${ref})`, [
+      'The confirmation must name the project the URL points at; check both settings.',
+    ]);
+  }
+  if (!serviceRoleKey) throw new UsageError('--target staging needs SUPABASE_SERVICE_ROLE_KEY (Auth admin API)');
+  return {
+    kind,
+    databaseUrl: config.databaseUrl,
+    databaseSetting: 'DATABASE_URL',
+    supabaseUrl: url,
+    apiUrl: url,
+    serviceRoleKey,
+    anonKey: anonKey ?? '',
+    // Staging's secret is only known when given explicitly; the default is the local demo secret.
+    jwtSecret: config.sources.KIT_JWT_SECRET ? config.jwtSecret : undefined,
+  };
+}
