@@ -1,0 +1,80 @@
+/**
+ * Runs the kit's own commands one after another as child processes, each a "phase" with a progress
+ * line and its elapsed time, its output kept in a log file. A failing phase is reported by name
+ * with the end of its output, and stops the sequence.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { EnvironmentError, KitError, type ExitCode } from './errors.ts';
+import { repoRoot } from './paths.ts';
+
+export interface Phase {
+  /** Short name for the progress line and the log file. */
+  readonly name: string;
+  /** A script under scripts/ and its arguments. */
+  readonly script: string;
+  readonly args: readonly string[];
+  /** Exit codes that count as success (k6's 99 "thresholds failed" is a finding, not a failure). */
+  readonly okCodes?: readonly number[];
+}
+
+export interface PhaseResult {
+  readonly code: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export class PhaseFailed extends KitError {
+  constructor(
+    readonly phase: string,
+    code: number,
+    tail: string,
+    logFile: string,
+  ) {
+    super(`phase "${phase}" failed with exit code ${code}`, (code === 2 || code === 3 ? code : 3) as ExitCode, [
+      ...tail.split('\n').filter((l) => l.trim() !== '').slice(-8),
+      `Full output: ${logFile}`,
+    ]);
+  }
+}
+
+export function createPhaseRunner(options: { logDir: string; env: NodeJS.ProcessEnv; say: (line: string) => void }) {
+  mkdirSync(options.logDir, { recursive: true });
+  const started = Date.now();
+  let index = 0;
+
+  return async function run(phase: Phase): Promise<PhaseResult> {
+    index += 1;
+    const logFile = path.join(options.logDir, `${String(index).padStart(2, '0')}-${phase.name}.log`);
+    const log = createWriteStream(logFile);
+    const t0 = Date.now();
+    options.say(`[${clock(t0 - started)}] ${phase.name} …`);
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', phase.script), ...phase.args], {
+        cwd: repoRoot,
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      const keep = (chunk: Buffer) => {
+        log.write(chunk);
+        text = (text + chunk.toString('utf8')).slice(-20_000); // only the end is ever shown
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.on('error', (error) => reject(new EnvironmentError(`phase "${phase.name}" could not start: ${error.message}`)));
+      child.on('close', (c, signal) => resolve({ code: c ?? (signal ? 128 : 1), output: text }));
+    });
+    await new Promise((r) => log.end(r));
+    const seconds = (Date.now() - t0) / 1000;
+    if (!(phase.okCodes ?? [0]).includes(code)) throw new PhaseFailed(phase.name, code, output, logFile);
+    options.say(`[${clock(Date.now() - started)}] ${phase.name} done in ${seconds.toFixed(1)} s`);
+    return { code, output, seconds };
+  };
+}
+
+function clock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}

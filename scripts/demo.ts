@@ -1,0 +1,104 @@
+/**
+ * `npm run demo`: the kit's main job on the local stack, from nothing: setup, stack up, seed a small
+ * run, a baseline and a peak (10x) load run, verify with the baseline comparison. Prints the verdict
+ * and the report path; the report folder is also linked as `reports/latest`.
+ * Exit codes: verify's (0 GO or CONDITIONAL, 1 NO-GO), or the failing phase's (2 usage, 3 environment).
+ */
+import { existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { parseFlags, runCommand } from '../lib/cli.ts';
+import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
+import { ExitCode, UsageError } from '../lib/errors.ts';
+import { reportsDir } from '../lib/paths.ts';
+import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
+import { databaseStatus } from '../stack/database.ts';
+
+const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s]';
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+await runCommand(async () => {
+  const { values } = parseFlags(
+    process.argv.slice(2),
+    { ...settingFlags, scale: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' }, help: { type: 'boolean' } },
+    'demo',
+  );
+  if (values.help) {
+    say(USAGE);
+    return ExitCode.ok;
+  }
+  const config = loadConfig({ flags: values });
+  const scale = values.scale ?? '0.5';
+  const seed = values.seed ?? '42';
+  const duration = values.duration ?? '30s';
+  if (!/^\d+(\.\d+)?$/.test(scale)) throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
+  if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a k6 duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
+
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const runDir = path.join(reportsDir, `demo-${stamp}`);
+  // Settings given as flags reach the phases as environment, their next-highest source.
+  const env = { ...process.env, ...flagsAsEnv(values), K6_PROFILE_DURATION: duration };
+  const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
+
+  say(`demo: report folder ${path.relative(config.repoRoot, runDir)}`);
+  try {
+    await run({ name: 'setup', script: 'setup.ts', args: [] });
+    await run({ name: 'stack up', script: 'stack.ts', args: ['up'] });
+    const seeded = await run({ name: `seed (scale ${scale}, seed ${seed})`, script: 'seed.ts', args: ['--scale', scale, '--seed', seed, '--target', 'local'] });
+    const seedRun = /^run id:\s+(\S+)/m.exec(seeded.output)?.[1];
+    if (!seedRun) throw new PhaseFailed('seed', 1, `no "run id:" line in the seed's output\n${seeded.output}`, runDir);
+    // On a copy of the database, so the load runs below see the stack as deployed.
+    await run({ name: 'rollback drill', script: 'rollback-drill.ts', args: ['--out-dir', path.join(runDir, 'rollback-drill')] });
+    // 99 = k6 thresholds breached: that is evidence for verify, not a failure of the demo.
+    await run({ name: 'baseline load', script: 'load.ts', args: ['baseline', '--out-dir', path.join(runDir, 'baseline')], okCodes: [0, 99] });
+    await run({ name: 'peak load (10x)', script: 'load.ts', args: ['peak', '--out-dir', path.join(runDir, 'peak')], okCodes: [0, 99] });
+    const verified = await run({
+      name: 'verify',
+      script: 'verify.ts',
+      args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), '--seed-run', seedRun, '--out', runDir],
+      okCodes: [0, 1],
+    });
+    linkLatest(runDir);
+    const verdict = /^verdict:\s+(.+)$/m.exec(verified.output)?.[1] ?? 'unknown';
+    say('');
+    say(`verdict: ${verdict}`);
+    say(`report:  ${path.join(runDir, 'index.html')}`);
+    say(`         (also reports/latest/index.html)`);
+    return verified.code;
+  } catch (error) {
+    if (error instanceof PhaseFailed) await explainStack(config);
+    throw error;
+  }
+});
+
+function flagsAsEnv(values: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const setting of describeSettings()) {
+    const value = values[setting.flag];
+    if (typeof value === 'string') env[setting.name] = value;
+  }
+  return env;
+}
+
+function linkLatest(runDir: string): void {
+  const latest = path.join(reportsDir, 'latest');
+  if (existsSync(latest) || isSymlink(latest)) rmSync(latest, { recursive: true, force: true });
+  symlinkSync(path.basename(runDir), latest);
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** After a failed phase, say what state the stack is in, so `stack status` holds no surprise. */
+async function explainStack(config: ReturnType<typeof loadConfig>): Promise<void> {
+  try {
+    const db = await databaseStatus(config);
+    process.stderr.write(`stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`);
+  } catch {
+    process.stderr.write('stack: state unknown; run `npm run stack -- status`\n');
+  }
+}
