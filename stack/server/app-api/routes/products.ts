@@ -90,8 +90,12 @@ export function registerProductRoutes(app: FastifyInstance, ctx: AppContext): vo
           select found.id, auth.uid(), ${lit(view.session_id ?? 'app-api')}, ${lit(view.view_source)}, 'detail_view',
                  ${lit(view.position)}, ${view.recommendation_id === undefined ? 'NULL' : `${lit(view.recommendation_id)}::uuid`}
           from found
-          returning 1)
-        select found.body from found`;
+          returning 1)${
+          // a view inside a known session also counts in that session's analytics (0036)
+          view.session_id === undefined ? '' : `,
+        counted as (select app_private.count_session_event(${lit(view.session_id)}, 0, 1) from found)`
+        }
+        select found.body from found${view.session_id === undefined ? '' : ' left join counted on true'}`;
       // A view is an analytics impression: its commit does not wait for the WAL flush (a crash of
       // PostgreSQL may lose the last fraction of a second of views; a clean shutdown loses none).
       // Swipes, clicks and postbacks keep full durability.
