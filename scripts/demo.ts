@@ -13,13 +13,13 @@ import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
 import { databaseStatus } from '../stack/database.ts';
 
-const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s]';
+const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
   const { values } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags, scale: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' }, help: { type: 'boolean' } },
+    { ...settingFlags, scale: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean' } },
     'demo',
   );
   if (values.help) {
@@ -34,7 +34,7 @@ await runCommand(async () => {
   if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a k6 duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
 
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const runDir = path.join(reportsDir, `demo-${stamp}`);
+  const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, `demo-${stamp}`));
   // Settings given as flags reach the phases as environment, their next-highest source.
   const env = { ...process.env, ...flagsAsEnv(values), K6_PROFILE_DURATION: duration };
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
@@ -57,12 +57,12 @@ await runCommand(async () => {
       args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), '--seed-run', seedRun, '--out', runDir],
       okCodes: [0, 1],
     });
-    linkLatest(runDir);
+    if (path.dirname(runDir) === reportsDir) linkLatest(runDir);
     const verdict = /^verdict:\s+(.+)$/m.exec(verified.output)?.[1] ?? 'unknown';
     say('');
     say(`verdict: ${verdict}`);
     say(`report:  ${path.join(runDir, 'index.html')}`);
-    say(`         (also reports/latest/index.html)`);
+    if (path.dirname(runDir) === reportsDir) say(`         (also reports/latest/index.html)`);
     return verified.code;
   } catch (error) {
     if (error instanceof PhaseFailed) await explainStack(config);

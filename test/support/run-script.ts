@@ -6,6 +6,6 @@ import { repoRoot } from '../../lib/paths.ts';
 export const nodeBin = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
 
 /** Runs one of the kit's command scripts as a user would, with exactly the given environment. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string>): Promise<ExecResult> {
-  return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, script), ...args], { cwd: repoRoot, env, timeoutMs: 120_000 });
+export function runScript(script: string, args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<ExecResult> {
+  return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, script), ...args], { cwd: repoRoot, env, timeoutMs });
 }
