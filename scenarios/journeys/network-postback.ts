@@ -8,7 +8,8 @@ import { journeyBehaviour } from '../../model/profiles.ts';
 import { clickAffiliate } from '../actions/click-affiliate.ts';
 import { sendPostback } from '../actions/send-postback.ts';
 import { env, products, target, users } from '../lib/context.ts';
-import { iterationSeed, randomSource, userIndex } from '../lib/mix.ts';
+import { iterationSeed, userIndex } from '../lib/mix.ts';
+import { seededRandom } from '../../model/prng.ts';
 import { loadOrderId } from '../lib/postback.ts';
 import { plan } from '../lib/run.ts';
 import type { SetupData } from '../lib/setup.ts';
@@ -16,7 +17,7 @@ import { think } from '../lib/think.ts';
 
 export function networkPostback(data: SetupData): void {
   const iteration = exec.scenario.iterationInTest;
-  const random = randomSource(iterationSeed('networkPostback', iteration));
+  const random = seededRandom(iterationSeed('networkPostback', iteration));
   const user = users[userIndex(iteration * 7 + 3, users.length)]!;
   const product = products[(iteration * 13) % products.length]!;
 

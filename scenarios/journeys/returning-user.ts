@@ -9,7 +9,8 @@ import { getStatistics } from '../actions/get-statistics.ts';
 import { listRecommendations } from '../actions/list-recommendations.ts';
 import { sendRecommendationInteraction } from '../actions/send-recommendation-interaction.ts';
 import { products, target, users } from '../lib/context.ts';
-import { iterationSeed, randomSource, takesShare, userIndex } from '../lib/mix.ts';
+import { iterationSeed, takesShare, userIndex } from '../lib/mix.ts';
+import { seededRandom } from '../../model/prng.ts';
 import { plan } from '../lib/run.ts';
 import { think } from '../lib/think.ts';
 
@@ -18,7 +19,7 @@ const INTERACTIONS = ['view_details', 'click', 'like', 'save'] as const;
 
 export function returningUser(): void {
   const iteration = exec.scenario.iterationInTest;
-  const random = randomSource(iterationSeed('returningUser', iteration));
+  const random = seededRandom(iterationSeed('returningUser', iteration));
   const user = users[userIndex(iteration, users.length)]!;
   const caller = { target, user };
 

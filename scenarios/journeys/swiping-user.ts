@@ -11,13 +11,14 @@ import { listProducts, type ListedProduct } from '../actions/list-products.ts';
 import { startSwipeSession } from '../actions/start-swipe-session.ts';
 import { viewProduct } from '../actions/view-product.ts';
 import { categories, products, target, users } from '../lib/context.ts';
-import { iterationSeed, randomSource, swipeDirection, takesShare, userIndex } from '../lib/mix.ts';
+import { iterationSeed, swipeDirection, takesShare, userIndex } from '../lib/mix.ts';
+import { seededRandom } from '../../model/prng.ts';
 import { plan } from '../lib/run.ts';
 import { think } from '../lib/think.ts';
 
 export function swipingUser(): void {
   const iteration = exec.scenario.iterationInTest;
-  const random = randomSource(iterationSeed('swipingUser', iteration));
+  const random = seededRandom(iterationSeed('swipingUser', iteration));
   const user = users[userIndex(iteration, users.length)]!;
   const caller = { target, user };
 

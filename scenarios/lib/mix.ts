@@ -30,18 +30,6 @@ export function otherUserIndex(iteration: number, userCount: number): number {
   return (iteration + offset) % userCount;
 }
 
-/** A small seeded PRNG (mulberry32): same seed, same sequence, in k6 and in Node alike. */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Seed of one iteration of one journey, so parallel journeys do not move in lockstep. */
 export function iterationSeed(journey: string, iteration: number): number {
   let h = 2166136261;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { iterationSeed, otherUserIndex, randomSource, swipeDirection, takesShare, thinkTime, userIndex } from '../../scenarios/lib/mix.ts';
+import { iterationSeed, otherUserIndex, swipeDirection, takesShare, thinkTime, userIndex } from '../../scenarios/lib/mix.ts';
+import { seededRandom } from '../../model/prng.ts';
 
 describe('journey mix', () => {
   it('takes an optional step on the first iteration and on ceil(n x share) of n iterations, spread evenly', () => {
@@ -25,7 +26,7 @@ describe('journey mix', () => {
 
   it('draws the same directions and think times for the same iteration, and mostly likes and dislikes', () => {
     const draw = (seed: number) => {
-      const random = randomSource(seed);
+      const random = seededRandom(seed);
       return Array.from({ length: 500 }, () => swipeDirection(random));
     };
     const seed = iterationSeed('swipingUser', 42);
@@ -35,7 +36,7 @@ describe('journey mix', () => {
     const superLikes = directions.filter((d) => d === 'super_like').length;
     expect(superLikes).toBeGreaterThan(20);
     expect(superLikes).toBeLessThan(100);
-    const random = randomSource(1);
+    const random = seededRandom(1);
     for (let i = 0; i < 100; i++) {
       const t = thinkTime(random, { min: 1, max: 3 });
       expect(t).toBeGreaterThanOrEqual(1);

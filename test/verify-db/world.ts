@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { seededRandom } from '../../verify/scoring/prng.ts';
+import { seededRandom } from '../../model/prng.ts';
 
 export interface WorldOptions {
   readonly runId?: string;

@@ -2,7 +2,7 @@
  * Percentile bootstrap confidence interval of a mean, resampling the unit of analysis (users):
  * metrics within one user are correlated, so users, not swipes, are what gets resampled.
  */
-import { seededRandom } from './prng.ts';
+import { seededRandom } from '../../model/prng.ts';
 
 export interface MeanInterval {
   readonly n: number;

@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32) so bootstrap intervals are the same bytes on every run with
- * the same seed; Math.random would make the verdict differ between two runs of the same data.
+ * A small seeded PRNG (mulberry32): the same seed gives the same sequence in k6 and in Node alike,
+ * so journeys pick the same mix on every run and bootstrap intervals are the same bytes for the same
+ * data (Math.random would make two verifications of one run disagree). Runtime-neutral.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
