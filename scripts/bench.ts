@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- <part>`: runs bench/<part>.ts, each a benchmark that measures against an anchor
- * in the same run (never a timed test). Exit 2 for an unknown part.
+ * `npm run bench -- [<part>]`: runs bench/<part>.ts, each a benchmark that measures against an anchor
+ * in the same run (never a timed test); without a part, every one of them in turn. Exit 2 for an
+ * unknown part.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,17 @@ await runCommand(async () => {
   const [part, ...rest] = process.argv.slice(2);
   const dir = path.join(repoRoot, 'bench');
   const parts = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
-  if (!part || !parts.includes(part)) {
-    throw new UsageError(`bench: expected one of ${parts.join(', ') || '(none)'}, received ${JSON.stringify(part ?? '(none)')}`, ['usage: npm run bench -- <part> [flags]']);
+  if (part === undefined) {
+    let worst = 0;
+    for (const each of parts) {
+      process.stdout.write(`\n=== npm run bench -- ${each} ===\n`);
+      const module = (await import(path.join(dir, `${each}.ts`))) as { default: (argv: string[]) => Promise<number | void> };
+      worst = Math.max(worst, (await module.default([])) ?? 0);
+    }
+    return worst;
+  }
+  if (!parts.includes(part)) {
+    throw new UsageError(`bench: expected one of ${parts.join(', ') || '(none)'}, received ${JSON.stringify(part ?? '(none)')}`, ['usage: npm run bench -- [<part> [flags]]']);
   }
   const module = (await import(path.join(dir, `${part}.ts`))) as { default: (argv: string[]) => Promise<number | void> };
   return module.default(rest);
