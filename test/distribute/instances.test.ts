@@ -3,20 +3,17 @@
  * --instances 2`), merged by verify: request counts add up, merged percentiles match the union of
  * the raw points, and the gates judge the merge.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
-import { writeManifest } from '../../seed/manifest.ts';
-import { runSeed } from '../../seed/run.ts';
-import { localKeys } from '../../stack/server/keys.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import type { TestStack } from '../support/stack.ts';
 import { k6Binary } from '../scenarios/support/k6.ts';
 
 interface RawPoint {
@@ -43,6 +40,7 @@ function exactPercentile(values: number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
+let seeded: SeededStack;
 let db: TestDatabase;
 let stack: TestStack;
 let tmp: string;
@@ -50,22 +48,8 @@ let runDir: string;
 let load: Awaited<ReturnType<typeof runScript>>;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  stack = await startTestStack(db);
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-instances-'));
-  const keys = localKeys(LOCAL_JWT_SECRET);
-  const target = {
-    kind: 'local' as const,
-    databaseUrl: db.url,
-    databaseSetting: 'test database',
-    supabaseUrl: stack.url,
-    apiUrl: stack.url,
-    serviceRoleKey: keys.serviceRoleKey,
-    anonKey: keys.anonKey,
-    jwtSecret: LOCAL_JWT_SECRET,
-  };
-  const seeded = await runSeed({ seed: 'instances', scale: 0.02, users: 12, authWriter: 'sql', target });
-  const manifest = await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target);
+  seeded = await startSeededStack('instances');
+  ({ db, stack, tmp } = seeded);
   runDir = path.join(tmp, 'run');
   load = await runScript('scripts/load.ts', ['smoke', '--instances', '2', '--out-dir', runDir], {
     PATH: process.env.PATH ?? '',
@@ -73,17 +57,13 @@ beforeAll(async () => {
     KIT_ENV_FILE: '/dev/null',
     K6_BIN: await k6Binary(),
     K6_API_URL: stack.url,
-    K6_MANIFEST: manifest.file,
+    K6_MANIFEST: seeded.manifestFile,
     K6_POSTBACK_SECRET: stack.postbackSecret,
     K6_PROFILE_DURATION: '8s',
   });
 }, 240_000);
 
-afterAll(async () => {
-  await stack?.stop();
-  await db?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => seeded?.stop());
 
 describe('npm run load -- smoke --instances 2', () => {
   it('runs two segments, each tagged with its instance id', () => {

@@ -7,54 +7,33 @@
  * Must know: every k6 run here is kept short (smoke profile, <= ~20 s); the tests in this file run
  * in order and share the stack, each fault is removed again before the next test.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import { journeyNames } from '../../model/profiles.ts';
-import { writeManifest } from '../../seed/manifest.ts';
-import { runSeed } from '../../seed/run.ts';
-import type { SeedTarget } from '../../seed/target.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import { journeyEndpoints } from '../../scenarios/lib/endpoints.ts';
 import { allChecks, thresholdResults, type SummaryData } from '../../scenarios/lib/summary-text.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { freePort } from '../support/ports.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import type { TestStack } from '../support/stack.ts';
 import { runScript } from '../support/run-script.ts';
 import { runK6 } from './support/k6.ts';
 
+let seeded: SeededStack;
 let db: TestDatabase;
 let stack: TestStack;
 let tmp: string;
 let manifestFile: string;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  stack = await startTestStack(db);
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-k6-'));
-  const keys = localKeys(LOCAL_JWT_SECRET);
-  const target: SeedTarget = {
-    kind: 'local',
-    databaseUrl: db.url,
-    databaseSetting: 'test database',
-    supabaseUrl: stack.url,
-    apiUrl: stack.url,
-    serviceRoleKey: keys.serviceRoleKey,
-    anonKey: keys.anonKey,
-    jwtSecret: LOCAL_JWT_SECRET,
-  };
-  const seeded = await runSeed({ seed: 'k6-scenarios', scale: 0.02, users: 12, authWriter: 'sql', target });
-  manifestFile = (await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target)).file;
+  seeded = await startSeededStack('k6-scenarios');
+  ({ db, stack, tmp, manifestFile } = seeded);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  await db?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => seeded?.stop());
 
 interface Run {
   code: number | null;

@@ -4,49 +4,27 @@
  * database and API. Checks the contract between the parts: every gate of the brief present with
  * evidence, the k6 gates reading the scenarios' real tags and load.json.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
-import { writeManifest } from '../../seed/manifest.ts';
-import { runSeed } from '../../seed/run.ts';
-import type { SeedTarget } from '../../seed/target.ts';
-import { localKeys } from '../../stack/server/keys.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import type { TestStack } from '../support/stack.ts';
 
+let seeded: SeededStack;
 let db: TestDatabase;
 let stack: TestStack;
 let tmp: string;
 let manifestFile: string;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  stack = await startTestStack(db);
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-verify-e2e-'));
-  const keys = localKeys(LOCAL_JWT_SECRET);
-  const target: SeedTarget = {
-    kind: 'local',
-    databaseUrl: db.url,
-    databaseSetting: 'test database',
-    supabaseUrl: stack.url,
-    apiUrl: stack.url,
-    serviceRoleKey: keys.serviceRoleKey,
-    anonKey: keys.anonKey,
-    jwtSecret: LOCAL_JWT_SECRET,
-  };
-  const seeded = await runSeed({ seed: 'verify-e2e', scale: 0.02, users: 12, authWriter: 'sql', target });
-  manifestFile = (await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target)).file;
+  seeded = await startSeededStack('verify-e2e');
+  ({ db, stack, tmp, manifestFile } = seeded);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  await db?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => seeded?.stop());
 
 describe('seed → load → verify', () => {
   it('verify judges a real smoke run: three files, every gate with evidence, exit code matching the verdict', async () => {

@@ -1,0 +1,55 @@
+/**
+ * A real stack on a fresh test database, seeded with a tiny run and its k6 manifest: what every
+ * test that runs k6 or verify end to end starts from. `stop()` undoes all of it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
+import { writeManifest } from '../../seed/manifest.ts';
+import { runSeed } from '../../seed/run.ts';
+import type { SeedTarget } from '../../seed/target.ts';
+import { localKeys } from '../../stack/server/keys.ts';
+import { freshDatabase, type TestDatabase } from './db.ts';
+import { startTestStack, type TestStack } from './stack.ts';
+
+export interface SeededStack {
+  readonly db: TestDatabase;
+  readonly stack: TestStack;
+  /** A temporary folder for the test's own files, removed by stop(). */
+  readonly tmp: string;
+  readonly manifestFile: string;
+  readonly runId: string;
+  stop(): Promise<void>;
+}
+
+export async function startSeededStack(seed: string, users = 12): Promise<SeededStack> {
+  const db = await freshDatabase();
+  const stack = await startTestStack(db);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `kit-${seed}-`));
+  const keys = localKeys(LOCAL_JWT_SECRET);
+  const target: SeedTarget = {
+    kind: 'local',
+    databaseUrl: db.url,
+    databaseSetting: 'test database',
+    supabaseUrl: stack.url,
+    apiUrl: stack.url,
+    serviceRoleKey: keys.serviceRoleKey,
+    anonKey: keys.anonKey,
+    jwtSecret: LOCAL_JWT_SECRET,
+  };
+  const seeded = await runSeed({ seed, scale: 0.02, users, authWriter: 'sql', target });
+  const manifestFile = (await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target)).file;
+  return {
+    db,
+    stack,
+    tmp,
+    manifestFile,
+    runId: seeded.runId,
+    async stop() {
+      await stack.stop();
+      await db.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
