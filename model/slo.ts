@@ -20,6 +20,8 @@ export const successCriteria = {
   maxDroppedIterationRate: 0.01,
   /** rollback trigger "Query performance degradation >300%": peak p95 / baseline p95 must stay below 4 */
   maxDegradationRatio: 4.0,
+  /** an endpoint is compared only with this many requests in both runs: a p95 of fewer is little more than the slowest one */
+  degradationMinRequests: 20,
   /** "Index usage ratio >80%" (performance targets; the success criteria say >75%) */
   minIndexUsageRatio: 0.8,
   /** tables smaller than this are not judged on index usage (seq scans are right for them) */

@@ -22,7 +22,9 @@ import { withClient } from '../lib/pg/connect.ts';
 import { behaviour } from '../model/behaviour.ts';
 import { AdminApiAuth, SqlAuth } from '../seed/auth.ts';
 import { cleanRun, findRun, listRuns } from '../seed/clean.ts';
-import { writeManifest } from '../seed/manifest.ts';
+import { TOKEN_TTL_SECONDS, writeManifest } from '../seed/manifest.ts';
+import { recordTokenSessions } from '../seed/token-sessions.ts';
+import { uuidText } from '../seed/uuid.ts';
 import { signInTokens } from '../seed/sign-in.ts';
 import { planSeed, runSeed, type AuthWriterKind } from '../seed/run.ts';
 import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
@@ -167,6 +169,11 @@ await runCommand(async () => {
   const result = await runSeed({ seed, scale, users, batchUsers, authWriter, target, log: out });
   const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, signInCount, out);
   const manifest = await writeManifest(config.repoRoot, config.stateDir, result.runId, result.world, target, signedIn);
+  if (target.kind === 'local' && target.jwtSecret) {
+    // the local Auth face is the kit's own: record the sessions the minted tokens name
+    const ids = Array.from({ length: result.world.params.users }, (_, u) => uuidText(result.world.user(u).id));
+    await withClient(target.databaseUrl, target.databaseSetting, (client) => recordTokenSessions(client, ids, new Date(Date.now() + TOKEN_TTL_SECONDS * 1000)));
+  }
   out('');
   out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
   let total = 0;

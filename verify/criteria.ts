@@ -21,6 +21,7 @@ export const criteriaOverrideSchema = z
     minAchievedRateFraction: fraction,
     maxDroppedIterationRate: fraction,
     maxDegradationRatio: positive,
+    degradationMinRequests: z.number().int().min(1),
     minIndexUsageRatio: fraction,
     indexUsageMinRows: z.number().int().min(0),
     maxConnectionUtilisation: fraction,

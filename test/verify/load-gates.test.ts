@@ -9,6 +9,7 @@ import type { LoadEvidence } from '../../verify/context.ts';
 import apiLatency from '../../verify/gates/api-latency.ts';
 import availability from '../../verify/gates/availability.ts';
 import degradation from '../../verify/gates/degradation.ts';
+import { mergeCriteria } from '../../verify/criteria.ts';
 import loadDelivered from '../../verify/gates/load-delivered.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
@@ -111,10 +112,18 @@ describe('gate degradation', () => {
     expect(r.evidence.rows?.map((row) => row.ratio)).toEqual([1, 1]);
   });
   it('fails naming the endpoint whose p95 grew more than 4x', async () => {
-    const r = await degradation.run(loadContext(bad, good));
+    // The bad run is starved of VUs on purpose, so it completes only a few requests: compare them all.
+    const context = loadContext(bad, good);
+    const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1 }) });
     expect(r.status).toBe('fail');
     expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', status: 'fail' });
     expect(r.evidence.summary).toContain('Not in the baseline, so not compared: broken');
+  });
+  it('compares only endpoints with enough requests in both runs', async () => {
+    const context = loadContext(good, summaryOfGood);
+    const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1_000_000 }) });
+    expect(r.status).toBe('insufficient-data');
+    expect(r.evidence.summary).toContain('No endpoint has 1000000 requests in both runs');
   });
   it('says insufficient-data without a baseline', async () => {
     const r = await degradation.run(loadContext(good));
