@@ -43,6 +43,13 @@ await runCommand(async () => {
   try {
     await run({ name: 'setup', script: 'setup.ts', args: [] });
     await run({ name: 'stack up', script: 'stack.ts', args: ['up'] });
+    // A seed fixes ids and e-mails, so an earlier demo with the same seed is removed first (only the
+    // kit's own runs are listed; nothing else in the database is touched).
+    const listed = await run({ name: 'earlier runs of this seed', script: 'seed.ts', args: ['--list', '--target', 'local'] });
+    for (const line of listed.output.split('\n')) {
+      const earlier = /^(\S+)\s+\S+\s+seed=(\S+)\s/.exec(line);
+      if (earlier?.[2] === seed) await run({ name: `clean earlier run ${earlier[1]}`, script: 'seed.ts', args: ['--clean', earlier[1]!, '--target', 'local'] });
+    }
     const seeded = await run({ name: `seed (scale ${scale}, seed ${seed})`, script: 'seed.ts', args: ['--scale', scale, '--seed', seed, '--target', 'local'] });
     const seedRun = /^run id:\s+(\S+)/m.exec(seeded.output)?.[1];
     if (!seedRun) throw new PhaseFailed('seed', 1, `no "run id:" line in the seed's output\n${seeded.output}`, runDir);
