@@ -96,7 +96,7 @@ export const checklist: readonly ChecklistSection[] = [
   {
     title: 'Deployment Phase 3 — Performance Validation',
     lines: [
-      by('Query execution times improved', 'degradation'),
+      by('Query execution times improved', 'degradation', 'statement-regressions'),
       by('Index usage optimised', 'database'),
       by('RLS policy performance enhanced', 'security'),
       by('Simulate concurrent user load', 'load-delivered'),
@@ -141,7 +141,7 @@ export const checklist: readonly ChecklistSection[] = [
   {
     title: 'Rollback Procedures — Critical Issue Detection',
     lines: [
-      by('Query performance degradation >300%', 'degradation'),
+      by('Query performance degradation >300%', 'degradation', 'statement-regressions'),
       by('Authentication system failures', 'availability'),
       by('Data integrity violations', 'data-integrity'),
       by('RLS policy security breaches', 'security'),
@@ -182,7 +182,7 @@ export const checklist: readonly ChecklistSection[] = [
       by('Performance benchmarks met', 'api-latency', 'load-delivered', 'degradation', 'database'),
       by('Security validation complete', 'security'),
       manual('Monitoring systems operational'),
-      manual('Rollback procedures tested'),
+      by('Rollback procedures tested', 'rollback-drill'),
       manual('Team training completed'),
       manual('Database Administrator sign-off'),
       manual('Lead Developer sign-off'),
