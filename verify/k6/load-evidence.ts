@@ -14,7 +14,8 @@ import { readSummaryFile } from './summary-file.ts';
 export const RAW_FILE_NAMES = ['k6-raw.json.gz', 'k6-raw.json', 'k6-raw.ndjson.gz', 'k6-raw.ndjson'] as const;
 export const SUMMARY_FILE_NAME = 'k6-summary.json';
 
-const loadJsonSchema = z
+/** The part of load.json verify reads; summary.json stores it as read (verify/report/summary-schema.ts). */
+export const loadJsonSchema = z
   .object({
     profile: z.string().optional(),
     k6Version: z.string().optional(),

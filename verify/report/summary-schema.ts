@@ -4,6 +4,7 @@
  * or other tools can import it to validate what they read.
  */
 import { z } from 'zod';
+import { loadJsonSchema } from '../k6/load-evidence.ts';
 
 const statusSchema = z.enum(['pass', 'warn', 'fail', 'insufficient-data']);
 const levelSchema = z.enum(['error', 'warn', 'info']);
@@ -48,20 +49,6 @@ const endpointSchema = z.object({
 
 const nullableNumber = z.number().nullable();
 
-const loadInfoSchema = z
-  .object({
-    profile: z.string().optional(),
-    k6Version: z.string().optional(),
-    command: z.string().optional(),
-    startedAt: z.string().optional(),
-    finishedAt: z.string().optional(),
-    targetUrl: z.string().optional(),
-    seedRunId: z.string().optional(),
-    instance: z.string().optional(),
-    scheduled: z.object({ iterations: z.number().optional(), ratePerJourney: z.record(z.string(), z.number()).optional() }).optional(),
-    baselineRates: z.record(z.string(), z.number()).optional(),
-  })
-  .loose();
 
 /** LoadEvidence as stored: the lists of created ids are left out (counts stay in `counters`). */
 export const loadSummarySchema = z.object({
@@ -73,7 +60,7 @@ export const loadSummarySchema = z.object({
       instance: z.string(),
       lines: z.number(),
       problems: z.array(z.string()),
-      load: loadInfoSchema.optional(),
+      load: loadJsonSchema.optional(),
     }),
   ),
   kind: z.enum(['raw', 'summary']),
