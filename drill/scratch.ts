@@ -19,7 +19,7 @@ import { allChecks, thresholdResults, type SummaryData } from '../scenarios/lib/
 import { localDatabaseUrl } from '../stack/cluster.ts';
 import { apiUrl, postgrestDown, postgrestUp, serverDown, serverUp } from '../stack/lifecycle.ts';
 import { probeRlsMatrix } from '../verify/checks/rls-probe.ts';
-import { changedCells, type DrillResult, type SmokeResult, type StatementResult } from './rollback.ts';
+import { applyStatements, changedCells, type DrillResult, type SmokeResult, type StatementResult } from './rollback.ts';
 
 const SCRATCH = 'kit_rollback_drill';
 
@@ -49,15 +49,15 @@ export async function drillOnScratchCopy(
   const scratchPool = new pg.Pool({ connectionString: scratchUrl, max: 2 });
   try {
     const before = await probeRlsMatrix(scratchPool);
-    const applied: StatementResult[] = [];
-    for (const sql of statements) {
-      try {
-        await scratchPool.query(sql);
-        applied.push({ sql, ok: true });
-      } catch (error) {
-        const e = error as { code?: string; message?: string };
-        applied.push({ sql, ok: false, error: `${e.code ?? ''} ${e.message ?? String(error)}`.trim() });
-      }
+    // The same savepoint per statement as transaction mode, then committed: the copy keeps what ran.
+    const client = await scratchPool.connect();
+    let applied: StatementResult[];
+    try {
+      await client.query('begin');
+      applied = await applyStatements(client, statements);
+      await client.query('commit');
+    } finally {
+      client.release();
     }
     await scratchPool.query(`notify pgrst, 'reload schema'`);
     const after = await probeRlsMatrix(scratchPool);

@@ -4,7 +4,7 @@
  * and the report path; the report folder is also linked as `reports/latest`.
  * Exit codes: verify's (0 GO or CONDITIONAL, 1 NO-GO), or the failing phase's (2 usage, 3 environment).
  */
-import { existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
@@ -12,6 +12,7 @@ import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
 import { databaseStatus } from '../stack/database.ts';
+import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,8 +34,7 @@ await runCommand(async () => {
   if (!/^\d+(\.\d+)?$/.test(scale)) throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
   if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a k6 duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, `demo-${stamp}`));
+  const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName('demo', new Date())));
   // Settings given as flags reach the phases as environment, their next-highest source.
   const env = { ...process.env, ...flagsAsEnv(values), K6_PROFILE_DURATION: duration };
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
@@ -88,16 +88,8 @@ function flagsAsEnv(values: Record<string, unknown>): Record<string, string> {
 
 function linkLatest(runDir: string): void {
   const latest = path.join(reportsDir, 'latest');
-  if (existsSync(latest) || isSymlink(latest)) rmSync(latest, { recursive: true, force: true });
+  rmSync(latest, { recursive: true, force: true }); // also a dangling link: rm works on the link itself
   symlinkSync(path.basename(runDir), latest);
-}
-
-function isSymlink(file: string): boolean {
-  try {
-    return lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 /** After a failed phase, say what state the stack is in, so `stack status` holds no surprise. */

@@ -17,6 +17,7 @@ import { findOrBuildK6, K6_PINNED } from '../lib/k6-binary.ts';
 import { reportsDir, repoRoot } from '../lib/paths.ts';
 import { profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, scenarioSettings, ScenarioEnvError } from '../scenarios/lib/env.ts';
+import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -63,8 +64,7 @@ await runCommand(async () => {
   }
   const k6 = await findOrBuildK6({ configured: config.k6Bin, cacheDir: config.cacheDir, log: say });
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const name = values.name ?? `aclue-${profile}-${stamp}`;
+  const name = values.name ?? runFolderName(`aclue-${profile}`, new Date());
   const outDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, name));
 
   // Settings travel inside the archive (k6 stores -e values in it), secrets in the runners' env.

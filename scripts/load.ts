@@ -25,8 +25,6 @@ import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { watchDatabase } from '../verify/sampler.ts';
-import { snapshotStatements } from '../verify/statements.ts';
-import pg from 'pg';
 
 const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -93,8 +91,7 @@ await runCommand(async () => {
     }),
   );
   const watched = await watch.stop();
-  await keepStatements(databaseTarget(config).url, runs[0]!.dir);
-  log(watched.file ? `load: database statistics reset before the run; connection samples in ${watched.file}` : `load: ${watched.problem}`);
+  log(watched.file ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}` : `load: ${watched.problem}`);
   log(`load: k6 exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
   if (codes.includes(null)) throw new EnvironmentError('k6 was killed before it finished; the run folder holds what it wrote');
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
@@ -200,17 +197,4 @@ function runK6(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, log
       resolve(code);
     });
   });
-}
-
-/** The run's top statements, for verify's comparison against a baseline run; skipped when unreachable. */
-async function keepStatements(databaseUrl: string, runDir: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  pool.on('error', () => undefined);
-  try {
-    log(`load: top database statements in ${await snapshotStatements(pool, runDir)}`);
-  } catch (error) {
-    log(`load: database statements not kept: ${(error as Error).message}`);
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
 }

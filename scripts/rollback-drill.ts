@@ -18,6 +18,7 @@ import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { redactUrl, withClient } from '../lib/pg/connect.ts';
 import { databaseTarget } from '../stack/database.ts';
+import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run rollback-drill -- [--mode scratch|transaction] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,8 +36,7 @@ await runCommand(async () => {
   await withClient(target.url, target.setting, (c) => c.query('select 1')); // unreachable: exit 3 before anything
   const statements = readRollbackStatements();
   const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, `rollback-drill-${stamp}`));
+  const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName('rollback-drill', startedAt)));
   mkdirSync(runDir, { recursive: true });
   say(`rollback drill (${mode}) on ${redactUrl(target.url)}: ${statements.length} documented statements`);
 

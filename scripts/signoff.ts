@@ -11,6 +11,7 @@ import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { createPhaseRunner } from '../lib/phases.ts';
+import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run signoff -- --target staging [--scale N] [--seed S]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -66,8 +67,7 @@ await runCommand(async () => {
   await reachable(`${apiUrl.replace(/\/$/, '')}/api/v1/health`, 'K6_API_URL');
   await withClient(config.databaseUrl as string, 'DATABASE_URL', async (client) => client.query('select 1'));
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const runDir = path.join(reportsDir, `signoff-${stamp}`);
+  const runDir = path.join(reportsDir, runFolderName('signoff', new Date()));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     K6_SUPABASE_URL: process.env.K6_SUPABASE_URL ?? supabaseUrl,

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { quantile } from './scoring/bootstrap.ts';
 import { resetStats } from './stats.ts';
 import type { StatsReset } from './stats.ts';
+import { snapshotStatements } from './statements.ts';
 
 export const DB_SAMPLES_FILE = 'db-samples.json';
 
@@ -116,7 +117,7 @@ export async function writeSamples(runDir: string, samples: Samples): Promise<st
 export interface DatabaseWatch {
   /** What was reset before the run (or why not). */
   readonly reset: StatsReset | undefined;
-  /** Stops sampling, writes `<runDir>/db-samples.json`, closes the connection; returns the file or why there is none. */
+  /** Stops sampling, writes `<runDir>/db-samples.json` and `db-statements.json`, closes the connection; returns the samples file or why there is none. */
   stop(): Promise<{ file: string | undefined; problem: string | undefined }>;
 }
 
@@ -137,6 +138,8 @@ export async function watchDatabase(databaseUrl: string, runDir: string, interva
       async stop() {
         try {
           const samples = await sampler.stop();
+          // the run's top statements, for the comparison against a baseline run (statement-regressions)
+          await snapshotStatements(pool, runDir);
           return { file: await writeSamples(runDir, samples), problem: undefined };
         } catch (error) {
           return { file: undefined, problem: `connection samples not written: ${(error as Error).message}` };

@@ -70,7 +70,8 @@ describe('npm run demo', () => {
     expect(byId['real-data']?.status).toBe('pass');
     // the checklist's own rollback fails as written: a finding the demo must show
     expect(byId['rollback-drill']?.status).toBe('fail');
-    // the peak run was judged against the baseline run
+    // the peak run was judged against the baseline run, endpoints and database statements alike
     expect(byId.degradation?.status).not.toBe('insufficient-data');
+    expect(byId['statement-regressions']?.status).not.toBe('insufficient-data');
   });
 });
