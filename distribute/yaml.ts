@@ -15,7 +15,10 @@ export function toYamlDocuments(docs: readonly Value[]): string {
 }
 
 function scalar(value: string | number | boolean | null): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value !== 'string') return String(value);
+  // JSON leaves these raw, but YAML forbids them in a scalar (DEL, C1 controls, BOM) or, in the
+  // YAML 1.1 that Kubernetes' parser reads, takes them as line breaks (NEL, LS, PS).
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function emit(value: Value, indent: number): string {

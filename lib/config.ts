@@ -12,7 +12,6 @@
  * Nothing below this module reads `process.env`: commands pass the parsed `KitConfig` down.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -46,7 +45,6 @@ const postgresUrl = z.string().refine(
 /** Every setting: its environment name, the flag that overrides it, its schema and its meaning. */
 const settings = {
   KIT_STATE_DIR: { flag: 'state-dir', schema: z.string().min(1), doc: 'folder for the local cluster, logs and pid files' },
-  KIT_CACHE_DIR: { flag: 'cache-dir', schema: z.string().min(1), doc: 'folder outside the repo for built tools (k6)' },
   KIT_PG_PORT: { flag: 'pg-port', schema: port, doc: 'port of the kit\'s own PostgreSQL cluster' },
   KIT_PG_BINDIR: { flag: 'pg-bindir', schema: z.string().min(1), doc: 'folder holding initdb, pg_ctl and postgres' },
   KIT_API_PORT: { flag: 'api-port', schema: port, doc: 'port of the kit\'s API server (gateway, Auth, App API)' },
@@ -57,7 +55,12 @@ const settings = {
     schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
     doc: 'HS256 secret that signs and verifies access tokens',
   },
-  K6_BIN: { flag: 'k6-bin', schema: z.string().min(1), doc: 'path of a k6 binary (>= 1.0) to use' },
+  K6_BIN: { flag: 'k6-bin', schema: z.string().min(1), doc: 'path of a k6 binary (>= 1.0) to use instead of k6 on PATH' },
+  KIT_LOAD_ENGINE: {
+    flag: 'engine',
+    schema: z.enum(['auto', 'kit', 'k6'], { error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"' }),
+    doc: 'what runs the load journeys: auto (k6 when found, else the kit\'s engine), kit or k6',
+  },
   KIT_POSTBACK_SECRET: {
     flag: 'postback-secret',
     schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
@@ -85,7 +88,6 @@ type Raw = Partial<Record<SettingName, string>>;
 
 const schema = z.object({
   KIT_STATE_DIR: settings.KIT_STATE_DIR.schema.optional(),
-  KIT_CACHE_DIR: settings.KIT_CACHE_DIR.schema.optional(),
   KIT_PG_PORT: settings.KIT_PG_PORT.schema.default(54322),
   KIT_PG_BINDIR: settings.KIT_PG_BINDIR.schema.optional(),
   KIT_API_PORT: settings.KIT_API_PORT.schema.default(54321),
@@ -93,6 +95,7 @@ const schema = z.object({
   DATABASE_URL: settings.DATABASE_URL.schema.optional(),
   KIT_JWT_SECRET: settings.KIT_JWT_SECRET.schema.default(LOCAL_JWT_SECRET),
   K6_BIN: settings.K6_BIN.schema.optional(),
+  KIT_LOAD_ENGINE: settings.KIT_LOAD_ENGINE.schema.default('auto'),
   KIT_POSTBACK_SECRET: settings.KIT_POSTBACK_SECRET.schema.default(LOCAL_POSTBACK_SECRET),
   KIT_ATTRIBUTION_WINDOW_DAYS: settings.KIT_ATTRIBUTION_WINDOW_DAYS.schema.default(30),
   SUPABASE_URL: settings.SUPABASE_URL.schema.optional(),
@@ -106,7 +109,6 @@ const schema = z.object({
 export interface KitConfig {
   readonly repoRoot: string;
   readonly stateDir: string;
-  readonly cacheDir: string;
   readonly pg: { readonly port: number; readonly bindir: string | undefined };
   readonly api: { readonly port: number };
   readonly postgrest: { readonly port: number };
@@ -114,6 +116,8 @@ export interface KitConfig {
   readonly databaseUrl: string | undefined;
   readonly jwtSecret: string;
   readonly k6Bin: string | undefined;
+  /** What runs the load journeys (scripts/load.ts). */
+  readonly loadEngine: 'auto' | 'kit' | 'k6';
   /** HMAC key the App API checks affiliate postbacks against. */
   readonly postbackSecret: string;
   /** Days after a click within which a postback conversion is attributed to it. */
@@ -186,18 +190,16 @@ export function loadConfig(input: ConfigInput = {}): KitConfig {
     ]);
   }
   const c = parsed.data;
-  const home = env.HOME ?? os.homedir();
-  const cacheBase = env.XDG_CACHE_HOME ?? path.join(home, '.cache');
   return {
     repoRoot,
     stateDir: path.resolve(repoRoot, c.KIT_STATE_DIR ?? '.kit'),
-    cacheDir: path.resolve(c.KIT_CACHE_DIR ?? path.join(cacheBase, 'aclue-signoff')),
     pg: { port: c.KIT_PG_PORT, bindir: c.KIT_PG_BINDIR },
     api: { port: c.KIT_API_PORT },
     postgrest: { port: c.KIT_POSTGREST_PORT },
     databaseUrl: c.DATABASE_URL,
     jwtSecret: c.KIT_JWT_SECRET,
     k6Bin: c.K6_BIN,
+    loadEngine: c.KIT_LOAD_ENGINE,
     postbackSecret: c.KIT_POSTBACK_SECRET,
     attributionWindowDays: c.KIT_ATTRIBUTION_WINDOW_DAYS,
     supabase: {

@@ -3,8 +3,8 @@
  * (default: the local stack) with the users of the seed manifest (K6_MANIFEST). docs/load.md.
  */
 import type { Options } from 'k6/options';
-import { defineRun } from './lib/run.ts';
+import { defineRun } from './k6/run.ts';
 
 export const options: Options = defineRun('stress');
 
-export { setup, handleSummary, swipingUser, returningUser, anonymousBrowser, networkPostback, rlsProbe } from './lib/entry.ts';
+export { setup, handleSummary, swipingUser, returningUser, anonymousBrowser, networkPostback, rlsProbe } from './k6/entry.ts';

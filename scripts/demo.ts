@@ -12,9 +12,10 @@ import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
 import { databaseStatus } from '../stack/database.ts';
+import { chooseStackPorts, recordStackPorts } from '../stack/stack-ports.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
-const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--out-dir DIR]';
+const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--engine auto|kit|k6] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -32,14 +33,20 @@ await runCommand(async () => {
   const seed = values.seed ?? '42';
   const duration = values.duration ?? '30s';
   if (!/^\d+(\.\d+)?$/.test(scale)) throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
-  if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a k6 duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
+  if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
 
   const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName('demo', new Date())));
+  // Default ports held by another program (a Supabase CLI stack, another checkout) are swapped for free ones.
+  const stack = await chooseStackPorts(config, process.env);
   // Settings given as flags reach the phases as environment, their next-highest source.
-  const env = { ...process.env, ...flagsAsEnv(values), K6_PROFILE_DURATION: duration };
+  // The load reads the manifest the seed phase writes into this state folder (K6_MANIFEST wins when set).
+  const manifest = { K6_MANIFEST: process.env.K6_MANIFEST ?? path.join(config.stateDir, 'manifest-latest.json') };
+  const env = { ...process.env, ...flagsAsEnv(values), ...stack.env, ...manifest, K6_PROFILE_DURATION: duration };
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
 
   say(`demo: report folder ${path.relative(config.repoRoot, runDir)}`);
+  say(`demo: ${stack.sentence}`);
+  recordStackPorts(path.join(runDir, 'demo.json'), stack);
   try {
     await run({ name: 'setup', script: 'setup.ts', args: [] });
     await run({ name: 'stack up', script: 'stack.ts', args: ['up'] });
@@ -55,7 +62,7 @@ await runCommand(async () => {
     if (!seedRun) throw new PhaseFailed('seed', 1, `no "run id:" line in the seed's output\n${seeded.output}`, runDir);
     // On a copy of the database, so the load runs below see the stack as deployed.
     await run({ name: 'rollback drill', script: 'rollback-drill.ts', args: ['--out-dir', path.join(runDir, 'rollback-drill')] });
-    // 99 = k6 thresholds breached: that is evidence for verify, not a failure of the demo.
+    // 99 = thresholds breached (k6's code, which the kit's engine shares): evidence for verify, not a failure of the demo.
     await run({ name: 'baseline load', script: 'load.ts', args: ['baseline', '--out-dir', path.join(runDir, 'baseline')], okCodes: [0, 99] });
     await run({ name: 'peak load (10x)', script: 'load.ts', args: ['peak', '--out-dir', path.join(runDir, 'peak')], okCodes: [0, 99] });
     const verified = await run({
@@ -72,7 +79,7 @@ await runCommand(async () => {
     if (path.dirname(runDir) === reportsDir) say(`         (also reports/latest/index.html)`);
     return verified.code;
   } catch (error) {
-    if (error instanceof PhaseFailed) await explainStack(config);
+    if (error instanceof PhaseFailed) await explainStack(stack.config, stack.stackSettings);
     throw error;
   }
 });
@@ -93,11 +100,11 @@ function linkLatest(runDir: string): void {
 }
 
 /** After a failed phase, say what state the stack is in, so `stack status` holds no surprise. */
-async function explainStack(config: ReturnType<typeof loadConfig>): Promise<void> {
+async function explainStack(config: ReturnType<typeof loadConfig>, settings: string): Promise<void> {
   try {
     const db = await databaseStatus(config);
-    process.stderr.write(`stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`);
+    process.stderr.write(`stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`${settings}npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`);
   } catch {
-    process.stderr.write('stack: state unknown; run `npm run stack -- status`\n');
+    process.stderr.write(`stack: state unknown; run \`${settings}npm run stack -- status\`\n`);
   }
 }

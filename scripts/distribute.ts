@@ -1,32 +1,31 @@
 /**
  * `npm run distribute -- k8s --instances N [--profile peak]`: writes what the k6-operator needs to
- * run a profile on N Kubernetes runners (the k6 archive in a ConfigMap, a results claim, the TestRun)
- * and a script that applies it, waits, collects every runner's raw output and runs one merged verify.
+ * run a profile on N Kubernetes runners (the entry script bundled with esbuild and the seed manifest in
+ * a ConfigMap, a results claim, the TestRun) and a script that applies it, waits, collects every
+ * runner's raw output and runs one merged verify. Needs no k6: the runners bring their own image.
  * Nothing is applied here: the files are for a person with cluster access to review and run.
- * Exit codes: 0 written, 2 usage or configuration (bad flag, archive too large), 3 k6 missing.
+ * Exit codes: 0 written, 2 usage or configuration (bad flag or setting, seed manifest missing or not
+ * JSON, ConfigMap over 1 MiB), 3 the entry script does not bundle.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { buildK8sManifests } from '../distribute/k8s.ts';
+import { bundleK6Script } from '../distribute/bundle.ts';
+import { buildK8sManifests, DEFAULT_K6_IMAGE } from '../distribute/k8s.ts';
+import { runnerSettings } from '../distribute/settings.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
-import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
-import { exec } from '../lib/exec.ts';
-import { findOrBuildK6, K6_PINNED } from '../lib/k6-binary.ts';
+import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir, repoRoot } from '../lib/paths.ts';
 import { profileNames } from '../model/profiles.ts';
-import { parseScenarioEnv, scenarioSettings, ScenarioEnvError } from '../scenarios/lib/env.ts';
+import { parseScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
-const USAGE = 'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--out-dir DIR]';
+const USAGE = 'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--name NAME] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
   const { values, positionals } = parseFlags(
     process.argv.slice(2),
     {
-      ...settingFlags,
       instances: { type: 'string' },
       profile: { type: 'string' },
       namespace: { type: 'string' },
@@ -54,7 +53,6 @@ await runCommand(async () => {
   if (values.instances === undefined || !Number.isInteger(instances) || instances < 1 || instances > 1000) {
     throw new UsageError(`--instances: expected a whole number of runners from 1 to 1000, received ${JSON.stringify(values.instances ?? '(none)')}`, [USAGE]);
   }
-  const config = loadConfig({ flags: values });
   let scenarioEnv;
   try {
     scenarioEnv = parseScenarioEnv(process.env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
@@ -62,41 +60,24 @@ await runCommand(async () => {
     if (error instanceof ScenarioEnvError) throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
     throw error;
   }
-  const k6 = await findOrBuildK6({ configured: config.k6Bin, cacheDir: config.cacheDir, log: say });
+  const manifest = readSeedManifest(scenarioEnv.manifestPath);
+  const entry = path.join('scenarios', `${profile}.ts`);
+  const bundle = await bundleK6Script(repoRoot, entry);
+  for (const warning of bundle.warnings) say(`esbuild warning: ${warning}`);
 
   const name = values.name ?? runFolderName(`aclue-${profile}`, new Date());
   const outDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, name));
-
-  // Settings travel inside the archive (k6 stores -e values in it), secrets in the runners' env.
-  const secrets = new Set<string>(scenarioSettings.filter((s) => s.secret).map((s) => s.name));
-  const archived: string[] = [];
-  const runnerEnv: Record<string, string> = {};
-  for (const { name: variable } of scenarioSettings) {
-    const value = process.env[variable];
-    if (value === undefined || value.trim() === '') continue;
-    if (secrets.has(variable)) runnerEnv[variable] = value;
-    else archived.push('-e', `${variable}=${value}`);
-  }
-  // k6 packs the manifest only when the script opens it while archiving: the path must resolve here.
-  archived.push('-e', `K6_MANIFEST=${scenarioEnv.manifestPath}`);
-  const tmp = path.join(os.tmpdir(), `kit-archive-${process.pid}.tar`);
-  const archive = await exec(k6.path, ['archive', ...archived, '-O', tmp, path.join('scenarios', `${profile}.ts`)], { cwd: repoRoot, timeoutMs: 120_000 });
-  if (archive.code !== 0) {
-    rmSync(tmp, { force: true });
-    throw new EnvironmentError(`k6 archive of scenarios/${profile}.ts failed: ${archive.stderr.trim().split('\n').slice(-3).join(' | ')}`, [
-      'Seed first (`npm run seed`) so the manifest exists, or point K6_MANIFEST at it.',
-    ]);
-  }
-  const bytes = readFileSync(tmp);
-  rmSync(tmp, { force: true });
-
+  const { env, secretNames } = runnerSettings(process.env, scenarioEnv);
+  const image = values.image ?? DEFAULT_K6_IMAGE;
   const manifests = buildK8sManifests({
     name,
     namespace: values.namespace,
     parallelism: instances,
-    archive: bytes,
-    env: runnerEnv,
-    image: values.image ?? `grafana/k6:${K6_PINNED.version.replace(/^v/, '')}`,
+    script: bundle.code,
+    manifest,
+    env,
+    secretNames,
+    image,
     storage: values.storage ?? '2Gi',
   });
   // Written beside each other under a temporary name first: a half-written set is never left behind.
@@ -109,9 +90,29 @@ await runCommand(async () => {
   rmSync(outDir, { recursive: true, force: true });
   renameSync(partial, outDir);
 
-  say(`k6-operator TestRun "${name}": ${instances} runners of scenarios/${profile}.ts (archive ${(bytes.byteLength / 1024).toFixed(0)} KiB, k6 ${k6.version})`);
-  say(`  ${path.relative(repoRoot, path.join(outDir, 'manifests.yaml'))}   ConfigMap + PersistentVolumeClaim + TestRun`);
+  say(
+    `k6-operator TestRun "${name}": ${instances} runners of ${entry} (${bundle.inputs.length} modules bundled, ConfigMap ${(manifests.configMapBytes / 1024).toFixed(0)} KiB of 1024, image ${image})`,
+  );
+  say(`  ${path.relative(repoRoot, path.join(outDir, 'manifests.yaml'))}   ConfigMap (script.js, manifest.json) + PersistentVolumeClaim + TestRun`);
   say(`  ${path.relative(repoRoot, path.join(outDir, 'collect.sh'))}       apply, wait, collect each runner's raw output, one merged verify`);
   say('Each runner judges only its own share; the global thresholds are evaluated by verify on the merged raw output.');
   return ExitCode.ok;
 });
+
+/** The seed manifest's JSON, compacted: the runners open() it from the ConfigMap, which has a size limit. */
+function readSeedManifest(file: string): string {
+  const where = path.resolve(repoRoot, file);
+  let text: string;
+  try {
+    text = readFileSync(where, 'utf8');
+  } catch (error) {
+    throw new UsageError(`K6_MANIFEST: the seed manifest ${where} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); the runners need it`, [
+      'Seed the target first (`npm run seed`), or point K6_MANIFEST at the manifest of the run to load.',
+    ]);
+  }
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`K6_MANIFEST: ${where} is not JSON (${error instanceof Error ? error.message : String(error)}); expected the manifest \`npm run seed\` writes`);
+  }
+}

@@ -1,14 +1,17 @@
 /**
- * `npm run load -- <profile>`: runs `k6 run scenarios/<profile>.ts` (the same script a person runs
- * by hand) and keeps everything the report needs in `reports/<profile>-<yyyymmdd-hhmmss>/`:
- * k6-raw.json.gz (every sample), k6-summary.json and .txt (handleSummary), k6-dashboard.html (k6's
- * web dashboard export) and load.json (profile, k6 version, command, schedule; docs/load.md).
+ * `npm run load -- <profile> [--engine auto|kit|k6]`: runs the profile's journeys with the user's k6
+ * (`k6 run scenarios/<profile>.ts`, the same script a person runs by hand) or, where k6 is not
+ * installed, with the kit's engine (engine/cli.ts, the same command line and the same journeys), and
+ * keeps everything the report needs in `reports/<profile>-<yyyymmdd-hhmmss>/`: k6-raw.json.gz (every
+ * sample, k6's JSON output whichever engine ran), k6-summary.json and .txt, k6-dashboard.html (k6's
+ * web dashboard export, k6 only) and load.json (profile, engine and version, command, schedule;
+ * docs/load.md).
  *
  * The scenarios' own settings (K6_API_URL, K6_MANIFEST, K6_BASELINE_RATES, ...) pass through the
  * environment to k6 unchanged; they are parsed here with the scenarios' own parser, so a bad value
  * fails before k6 starts and load.json records what k6 was scheduled to do.
- * Exit codes: k6's own (0 passed, 99 thresholds failed, 107 setup refused the target, ...),
- * 2 usage or configuration, 3 k6 missing or killed.
+ * Exit codes: k6's own, which the engine shares (0 passed, 99 thresholds failed, 107 setup refused
+ * the target, ...), 2 usage or configuration, 3 k6 asked for but missing, or the run killed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -16,17 +19,18 @@ import path from 'node:path';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
-import { findOrBuildK6 } from '../lib/k6-binary.ts';
+import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { reportsDir, repoRoot } from '../lib/paths.ts';
 import { profileNames, type ProfileName } from '../model/profiles.ts';
 import { parseScenarioEnv, scenarioSettings, ScenarioEnvError, type ScenarioEnv } from '../scenarios/lib/env.ts';
-import { loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
+import { ENGINE_VERSION } from '../engine/version.ts';
+import { loadMetadata, runFolderName, shellLine, type LoadEngineInfo } from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
-const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
+const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--engine auto|kit|k6] [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -46,35 +50,35 @@ await runCommand(async () => {
   const config = loadConfig({ flags: values });
   const scenarioEnv = parseEnvOrExplain(process.env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
-  const k6 = await findOrBuildK6({ configured: config.k6Bin, cacheDir: config.cacheDir, log });
+  const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
   const instances = parseInstances(values.instances);
   const startedAt = new Date();
   const dir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName(profile, startedAt)));
   const script = path.join('scenarios', `${profile}.ts`);
   const runTag = startedAt.getTime().toString(36);
-  const runs = Array.from({ length: instances }, (_, i) => instanceRun(dir, script, instances, i, runTag, plan.durationSeconds));
+  const runs = Array.from({ length: instances }, (_, i) => instanceRun(dir, script, instances, i, runTag, plan.durationSeconds, engine.info.name));
 
   if (values['print-commands']) {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
-    for (const run of runs) process.stdout.write(`${shellLine({ ...givenSettings(process.env), ...run.env }, ['k6', ...run.args])}\n`);
+    for (const run of runs) process.stdout.write(`${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`);
     process.stdout.write(`# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`);
     return ExitCode.ok;
   }
-  log(`load: ${profile} against ${scenarioEnv.apiUrl} with k6 ${k6.version} (${k6.how}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
-  // Database statistics are reset and connections sampled around k6, so the database gate describes this run.
+  log(`load: ${profile} against ${scenarioEnv.apiUrl} on ${engine.info.name} ${engine.info.version} (${engine.why}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
+  // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
   mkdirSync(runs[0]!.dir, { recursive: true });
   const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
       // With several instances only the first keeps the terminal; the others log to their folder.
-      const exitCode = await runK6(k6.path, run.args, { ...process.env, ...run.env }, i === 0 ? undefined : path.join(run.dir, 'k6-output.log'));
+      const exitCode = await runEngine(engine.argv, run.args, { ...process.env, ...run.env }, i === 0 ? undefined : path.join(run.dir, 'load-output.log'));
       const metadata = loadMetadata({
         plan,
-        k6Version: k6.version,
-        command: shellLine({ ...givenSettings(process.env), ...run.env }, ['k6', ...run.args]),
+        engine: engine.info,
+        command: shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args]),
         startedAt,
         finishedAt: new Date(),
         exitCode,
@@ -92,8 +96,8 @@ await runCommand(async () => {
   );
   const watched = await watch.stop();
   log(watched.file ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}` : `load: ${watched.problem}`);
-  log(`load: k6 exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
-  if (codes.includes(null)) throw new EnvironmentError('k6 was killed before it finished; the run folder holds what it wrote');
+  log(`load: ${engine.info.name} exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
+  if (codes.includes(null)) throw new EnvironmentError(`${engine.info.name} was killed before it finished; the run folder holds what it wrote`);
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
   return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
@@ -104,15 +108,39 @@ interface InstanceRun {
   readonly args: string[];
 }
 
+interface Engine {
+  readonly info: LoadEngineInfo;
+  /** The program and its first arguments. */
+  readonly argv: readonly string[];
+  /** The same as a person types it (repo-relative, no absolute paths of this machine). */
+  readonly shown: readonly string[];
+  readonly why: string;
+}
+
+/** `auto`: the user's k6 when it is installed, else the kit's engine; `k6` insists on k6. */
+async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undefined): Promise<Engine> {
+  const k6 = choice === 'kit' ? undefined : await findK6(k6Bin, log);
+  if (k6) return { info: { name: 'k6', version: k6.version }, argv: [k6.path], shown: ['k6'], why: `k6 from ${k6.how}` };
+  if (choice === 'k6') throw new EnvironmentError('--engine k6: k6 not found (K6_BIN, PATH)', [`To use k6, ${K6_INSTALL_HINT}; or run with --engine kit (the kit's engine, the same journeys).`]);
+  const cli = path.join('engine', 'cli.ts');
+  return {
+    info: { name: 'kit-engine', version: ENGINE_VERSION },
+    argv: [process.execPath, '--import', 'tsx', path.join(repoRoot, cli)],
+    shown: ['node', '--import', 'tsx', cli],
+    why: choice === 'kit' ? 'chosen with --engine kit' : 'k6 not found',
+  };
+}
+
 /**
- * One k6 process of the run. With N > 1 instances each runs its execution segment (i/N to (i+1)/N of
+ * One load process of the run. With N > 1 instances each runs its execution segment (i/N to (i+1)/N of
  * every scenario's VUs and arrival rate), tags its samples with instance_id, and writes its own
  * folder. setup() only probes the target, so each instance running it has no side effects; the one
  * shared value, the run tag in order ids, is made here once and passed to all.
  */
-function instanceRun(base: string, script: string, count: number, index: number, runTag: string, durationSeconds: number): InstanceRun {
+function instanceRun(base: string, script: string, count: number, index: number, runTag: string, durationSeconds: number, engine: LoadEngineInfo['name']): InstanceRun {
   const dir = count === 1 ? base : path.join(base, `instance-${index + 1}`);
   const env: Record<string, string> = { K6_SUMMARY_DIR: dir };
+  if (count === 1 && engine === 'kit-engine') return { dir, env, args: ['run', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, script] };
   if (count === 1) {
     Object.assign(env, {
       K6_WEB_DASHBOARD: 'true',
@@ -181,17 +209,17 @@ function seedRunId(env: ScenarioEnv): string | undefined {
   }
 }
 
-/** Runs k6 in the repo root with the terminal attached (progress and summary visible); resolves its exit code. */
-function runK6(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<number | null> {
+/** Runs the engine in the repo root with the terminal attached (progress and summary visible); resolves its exit code. */
+function runEngine(argv: readonly string[], args: readonly string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const output = logFile === undefined ? 'inherit' : openSync(logFile, 'w');
-    const child = spawn(bin, args, { cwd: repoRoot, env, stdio: ['inherit', output, output] });
-    // Ctrl-C reaches k6 directly (same process group) and k6 stops gracefully, writing its summary;
-    // this process waits for that instead of dying first. SIGTERM is only sent to us: pass it on.
+    const child = spawn(argv[0]!, [...argv.slice(1), ...args], { cwd: repoRoot, env, stdio: ['inherit', output, output] });
+    // Ctrl-C reaches the engine directly (same process group) and it stops gracefully, writing its
+    // summary; this process waits for that instead of dying first. SIGTERM is only sent to us: pass it on.
     const ignore = () => undefined;
     const forward = () => child.kill('SIGTERM');
     process.on('SIGINT', ignore).on('SIGTERM', forward);
-    child.on('error', (error) => reject(new EnvironmentError(`cannot start k6 at ${bin}: ${error.message}`)));
+    child.on('error', (error) => reject(new EnvironmentError(`cannot start ${argv.join(' ')}: ${error.message}`)));
     child.on('close', (code) => {
       process.off('SIGINT', ignore).off('SIGTERM', forward);
       resolve(code);

@@ -1,10 +1,11 @@
 /**
- * `npm run setup`: finds (or builds) what the kit needs outside npm and says where it is.
- * Idempotent; `npm test` and `npm run demo` call it first. Exit 3 when something cannot be had.
+ * `npm run setup`: finds what the kit needs outside npm and says where it is: the PostgreSQL server
+ * binaries (required) and k6 (optional: without it the kit's engine runs the load). Idempotent;
+ * `npm test` and `npm run demo` call it first. Exit 3 when PostgreSQL cannot be found.
  */
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
-import { findOrBuildK6 } from '../lib/k6-binary.ts';
+import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { findPostgres } from '../stack/postgres-binaries.ts';
 
 await runCommand(async () => {
@@ -15,7 +16,11 @@ await runCommand(async () => {
   };
   const pg = await findPostgres(config.pg.bindir);
   say(`PostgreSQL ${pg.version}: ${pg.bindir} (found via ${pg.how})`);
-  const k6 = await findOrBuildK6({ configured: config.k6Bin, cacheDir: config.cacheDir, log: (l) => process.stdout.write(`${l}\n`) });
-  say(`k6 ${k6.version}: ${k6.path} (${k6.how})`);
+  const k6 = await findK6(config.k6Bin, say);
+  say(
+    k6
+      ? `k6 v${k6.version} found: ${k6.path} (${k6.how}); \`--engine k6\` available, and \`k6 run scenarios/<profile>.ts\` works`
+      : `k6 not found: load runs on the kit's engine; to run \`k6 run scenarios/<profile>.ts\`, ${K6_INSTALL_HINT}`,
+  );
   say(`node ${process.version}: ${process.execPath}`);
 });

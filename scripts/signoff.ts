@@ -72,6 +72,8 @@ await runCommand(async () => {
     ...process.env,
     K6_SUPABASE_URL: process.env.K6_SUPABASE_URL ?? supabaseUrl,
     K6_ANON_KEY: process.env.K6_ANON_KEY ?? (config.supabase.anonKey as string),
+    // --engine (or KIT_LOAD_ENGINE) reaches the load phases
+    KIT_LOAD_ENGINE: config.loadEngine,
   };
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
   const seedArgs = ['--target', 'staging', '--confirm-target', config.supabase.stagingRef as string, '--scale', values.scale ?? '1', '--seed', values.seed ?? '42'];

@@ -170,8 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const results = await runGates(gates, context);
     const verdict = verdictOf(results);
     const versions: Record<string, string> = { kit: packageVersion('.') ?? 'unknown', node: process.version, uplot: packageVersion('uplot') ?? 'unknown' };
-    const k6 = load?.sources.find((s) => s.load?.k6Version)?.load?.k6Version;
-    if (k6) versions.k6 = k6;
+    for (const source of load?.sources ?? []) if (source.load?.engine) versions[source.load.engine.name] = source.load.engine.version;
     if (database.version) versions.postgresql = database.version;
     const summary = buildSummary({
       runId: path.basename(outDir),

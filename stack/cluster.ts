@@ -4,12 +4,13 @@
  * Must know: PostgreSQL refuses to run as root, so under root the cluster runs as the `postgres` OS
  * user when the machine has one, otherwise as a system user `aclue-kit` created on first use.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { KitConfig } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
+import { isAlive } from './daemon.ts';
 import type { PostgresBinaries } from './postgres-binaries.ts';
 
 export const LOCAL_SUPERUSER = { user: 'postgres', password: 'postgres', database: 'postgres' } as const;
@@ -148,6 +149,22 @@ export async function isRunning(pg: PostgresBinaries, paths: ClusterPaths): Prom
   const user = await serverUser();
   const out = await exec(pg.bin('pg_ctl'), ['-D', paths.data, 'status'], asUser(user));
   return out.code === 0;
+}
+
+/**
+ * The port the cluster in `paths` listens on while it runs, else undefined. Read from postmaster.pid
+ * (line 1 the server's pid, line 4 its port), which the server writes at start and removes at stop:
+ * the port it really uses, even when kit.conf was rewritten for another one since.
+ */
+export function runningClusterPort(paths: ClusterPaths): number | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(paths.data, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const [pid, port] = [Number(lines[0]), Number(lines[3])];
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 export function portInUse(port: number): Promise<boolean> {

@@ -4,7 +4,7 @@
  * so it is safe to repeat and it repairs a stack where one part crashed; `down` stops the server
  * first (draining requests), then PostgREST, then the database.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KitConfig } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
@@ -23,7 +23,8 @@ const SERVER_MAIN = path.join(repoRoot, 'stack', 'server', 'main.ts');
 
 export function apiPaths(config: KitConfig) {
   const dir = path.join(config.stateDir, 'api');
-  return { dir, pid: path.join(dir, 'server.pid'), log: path.join(dir, 'server.log') };
+  // server.port: where the running server listens, for commands that must find it on a moved port (the demo).
+  return { dir, pid: path.join(dir, 'server.pid'), log: path.join(dir, 'server.log'), port: path.join(dir, 'server.port') };
 }
 
 export function postgrestOptionsFor(config: KitConfig): PostgrestOptions {
@@ -114,8 +115,19 @@ export async function serverUp(config: KitConfig, log: Log): Promise<boolean> {
     ready: () => serverHealthy(config),
     readyTimeoutMs: 60_000,
   });
-  if (started) log(`API server started on ${apiUrl(config)} (log ${paths.log})`);
+  if (started) {
+    writeFileSync(paths.port, `${config.api.port}\n`);
+    log(`API server started on ${apiUrl(config)} (log ${paths.log})`);
+  }
   return started;
+}
+
+/** The port this state folder's API server listens on while it runs, else undefined. */
+export function runningServerPort(config: KitConfig): number | undefined {
+  const paths = apiPaths(config);
+  if (runningPid(paths.pid, SERVER_MAIN) === undefined || !existsSync(paths.port)) return undefined;
+  const port = Number(readFileSync(paths.port, 'utf8').trim());
+  return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 export async function serverDown(config: KitConfig, log: Log): Promise<boolean> {

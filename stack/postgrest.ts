@@ -7,7 +7,7 @@
  * Schema changes reach it through `NOTIFY pgrst, 'reload schema'` (stack/migrate.ts sends it), which
  * is why the notification channel is enabled.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EnvironmentError } from '../lib/errors.ts';
@@ -136,6 +136,14 @@ export async function startPostgrest(options: PostgrestOptions): Promise<{ pid: 
     marker: bin,
     ready: () => isReady(options.port),
   });
+}
+
+/** The port PostgREST in `dir` listens on while it runs (its config is written at each start), else undefined. */
+export function runningPostgrestPort(dir: string): number | undefined {
+  const paths = postgrestPaths(dir);
+  if (!existsSync(paths.pid) || runningPid(paths.pid, postgrestBinary()) === undefined) return undefined;
+  const port = /^server-port = (\d+)$/m.exec(readFileSync(paths.config, 'utf8'))?.[1];
+  return port === undefined ? undefined : Number(port);
 }
 
 export function stopPostgrest(dir: string): Promise<boolean> {

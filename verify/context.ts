@@ -90,7 +90,8 @@ export interface LoadSource {
 /** The part of `load.json` (written by `npm run load`) that verify reads. */
 export interface LoadRunInfo {
   readonly profile?: string;
-  readonly k6Version?: string;
+  /** What ran the journeys (k6 or the kit's engine) and its version. */
+  readonly engine?: { readonly name: string; readonly version: string };
   readonly command?: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;

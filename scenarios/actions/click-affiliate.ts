@@ -1,8 +1,6 @@
-import { check } from 'k6';
 import { routes } from '../../model/target.ts';
 import type { Caller } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
-import { clicksCreated, writes } from '../lib/metrics.ts';
 import { appRequest } from '../lib/requests.ts';
 import { stringField, urlCarriesClickId } from '../lib/responses.ts';
 
@@ -10,10 +8,10 @@ import { stringField, urlCarriesClickId } from '../lib/responses.ts';
  * Clicks through to the merchant. The click id must come back inside the merchant URL: that is
  * what lets a network's postback name the click later (attribution).
  */
-export function clickAffiliate(
+export async function clickAffiliate(
   caller: Caller,
   click: { productId: string; sessionId: string | undefined; source: string },
-): { clickId: string | undefined; redirectUrl: string | undefined } {
+): Promise<{ clickId: string | undefined; redirectUrl: string | undefined }> {
   // The stable product id only: the real backend also takes an ASIN, but seeded catalogues need not
   // carry valid ones.
   const body = {
@@ -21,20 +19,19 @@ export function clickAffiliate(
     ...(click.sessionId ? { session_id: click.sessionId } : {}),
     source: click.source,
   };
-  const reply = send(appRequest(caller.target, routes.affiliateClick, { token: caller.user.accessToken, body }));
+  const reply = await send(caller.rt, appRequest(caller.target, routes.affiliateClick, { token: caller.user.accessToken, body }));
   const clickId = stringField(reply.json, 'click_id', 'id');
   const redirectUrl = stringField(reply.json, 'redirect_url', 'affiliate_url', 'url');
-  check(
-    reply,
+  caller.rt.check(
     {
-      'affiliate click is recorded': () => (reply.status === 200 || reply.status === 201) && clickId !== undefined,
-      'merchant URL carries the click id': () => urlCarriesClickId(redirectUrl, clickId),
+      'affiliate click is recorded': (reply.status === 200 || reply.status === 201) && clickId !== undefined,
+      'merchant URL carries the click id': urlCarriesClickId(redirectUrl, clickId),
     },
     { name: reply.name },
   );
   if (clickId) {
-    clicksCreated.add(1, { click_id: clickId });
-    writes.add(1, { entity: 'affiliate_click', id: clickId });
+    caller.rt.add('aclue_clicks_created', 1, { click_id: clickId });
+    caller.rt.add('aclue_writes', 1, { entity: 'affiliate_click', id: clickId });
   }
   return { clickId, redirectUrl };
 }

@@ -1,22 +1,21 @@
-import { check } from 'k6';
 import { routes } from '../../model/target.ts';
 import type { Caller } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
-import { writes } from '../lib/metrics.ts';
 import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
 /** Shares a few products as a gift link; returns its token. */
-export function createGiftLink(caller: Caller, productIds: readonly string[], title: string): { token: string | undefined } {
-  const reply = send(
+export async function createGiftLink(caller: Caller, productIds: readonly string[], title: string): Promise<{ token: string | undefined }> {
+  const reply = await send(
+    caller.rt,
     appRequest(caller.target, routes.giftLinkCreate, {
       token: caller.user.accessToken,
       body: { title, product_ids: productIds, is_public: true },
     }),
   );
   const token = stringField(reply.json, 'link_token', 'token');
-  check(reply, { 'gift link is created with a token': () => (reply.status === 200 || reply.status === 201) && token !== undefined }, { name: reply.name });
+  caller.rt.check({ 'gift link is created with a token': (reply.status === 200 || reply.status === 201) && token !== undefined }, { name: reply.name });
   const id = stringField(reply.json, 'id') ?? token;
-  if (id) writes.add(1, { entity: 'gift_link', id });
+  if (id) caller.rt.add('aclue_writes', 1, { entity: 'gift_link', id });
   return { token };
 }

@@ -1,4 +1,3 @@
-import { check } from 'k6';
 import { routes } from '../../model/target.ts';
 import type { Caller } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
@@ -11,10 +10,10 @@ export interface Recommendation {
 }
 
 /** The user's recommendations (computed from their preferences); returns their ids. */
-export function listRecommendations(caller: Caller, limit: number): Recommendation[] {
-  const reply = send(appRequest(caller.target, routes.recommendations, { token: caller.user.accessToken, query: { limit } }));
+export async function listRecommendations(caller: Caller, limit: number): Promise<Recommendation[]> {
+  const reply = await send(caller.rt, appRequest(caller.target, routes.recommendations, { token: caller.user.accessToken, query: { limit } }));
   const items = listItems(reply.json);
-  check(reply, { 'recommendations answer with a list': () => reply.status === 200 && items !== undefined }, { name: reply.name });
+  caller.rt.check({ 'recommendations answer with a list': reply.status === 200 && items !== undefined }, { name: reply.name });
   const recommendations: Recommendation[] = [];
   for (const item of items ?? []) {
     const id = stringField(item, 'id', 'recommendation_id');

@@ -1,8 +1,6 @@
-import { check } from 'k6';
 import type { TableName } from '../../model/target.ts';
 import type { Caller } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
-import { rlsLeaks } from '../lib/metrics.ts';
 import { restRequest } from '../lib/requests.ts';
 import { leakedReadRows } from '../lib/responses.ts';
 
@@ -10,8 +8,9 @@ import { leakedReadRows } from '../lib/responses.ts';
  * Asks the Data API, with the caller's own token, for another user's rows. RLS must answer with
  * none; every row that comes back is a leak.
  */
-export function readOtherUserRows(caller: Caller, victimId: string, table: TableName): { leaked: number } {
-  const reply = send(
+export async function readOtherUserRows(caller: Caller, victimId: string, table: TableName): Promise<{ leaked: number }> {
+  const reply = await send(
+    caller.rt,
     restRequest(caller.target, table, {
       token: caller.user.accessToken,
       query: `select=*&user_id=eq.${encodeURIComponent(victimId)}&limit=5`,
@@ -19,7 +18,7 @@ export function readOtherUserRows(caller: Caller, victimId: string, table: Table
     }),
   );
   const leaked = leakedReadRows(reply.status, reply.json);
-  if (leaked > 0) rlsLeaks.add(leaked, { name: reply.name, operation: 'select' });
-  check(reply, { "another user's rows stay hidden": () => leaked === 0 && reply.status !== 0 }, { name: reply.name });
+  if (leaked > 0) caller.rt.add('aclue_rls_leaks', leaked, { name: reply.name, operation: 'select' });
+  caller.rt.check({ "another user's rows stay hidden": leaked === 0 && reply.status !== 0 }, { name: reply.name });
   return { leaked };
 }

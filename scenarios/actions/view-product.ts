@@ -1,4 +1,3 @@
-import { check } from 'k6';
 import { routes } from '../../model/target.ts';
 import type { Caller } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
@@ -6,8 +5,9 @@ import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
 /** Opens a product's detail page (the server records the view for the signed-in user). */
-export function viewProduct(caller: Caller, productId: string, sessionId: string | undefined): { found: boolean } {
-  const reply = send(
+export async function viewProduct(caller: Caller, productId: string, sessionId: string | undefined): Promise<{ found: boolean }> {
+  const reply = await send(
+    caller.rt,
     appRequest(caller.target, routes.product, {
       params: { id: productId },
       query: { view_source: 'swipe', ...(sessionId ? { session_id: sessionId } : {}) },
@@ -15,6 +15,6 @@ export function viewProduct(caller: Caller, productId: string, sessionId: string
     }),
   );
   const found = reply.status === 200 && stringField(reply.json, 'id') === productId;
-  check(reply, { 'product detail is the product asked for': () => found }, { name: reply.name });
+  caller.rt.check({ 'product detail is the product asked for': found }, { name: reply.name });
   return { found };
 }

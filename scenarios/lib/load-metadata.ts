@@ -5,11 +5,17 @@
  */
 import { journeyNames, type JourneyName, type JourneyRates, type LoadPlan } from '../../model/profiles.ts';
 
+export interface LoadEngineInfo {
+  readonly name: 'k6' | 'kit-engine';
+  readonly version: string;
+}
+
 export interface LoadMetadata {
   readonly version: 1;
   readonly profile: string;
-  readonly k6Version: string;
-  /** The k6 command as it can be pasted into a shell (environment the kit set, then the arguments). */
+  /** What ran the journeys: the user's k6, or the kit's engine. */
+  readonly engine: LoadEngineInfo;
+  /** The command as it can be pasted into a shell (environment the kit set, then the arguments). */
   readonly command: string;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -35,7 +41,7 @@ export interface LoadMetadata {
 
 export interface LoadMetadataInput {
   readonly plan: LoadPlan;
-  readonly k6Version: string;
+  readonly engine: LoadEngineInfo;
   readonly command: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
@@ -52,7 +58,7 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
   return {
     version: 1,
     profile: input.plan.profile.name,
-    k6Version: input.k6Version,
+    engine: input.engine,
     command: input.command,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),

@@ -48,7 +48,8 @@ export function planFor(profile: ProfileName, env: ScenarioEnv): LoadPlan {
   });
 }
 
-export function buildOptions(plan: LoadPlan, criteria: SuccessCriteria): PlainOptions {
+/** `engine` names the program in the User-Agent, so the target's logs tell k6 and the kit's engine apart. */
+export function buildOptions(plan: LoadPlan, criteria: SuccessCriteria, engine: 'k6' | 'kit-engine'): PlainOptions {
   return {
     scenarios: plan.scenarios,
     thresholds: buildThresholds(plan, criteria),
@@ -56,6 +57,6 @@ export function buildOptions(plan: LoadPlan, criteria: SuccessCriteria): PlainOp
     summaryTrendStats: [...SUMMARY_TREND_STATS],
     tags: { profile: plan.profile.name },
     setupTimeout: '60s',
-    userAgent: 'aclue-signoff-kit (k6)',
+    userAgent: `aclue-signoff-kit (${engine})`,
   };
 }

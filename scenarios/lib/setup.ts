@@ -4,10 +4,11 @@
  * another target, a refused token, seeded data missing.
  */
 import { routePath, routes, tables } from '../../model/target.ts';
-import { manifestHeader, products, target, users, env } from './context.ts';
-import { send, type Reply } from './http.ts';
+import { send } from './http.ts';
+import type { ManifestHeader } from './manifest.ts';
 import { apiKeyProblem, healthProblem, seededProductProblem, targetProblem, tokenProblem } from './probe.ts';
-import { appRequest, restRequest } from './requests.ts';
+import { appRequest, restRequest, type RequestSpec } from './requests.ts';
+import type { Reply, Runtime, World } from './runtime.ts';
 
 export interface SetupData {
   /** Unique per run: keeps order ids of different runs apart. */
@@ -16,30 +17,46 @@ export interface SetupData {
   readonly seedRunId: string;
 }
 
-const PROBE_TIMEOUT = '10s';
+/** The seed manifest's header as the runtime loaded it, or why it could not. */
+export interface ManifestState {
+  readonly header?: ManifestHeader;
+  readonly problem?: string;
+}
 
-export function setup(): SetupData {
-  const health = probe(appRequest(target, routes.health));
+/** Thrown by setup() when the target is not ready; both runtimes stop before any load. */
+export class SetupRefused extends Error {
+  constructor(problem: string) {
+    super(`setup: the target is not ready for load: ${problem}`);
+    this.name = 'SetupRefused';
+  }
+}
+
+const PROBE_TIMEOUT_SECONDS = 10;
+
+export async function setup(rt: Runtime, world: World, manifest: ManifestState): Promise<SetupData> {
+  const { target, env, users, products } = world;
+  const probe = (spec: RequestSpec): Promise<Reply> => send(rt, { ...spec, ownResource: false }, PROBE_TIMEOUT_SECONDS);
+
+  const health = await probe(appRequest(target, routes.health));
   stopIf(healthProblem(`${target.apiUrl}${routePath(routes.health)}`, health));
 
-  if (manifestHeader.problem !== undefined || !manifestHeader.target || !manifestHeader.runId) {
-    stopIf(manifestHeader.problem ?? `seed manifest ${env.manifestPath} has no target or run id`);
-  }
-  const runId = manifestHeader.runId!;
-  stopIf(targetProblem(env.manifestPath, manifestHeader.target!.apiUrl, target.apiUrl));
+  const header = manifest.header;
+  if (manifest.problem !== undefined || !header) stopIf(manifest.problem ?? `seed manifest ${env.manifestPath} has no target or run id`);
+  const runId = header!.runId;
+  stopIf(targetProblem(env.manifestPath, header!.target.apiUrl, target.apiUrl));
 
   const categoriesUrl = `${target.supabaseUrl}/rest/v1/${tables.categories}`;
-  stopIf(apiKeyProblem(categoriesUrl, probe(restRequest(target, tables.categories, { query: 'select=id&limit=1', expected: [200, 401, 403] }))));
+  stopIf(apiKeyProblem(categoriesUrl, await probe(restRequest(target, tables.categories, { query: 'select=id&limit=1', expected: [200, 401, 403] }))));
 
   // /users/me, not /auth/me: it checks the token the way every journey route does (signature, expiry,
   // the user's row), while /auth/me also asks Auth for a live sign-in session, which pre-minted
   // tokens need not have.
   const user = users[0]!;
-  const me = probe(appRequest(target, routes.userMe, { token: user.accessToken, expected: [200, 401, 403] }));
+  const me = await probe(appRequest(target, routes.userMe, { token: user.accessToken, expected: [200, 401, 403] }));
   stopIf(tokenProblem(`${target.apiUrl}${routePath(routes.userMe)}`, user.email, me));
 
   const product = products[0]!;
-  const seeded = probe(restRequest(target, tables.products, { query: `select=id&id=eq.${product.id}`, expected: [200] }));
+  const seeded = await probe(restRequest(target, tables.products, { query: `select=id&id=eq.${product.id}`, expected: [200] }));
   stopIf(seededProductProblem(product.id, runId, seeded));
 
   // Instances of one distributed run share K6_RUN_TAG; the instance number keeps their order ids apart
@@ -48,12 +65,6 @@ export function setup(): SetupData {
   return { runTag: env.instance ? `${base}-i${env.instance}` : base, startedAt: new Date().toISOString(), seedRunId: runId };
 }
 
-// --- internal ---
-
-function probe(spec: Parameters<typeof send>[0]): Reply {
-  return send({ ...spec, ownResource: false }, { timeout: PROBE_TIMEOUT });
-}
-
 function stopIf(problem: string | undefined): void {
-  if (problem !== undefined) throw new Error(`setup: the target is not ready for load: ${problem}`);
+  if (problem !== undefined) throw new SetupRefused(problem);
 }

@@ -31,6 +31,8 @@ export interface SummaryData {
 
 export interface SummaryContext {
   readonly profile: string;
+  /** Which program ran the journeys: 'k6' or the kit's engine. */
+  readonly engine: string;
   readonly targetUrl: string;
   readonly seedRunId: string | undefined;
   /** Iterations the profile asked for, per journey. */
@@ -64,7 +66,7 @@ export function allChecks(group: SummaryGroup): SummaryCheck[] {
 export function formatSummary(data: SummaryData, context: SummaryContext): string {
   const lines: string[] = [];
   const seconds = (data.state?.testRunDurationMs ?? 0) / 1000;
-  lines.push(`aclue sign-off kit: k6 ${context.profile} run`);
+  lines.push(`aclue sign-off kit: ${context.profile} run on ${context.engine}`);
   lines.push(`target ${context.targetUrl}   seed run ${context.seedRunId ?? 'unknown'}   ${seconds.toFixed(1)} s`);
   lines.push('');
 

@@ -1,7 +1,11 @@
 /**
- * `npm run demo` at its smallest scale, from nothing: its own cluster, PostgREST and server on free
- * ports in a throwaway state folder, then seed, rollback drill, baseline and peak, verify. Checks the
- * exit code against the verdict and that every gate of the brief's table is in the report.
+ * `npm run demo` at its smallest scale, from nothing: its own cluster, PostgREST and server in a
+ * throwaway state folder, then seed, rollback drill, baseline and peak, verify. Checks the exit code
+ * against the verdict and that every gate of the brief's table is in the report.
+ *
+ * It runs beside a listener of its own on the default database and API ports (what the kit's stack
+ * or `supabase start` holds), with those ports left at their defaults: the demo must move them to
+ * free ports and say so. PostgREST's port is set, as a setting the demo keeps.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../lib/exec.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
+import { holdPorts } from '../support/hold-ports.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
 
@@ -28,18 +33,18 @@ beforeAll(async () => {
     HOME: process.env.HOME ?? os.tmpdir(),
     KIT_ENV_FILE: '/dev/null',
     KIT_STATE_DIR: stateDir,
-    KIT_PG_PORT: String(await freePort()),
-    KIT_API_PORT: String(await freePort()),
     KIT_POSTGREST_PORT: String(await freePort()),
   };
-  // the scenarios default to the standard local URL; this stack is on its own port
-  env.K6_API_URL = `http://127.0.0.1:${env.KIT_API_PORT}`;
-  env.K6_MANIFEST = path.join(stateDir, 'manifest-latest.json');
-  demo = await runScript('scripts/demo.ts', ['--scale', '0.1', '--duration', '10s', '--out-dir', outDir], env, 900_000);
+  const held = await holdPorts([54321, 54322]);
+  try {
+    demo = await runScript('scripts/demo.ts', ['--scale', '0.1', '--duration', '10s', '--out-dir', outDir], env, 900_000);
+  } finally {
+    await held.release();
+  }
 }, 900_000);
 
 afterAll(async () => {
-  await runScript('scripts/stack.ts', ['down'], env);
+  await runScript('scripts/stack.ts', ['down'], env); // finds the parts by their pid files, on any port
   rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -73,5 +78,25 @@ describe('npm run demo', () => {
     // the peak run was judged against the baseline run, endpoints and database statements alike
     expect(byId.degradation?.status).not.toBe('insufficient-data');
     expect(byId['statement-regressions']?.status).not.toBe('insufficient-data');
+  });
+
+  it('moves the default ports another program holds to free ones, says so, and records them', () => {
+    const said = /^demo: stack on database 127\.0\.0\.1:(\d+), API http:\/\/127\.0\.0\.1:(\d+), PostgREST 127\.0\.0\.1:(\d+): (.*)$/m.exec(demo.stdout);
+    expect(said, demo.stdout).not.toBeNull();
+    const [pg, api, rest] = [Number(said![1]), Number(said![2]), Number(said![3])];
+    expect(pg).not.toBe(54322);
+    expect(api).not.toBe(54321);
+    expect(rest).toBe(Number(env.KIT_POSTGREST_PORT));
+    expect(said![4]).toContain('default ports 54322 (KIT_PG_PORT) and 54321 (KIT_API_PORT) are used by another program');
+    // the run folder records them, and every phase used them
+    const recorded = JSON.parse(readFileSync(path.join(outDir, 'demo.json'), 'utf8')) as { ports: Record<string, number>; apiUrl: string };
+    expect(recorded.ports).toEqual({ KIT_PG_PORT: pg, KIT_API_PORT: api, KIT_POSTGREST_PORT: rest });
+    const stackUp = readFileSync(path.join(outDir, 'logs', '02-stack up.log'), 'utf8');
+    expect(stackUp).toContain(`PostgreSQL started on 127.0.0.1:${pg}`);
+    expect(stackUp).toContain(`API server started on http://127.0.0.1:${api}`);
+    for (const run of ['baseline', 'peak']) {
+      const load = JSON.parse(readFileSync(path.join(outDir, run, 'load.json'), 'utf8')) as { targetUrl: string };
+      expect(load.targetUrl, run).toBe(`http://127.0.0.1:${api}`);
+    }
   });
 });

@@ -1,33 +1,43 @@
-/** `npm run distribute -- k8s`: a real `k6 archive` packed into manifests that fit the k6-operator CRD. */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+/**
+ * `npm run distribute -- k8s`: the entry script bundled with esbuild and the seed manifest packed into
+ * manifests that fit the k6-operator CRD, on a machine without k6 (the runners bring their own image).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { testRunSchema } from '../../distribute/testrun-schema.ts';
 import { runScript } from '../support/run-script.ts';
-import { k6Binary } from '../scenarios/support/k6.ts';
 
 let tmp: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
+beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-distribute-'));
   const manifest = path.join(tmp, 'manifest.json');
   const user = (n: number) => ({ id: `00000000-0000-4000-8000-00000000000${n}`, email: `u${n}@kit.invalid`, password: 'x', accessToken: `token-${n}`, archetype: 'a' });
-  writeFileSync(
-    manifest,
-    JSON.stringify({
-      version: 1,
-      runId: 'seed-run-for-distribute-test',
-      createdAt: '2026-11-25T00:00:00Z',
-      target: { apiUrl: 'http://127.0.0.1:54321', supabaseUrl: 'http://127.0.0.1:54321', kind: 'local' },
-      users: [user(1), user(2)],
-      products: [{ id: '00000000-0000-4000-8000-0000000000a1', categoryId: '00000000-0000-4000-8000-0000000000c1' }],
-      categories: [{ id: '00000000-0000-4000-8000-0000000000c1', slug: 'electronics', name: 'Electronics' }],
-    }),
-  );
-  env = { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', K6_BIN: await k6Binary(), K6_MANIFEST: manifest, K6_POSTBACK_SECRET: 'a-secret-for-the-runners-only' };
+  const seed = {
+    version: 1,
+    runId: 'seed-run-for-distribute-test',
+    createdAt: '2026-11-25T00:00:00Z',
+    target: { apiUrl: 'http://127.0.0.1:54321', supabaseUrl: 'http://127.0.0.1:54321', kind: 'local' },
+    users: [user(1), user(2)],
+    products: [{ id: '00000000-0000-4000-8000-0000000000a1', categoryId: '00000000-0000-4000-8000-0000000000c1' }],
+    categories: [{ id: '00000000-0000-4000-8000-0000000000c1', slug: 'electronics', name: 'Electronics' }],
+  };
+  writeFileSync(manifest, JSON.stringify(seed, null, 2));
+  // An empty bin folder as PATH: no k6 (nor go) can be found, as on a machine that never had one.
+  const bin = path.join(tmp, 'bin');
+  mkdirSync(bin);
+  env = {
+    PATH: bin,
+    HOME: os.tmpdir(),
+    KIT_ENV_FILE: '/dev/null',
+    K6_MANIFEST: manifest,
+    K6_API_URL: 'https://staging.example.test',
+    K6_POSTBACK_SECRET: 'a-secret-for-the-runners-only',
+  };
 });
 
 afterAll(() => {
@@ -35,24 +45,43 @@ afterAll(() => {
 });
 
 describe('npm run distribute -- k8s', () => {
-  it('writes manifests with the real k6 archive (script, modules and seed manifest) and a collect script', async () => {
+  it('writes manifests with the bundled script and the seed manifest, and a collect script, without k6', async () => {
     const out = path.join(tmp, 'out');
     const run = await runScript('scripts/distribute.ts', ['k8s', '--instances', '3', '--profile', 'smoke', '--name', 'aclue-smoke-test', '--out-dir', out], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('3 runners of scenarios/smoke.ts');
+    expect(run.stdout).toContain('image grafana/k6:');
     const docs = parseAllDocuments(readFileSync(path.join(out, 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
     const testRun = testRunSchema.parse(docs.find((d) => d.kind === 'TestRun'));
     expect(testRun.spec.parallelism).toBe(3);
-    const archive = Buffer.from(docs.find((d) => d.kind === 'ConfigMap').binaryData['archive.tar'], 'base64');
-    // a k6 archive is a tar holding metadata.json, the scripts and every file they open()
-    expect(archive.includes(Buffer.from('metadata.json'))).toBe(true);
-    expect(archive.includes(Buffer.from('seed-run-for-distribute-test'))).toBe(true);
-    expect(archive.includes(Buffer.from('smoke.ts'))).toBe(true);
-    // secrets stay out of the archive: they reach the runners through their environment
-    expect(archive.includes(Buffer.from('a-secret-for-the-runners-only'))).toBe(false);
-    expect(testRun.spec.runner?.env).toEqual(expect.arrayContaining([{ name: 'K6_POSTBACK_SECRET', value: 'a-secret-for-the-runners-only' }]));
+    expect(testRun.spec.runner?.image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
+    const configMap = docs.find((d) => d.kind === 'ConfigMap');
+    expect(testRun.spec.script.configMap).toEqual({ name: configMap.metadata.name, file: 'script.js' });
+    expect(Object.keys(configMap.data).sort()).toEqual(['manifest.json', 'script.js']);
+
+    // the script: one ES module for k6, its only imports k6's own, the entry's exports kept
+    const script: string = configMap.data['script.js'];
+    const imports = [...script.matchAll(/^import\b[^'"]*["']([^'"]+)["']/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((specifier) => specifier !== 'k6' && !specifier?.startsWith('k6/'))).toEqual([]);
+    expect(script).toMatch(/^export \{[^}]*\bswipingUser\b[^}]*\}/m);
+    expect(script).toContain('open(');
+
+    // the manifest: the seed's content, opened by the runners from the mounted ConfigMap
+    expect(JSON.parse(configMap.data['manifest.json']).runId).toBe('seed-run-for-distribute-test');
+    expect(testRun.spec.runner?.env).toEqual(
+      expect.arrayContaining([
+        { name: 'K6_MANIFEST', value: '/test/manifest.json' },
+        { name: 'K6_API_URL', value: 'https://staging.example.test' },
+        // secrets reach the runners through their environment, never through the ConfigMap
+        { name: 'K6_POSTBACK_SECRET', value: 'a-secret-for-the-runners-only' },
+      ]),
+    );
+    expect(JSON.stringify(configMap)).not.toContain('a-secret-for-the-runners-only');
+    expect(JSON.stringify(testRun.spec.initializer)).not.toContain('a-secret-for-the-runners-only');
     expect(statSync(path.join(out, 'collect.sh')).mode & 0o111).not.toBe(0);
+    expect(() => statSync(`${out}.partial`)).toThrow();
   });
 
   it('refuses bad input with exit 2 and writes nothing', async () => {
@@ -63,6 +92,15 @@ describe('npm run distribute -- k8s', () => {
     const where = await runScript('scripts/distribute.ts', ['nomad', '--instances', '2', '--out-dir', out], env);
     expect(where.code).toBe(2);
     expect(where.stderr).toContain('expected the target "k8s"');
+    const unseeded = await runScript('scripts/distribute.ts', ['k8s', '--instances', '2', '--out-dir', out], { ...env, K6_MANIFEST: path.join(tmp, 'no-such-manifest.json') });
+    expect(unseeded.code).toBe(2);
+    expect(unseeded.stderr).toContain('K6_MANIFEST');
+    expect(unseeded.stderr).toContain('npm run seed');
+    const huge = path.join(tmp, 'huge-manifest.json');
+    writeFileSync(huge, JSON.stringify({ runId: 'huge', users: [{ accessToken: 'x'.repeat(1024 * 1024) }] }));
+    const tooBig = await runScript('scripts/distribute.ts', ['k8s', '--instances', '2', '--profile', 'smoke', '--out-dir', out], { ...env, K6_MANIFEST: huge });
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toContain('1 MiB');
     expect(() => statSync(out)).toThrow();
   });
 });

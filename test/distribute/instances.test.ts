@@ -1,5 +1,5 @@
 /**
- * Two k6 instances with execution segments against a real stack (`npm run load -- smoke
+ * Two load instances (the kit's engine) with execution segments against a real stack (`npm run load -- smoke
  * --instances 2`), merged by verify: request counts add up, merged percentiles match the union of
  * the raw points, and the gates judge the merge.
  */
@@ -14,7 +14,6 @@ import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
 import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
 import type { TestStack } from '../support/stack.ts';
-import { k6Binary } from '../scenarios/support/k6.ts';
 
 interface RawPoint {
   metric: string;
@@ -55,7 +54,7 @@ beforeAll(async () => {
     PATH: process.env.PATH ?? '',
     HOME: os.tmpdir(),
     KIT_ENV_FILE: '/dev/null',
-    K6_BIN: await k6Binary(),
+    KIT_LOAD_ENGINE: 'kit',
     K6_API_URL: stack.url,
     K6_MANIFEST: seeded.manifestFile,
     K6_POSTBACK_SECRET: stack.postbackSecret,

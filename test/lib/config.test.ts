@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(config.api.port).toBe(54321);
     expect(config.jwtSecret).toBe(LOCAL_JWT_SECRET);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.cacheDir).toBe('/home/x/.cache/aclue-signoff');
+    expect(config.loadEngine).toBe('auto');
   });
 
   it('lets a flag win over the environment, and an empty value fall back to the default', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { journeyNames, profileNames } from '../../model/profiles.ts';
-import { runK6 } from './support/k6.ts';
+import { k6Note, realK6, runK6 } from './support/real-k6.ts';
 
 interface Inspected {
   scenarios: Record<string, { executor: string; rate?: number; startRate?: number; preAllocatedVUs: number; exec: string }>;
@@ -16,7 +16,7 @@ async function inspect(profile: string, env: Record<string, string> = {}): Promi
   return JSON.parse(result.stdout) as Inspected;
 }
 
-describe('k6 inspect of every entry script', () => {
+describe.skipIf(!realK6)(`k6 inspect of every entry script ${k6Note}`, () => {
   it.each(profileNames)('%s: valid options, one arrival-rate scenario per journey, thresholds per endpoint', async (profile) => {
     const options = await inspect(profile);
     expect(Object.keys(options.scenarios).sort()).toEqual([...journeyNames].sort());

@@ -3,7 +3,7 @@ import { runScript } from '../support/run-script.ts';
 
 const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
 
-describe('npm run load: bad input stops before k6 starts', () => {
+describe('npm run load: bad input stops before any load starts', () => {
   it('refuses an unknown profile with exit 2 and the list of profiles', async () => {
     const result = await runScript('scripts/load.ts', ['peek'], base);
     expect(result.code).toBe(2);
@@ -21,5 +21,11 @@ describe('npm run load: bad input stops before k6 starts', () => {
     const result = await runScript('scripts/load.ts', ['smoke'], { ...base, K6_DURATION: '1m' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('K6_PROFILE_DURATION');
+  });
+
+  it('refuses an unknown --engine with exit 2 naming the choices', async () => {
+    const result = await runScript('scripts/load.ts', ['smoke', '--engine', 'jmeter'], { ...base, KIT_ENV_FILE: '/dev/null' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--engine: expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"');
   });
 });

@@ -7,7 +7,7 @@ describe('load.json', () => {
     const plan = planLoad({ profile: 'peak', baselineRates: defaultBaselineRates, durationSeconds: 60 });
     const meta = loadMetadata({
       plan,
-      k6Version: '2.2.0',
+      engine: { name: 'kit-engine', version: '0.1.0' },
       command: 'k6 run scenarios/peak.ts',
       startedAt: new Date('2026-11-25T16:00:00Z'),
       finishedAt: new Date('2026-11-25T16:01:00Z'),
@@ -23,6 +23,7 @@ describe('load.json', () => {
     expect(meta.scheduled.iterations).toBe(plan.totalScheduledIterations);
     expect(meta.scheduled.iterationsPerJourney.swipingUser).toBe(480);
     expect(meta.profile).toBe('peak');
+    expect(meta.engine).toEqual({ name: 'kit-engine', version: '0.1.0' });
   });
 
   it('names run folders by profile and UTC time, and quotes commands for a shell', () => {

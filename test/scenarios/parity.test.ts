@@ -1,17 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { journeyNames, profileNames } from '../../model/profiles.ts';
+import { journeys } from '../../scenarios/journeys/index.ts';
 
 const dir = (sub: string) => new URL(`../../scenarios/${sub}`, import.meta.url);
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const tsFiles = (sub: string) => readdirSync(dir(sub), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
 
 describe('scenario files and the model agree', () => {
   it('has one journey file per journey, exporting the function its scenario executes', () => {
-    const files = readdirSync(dir('journeys')).filter((f) => f.endsWith('.ts')).sort();
+    const files = tsFiles('journeys').filter((f) => f !== 'index.ts').sort();
     expect(files).toEqual(journeyNames.map((j) => `${kebab(j)}.ts`).sort());
     for (const journey of journeyNames) {
-      expect(readFileSync(dir(`journeys/${kebab(journey)}.ts`), 'utf8')).toMatch(new RegExp(`export function ${journey}\\(`));
-      expect(readFileSync(dir('lib/entry.ts'), 'utf8')).toContain(`export { ${journey} } from '../journeys/${kebab(journey)}.ts';`);
+      expect(readFileSync(dir(`journeys/${kebab(journey)}.ts`), 'utf8')).toMatch(new RegExp(`export async function ${journey}\\(`));
+      expect(journeys[journey].name).toBe(journey);
+      expect(readFileSync(dir('k6/entry.ts'), 'utf8')).toContain(`export const ${journey} = iterate('${journey}');`);
     }
   });
 
@@ -21,7 +24,21 @@ describe('scenario files and the model agree', () => {
     for (const profile of profileNames) {
       const text = readFileSync(dir(`${profile}.ts`), 'utf8');
       expect(text).toContain(`defineRun('${profile}')`);
-      expect(text).toContain(`export { setup, handleSummary, ${journeyNames.join(', ')} } from './lib/entry.ts';`);
+      expect(text).toContain(`export { setup, handleSummary, ${journeyNames.join(', ')} } from './k6/entry.ts';`);
+    }
+  });
+
+  it('keeps journeys, actions and the shared library runtime-neutral: no k6/* and no node:* import', () => {
+    for (const sub of ['journeys', 'actions', 'lib']) {
+      for (const file of tsFiles(sub)) {
+        // Code lines only: comments may name what the code must not touch.
+        const text = readFileSync(dir(`${sub}/${file}`), 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+          .join('\n');
+        expect(text, `${sub}/${file}`).not.toMatch(/from ['"](k6|node:)/);
+        expect(text, `${sub}/${file}`).not.toMatch(/\b(__ENV|process\.env|open\()/);
+      }
     }
   });
 

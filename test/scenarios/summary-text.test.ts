@@ -33,14 +33,14 @@ describe('text summary', () => {
   it('lists failed thresholds first with the observed value', () => {
     const results = thresholdResults(data);
     expect(results.slice(0, 3).every((r) => !r.ok)).toBe(true);
-    const text = formatSummary(data, { profile: 'smoke', targetUrl: 'http://x', seedRunId: 'run-1', scheduled: { swipingUser: 5, rlsProbe: 0 } });
+    const text = formatSummary(data, { profile: 'smoke', engine: 'k6', targetUrl: 'http://x', seedRunId: 'run-1', scheduled: { swipingUser: 5, rlsProbe: 0 } });
     expect(text).toContain('THRESHOLDS  3 passed, 3 failed');
     expect(text).toMatch(/FAIL {2}http_req_duration\{name:rest_products\} {2}p\(95\)<200 {2}\(p\(95\)=250\.5\)/);
     expect(text).toMatch(/FAIL {2}dropped_iterations {2}count<=0 {2}\(count=1\)/);
   });
 
   it('shows per-endpoint percentiles, delivered against scheduled, checks and the kit metrics', () => {
-    const text = formatSummary(data, { profile: 'smoke', targetUrl: 'http://x', seedRunId: 'run-1', scheduled: { swipingUser: 5, rlsProbe: 0 } });
+    const text = formatSummary(data, { profile: 'smoke', engine: 'k6', targetUrl: 'http://x', seedRunId: 'run-1', scheduled: { swipingUser: 5, rlsProbe: 0 } });
     expect(summaryEndpoints(data)).toEqual(['rest_products', 'swipe_create']);
     expect(text).toMatch(/swipe_create +30 +0\.00% +6\.3 +12\.5 +20\.3 +21\.3 +40\.5 +-/);
     expect(text).toMatch(/swipingUser +5 +5 +0/);

@@ -6,7 +6,7 @@ import { buildOptions } from '../../scenarios/lib/options.ts';
 
 describe('thresholds from the success criteria', () => {
   const plan = planLoad({ profile: 'peak', baselineRates: defaultBaselineRates, durationSeconds: 600 });
-  const options = buildOptions(plan, successCriteria);
+  const options = buildOptions(plan, successCriteria, 'k6');
 
   it('declares p90 < 100 ms and p95 < 200 ms for every endpoint the journeys send', () => {
     const endpoints = endpointsOf([...journeyNames]);
@@ -31,10 +31,10 @@ describe('thresholds from the success criteria', () => {
 
   it('judges latency in every profile but smoke, which still reports it', () => {
     for (const profile of ['baseline', 'peak', 'stress', 'spike', 'soak'] as const) {
-      const t = buildOptions(planLoad({ profile, baselineRates: defaultBaselineRates }), successCriteria).thresholds;
+      const t = buildOptions(planLoad({ profile, baselineRates: defaultBaselineRates }), successCriteria, 'k6').thresholds;
       expect(t['http_req_duration{name:swipe_create}']).toEqual(['p(90)<100', 'p(95)<200']);
     }
-    const smoke = buildOptions(planLoad({ profile: 'smoke', baselineRates: defaultBaselineRates }), successCriteria).thresholds;
+    const smoke = buildOptions(planLoad({ profile: 'smoke', baselineRates: defaultBaselineRates }), successCriteria, 'k6').thresholds;
     expect(smoke['http_req_duration{name:swipe_create}']).toEqual([]);
     expect(smoke.aclue_rls_leaks).toEqual([{ threshold: 'count<=0', abortOnFail: true }]);
     expect(smoke.http_req_failed).toEqual(['rate<0.001']);
@@ -42,7 +42,7 @@ describe('thresholds from the success criteria', () => {
 
   it('only declares endpoints of journeys that run, and keeps url out of the tags', () => {
     const onlyProbe = planLoad({ profile: 'baseline', baselineRates: { swipingUser: 0, returningUser: 0, anonymousBrowser: 0, networkPostback: 0, rlsProbe: 6 } });
-    const keys = Object.keys(buildOptions(onlyProbe, successCriteria).thresholds).filter((k) => k.startsWith('http_req_duration{'));
+    const keys = Object.keys(buildOptions(onlyProbe, successCriteria, 'k6').thresholds).filter((k) => k.startsWith('http_req_duration{'));
     expect(keys).toEqual(journeyEndpoints.rlsProbe.map((n) => `http_req_duration{name:${n}}`));
     expect(options.systemTags).not.toContain('url');
     expect(options.systemTags).toContain('name');

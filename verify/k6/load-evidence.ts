@@ -18,7 +18,7 @@ export const SUMMARY_FILE_NAME = 'k6-summary.json';
 export const loadJsonSchema = z
   .object({
     profile: z.string().optional(),
-    k6Version: z.string().optional(),
+    engine: z.object({ name: z.string(), version: z.string() }).optional(),
     command: z.string().optional(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),

@@ -198,7 +198,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
   const otherSection = others.length ? `<h2 id="other">Other gates</h2>${others.map((g) => gateSection(g as GateResult)).join('\n')}` : '';
   const chartData = { windowSeconds: load?.windowSeconds ?? 0, windows: load?.windows ?? [] };
   const sourceNote = load
-    ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? 'raw k6 output' : "k6's end-of-test summary (no raw output was found)")} from ${load.sources
+    ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? "raw output in k6's JSON format" : 'the end-of-test summary (no raw output was found)')} from ${load.sources
         .map((s) => `${escapeHtml(s.file)} (instance ${escapeHtml(s.instance)}, ${s.lines} lines)`)
         .join('; ')}. Percentiles come from merged histograms, never from averaged percentiles.</p>`
     : '<p class="muted">No load run was given, so there are no charts.</p>';
@@ -210,7 +210,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
 <style>${assets.uplotCss}</style><style>${styles}</style></head>
 <body><main>
 <h1>Aclue database deployment sign-off</h1>
-<p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}</p>
+<p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}${engineNote(load)}</p>
 <div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b>
 ${summary.verdictReasons.length ? `<ul>${summary.verdictReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '<p>Every gate passed.</p>'}</div>
 <nav><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
@@ -219,7 +219,7 @@ ${summary.verdictReasons.length ? `<ul>${summary.verdictReasons.map((r) => `<li>
 <p class="muted">Each line of the checklist with the gates that answer it; lines the kit cannot measure are left for manual sign-off.</p>
 ${checklistSection(summary)}
 <h2 id="charts">Load over time</h2>${sourceNote}
-${problems.length ? `<p class="s-fail">Problems in the k6 output:</p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
+${problems.length ? `<p class="s-fail">Problems in the load output:</p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
 <div id="charts-box"></div>
 <h2 id="endpoints">Endpoints</h2>${load ? endpointTable(load, summary.baseline?.load) : '<p class="muted">No load run.</p>'}
 ${evidence}
@@ -232,4 +232,10 @@ ${otherSection}
 <script>${chartScript}</script>
 </body></html>
 `;
+}
+
+/** Which program produced the load evidence (k6 or the kit's engine), from each run folder's load.json. */
+function engineNote(load: LoadSummary | undefined): string {
+  const engines = [...new Set((load?.sources ?? []).flatMap((s) => (s.load?.engine ? [`${s.load.engine.name} ${s.load.engine.version}`] : [])))];
+  return engines.length ? `; load evidence produced by <b>${escapeHtml(engines.join(', '))}</b>` : '';
 }

@@ -1,5 +1,5 @@
 /**
- * The k6 runs verify's tests judge, made once per test file: `good` (every target met), `good2`
+ * The load runs verify's tests judge, made once per test file: `good` (every target met), `good2`
  * (a second instance of the same load, for merging and as a baseline) and `bad` (a slow page, an
  * endpoint answering 500, a user refused their own resource, and too few VUs so iterations drop).
  */
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig } from '../../../lib/config.ts';
 import type { LoadEvidence, VerifyContext } from '../../../verify/context.ts';
 import { mergeCriteria, type CriteriaOverride } from '../../../verify/criteria.ts';
-import { runK6, startTestServer } from './k6-run.ts';
+import { runLoad, startTestServer } from './load-run.ts';
 
 export interface Fixtures {
   readonly root: string;
@@ -31,13 +31,13 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
   const server = await startTestServer();
   try {
     const [good, good2, bad] = await Promise.all([
-      runK6(server, { profile: 'peak', instance: 'gen-1', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
+      runLoad(server, { profile: 'peak', instance: 'gen-1', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
       options.good2 === false
         ? Promise.resolve('')
-        : runK6(server, { profile: 'peak', instance: 'gen-2', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
+        : runLoad(server, { profile: 'peak', instance: 'gen-2', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
       options.bad === false
         ? Promise.resolve('')
-        : runK6(
+        : runLoad(
             server,
             {
               profile: 'peak',

@@ -1,10 +1,10 @@
 /**
- * Real k6 against a real stack: the kit's server and PostgREST on this file's own database, seeded
+ * The kit's engine against a real stack: the kit's server and PostgREST on this file's own database, seeded
  * with a tiny run. Smoke passes end to end; injected faults (latency on one endpoint, a loosened
- * RLS policy) fail the run through k6's own thresholds (exit 99); a wrong target stops the run in
+ * RLS policy) fail the run through the profile's thresholds (exit 99, as k6 exits); a wrong target stops the run in
  * setup() before any load.
  *
- * Must know: every k6 run here is kept short (smoke profile, <= ~20 s); the tests in this file run
+ * Must know: every run here is kept short (smoke profile, <= ~20 s); the tests in this file run
  * in order and share the stack, each fault is removed again before the next test.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { freePort } from '../support/ports.ts';
 import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
 import type { TestStack } from '../support/stack.ts';
 import { runScript } from '../support/run-script.ts';
-import { runK6 } from './support/k6.ts';
+import { runEngineCli } from './support/engine.ts';
 
 let seeded: SeededStack;
 let db: TestDatabase;
@@ -34,6 +34,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => seeded?.stop());
+
+/** A PATH with a shell but no k6, whatever the machine has installed. */
+function emptyBin(): string {
+  const dir = path.join(tmp, 'bin');
+  mkdirSync(dir, { recursive: true });
+  return `${dir}:/usr/bin:/bin`.split(':').filter((d) => d === dir || !existsSync(path.join(d, 'k6'))).join(':');
+}
 
 interface Run {
   code: number | null;
@@ -51,8 +58,8 @@ function smoke(name: string, env: Record<string, string> = {}): Promise<Run> {
 async function run(name: string, profile: string, env: Record<string, string> = {}): Promise<Run> {
   const dir = path.join(tmp, name);
   const raw = path.join(dir, 'raw.json.gz');
-  mkdirSync(dir, { recursive: true }); // k6 creates neither the --out file's folder nor handleSummary's
-  const result = await runK6(['run', '--quiet', '--out', `json=${raw}`, `scenarios/${profile}.ts`], {
+  mkdirSync(dir, { recursive: true });
+  const result = await runEngineCli(['run', '--quiet', '--out', `json=${raw}`, `scenarios/${profile}.ts`], {
     K6_API_URL: stack.url,
     K6_MANIFEST: manifestFile,
     K6_POSTBACK_SECRET: stack.postbackSecret,
@@ -86,10 +93,10 @@ async function run(name: string, profile: string, env: Record<string, string> = 
   };
 }
 
-describe('k6 scenarios against a seeded local stack', () => {
+describe('the journeys on the kit\'s engine against a seeded local stack', () => {
   it('smoke: exit 0, every check passes, every endpoint in the summary, clicks in the database', async () => {
     const run = await smoke('smoke');
-    expect(run.stderr.replace(/^.*level=(info|warning).*$/gm, '').trim(), run.text).toBe('');
+    expect(run.stderr.trim(), run.text).toBe('');
     expect(run.code, run.text).toBe(0);
     const summary = run.summary!;
 
@@ -129,27 +136,42 @@ describe('k6 scenarios against a seeded local stack', () => {
     expect(Number(swipes.rows[0]!.n)).toBe(swipeIds.length);
   });
 
-  it('npm run load -- smoke keeps raw output, summaries, dashboard and load.json in one folder, exit code k6\'s', async () => {
+  it('npm run load -- smoke (no k6 on PATH) runs the kit\'s engine and keeps raw output, summaries and load.json in one folder', async () => {
     const dir = path.join(tmp, 'load-smoke');
     const result = await runScript('scripts/load.ts', ['smoke', '--out-dir', dir], {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PATH: emptyBin(),
       HOME: process.env.HOME ?? '/tmp',
+      KIT_ENV_FILE: '/dev/null',
       K6_API_URL: stack.url,
       K6_MANIFEST: manifestFile,
       K6_POSTBACK_SECRET: stack.postbackSecret,
     });
     expect(result.code, result.stderr).toBe(0);
-    for (const file of ['k6-raw.json.gz', 'k6-summary.json', 'k6-summary.txt', 'k6-dashboard.html', 'load.json']) {
+    expect(result.stderr).toMatch(/on kit-engine \S+ \(k6 not found\)/);
+    for (const file of ['k6-raw.json.gz', 'k6-summary.json', 'k6-summary.txt', 'load.json']) {
       expect(existsSync(path.join(dir, file)), file).toBe(true);
     }
     const load = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as Record<string, unknown>;
-    expect(load).toMatchObject({ profile: 'smoke', exitCode: 0, targetUrl: stack.url, rateUnit: 'iterations/s', k6Version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(load).toMatchObject({ profile: 'smoke', exitCode: 0, targetUrl: stack.url, rateUnit: 'iterations/s', engine: { name: 'kit-engine', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) } });
     expect(load.seedRunId).toMatch(/^run-k6-scenarios-/);
-    expect(load.command).toMatch(/^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=/);
-    expect(load.command).toMatch(/K6_WEB_DASHBOARD_PORT=-1 K6_WEB_DASHBOARD_PERIOD=1s k6 run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/);
+    expect(load.command).toMatch(/^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=\S+ node --import tsx engine\/cli\.ts run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/);
     expect(load.command).not.toContain(stack.postbackSecret);
     expect((load.scheduled as { iterations: number }).iterations).toBe(19);
     expect(result.stdout).toContain('LOAD DELIVERED');
+    expect(result.stdout).toContain('smoke run on kit-engine');
+  });
+
+  it('npm run load -- smoke --engine k6 without k6 exits 3 and says how to get k6', async () => {
+    const result = await runScript('scripts/load.ts', ['smoke', '--engine', 'k6', '--out-dir', path.join(tmp, 'no-k6')], {
+      PATH: emptyBin(),
+      HOME: process.env.HOME ?? '/tmp',
+      KIT_ENV_FILE: '/dev/null',
+      K6_API_URL: stack.url,
+      K6_MANIFEST: manifestFile,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('--engine k6: k6 not found (K6_BIN, PATH)');
+    expect(result.stderr).toContain("install k6 (1.0 or newer) from Grafana's packages");
   });
 
   it('latency injected on one Data API table: exit 99, the summary names that endpoint\'s threshold', async () => {

@@ -1,17 +1,18 @@
 /**
- * Init-context state every entry script shares: the parsed settings, the seed manifest in
- * SharedArrays (one copy for all VUs), and the target the requests go to.
+ * k6's init-context state every entry script shares: the parsed settings, the seed manifest in
+ * SharedArrays (one copy for all VUs), and the world the journeys read.
  *
  * Must know: runs in k6's init context (the only place `open()` works). A missing or broken
- * manifest does not stop the init: the problem is kept and `setup()` reports it before any load,
- * so `k6 inspect` works without a seed and the run fails with one clear sentence.
+ * manifest does not stop the init: the problem is kept and setup() reports it before any load, so
+ * `k6 inspect` works without a seed and the run fails with one clear sentence.
  */
 import { SharedArray } from 'k6/data';
-import { parseScenarioEnv, type ScenarioEnv } from './env.ts';
-import { parseManifest, type Manifest, type ManifestCategory, type ManifestHeader, type ManifestProduct, type ManifestUser } from './manifest.ts';
-import type { Target } from './requests.ts';
+import { parseScenarioEnv, type ScenarioEnv } from '../lib/env.ts';
+import { parseManifest, type Manifest, type ManifestCategory, type ManifestProduct, type ManifestUser } from '../lib/manifest.ts';
+import type { Target } from '../lib/requests.ts';
+import type { ManifestState } from '../lib/setup.ts';
 
-/** Files named by settings are relative to the repo root; open() resolves from this module (scenarios/lib/). */
+/** Files named by settings are relative to the repo root; open() resolves from this module (scenarios/k6/). */
 function openFromRepo(file: string): string {
   return open(file.startsWith('/') ? file : `../../${file}`);
 }
@@ -44,13 +45,9 @@ function loadManifest(): { manifest?: Manifest; problem?: string } {
   return parsed;
 }
 
-interface HeaderRow extends Partial<ManifestHeader> {
-  readonly problem?: string;
-}
-
-const headerRows = new SharedArray<HeaderRow>('manifest header', () => {
+const headerRows = new SharedArray<ManifestState>('manifest header', () => {
   const { manifest, problem } = loadManifest();
-  return [manifest ? { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } : { problem: problem ?? 'unknown' }];
+  return [manifest ? { header: { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } } : { problem: problem ?? 'unknown' }];
 });
 
 export const users = new SharedArray<ManifestUser>('manifest users', () => [...(loadManifest().manifest?.users ?? [])]);
@@ -58,4 +55,4 @@ export const products = new SharedArray<ManifestProduct>('manifest products', ()
 export const categories = new SharedArray<ManifestCategory>('manifest categories', () => [...(loadManifest().manifest?.categories ?? [])]);
 
 /** The manifest's run and target, or why there is none. */
-export const manifestHeader: HeaderRow = headerRows[0] ?? { problem: 'manifest not loaded' };
+export const manifestState: ManifestState = headerRows[0] ?? { problem: 'manifest not loaded' };

@@ -1,0 +1,191 @@
+/**
+ * One arrival-rate scenario, with k6's semantics: iterations start on schedule whatever the
+ * responses do; a start that finds every pre-allocated VU busy is not queued but counted as a
+ * `dropped_iterations` point (and, below `maxVUs`, a VU is added for the starts after it); when the
+ * schedule ends, running iterations get `gracefulStop` to finish and are then interrupted, without
+ * an `iterations` point.
+ */
+import { parseDuration } from '../scenarios/lib/env.ts';
+import type { Tags } from '../scenarios/lib/runtime.ts';
+import type { Metrics } from './metrics.ts';
+import { sampleTimeNow } from './raw-output.ts';
+import { scheduleSeconds, startTimes, type ArrivalScenarioOptions } from './schedule.ts';
+import { owns, share, type Segment } from './segments.ts';
+import { Interrupted, Vu, type VuShared } from './vu.ts';
+
+export type ScenarioOptions = ArrivalScenarioOptions & {
+  readonly preAllocatedVUs: number;
+  readonly maxVUs?: number;
+  readonly exec?: string;
+  readonly gracefulStop?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+};
+
+export type IterationFn = (vu: Vu, number: number) => Promise<void>;
+
+export interface ScenarioDeps {
+  readonly shared: VuShared;
+  readonly testTags: Tags;
+  readonly segment: Segment;
+  /** Numbers VUs across every scenario of the run, from 1. */
+  nextVuId(): number;
+  /** An iteration failed with an exception of the script (logged, counted, the run goes on). */
+  onIterationError(scenario: string, error: unknown): void;
+}
+
+const DEFAULT_GRACEFUL_STOP_SECONDS = 30;
+
+export class ArrivalExecutor {
+  busy = 0;
+  allocated = 0;
+  completed = 0;
+  dropped = 0;
+  interrupted = 0;
+  /** Iterations this instance is scheduled to start. */
+  readonly scheduled: number;
+  /** Schedule length plus graceful stop, seconds. */
+  readonly maxSeconds: number;
+
+  readonly #times: Float64Array;
+  readonly #numbers: Float64Array;
+  readonly #idle: Vu[] = [];
+  readonly #all: Vu[] = [];
+  readonly #running = new Set<AbortController>();
+  readonly #tags: Tags;
+  readonly #maxVUs: number;
+  readonly #scheduleSeconds: number;
+  readonly #gracefulSeconds: number;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #settled: (() => void) | undefined;
+
+  constructor(
+    readonly name: string,
+    options: ScenarioOptions,
+    private readonly iterate: IterationFn,
+    private readonly deps: ScenarioDeps,
+  ) {
+    const all = startTimes(options);
+    const times: number[] = [];
+    const numbers: number[] = [];
+    for (let k = 0; k < all.length; k++) {
+      if (!owns(deps.segment, k)) continue;
+      times.push(all[k]!);
+      numbers.push(k);
+    }
+    this.#times = Float64Array.from(times);
+    this.#numbers = Float64Array.from(numbers);
+    this.scheduled = times.length;
+    this.#scheduleSeconds = scheduleSeconds(options);
+    this.#gracefulSeconds = options.gracefulStop === undefined ? DEFAULT_GRACEFUL_STOP_SECONDS : (parseDuration(options.gracefulStop) ?? DEFAULT_GRACEFUL_STOP_SECONDS);
+    this.maxSeconds = this.#scheduleSeconds + this.#gracefulSeconds;
+    // VUs are split between instances like iterations, so the parts add up to the whole.
+    this.#maxVUs = scaled(Math.max(options.maxVUs ?? 0, options.preAllocatedVUs), deps.segment);
+    for (let i = 0, n = scaled(options.preAllocatedVUs, deps.segment); i < n; i++) this.#allocate();
+    this.#tags = { ...deps.testTags, ...options.tags, scenario: name, group: '' };
+  }
+
+  /** Runs the schedule from `origin` (a performance.now() time) to its end and graceful stop. */
+  async run(origin: number): Promise<void> {
+    for (let i = 0; i < this.#times.length && !this.#stopped; ) {
+      const wait = origin + this.#times[i]! * 1000 - performance.now();
+      if (wait > 1) {
+        await this.#sleep(wait);
+        continue;
+      }
+      this.#start(this.#numbers[i]!);
+      i++;
+    }
+    if (!this.#stopped) {
+      const left = origin + this.#scheduleSeconds * 1000 - performance.now();
+      if (left > 0) await this.#sleep(left);
+    }
+    // Graceful stop: running iterations may finish; then they are interrupted.
+    if (this.busy > 0 && !this.#stopped) {
+      await Promise.race([new Promise<void>((resolve) => (this.#settled = resolve)), new Promise<void>((resolve) => setTimeout(resolve, this.#gracefulSeconds * 1000).unref())]);
+    }
+    this.stop();
+    while (this.busy > 0) await new Promise<void>((resolve) => (this.#settled = resolve));
+  }
+
+  /** Starts no more iterations and interrupts the running ones. */
+  stop(): void {
+    this.#stopped = true;
+    for (const controller of this.#running) controller.abort();
+    this.#wake?.();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#all.map((vu) => vu.http.close()));
+  }
+
+  #start(number: number): void {
+    const vu = this.#idle.pop();
+    if (!vu) {
+      this.dropped++;
+      this.deps.shared.metrics.add('dropped_iterations', 1, this.#tags);
+      // Like k6, a missing VU is added for later starts (never for this one), up to maxVUs.
+      if (this.allocated < this.#maxVUs) this.#allocate();
+      return;
+    }
+    void this.#run(vu, number);
+  }
+
+  async #run(vu: Vu, number: number): Promise<void> {
+    this.busy++;
+    const controller = new AbortController();
+    this.#running.add(controller);
+    vu.tags = this.#tags;
+    vu.signal = controller.signal;
+    const started = performance.now();
+    let count = true;
+    try {
+      await this.iterate(vu, number);
+    } catch (error) {
+      if (error instanceof Interrupted || controller.signal.aborted) count = false;
+      else this.deps.onIterationError(this.name, error);
+    }
+    this.#running.delete(controller);
+    if (count) {
+      const m = this.deps.shared.metrics;
+      const at = sampleTimeNow();
+      vu.flushData();
+      m.add('iteration_duration', performance.now() - started, this.#tags, at);
+      m.add('iterations', 1, this.#tags, at);
+      this.completed++;
+    } else {
+      vu.flushData();
+      this.interrupted++;
+    }
+    this.busy--;
+    this.#idle.push(vu);
+    if (this.busy === 0) this.#settled?.();
+  }
+
+  #allocate(): void {
+    const vu = new Vu(this.deps.nextVuId(), this.deps.shared);
+    this.#all.push(vu);
+    this.#idle.unshift(vu); // new VUs last: warm connections are reused first
+    this.allocated++;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}
+
+/** This segment's part of a whole number, so the instances' parts add up to it (at least 1). */
+function scaled(value: number, segment: Segment): number {
+  const part = share(segment);
+  if (part >= 1) return value;
+  const from = Number(segment.from.n) / segment.from.d;
+  const to = Number(segment.to.n) / segment.to.d;
+  return Math.max(1, Math.floor(value * to + 1e-9) - Math.floor(value * from + 1e-9));
+}

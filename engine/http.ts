@@ -1,0 +1,195 @@
+/**
+ * HTTP for one VU, as k6 does it: the VU's own keep-alive connection per origin (so connection
+ * reuse, and the cost of a new connection, look like k6's), and per request the phases k6 reports:
+ * blocked (waiting to be sent, including connecting), connecting, sending, waiting (to the first
+ * byte of the answer), receiving, and the bytes on the wire. `http_req_duration` is sending +
+ * waiting + receiving, as in k6: time spent blocked is not in it.
+ */
+import { Client, buildConnector, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResult {
+  /** 0 when no answer came; then `error` says why. */
+  readonly status: number;
+  readonly error: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  /** Phases in milliseconds. */
+  readonly blocked: number;
+  readonly connecting: number;
+  readonly sending: number;
+  readonly waiting: number;
+  readonly receiving: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+}
+
+const now = () => performance.now();
+
+/** One VU's connections; close() when the VU is retired. */
+export class VuHttp {
+  readonly #clients = new Map<string, { client: Client; state: ConnectionState }>();
+
+  constructor(private readonly userAgent: string) {}
+
+  request(req: HttpRequest): Promise<HttpResult> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return Promise.resolve(failure(`invalid URL "${req.url}"`, 0, 0));
+    }
+    const { client, state } = this.#client(url.origin);
+    const queuedAt = now();
+    state.connectMs = 0;
+    const socketBefore = state.socket;
+    const sentBefore = socketBefore?.bytesWritten ?? 0;
+    const readBefore = socketBefore?.bytesRead ?? 0;
+    return new Promise<HttpResult>((resolve) => {
+      let startedAt = 0;
+      let sentAt = 0;
+      let firstByteAt = 0;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      let controller: Dispatcher.DispatchController | undefined;
+      let done = false;
+      const finish = (result: HttpResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      // A new connection (the first, or after the server closed the old one) counts from zero.
+      const bytes = () => {
+        const same = state.socket === socketBefore;
+        return { sent: (state.socket?.bytesWritten ?? 0) - (same ? sentBefore : 0), read: (state.socket?.bytesRead ?? 0) - (same ? readBefore : 0) };
+      };
+      const fail = (message: string) => {
+        const b = bytes();
+        finish(failure(message, Math.max(0, b.sent), Math.max(0, b.read), startedAt ? startedAt - queuedAt - state.connectMs : now() - queuedAt, state.connectMs));
+      };
+      // k6's wording for a request that ran out of time.
+      const timer = setTimeout(() => {
+        controller?.abort(new Error('request timeout'));
+        fail('request timeout');
+      }, req.timeoutMs);
+      const onAbort = () => {
+        controller?.abort(new Error('interrupted'));
+        fail('interrupted');
+      };
+      if (req.signal?.aborted) return onAbort();
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          startedAt = now();
+        },
+        onRequestSent() {
+          sentAt = now();
+        },
+        onResponseStarted() {
+          firstByteAt = now();
+        },
+        onResponseStart(_c, statusCode, responseHeaders) {
+          if (!firstByteAt) firstByteAt = now();
+          status = statusCode;
+          headers = responseHeaders as Record<string, string | string[] | undefined>;
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          const end = now();
+          const sent = sentAt || startedAt;
+          const b = bytes();
+          finish({
+            status,
+            error: '',
+            headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            blocked: Math.max(0, startedAt - queuedAt - state.connectMs),
+            connecting: state.connectMs,
+            sending: sent - startedAt,
+            waiting: firstByteAt - sent,
+            receiving: end - firstByteAt,
+            bytesSent: b.sent,
+            bytesReceived: b.read,
+          });
+        },
+        onResponseError(_c, error) {
+          fail(describe(error));
+        },
+      };
+      const path = `${url.pathname}${url.search}`;
+      client.dispatch(
+        {
+          method: req.method as Dispatcher.HttpMethod,
+          path,
+          headers: { 'user-agent': this.userAgent, ...req.headers },
+          body: req.body ?? null,
+          // The overall timeout above decides; undici's own would only answer with other words.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#clients.values()].map(({ client }) => client.destroy().catch(() => undefined)));
+    this.#clients.clear();
+  }
+
+  #client(origin: string): { client: Client; state: ConnectionState } {
+    let entry = this.#clients.get(origin);
+    if (!entry) {
+      const state: ConnectionState = { connectMs: 0, socket: undefined };
+      const connect = buildConnector({});
+      const client = new Client(origin, {
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        connect: (options, callback) => {
+          const started = now();
+          connect(options, (...args) => {
+            state.connectMs = now() - started;
+            if (args[1]) state.socket = args[1];
+            callback(...args);
+          });
+        },
+      });
+      entry = { client, state };
+      this.#clients.set(origin, entry);
+    }
+    return entry;
+  }
+}
+
+interface ConnectionState {
+  connectMs: number;
+  socket: Socket | undefined;
+}
+
+function failure(error: string, bytesSent: number, bytesReceived: number, blocked = 0, connecting = 0): HttpResult {
+  return { status: 0, error, headers: {}, body: '', blocked: Math.max(0, blocked), connecting, sending: 0, waiting: 0, receiving: 0, bytesSent, bytesReceived };
+}
+
+/** A transport error as one line: the system call's words when there is one (ECONNREFUSED …). */
+function describe(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (error as { code?: string }).code;
+  if (cause instanceof Error && cause.message) return cause.message;
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}

@@ -1,0 +1,201 @@
+/**
+ * Runs a load script on the kit's engine the way `k6 run` runs it: setup() once (its data goes to
+ * every iteration), every scenario at once from one start, progress while it runs, thresholds
+ * with abortOnFail checked every few seconds, all thresholds judged at the end, then the summary.
+ *
+ * Exit codes as k6's: 0 passed, 99 a threshold failed (also when one aborted the run), 105 stopped
+ * by a signal, 107 setup() or the script failed before any load.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDuration } from '../scenarios/lib/env.ts';
+import type { Runtime, Tags } from '../scenarios/lib/runtime.ts';
+import { ArrivalExecutor, type ScenarioOptions } from './executor.ts';
+import { Metrics, builtinMetrics, type MetricSpec, type ThresholdSpec } from './metrics.ts';
+import { Progress, type ProgressFigures } from './progress.ts';
+import { RawOutput } from './raw-output.ts';
+import { wholeRun, type Segment } from './segments.ts';
+import { summaryData, type SummaryObject } from './summary-data.ts';
+import { evaluateThresholds } from './thresholds.ts';
+import { Vu, type CheckTally, type VuShared } from './vu.ts';
+
+export const ENGINE_NAME = 'kit-engine';
+
+export const EngineExit = { ok: 0, thresholds: 99, signal: 105, script: 107 } as const;
+
+export interface EngineOptions {
+  readonly scenarios: Readonly<Record<string, ScenarioOptions>>;
+  readonly thresholds: Readonly<Record<string, readonly ThresholdSpec[]>>;
+  readonly summaryTrendStats: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly userAgent: string;
+  readonly setupTimeout?: string;
+}
+
+/** What a script gives the engine: the same parts a k6 entry script exports. */
+export interface EngineScript<S> {
+  readonly options: EngineOptions;
+  /** Metrics the script adds besides k6's built-in ones. */
+  readonly customMetrics: readonly MetricSpec[];
+  setup(rt: Runtime): Promise<S>;
+  readonly exec: Readonly<Record<string, (rt: Runtime, iteration: { number: number; vuId: number }, data: S) => Promise<void>>>;
+  /** File path (or 'stdout') → content, as k6's handleSummary returns it. */
+  handleSummary(data: SummaryObject): Record<string, string>;
+}
+
+export interface RunSettings {
+  /** Gzipped NDJSON raw output, k6's `--out json=FILE.gz`. */
+  readonly rawOut?: string;
+  readonly segment?: Segment;
+  /** Test-wide tags besides the script's (`--tag k=v`). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Where progress and messages go (stderr). */
+  readonly log: (text: string) => void;
+  readonly tty: boolean;
+  /** Where the summary's `stdout` goes. */
+  readonly stdout: (text: string) => void;
+  /** Aborts the run as Ctrl-C does: stop, summarise, exit 105. */
+  readonly signal?: AbortSignal;
+}
+
+const ABORT_CHECK_EVERY_MS = 2000;
+const TICK_MS = 1000;
+const MAX_LOGGED_ERRORS = 10;
+
+export async function runEngine<S>(script: EngineScript<S>, settings: RunSettings): Promise<number> {
+  const opts = script.options;
+  const testTags: Tags = { ...opts.tags, ...settings.tags };
+  const out = settings.rawOut === undefined ? undefined : new RawOutput(settings.rawOut);
+  const metrics = new Metrics({ specs: [...builtinMetrics, ...script.customMetrics], thresholds: opts.thresholds, out });
+  const checks: CheckTally = new Map();
+  const shared: VuShared = { metrics, checks, userAgent: opts.userAgent, tally: { requests: 0, failed: 0 } };
+  const started = performance.now();
+  try {
+    // setup() on a VU of its own, its samples in the ::setup group as k6 tags them.
+    const setupVu = new Vu(0, shared);
+    setupVu.tags = { ...testTags, group: '::setup' };
+    let data: S;
+    try {
+      data = await withTimeout(script.setup(setupVu), seconds(opts.setupTimeout, 60) * 1000, 'setup() did not finish within setupTimeout');
+      setupVu.flushData();
+    } catch (error) {
+      settings.log(`${error instanceof Error ? error.message : String(error)}\n`);
+      return EngineExit.script;
+    } finally {
+      await setupVu.http.close();
+    }
+
+    let vuIds = 0;
+    let errors = 0;
+    const executors = Object.entries(opts.scenarios).map(([name, scenario]) => {
+      const exec = script.exec[scenario.exec ?? 'default'];
+      if (!exec) throw new Error(`scenario ${name}: the script has no function "${scenario.exec ?? 'default'}" to execute`);
+      return new ArrivalExecutor(name, scenario, (vu, number) => exec(vu, { number, vuId: vu.id }, data), {
+        shared,
+        testTags,
+        segment: settings.segment ?? wholeRun,
+        nextVuId: () => ++vuIds,
+        onIterationError: (scenarioName, error) => {
+          errors++;
+          if (errors <= MAX_LOGGED_ERRORS) settings.log(`error in scenario ${scenarioName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+          else if (errors === MAX_LOGGED_ERRORS + 1) settings.log('further iteration errors are counted, not shown\n');
+        },
+      });
+    });
+    const planned = Math.max(0, ...executors.map((e) => e.maxSeconds));
+    const progress = new Progress(settings.log, settings.tty);
+    const origin = performance.now();
+    const figures = (): ProgressFigures => ({
+      elapsedSeconds: (performance.now() - origin) / 1000,
+      plannedSeconds: planned,
+      busy: sum(executors, (e) => e.busy),
+      allocated: sum(executors, (e) => e.allocated),
+      completed: sum(executors, (e) => e.completed),
+      dropped: sum(executors, (e) => e.dropped),
+      requests: shared.tally.requests,
+      failed: shared.tally.failed,
+    });
+    const sampleVus = () => {
+      const f = figures();
+      metrics.add('vus', f.busy, testTags);
+      metrics.add('vus_max', f.allocated, testTags);
+      return f;
+    };
+    sampleVus();
+    const ticker = setInterval(() => progress.update(sampleVus()), TICK_MS);
+
+    let aborted: string[] | undefined;
+    const abortCheck = setInterval(() => {
+      const elapsed = (performance.now() - origin) / 1000;
+      // As k6: only metrics with samples are judged during the run, and only after delayAbortEval.
+      const breached = evaluateThresholds(metrics, opts.thresholds, elapsed, { duringRun: true }).filter((t) => t.abortOnFail && !t.ok && elapsed > t.delayAbortEvalSeconds);
+      if (breached.length > 0 && !aborted) {
+        aborted = [...new Set(breached.map((t) => t.metric))];
+        for (const e of executors) e.stop();
+      }
+    }, ABORT_CHECK_EVERY_MS);
+    let interruptedBySignal = false;
+    const onSignal = () => {
+      interruptedBySignal = true;
+      for (const e of executors) e.stop();
+    };
+    settings.signal?.addEventListener('abort', onSignal, { once: true });
+
+    await Promise.all(executors.map((e) => e.run(origin)));
+    clearInterval(ticker);
+    clearInterval(abortCheck);
+    settings.signal?.removeEventListener('abort', onSignal);
+    progress.finish(sampleVus());
+    await Promise.all(executors.map((e) => e.close()));
+
+    const durationMs = performance.now() - started;
+    const results = evaluateThresholds(metrics, opts.thresholds, durationMs / 1000);
+    const summary = summaryData({
+      metrics,
+      thresholds: opts.thresholds,
+      trendStats: opts.summaryTrendStats,
+      durationMs,
+      setupData: data,
+      checks: [...checks].map(([name, t]) => ({ name, ...t })),
+      isStdOutTTY: settings.tty,
+      isStdErrTTY: settings.tty,
+    });
+    writeSummary(script.handleSummary(summary), settings.stdout);
+
+    const failed = [...new Set(results.filter((t) => !t.ok).map((t) => t.metric))];
+    if (aborted) settings.log(`thresholds on metrics '${aborted.join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely\n`);
+    else if (failed.length > 0) settings.log(`thresholds on metrics '${failed.join(', ')}' have been crossed\n`);
+    if (interruptedBySignal) return EngineExit.signal;
+    return aborted || failed.length > 0 ? EngineExit.thresholds : EngineExit.ok;
+  } finally {
+    await out?.close();
+  }
+}
+
+function writeSummary(files: Record<string, string>, stdout: (text: string) => void): void {
+  for (const [where, content] of Object.entries(files)) {
+    if (where === 'stdout') stdout(content.endsWith('\n') ? content : `${content}\n`);
+    else if (where === 'stderr') process.stderr.write(content);
+    else {
+      mkdirSync(path.dirname(where), { recursive: true });
+      // complete files only: a reader never sees half a summary
+      writeFileSync(`${where}.partial`, content);
+      renameSync(`${where}.partial`, where);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function seconds(text: string | undefined, fallback: number): number {
+  return (text === undefined ? undefined : parseDuration(text)) ?? fallback;
+}
+
+function sum<T>(items: readonly T[], f: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += f(item);
+  return total;
+}

@@ -1,0 +1,126 @@
+/**
+ * A virtual user of the kit's engine and the journeys' Runtime over it: requests through the VU's
+ * own connections with every k6 HTTP metric recorded, checks, the kit's custom metrics, think time
+ * and HMAC signing. Everything it records carries the iteration's tags (test-wide tags, the
+ * scenario's tags, `scenario` and `group`), as k6 tags samples.
+ */
+import { createHmac } from 'node:crypto';
+import { headerOf } from '../scenarios/lib/http.ts';
+import type { CustomMetricName } from '../scenarios/lib/metrics.ts';
+import type { RequestSpec } from '../scenarios/lib/requests.ts';
+import { parseJson } from '../scenarios/lib/responses.ts';
+import type { Reply, Runtime, Tags } from '../scenarios/lib/runtime.ts';
+import { VuHttp } from './http.ts';
+import type { Metrics } from './metrics.ts';
+import { sampleTimeNow } from './raw-output.ts';
+
+/** Thrown into a journey whose iteration was stopped (end of graceful stop, aborted run). */
+export class Interrupted extends Error {
+  constructor() {
+    super('iteration interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** Passes and fails per check name, in the order checks were first seen. */
+export type CheckTally = Map<string, { passes: number; fails: number }>;
+
+export interface VuShared {
+  readonly metrics: Metrics;
+  readonly checks: CheckTally;
+  readonly userAgent: string;
+  /** Requests sent and those that failed, for the progress line. */
+  readonly tally: { requests: number; failed: number };
+}
+
+export class Vu implements Runtime {
+  readonly http: VuHttp;
+  /** Tags of the current iteration (or of setup). */
+  tags: Tags = {};
+  signal: AbortSignal = new AbortController().signal;
+  bytesSent = 0;
+  bytesReceived = 0;
+
+  constructor(
+    readonly id: number,
+    private readonly shared: VuShared,
+  ) {
+    this.http = new VuHttp(shared.userAgent);
+  }
+
+  async request(spec: RequestSpec, timeoutSeconds: number): Promise<Reply> {
+    const res = await this.http.request({ method: spec.method, url: spec.url, headers: spec.headers, body: spec.body, timeoutMs: timeoutSeconds * 1000, signal: this.signal });
+    if (this.signal.aborted) throw new Interrupted();
+    this.bytesSent += res.bytesSent;
+    this.bytesReceived += res.bytesReceived;
+    const expected = spec.expected.includes(res.status);
+    this.shared.tally.requests++;
+    if (!expected) this.shared.tally.failed++;
+    const tags: Record<string, string> = {
+      ...this.tags,
+      name: spec.name,
+      method: spec.method,
+      status: String(res.status),
+      proto: 'HTTP/1.1',
+      expected_response: String(expected),
+    };
+    if (res.error) tags.error = res.error;
+    const m = this.shared.metrics;
+    const at = sampleTimeNow();
+    m.add('http_reqs', 1, tags, at);
+    m.add('http_req_duration', res.sending + res.waiting + res.receiving, tags, at);
+    m.add('http_req_blocked', res.blocked, tags, at);
+    m.add('http_req_connecting', res.connecting, tags, at);
+    m.add('http_req_tls_handshaking', 0, tags, at);
+    m.add('http_req_sending', res.sending, tags, at);
+    m.add('http_req_waiting', res.waiting, tags, at);
+    m.add('http_req_receiving', res.receiving, tags, at);
+    m.add('http_req_failed', expected ? 0 : 1, tags, at);
+    const body = res.status === 0 ? undefined : res.body;
+    return { name: spec.name, status: res.status, error: res.error, body, json: parseJson(body), header: (name) => headerOf(res.headers, name) };
+  }
+
+  sleep(seconds: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.signal.aborted) return reject(new Interrupted());
+      const signal = this.signal;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Interrupted());
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, seconds * 1000);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  check(results: Readonly<Record<string, boolean>>, tags: Tags): void {
+    for (const [name, ok] of Object.entries(results)) {
+      let tally = this.shared.checks.get(name);
+      if (!tally) this.shared.checks.set(name, (tally = { passes: 0, fails: 0 }));
+      if (ok) tally.passes++;
+      else tally.fails++;
+      this.shared.metrics.add('checks', ok ? 1 : 0, { ...this.tags, ...tags, check: name });
+    }
+  }
+
+  add(metric: CustomMetricName, value: number, tags: Tags): void {
+    this.shared.metrics.add(metric, value, { ...this.tags, ...tags });
+  }
+
+  hmacSha256Hex(secret: string, message: string): string {
+    return createHmac('sha256', secret).update(message).digest('hex');
+  }
+
+  /** Emits the bytes this VU moved since the last call (k6 reports them per iteration). */
+  flushData(): void {
+    const m = this.shared.metrics;
+    const at = sampleTimeNow();
+    m.add('data_sent', this.bytesSent, this.tags, at);
+    m.add('data_received', this.bytesReceived, this.tags, at);
+    this.bytesSent = 0;
+    this.bytesReceived = 0;
+  }
+}
