@@ -39,7 +39,10 @@ export function parseSegment(segment: string, sequence?: string): Segment {
   if (!(value(from) < value(to)) || value(from) < 0 || value(to) > 1) {
     throw new SegmentError(`--execution-segment: expected 0 <= FROM < TO <= 1, got "${segment}"`);
   }
-  const points = sequence === undefined ? [{ n: 0, d: 1 }, from, to, { n: 1, d: 1 }] : sequence.split(',').map((p) => fraction(p, '--execution-segment-sequence'));
+  const points =
+    sequence === undefined
+      ? [{ n: 0, d: 1 }, from, to, { n: 1, d: 1 }].filter((p, i, all) => i === 0 || value(p) !== value(all[i - 1]!))
+      : sequence.split(',').map((p) => fraction(p, '--execution-segment-sequence'));
   const values = points.map(value);
   if (values.some((v, i) => i > 0 && v <= values[i - 1]!) || values[0] !== 0 || values.at(-1) !== 1) {
     throw new SegmentError(`--execution-segment-sequence: expected increasing points from 0 to 1, got "${sequence}"`);

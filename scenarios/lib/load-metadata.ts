@@ -4,6 +4,7 @@
  * compares delivered load in. Pure: scripts/load.ts does the file and process work.
  */
 import { journeyNames, type JourneyName, type JourneyRates, type LoadPlan } from '../../model/profiles.ts';
+import { plannedRequests } from './endpoints.ts';
 
 export interface LoadEngineInfo {
   readonly name: 'k6' | 'kit-engine';
@@ -32,9 +33,11 @@ export interface LoadMetadata {
     /** Highest scheduled arrival rate per journey during the run. */
     readonly ratePerJourney: Readonly<Record<JourneyName, number>>;
     readonly iterationsPerJourney: Readonly<Record<JourneyName, number>>;
+    /** Requests per endpoint the scheduled iterations send (endpoints.ts plannedRequests), what degradation needs of a baseline. */
+    readonly requestsPerEndpoint: Readonly<Record<string, number>>;
     readonly durationSeconds: number;
   };
-  /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke). */
+  /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke), scaled by `share` like the schedule. */
   readonly baselineRates: Readonly<Record<JourneyName, number>>;
   readonly baselineSource: string;
 }
@@ -74,9 +77,11 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
       iterations: input.plan.totalScheduledIterations * (input.share ?? 1),
       ratePerJourney: scale(perSecond(input.plan.peakRates), input.share ?? 1),
       iterationsPerJourney: scale(input.plan.scheduledIterations, input.share ?? 1),
+      requestsPerEndpoint: scale(plannedRequests(input.plan.scheduledIterations), input.share ?? 1),
       durationSeconds: input.plan.durationSeconds,
     },
-    baselineRates: perSecond(input.plan.baseRates),
+    // Scaled like the schedule: summed over the instances, the baseline is the whole run's again.
+    baselineRates: scale(perSecond(input.plan.baseRates), input.share ?? 1),
     baselineSource: input.baselineSource,
   };
 }

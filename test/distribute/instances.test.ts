@@ -1,5 +1,5 @@
 /**
- * Two load instances (the kit's engine) with execution segments against a real stack (`npm run load -- smoke
+ * Two load instances (the kit's engine) with execution segments against a real stack (`npm run load -- peak
  * --instances 2`), merged by verify: request counts add up, merged percentiles match the union of
  * the raw points, and the gates judge the merge.
  */
@@ -50,7 +50,7 @@ beforeAll(async () => {
   seeded = await startSeededStack('instances');
   ({ db, stack, tmp } = seeded);
   runDir = path.join(tmp, 'run');
-  load = await runScript('scripts/load.ts', ['smoke', '--instances', '2', '--out-dir', runDir], {
+  load = await runScript('scripts/load.ts', ['peak', '--instances', '2', '--out-dir', runDir], {
     PATH: process.env.PATH ?? '',
     HOME: os.tmpdir(),
     KIT_ENV_FILE: '/dev/null',
@@ -59,12 +59,13 @@ beforeAll(async () => {
     K6_MANIFEST: seeded.manifestFile,
     K6_POSTBACK_SECRET: stack.postbackSecret,
     K6_PROFILE_DURATION: '8s',
+    K6_THINK_TIME_SCALE: '0.1',
   });
 }, 240_000);
 
 afterAll(() => seeded?.stop());
 
-describe('npm run load -- smoke --instances 2', () => {
+describe('npm run load -- peak --instances 2', () => {
   it('runs two segments, each tagged with its instance id', () => {
     expect(load.stderr).toContain('2 instances');
     expect([0, 99]).toContain(load.code);
@@ -121,5 +122,9 @@ describe('npm run load -- smoke --instances 2', () => {
     expect(latency?.evidence.figures ?? latency?.evidence.rows).toBeDefined();
     const scheduled = [1, 2].map((i) => JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).scheduled.iterations as number);
     expect(summary.load?.iterations.scheduled).toBeCloseTo(scheduled[0]! + scheduled[1]!, 6);
+    // each instance's baseline is scaled by its share like its schedule, so the merge reads 10x
+    const delivered = summary.gates.find((g) => g.id === 'load-delivered');
+    expect(delivered?.measured).toContain('schedule 10.0x baseline');
+    expect(delivered?.status, delivered?.evidence.summary).toBe('pass');
   });
 });
