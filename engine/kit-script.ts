@@ -30,6 +30,7 @@ export function kitScript(profile: ProfileName, env: ScenarioEnv, root: string):
     users: manifest?.users ?? [],
     products: manifest?.products ?? [],
     categories: manifest?.categories ?? [],
+    agedClicks: manifest?.agedClicks ?? [],
   };
   const exec = Object.fromEntries(
     Object.entries(journeys).map(([name, journey]) => [

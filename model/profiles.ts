@@ -45,6 +45,12 @@ export const journeyBehaviour = {
   catalogueLimit: 24,
   /** commission the network reports on a converted order, as a share of its amount */
   postbackCommissionRate: 0.075,
+  /**
+   * share of postback iterations that, beside their conversion, also plant each edge case the app
+   * must handle (scenarios/lib/postback.ts); the first iteration plants every one, so a short run
+   * judges them all
+   */
+  postbackPlantShares: { duplicate: 0.2, bad_signature: 0.1, unknown_click: 0.1, late: 0.1 },
 } as const;
 
 /**
@@ -55,7 +61,8 @@ export const journeyShapes: Readonly<Record<JourneyName, { requests: number; thi
   swipingUser: { requests: 4 + journeyBehaviour.swipesPerSession, thinkPauses: journeyBehaviour.swipesPerSession + 1 },
   returningUser: { requests: 4, thinkPauses: 2 },
   anonymousBrowser: { requests: 2, thinkPauses: 1 },
-  networkPostback: { requests: 2, thinkPauses: 1 },
+  // a click, its conversion and at most one of each planted edge case
+  networkPostback: { requests: 6, thinkPauses: 1 },
   rlsProbe: { requests: 5, thinkPauses: 0 },
 };
 

@@ -26,7 +26,7 @@ import { parseScenarioEnv, scenarioSettings, ScenarioEnvError, type ScenarioEnv 
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { loadMetadata, runFolderName, shellLine, type LoadEngineInfo } from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
-import { planFor } from '../scenarios/lib/options.ts';
+import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
@@ -67,6 +67,8 @@ await runCommand(async () => {
     return ExitCode.ok;
   }
   log(`load: ${profile} against ${scenarioEnv.apiUrl} on ${engine.info.name} ${engine.info.version} (${engine.why}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
+  const lengthened = lengthenedNote(plan, scenarioEnv.durationSeconds);
+  if (lengthened) log(`load: ${lengthened}`);
   // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
   mkdirSync(runs[0]!.dir, { recursive: true });
   const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);

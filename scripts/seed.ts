@@ -2,7 +2,8 @@
  * `npm run seed -- [--scale N] [--seed S] [--target local|staging]`: seeds the target with the
  * planted behaviour model (docs/seed.md) and writes the k6 manifest.
  *   --users N          user count instead of the scale's (catalogue still follows --scale)
- *   --auth-writer W    admin-api (default: Auth admin API via supabase-js) | sql (local only)
+ *   --auth-writer W    sql (default with a database URL: accounts in bulk, one bcrypt hash per run) |
+ *                      admin-api (Auth admin API via supabase-js; the only writer without a database URL)
  *   --batch-users N    users per COPY batch (memory bound; default 500)
  *   --dry-run          print the plan and write nothing
  *   --sign-in N        without the target's JWT secret: sign in the first N users (default 30, paced
@@ -22,11 +23,11 @@ import { withClient } from '../lib/pg/connect.ts';
 import { behaviour } from '../model/behaviour.ts';
 import { AdminApiAuth, SqlAuth } from '../seed/auth.ts';
 import { cleanRun, findRun, listRuns } from '../seed/clean.ts';
-import { TOKEN_TTL_SECONDS, writeManifest } from '../seed/manifest.ts';
-import { recordTokenSessions } from '../seed/token-sessions.ts';
-import { uuidText } from '../seed/uuid.ts';
+import { seedCommand } from '../seed/command.ts';
+import { writeManifest } from '../seed/manifest.ts';
+import { peakRssMb, progressTo } from '../seed/progress.ts';
 import { signInTokens } from '../seed/sign-in.ts';
-import { planSeed, runSeed, type AuthWriterKind } from '../seed/run.ts';
+import { planSeed, type AuthWriterKind } from '../seed/run.ts';
 import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
 import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi } from '../seed/data-api.ts';
 
@@ -115,8 +116,8 @@ await runCommand(async () => {
   if (positionals.length > 0) throw new UsageError(`seed: unexpected argument ${JSON.stringify(positionals.join(' '))}`, [USAGE]);
   const targetKind = (values.target ?? 'local') as TargetKind;
   if (targetKind !== 'local' && targetKind !== 'staging') throw new UsageError(`--target: expected local or staging, received ${JSON.stringify(values.target)}`, [USAGE]);
-  const authWriter = (values['auth-writer'] ?? 'admin-api') as AuthWriterKind;
-  if (authWriter !== 'admin-api' && authWriter !== 'sql') throw new UsageError(`--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`, [USAGE]);
+  const authWriterFlag = values['auth-writer'] as AuthWriterKind | undefined;
+  if (authWriterFlag !== undefined && authWriterFlag !== 'admin-api' && authWriterFlag !== 'sql') throw new UsageError(`--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`, [USAGE]);
   const scale = positiveNumber('scale', values.scale, false) ?? 1;
   const users = positiveNumber('users', values.users, true);
   const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
@@ -124,6 +125,11 @@ await runCommand(async () => {
 
   const config = loadConfig({ flags: values });
   const target = resolveTarget(config, targetKind);
+  // Accounts in bulk wherever the seed has the database anyway; the admin API only without one.
+  const authWriter: AuthWriterKind = target.databaseUrl ? (authWriterFlag ?? 'sql') : 'admin-api';
+  if (!target.databaseUrl && authWriterFlag === 'sql') {
+    throw new UsageError('--auth-writer sql needs the target\'s database: set DATABASE_URL (or drop the flag to use the Auth admin API)', [USAGE]);
+  }
 
   if (values['dry-run']) {
     const plan = planSeed({ seed, scale, users, batchUsers });
@@ -166,14 +172,10 @@ await runCommand(async () => {
     });
   }
 
-  const result = await runSeed({ seed, scale, users, batchUsers, authWriter, target, log: out });
-  const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, signInCount, out);
-  const manifest = await writeManifest(config.repoRoot, config.stateDir, result.runId, result.world, target, signedIn);
-  if (target.kind === 'local' && target.jwtSecret) {
-    // the local Auth face is the kit's own: record the sessions the minted tokens name
-    const ids = Array.from({ length: result.world.params.users }, (_, u) => uuidText(result.world.user(u).id));
-    await withClient(target.databaseUrl, target.databaseSetting, (client) => recordTokenSessions(client, ids, new Date(Date.now() + TOKEN_TTL_SECONDS * 1000)));
-  }
+  const { result, manifest, wallMs } = await seedCommand({
+    seed, scale, users, batchUsers, authWriter, target, log: out, progress: progressTo(process.stdout),
+    repoRoot: config.repoRoot, stateDir: config.stateDir, signIn: signInCount,
+  });
   out('');
   out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
   let total = 0;
@@ -182,8 +184,10 @@ await runCommand(async () => {
     if (table.startsWith('public.')) total += rows;
     out(`${table.padEnd(32)} ${String(rows).padStart(9)} ${ms === undefined ? '       -' : (ms / 1000).toFixed(2).padStart(8)} ${ms ? Math.round(rows / (ms / 1000)).toString().padStart(10) : '         -'}`);
   }
-  out(`${'public rows, whole run'.padEnd(32)} ${String(total).padStart(9)} ${(result.totalMs / 1000).toFixed(2).padStart(8)} ${Math.round(total / (result.totalMs / 1000)).toString().padStart(10)}`);
-  out(`Auth accounts: ${(result.authMs / 1000).toFixed(1)} s via ${authWriter}`);
+  out(`${'public rows, whole run'.padEnd(32)} ${String(total).padStart(9)} ${(wallMs / 1000).toFixed(2).padStart(8)} ${Math.round(total / (wallMs / 1000)).toString().padStart(10)}`);
+  const accounts = result.rows.get('auth.users') ?? 0;
+  out(`Auth accounts: ${accounts} in ${(result.authMs / 1000).toFixed(1)} s = ${Math.round(accounts / (result.authMs / 1000))}/s via ${authWriter === 'sql' ? 'bulk COPY (one bcrypt hash per run)' : 'the admin API'}${result.authRetries ? `, ${result.authRetries} requests retried` : ''}`);
+  out(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
   out(`run id:   ${result.runId}`);
   out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
   return ExitCode.ok;

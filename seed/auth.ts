@@ -1,17 +1,22 @@
 /**
  * Creating and deleting the run's Auth accounts.
  *
- * `AdminApiAuth` goes through the Auth admin API with supabase-js, so the local stack and staging
- * take the same path (GoTrue hashes the password, fills its own columns). `SqlAuth` writes
- * auth.users with COPY and one password hash per run in the local Auth face's format
- * (stack/server/auth/passwords.ts): for the benchmark and for a local database without the API
- * server, never for staging (real GoTrue hashes with bcrypt).
+ * `SqlAuth` (the default wherever the kit has a database URL for the target: the local stack, or
+ * staging when the team gives one) writes the accounts in bulk, as GoTrue stores them: one bcrypt
+ * hash per run (all seeded users share the manifest's password; the salt derives from the seed, so
+ * the rows are reproducible), binary COPY into `auth.users` with the columns GoTrue fills for a
+ * confirmed e-mail account, and, where the database has GoTrue's `auth.identities`, the matching
+ * `email` identity. A real GoTrue and the kit's Auth face both accept the password.
+ *
+ * `AdminApiAuth` goes through the Auth admin API with supabase-js, for a target without a database
+ * URL: the server hashes every password (about 0.1 s of CPU each at bcrypt cost 10), so it is
+ * bounded by the server's CPU, runs 16 requests in flight and retries 429/5xx with backoff.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type pg from 'pg';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { hashPassword } from '../stack/server/auth/passwords.ts';
-import { BinaryCopyEncoder } from './copy/binary.ts';
+import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import { authUsersTable, encodeRow } from './tables.ts';
 import { uuidText, type Uuid } from './uuid.ts';
@@ -25,8 +30,11 @@ export interface AuthAccount {
 
 export interface AuthWriter {
   readonly kind: 'admin-api' | 'sql';
-  create(accounts: readonly AuthAccount[], password: string): Promise<void>;
+  /** Creates the accounts; `created` is told the number created so far in this call, as it grows. */
+  create(accounts: readonly AuthAccount[], password: string, created?: (n: number) => void): Promise<void>;
   remove(ids: readonly string[]): Promise<number>;
+  /** Requests the writer repeated after a 429, 5xx or network failure (admin API only). */
+  readonly retries: number;
 }
 
 const CONCURRENCY = 16;
@@ -48,7 +56,7 @@ interface ApiFailure {
 }
 
 /** Retries 429 and 5xx (and network failures) with exponential backoff and jitter. */
-async function withRetry(what: string, call: () => Promise<ApiFailure | null>, maxAttempts = MAX_ATTEMPTS): Promise<void> {
+async function withRetry(what: string, call: () => Promise<ApiFailure | null>, maxAttempts = MAX_ATTEMPTS, retried: () => void = () => undefined): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const failure = await call();
     if (!failure) return;
@@ -61,12 +69,14 @@ async function withRetry(what: string, call: () => Promise<ApiFailure | null>, m
       }
       throw new EnvironmentError(`Auth admin API: ${what} failed after ${attempt} attempt(s): ${failure.status ?? 'network'} ${failure.message}`);
     }
+    retried();
     await new Promise((r) => setTimeout(r, Math.min(8000, 200 * 2 ** attempt) * (0.5 + Math.random())));
   }
 }
 
 export class AdminApiAuth implements AuthWriter {
   readonly kind = 'admin-api' as const;
+  retries = 0;
   private readonly client: SupabaseClient;
 
   constructor(readonly supabaseUrl: string, serviceRoleKey: string) {
@@ -92,9 +102,11 @@ export class AdminApiAuth implements AuthWriter {
     });
   }
 
-  async create(accounts: readonly AuthAccount[], password: string): Promise<void> {
-    await pool(accounts, CONCURRENCY, (a) =>
-      withRetry(`creating ${a.email}`, async () => {
+  async create(accounts: readonly AuthAccount[], password: string, created: (n: number) => void = () => undefined): Promise<void> {
+    let done = 0;
+    const retried = () => this.retries++;
+    await pool(accounts, CONCURRENCY, async (a) => {
+      await withRetry(`creating ${a.email}`, async () => {
         try {
           const { error } = await this.client.auth.admin.createUser({
             id: uuidText(a.id),
@@ -110,8 +122,9 @@ export class AdminApiAuth implements AuthWriter {
         } catch (e) {
           return { message: (e as Error).message };
         }
-      }),
-    );
+      }, MAX_ATTEMPTS, retried);
+      created(++done);
+    });
   }
 
   async remove(ids: readonly string[]): Promise<number> {
@@ -136,17 +149,36 @@ export class AdminApiAuth implements AuthWriter {
 }
 
 const INSTANCE_ID = new Uint8Array(16);
+const EMAIL_APP_METADATA = '{"provider":"email","providers":["email"]}';
+
+/** GoTrue's `auth.identities` as this database has it, or none (the kit's local schema has none). */
+type Identities = 'none' | 'provider_id' | 'legacy';
 
 export class SqlAuth implements AuthWriter {
   readonly kind = 'sql' as const;
-  private hash: string | undefined;
+  readonly retries = 0;
+  private hash: { password: string; hash: string } | undefined;
+  private identities: Identities | undefined;
+  /** COPY time of auth.users and auth.identities (ms), apart from the one hash per run. */
+  copyMs = 0;
 
-  constructor(private readonly client: pg.Client) {}
+  /** `salt`: 16 bytes for the run's one bcrypt hash (derived from the seed, so the rows are reproducible). */
+  constructor(private readonly client: pg.Client, private readonly salt?: Uint8Array) {}
 
-  async create(accounts: readonly AuthAccount[], password: string): Promise<void> {
+  private async identitiesShape(): Promise<Identities> {
+    const { rows } = await this.client.query<{ column_name: string }>(
+      `select column_name from information_schema.columns where table_schema = 'auth' and table_name = 'identities'`,
+    );
+    if (rows.length === 0) return 'none';
+    return rows.some((r) => r.column_name === 'provider_id') ? 'provider_id' : 'legacy';
+  }
+
+  async create(accounts: readonly AuthAccount[], password: string, created: (n: number) => void = () => undefined): Promise<void> {
     if (accounts.length === 0) return;
-    // One hash per run, in the local Auth face's format: hashing per user would dominate the seed.
-    this.hash ??= await hashPassword(password);
+    // One bcrypt hash per run: every seeded user has the manifest's password.
+    if (this.hash?.password !== password) this.hash = { password, hash: await hashPassword(password, this.salt) };
+    this.identities ??= await this.identitiesShape();
+    const started = performance.now();
     const enc = new BinaryCopyEncoder();
     for (const a of accounts) {
       encodeRow(enc, authUsersTable, {
@@ -155,18 +187,48 @@ export class SqlAuth implements AuthWriter {
         aud: 'authenticated',
         role: 'authenticated',
         email: a.email,
-        encrypted_password: this.hash,
+        encrypted_password: this.hash.hash,
         email_confirmed_at: a.createdAt,
-        raw_app_meta_data: '{"provider":"email","providers":["email"]}',
+        // GoTrue scans these into Go strings: '' where it has no value, never NULL.
+        confirmation_token: '',
+        recovery_token: '',
+        email_change_token_new: '',
+        email_change_token_current: '',
+        email_change: '',
+        phone_change: '',
+        phone_change_token: '',
+        reauthentication_token: '',
+        raw_app_meta_data: EMAIL_APP_METADATA,
         raw_user_meta_data: JSON.stringify(a.metadata),
         created_at: a.createdAt,
         updated_at: a.createdAt,
+        is_sso_user: false,
+        is_anonymous: false,
       });
     }
-    await copyChunks(this.client, authUsersTable, enc.take());
+    const chunks = enc.take();
+    await copyChunks(this.client, authUsersTable, chunks);
+    releaseChunks(chunks);
+    if (this.identities !== 'none') {
+      // GoTrue's identity of an e-mail account: provider 'email', keyed by the user id, with the
+      // claims GoTrue stores. Set-based from the rows just written, whatever the identities version.
+      const ids = accounts.map((a) => uuidText(a.id));
+      const data = `jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false)`;
+      await this.client.query(
+        this.identities === 'provider_id'
+          ? `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+             select u.id, u.id::text, u.id, ${data}, 'email', u.created_at, u.created_at, u.updated_at from auth.users u where u.id = any($1::uuid[])`
+          : `insert into auth.identities (id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+             select u.id::text, u.id, ${data}, 'email', u.created_at, u.created_at, u.updated_at from auth.users u where u.id = any($1::uuid[])`,
+        [ids],
+      );
+    }
+    this.copyMs += performance.now() - started;
+    created(accounts.length);
   }
 
   async remove(ids: readonly string[]): Promise<number> {
+    // auth.identities and auth.sessions go with their user (ON DELETE CASCADE, as in GoTrue).
     const result = await this.client.query('delete from auth.users where id = any($1::uuid[])', [ids]);
     return result.rowCount ?? 0;
   }

@@ -47,6 +47,10 @@ export class BatchWriter {
   readonly totals = new Map<string, number>();
   /** Milliseconds spent in COPY per table name. */
   readonly copyMs = new Map<string, number>();
+  /** Users whose batches are written (for progress). */
+  usersDone = 0;
+  /** Told after each table's COPY: the table, its rows so far and its COPY milliseconds so far. */
+  onTable: (table: string, rows: number, ms: number) => void = () => undefined;
 
   constructor(private readonly client: pg.Client) {}
 
@@ -59,6 +63,7 @@ export class BatchWriter {
     const name = buffer.spec.name;
     this.copyMs.set(name, (this.copyMs.get(name) ?? 0) + performance.now() - started);
     this.totals.set(name, (this.totals.get(name) ?? 0) + buffer.rows);
+    this.onTable(name, this.totals.get(name)!, this.copyMs.get(name)!);
   }
 
   writeTruth(batch: Batch, table: TruthTableKey): Promise<void> {

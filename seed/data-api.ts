@@ -207,7 +207,7 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
     run.finished_at = new Date().toISOString();
     run.row_counts = Object.fromEntries([...rows].sort());
     saveRun();
-    return { ...plan, rows: new Map([...rows].sort()), copyMs: new Map(), totalMs: performance.now() - started, authMs, generateMs: 0, world };
+    return { ...plan, rows: new Map([...rows].sort()), copyMs: new Map(), totalMs: performance.now() - started, authMs, authWriter: 'admin-api', authRetries: auth.retries, generateMs: 0, world };
   } catch (error) {
     run.status = 'failed';
     run.finished_at = new Date().toISOString();

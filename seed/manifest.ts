@@ -7,14 +7,19 @@
 import { once } from 'node:events';
 import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { categoryNames } from '../model/behaviour.ts';
+import { behaviour, categoryNames } from '../model/behaviour.ts';
 import { signJwt } from '../stack/server/jwt.ts';
+import { simulateUser } from './simulate.ts';
 import type { SeedTarget } from './target.ts';
-import { uuidText } from './uuid.ts';
+import { uuidText, type Uuid } from './uuid.ts';
 import type { World } from './world.ts';
 
 /** Access tokens live long enough for a soak test started right after seeding. */
 export const TOKEN_TTL_SECONDS = 24 * 3600;
+
+/** How many aged clicks the manifest lists, and how many users' histories may be replayed to find them. */
+const AGED_CLICKS = 16;
+const AGED_CLICK_USERS = 200;
 
 export interface ManifestPaths {
   readonly file: string;
@@ -74,6 +79,7 @@ export async function writeManifest(repoRoot: string, stateDir: string, runId: s
   }
   await write('\n],"categories":');
   await write(JSON.stringify(world.categories.map((c) => ({ id: uuidText(c.id), slug: c.slug, name: categoryNames[c.slug].name }))));
+  await write(`,"agedClicks":${JSON.stringify(agedClicks(world, runId, now * 1000))}`);
   await write('}\n');
   out.end();
   await once(out, 'finish');
@@ -84,4 +90,32 @@ export async function writeManifest(repoRoot: string, stateDir: string, runId: s
     copyFileSync(file, latest);
   }
   return { file, latest };
+}
+
+/**
+ * Seeded clicks older than the attribution window (with a day's margin) that no planted conversion
+ * names and that are not double taps: the load plants late postbacks on them. Found by replaying
+ * the first users' histories, which the keyed streams make identical to what the seed wrote, so the
+ * manifest needs no database (the Data API writer has none).
+ */
+export function agedClicks(world: World, runId: string, nowMs: number): { id: string; userId: string; clickedAt: string }[] {
+  const before = nowMs - (behaviour.attributionWindowDays.value + 1) * 86_400_000;
+  const found: { id: string; userId: string; clickedAt: string }[] = [];
+  for (let u = 0; u < Math.min(world.params.users, AGED_CLICK_USERS) && found.length < AGED_CLICKS; u++) {
+    const clicks: { id: Uuid; at: number }[] = [];
+    const converted = new Set<string>();
+    simulateUser(world, world.user(u), runId, {
+      row: () => undefined,
+      truth: (table, row) => {
+        if (table === 'clicks' && row.duplicate_of === null) clicks.push({ id: row.click_id as Uuid, at: row.clicked_at as number });
+        else if (table === 'conversions' && row.expected_click_id !== null) converted.add(uuidText(row.expected_click_id as Uuid));
+      },
+    });
+    const userId = uuidText(world.user(u).id);
+    for (const c of clicks) {
+      const id = uuidText(c.id);
+      if (c.at < before && !converted.has(id) && found.length < AGED_CLICKS) found.push({ id, userId, clickedAt: new Date(c.at).toISOString() });
+    }
+  }
+  return found;
 }

@@ -13,6 +13,7 @@ import { AdminApiAuth, SqlAuth, type AuthAccount, type AuthWriter } from './auth
 import { Batch, BatchWriter } from './batch.ts';
 import { BinaryCopyEncoder } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
+import { count, noProgress, rate, type Progress } from './progress.ts';
 import { orphanConversions } from './simulate.ts';
 import { productRows } from './product-rows.ts';
 import { userRows } from './user-rows.ts';
@@ -28,6 +29,9 @@ export const FAKER_VERSION = '10.6.0';
 /** Users per batch: two batches are in memory at once (one generating, one being written). */
 export const DEFAULT_BATCH_USERS = 500;
 
+/** The longest the generator holds the event loop while a batch is being written. */
+const YIELD_MS = 3;
+
 export type AuthWriterKind = 'admin-api' | 'sql';
 
 export interface SeedOptions {
@@ -36,9 +40,12 @@ export interface SeedOptions {
   /** Overrides the user count of the scale (the catalogue still follows the scale). */
   readonly users?: number;
   readonly batchUsers?: number;
-  readonly authWriter: AuthWriterKind;
+  /** Default `sql`: accounts in bulk over the database connection the seed needs anyway. */
+  readonly authWriter?: AuthWriterKind;
   readonly target: SeedTarget;
   readonly log?: (line: string) => void;
+  /** Status of the long phases (accounts, COPY per table, FK verification); see seed/progress.ts. */
+  readonly progress?: Progress;
   /** Benchmark hook: the COPY connection's backend pid, right after connecting and before closing. */
   readonly onBackend?: (pid: number, phase: 'start' | 'end') => void;
 }
@@ -53,7 +60,11 @@ export interface SeedResult extends SeedPlan {
   readonly rows: ReadonlyMap<string, number>;
   readonly copyMs: ReadonlyMap<string, number>;
   readonly totalMs: number;
+  /** Creating the Auth accounts: the one hash and the COPY (sql), or the admin API calls. */
   readonly authMs: number;
+  readonly authWriter: AuthWriterKind;
+  /** Requests the admin API writer repeated after a 429/5xx (0 for sql). */
+  readonly authRetries: number;
   /** Time spent simulating and encoding rows in Node (not overlapped with COPY). */
   readonly generateMs: number;
   readonly world: World;
@@ -102,8 +113,10 @@ async function writeProducts(client: pg.Client, world: World, runId: string, sin
     encodeRow(truth, truthTables.products, made.truth);
     encodeRow(rows, publicTables.products, made.row);
   }
+  let started = performance.now();
   await copyChunks(client, truthTables.products, truth.take());
-  const started = performance.now();
+  sink.copyMs.set('kit_truth.products', performance.now() - started);
+  started = performance.now();
   await copyChunks(client, publicTables.products, rows.take());
   sink.copyMs.set('public.products', performance.now() - started);
   sink.totals.set('public.products', world.products.length);
@@ -112,6 +125,7 @@ async function writeProducts(client: pg.Client, world: World, runId: string, sin
 
 export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? noProgress;
   const plan = planSeed(options);
   const { runId, params } = plan;
   const target = options.target;
@@ -124,9 +138,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const backendPid = options.onBackend ? (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid : 0;
   options.onBackend?.(backendPid, 'start');
   try {
-    const auth: AuthWriter = options.authWriter === 'sql' ? new SqlAuth(client) : new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
-    if (auth instanceof AdminApiAuth) await auth.check();
-    if (target.kind === 'staging' && auth.kind === 'sql') throw new UsageError('--auth-writer sql is for local databases only; staging users go through the Auth admin API');
+    const authKind = options.authWriter ?? 'sql';
+    const adminApi = authKind === 'admin-api' ? new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey) : undefined;
+    if (adminApi) await adminApi.check();
 
     // A seed's rows are recoverable (re-run or --clean), so commits need not wait for the WAL flush.
     await client.query('set synchronous_commit = off');
@@ -149,7 +163,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     }
     await client.query(
       `insert into kit_truth.runs (run_id, seed, params, versions, target, status) values ($1, $2, $3, $4, $5, 'running')`,
-      [runId, params.seed, JSON.stringify({ ...params, batchUsers: plan.batchUsers, authWriter: auth.kind, fkChecks: superuser ? 'set-based after load' : 'per row' }),
+      [runId, params.seed, JSON.stringify({ ...params, batchUsers: plan.batchUsers, authWriter: authKind, fkChecks: superuser ? 'set-based after load' : 'per row' }),
         JSON.stringify({ generator: GENERATOR_VERSION, model: MODEL_VERSION, faker: FAKER_VERSION, node: process.version }), target.kind],
     );
     runCreated = true;
@@ -157,66 +171,89 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
 
     const categories = await ensureCategories(client, runId);
     const world = new World(params, categories);
+    const auth: AuthWriter = adminApi ?? new SqlAuth(client, world.passwordSalt());
     const sink = new BatchWriter(client);
     await writeProducts(client, world, runId, sink);
     log(`  products    ${world.products.length}`);
 
     const password = world.password();
     let authMs = 0;
+    let accountsMade = 0;
     let generateMs = 0;
+    const loadStarted = performance.now();
+    const via = auth.kind === 'sql' ? 'bulk COPY' : 'admin API';
+    const status = (first: number, doing: string) => {
+      const ms = performance.now() - loadStarted;
+      const retried = auth.retries > 0 ? `, ${count(auth.retries)} retried` : '';
+      progress.update(`  seeding users ${count(first)}/${count(params.users)} · accounts ${count(accountsMade)} (${via}, ${rate(accountsMade, authMs)}/s${retried}) · ${count(sink.publicRows())} rows (${rate(sink.publicRows(), ms)}/s) · ${doing}`);
+    };
+    sink.onTable = (table, rows, ms) => status(sink.usersDone, `COPY ${table} ${count(rows)} rows at ${rate(rows, ms)}/s`);
     // Batch k is written while batch k+1 is generated: Node and the server backend work in parallel.
     let inflight: Promise<void> | undefined;
-    const writeBatch = async (batch: Batch, accounts: readonly AuthAccount[], last: number) => {
+    const writeBatch = async (batch: Batch, batchAccounts: readonly AuthAccount[], first: number, last: number) => {
       // Ownership first: once the truth lists a user, --clean can find everything made for it.
       await sink.writeTruth(batch, 'users');
       const authStarted = performance.now();
-      await auth.create(accounts, password);
+      await auth.create(batchAccounts, password, (n) => {
+        if (auth.kind === 'admin-api') status(first + n, `accounts ${count(first + n)}/${count(params.users)}`);
+      });
       authMs += performance.now() - authStarted;
+      accountsMade += batchAccounts.length;
       await sink.writePublic(batch);
       await sink.writeTruth(batch, 'clicks');
       await sink.writeTruth(batch, 'conversions');
-      log(`  users       ${last}/${params.users}  (${sink.publicRows()} rows)`);
+      sink.usersDone = last;
+      status(last, `batch ${count(last)}/${count(params.users)} written`);
     };
     for (let first = 0; first < params.users; first += plan.batchUsers) {
       const last = Math.min(params.users, first + plan.batchUsers);
       const accounts: AuthAccount[] = [];
       const batch = new Batch();
       let generateStarted = performance.now();
+      let yielded = performance.now();
       for (let u = first; u < last; u++) {
-        if (u % 50 === 0 && inflight) {
-          // Let the in-flight COPY's socket writes and completions run.
+        if (inflight && performance.now() - yielded > YIELD_MS) {
+          // Let the in-flight COPY's socket writes and completions run: a COPY of a small table waits
+          // for the event loop, not for the server, if the generator holds it for long.
           generateMs += performance.now() - generateStarted;
           await new Promise((resolve) => setImmediate(resolve));
-          generateStarted = performance.now();
+          generateStarted = yielded = performance.now();
         }
         accounts.push(userRows(world, runId, u, batch));
       }
       generateMs += performance.now() - generateStarted;
       if (inflight) await inflight;
-      inflight = writeBatch(batch, accounts, last);
+      inflight = writeBatch(batch, accounts, first, last);
       // Observed by the await above or below; this only keeps a failure from being "unhandled" meanwhile.
       inflight.catch(() => undefined);
     }
     if (inflight) await inflight;
+    const loadMs = performance.now() - loadStarted;
+    progress.line(`  accounts    ${count(accountsMade)} in ${(authMs / 1000).toFixed(1)} s (${rate(accountsMade, authMs)}/s, ${via}${auth.retries > 0 ? `, ${count(auth.retries)} requests retried` : ''})`);
+    progress.line(`  rows        ${count(sink.publicRows())} public rows in ${(loadMs / 1000).toFixed(1)} s (${rate(sink.publicRows(), loadMs)}/s, accounts and truth included)`);
+    if (auth instanceof SqlAuth) sink.copyMs.set('auth.users', auth.copyMs);
     const orphans = new Batch();
     orphanConversions(world, runId, orphans);
     await sink.writeTruth(orphans, 'conversions');
     if (superuser) {
       await client.query('set session_replication_role = origin');
       const verifyStarted = performance.now();
-      await verifyRunForeignKeys(client, runId);
+      const checked = await verifyRunForeignKeys(client, runId, (done, total, fk) =>
+        progress.update(`  FK verification ${done}/${total} · ${fk} · ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`),
+      );
       sink.copyMs.set('fk-verification', performance.now() - verifyStarted);
+      progress.line(`  FK checks   ${checked} foreign keys over the run's rows in ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`);
     }
 
     const totalMs = performance.now() - started;
     const rows = new Map([...sink.totals.entries()].sort());
-    rows.set('auth.users', params.users);
+    rows.set('auth.users', accountsMade);
     await client.query(
       `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
       [runId, JSON.stringify({ totalMs: Math.round(totalMs), authMs: Math.round(authMs), generateMs: Math.round(generateMs), copyMs: Object.fromEntries([...sink.copyMs].map(([k, v]) => [k, Math.round(v)])) }),
         JSON.stringify(Object.fromEntries(rows))],
     );
-    return { ...plan, rows, copyMs: sink.copyMs, totalMs, authMs, generateMs, world };
+    return { ...plan, rows, copyMs: sink.copyMs, totalMs, authMs, authWriter: auth.kind, authRetries: auth.retries, generateMs, world };
   } catch (error) {
     if (runCreated) {
       await client

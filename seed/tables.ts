@@ -139,11 +139,17 @@ export const publicTables = {
   ]),
 } as const;
 
-/** auth.users rows for the SQL path (local stack and benchmark; staging uses the Admin API). */
+/**
+ * auth.users rows written in bulk (seed/auth.ts `SqlAuth`): the columns GoTrue fills for a confirmed
+ * e-mail account. The token columns are written as '' because GoTrue cannot read NULL there, and a
+ * Supabase project's auth.users has no '' default for them.
+ */
 export const authUsersTable = spec('auth.users', [
   ['instance_id', 'uuid'], ['id', 'uuid'], ['aud', 'text'], ['role', 'text'], ['email', 'text'], ['encrypted_password', 'text'],
-  ['email_confirmed_at', 'timestamptz'], ['raw_app_meta_data', 'jsonb'], ['raw_user_meta_data', 'jsonb'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['email_confirmed_at', 'timestamptz'], ['confirmation_token', 'text'], ['recovery_token', 'text'],
+  ['email_change_token_new', 'text'], ['email_change_token_current', 'text'], ['email_change', 'text'], ['phone_change', 'text'],
+  ['phone_change_token', 'text'], ['reauthentication_token', 'text'], ['raw_app_meta_data', 'jsonb'], ['raw_user_meta_data', 'jsonb'],
+  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['is_sso_user', 'bool'], ['is_anonymous', 'bool'],
 ]);
 
 export const truthTables = {

@@ -16,3 +16,14 @@ export async function recordTokenSessions(client: pg.Client | pg.PoolClient, use
   );
   return rowCount ?? 0;
 }
+
+/** The same for every user of a run, set-based from the run's truth (nothing per user held in Node). */
+export async function recordRunTokenSessions(client: pg.Client | pg.PoolClient, runId: string, expiresAt: Date): Promise<number> {
+  const { rowCount } = await client.query(
+    `insert into auth.sessions (id, user_id, created_at, updated_at, aal, not_after)
+     select user_id, user_id, now(), now(), 'aal1', $2 from kit_truth.users where run_id = $1
+     on conflict (id) do update set not_after = excluded.not_after, updated_at = now()`,
+    [runId, expiresAt],
+  );
+  return rowCount ?? 0;
+}

@@ -23,7 +23,12 @@ interface ForeignKey {
   parentColumn: string;
 }
 
-export async function verifyRunForeignKeys(client: pg.Client, runId: string): Promise<void> {
+/** Checks every FK; `progress` is told before each one. Returns how many FKs were checked. */
+export async function verifyRunForeignKeys(
+  client: pg.Client,
+  runId: string,
+  progress: (done: number, total: number, fk: string) => void = () => undefined,
+): Promise<number> {
   const fks = (
     await client.query<ForeignKey>(
       `select c.conname as name, ch.relname as child, a.attname as column,
@@ -39,7 +44,8 @@ export async function verifyRunForeignKeys(client: pg.Client, runId: string): Pr
     )
   ).rows;
   const broken: string[] = [];
-  for (const fk of fks) {
+  for (const [i, fk] of fks.entries()) {
+    progress(i, fks.length, `${fk.child}.${fk.column}`);
     const owned = OWNERSHIP[fk.child] ?? BY_USER;
     const r = await client.query<{ n: string }>(
       `select count(*) as n from public.${fk.child} c
@@ -52,4 +58,5 @@ export async function verifyRunForeignKeys(client: pg.Client, runId: string): Pr
   if (broken.length > 0) {
     throw new EnvironmentError(`seed run ${runId}: foreign keys violated after load: ${broken.join(', ')}`);
   }
+  return fks.length;
 }

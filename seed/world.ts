@@ -192,6 +192,17 @@ export class World {
     const [hi, lo] = this.keyed.hash('run', [0], 'password');
     return `Kit-${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}!`;
   }
+
+  /** The 16-byte bcrypt salt of the run's one password hash (derived, so auth.users is reproducible too). */
+  passwordSalt(): Uint8Array {
+    const salt = Buffer.alloc(16);
+    for (let k = 0; k < 2; k++) {
+      const [hi, lo] = this.keyed.hash('run', [k], 'password-salt');
+      salt.writeUInt32BE(hi >>> 0, k * 8);
+      salt.writeUInt32BE(lo >>> 0, k * 8 + 4);
+    }
+    return salt;
+  }
 }
 
 export function slug(seed: string): string {

@@ -85,6 +85,8 @@ export interface LoadSource {
   readonly problems: readonly string[];
   /** load.json of the run, when present. */
   readonly load?: LoadRunInfo;
+  /** Thresholds the engine judged breached (`metric expression`), from k6-summary.json beside the output. */
+  readonly breachedThresholds?: readonly string[];
 }
 
 /** The part of `load.json` (written by `npm run load`) that verify reads. */
@@ -93,13 +95,39 @@ export interface LoadRunInfo {
   /** What ran the journeys (k6 or the kit's engine) and its version. */
   readonly engine?: { readonly name: string; readonly version: string };
   readonly command?: string;
+  /** The load engine's exit code (99: thresholds breached); null when it was killed. */
+  readonly exitCode?: number | null;
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly targetUrl?: string;
   readonly seedRunId?: string;
   readonly instance?: string;
-  readonly scheduled?: { readonly iterations?: number; readonly ratePerJourney?: Readonly<Record<string, number>> };
+  readonly scheduled?: {
+    readonly iterations?: number;
+    readonly ratePerJourney?: Readonly<Record<string, number>>;
+    /** Requests per endpoint the journeys were scheduled to send: the load's endpoints, without setup()'s probes. */
+    readonly requestsPerEndpoint?: Readonly<Record<string, number>>;
+  };
   readonly baselineRates?: Readonly<Record<string, number>>;
+}
+
+/**
+ * One postback the load planted (scenarios/lib/postback.ts), as sent, and the app's answer. Money as
+ * the decimal text that was sent, so sums compare exactly.
+ */
+export interface PlantedPostback {
+  readonly kind: string;
+  readonly clickId: string;
+  readonly orderId: string;
+  /** Whose click it names; empty for a click id no app issued. */
+  readonly userId: string;
+  readonly amount: string;
+  readonly commission: string;
+  /** The aged click's own time (late plants); empty otherwise. */
+  readonly clickedAt: string;
+  readonly status: number;
+  /** The `status` field of the app's answer. */
+  readonly outcome: string;
 }
 
 /** Parsed k6 results of one run, or several instances of one run merged. */
@@ -136,9 +164,13 @@ export interface LoadEvidence {
   readonly counters: Readonly<Record<string, number>>;
   /** `aclue_auth_failures` split by endpoint (name tag). */
   readonly authFailuresByEndpoint: Readonly<Record<string, number>>;
+  /** `aclue_rls_leaks` split by endpoint (name tag): rows of another user the load could read or write. */
+  readonly rlsLeaksByEndpoint: Readonly<Record<string, number>>;
   /** What the load created: `aclue_writes` points (entity, id) and `aclue_clicks_created` click ids. */
   readonly writes: readonly { readonly entity: string; readonly id: string }[];
   readonly clickIds: readonly string[];
+  /** The postbacks the load planted (`aclue_postbacks`), each with the answer it got: the load's attribution truth. */
+  readonly postbacks: readonly PlantedPostback[];
   /** Server-reported database time (`aclue_db_time`, ms). */
   readonly dbTime: LatencyStats | undefined;
   /** `checks` passes and fails. */

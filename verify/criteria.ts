@@ -22,12 +22,29 @@ export const criteriaOverrideSchema = z
     maxDroppedIterationRate: fraction,
     maxDegradationRatio: positive,
     degradationMinRequests: z.number().int().min(1),
+    degradationP95MinRequests: z.number().int().min(1),
     minIndexUsageRatio: fraction,
     indexUsageMinRows: z.number().int().min(0),
+    indexUsageMinScans: z.number().int().min(1),
     maxConnectionUtilisation: fraction,
     minCacheHitRate: fraction,
     preference: z
-      .object({ ndcgFloor: fraction, minOracleFraction: fraction, minMarginOverPopularity: z.number(), minSwipesPerUser: z.number().int().min(1) })
+      .object({
+        ndcgFloor: fraction,
+        minOracleFraction: fraction,
+        minMarginOverPopularity: z.number(),
+        minSwipesPerUser: z.number().int().min(1),
+        warnOracleFraction: fraction,
+        minMeasuredUsers: z.number().int().min(2),
+      })
+      .partial()
+      .strict(),
+    recommendation: z
+      .object({ k: z.number().int().min(1).max(50), minMarginOverPopularity: z.number(), minPreferenceFraction: fraction })
+      .partial()
+      .strict(),
+    realData: z
+      .object({ minPreferenceShare: fraction, minProbedUsers: z.number().int().min(2), probedUserFraction: fraction })
       .partial()
       .strict(),
   })
@@ -42,6 +59,8 @@ export function mergeCriteria(override: CriteriaOverride): SuccessCriteria {
     ...override,
     latency: { ...successCriteria.latency, ...override.latency },
     preference: { ...successCriteria.preference, ...override.preference },
+    recommendation: { ...successCriteria.recommendation, ...override.recommendation },
+    realData: { ...successCriteria.realData, ...override.realData },
   } as SuccessCriteria;
 }
 

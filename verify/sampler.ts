@@ -11,6 +11,7 @@ import { quantile } from './scoring/bootstrap.ts';
 import { resetStats } from './stats.ts';
 import type { StatsReset } from './stats.ts';
 import { snapshotStatements } from './statements.ts';
+import { takeDbSnapshot, writeDbSnapshot } from './db-snapshot.ts';
 
 export const DB_SAMPLES_FILE = 'db-samples.json';
 
@@ -117,7 +118,10 @@ export async function writeSamples(runDir: string, samples: Samples): Promise<st
 export interface DatabaseWatch {
   /** What was reset before the run (or why not). */
   readonly reset: StatsReset | undefined;
-  /** Stops sampling, writes `<runDir>/db-samples.json` and `db-statements.json`, closes the connection; returns the samples file or why there is none. */
+  /**
+   * Stops sampling, writes `<runDir>/db-samples.json`, `db-statements.json` and `db-tables.json` (the
+   * statistics the database gate judges), closes the connection; returns the samples file or why there is none.
+   */
   stop(): Promise<{ file: string | undefined; problem: string | undefined }>;
 }
 
@@ -140,6 +144,9 @@ export async function watchDatabase(databaseUrl: string, runDir: string, interva
           const samples = await sampler.stop();
           // the run's top statements, for the comparison against a baseline run (statement-regressions)
           await snapshotStatements(pool, runDir);
+          // The counters as the run left them: verify judges this file, never the live counters,
+          // which its own checks (and any later verify) keep adding to.
+          await writeDbSnapshot(runDir, await takeDbSnapshot(pool, reset));
           return { file: await writeSamples(runDir, samples), problem: undefined };
         } catch (error) {
           return { file: undefined, problem: `connection samples not written: ${(error as Error).message}` };

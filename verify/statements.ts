@@ -72,3 +72,27 @@ export function compareStatements(peak: readonly StatementStat[], baseline: read
     })
     .sort((a, b) => b.ratio - a.ratio || a.queryid.localeCompare(b.queryid));
 }
+
+/** A statement of the peak snapshot that compareStatements left out, and why. */
+export interface UncomparedStatement {
+  readonly queryid: string;
+  readonly query: string;
+  readonly peakCalls: number;
+  readonly peakMeanMs: number;
+  readonly reason: string;
+}
+
+/**
+ * The peak run's statements compareStatements cannot compare, heaviest first: absent from the
+ * baseline's snapshot (a new statement, or one outside the baseline's heaviest) or with fewer than
+ * `minCalls` calls in either run.
+ */
+export function uncomparedStatements(peak: readonly StatementStat[], baseline: readonly StatementStat[], minCalls = 5): UncomparedStatement[] {
+  const before = new Map(baseline.map((s) => [s.queryid, s]));
+  return peak.flatMap((s) => {
+    const b = before.get(s.queryid);
+    const short = [...(b && b.calls < minCalls ? [`${b.calls} in the baseline`] : []), ...(s.calls < minCalls ? [`${s.calls} at peak`] : [])];
+    const reason = !b ? "not in the baseline's snapshot" : short.length ? `too few calls, ${short.join(' and ')}, of the ${minCalls} needed in each run` : undefined;
+    return reason ? [{ queryid: s.queryid, query: s.query, peakCalls: s.calls, peakMeanMs: s.meanMs, reason }] : [];
+  });
+}

@@ -1,22 +1,50 @@
 import { routes } from '../../model/target.ts';
 import type { Anonymous } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
-import { POSTBACK_SIGNATURE_HEADER, postbackBody, type Conversion } from '../lib/postback.ts';
+import { POSTBACK_SIGNATURE_HEADER, postbackFields, postbackPlants, type Conversion, type PostbackKind } from '../lib/postback.ts';
 import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
+/** One planted postback: what is sent, and what verify needs to reconcile it. */
+export interface PlantedPostback {
+  readonly kind: PostbackKind;
+  readonly conversion: Conversion;
+  /** Whose click it names (verify asks the app's statistics as this user). */
+  readonly userId: string;
+  /** The click's own time, for a late plant on a seeded click. */
+  readonly clickedAt?: string;
+}
+
 /**
- * The affiliate network reports a conversion for a click, signed with the shared secret. A fresh
- * click must convert (200, status "converted"); 202 would mean the API did not find the click or
- * found it outside the attribution window.
+ * The affiliate network reports a conversion for a click, signed with the shared secret (or, for a
+ * `bad_signature` plant, with a wrong one). The app must answer as the plant's kind says
+ * (scenarios/lib/postback.ts). Every plant is recorded in `aclue_postbacks` whatever the answer:
+ * the load's truth, which verify reconciles with what the app stored.
  */
-export async function sendPostback(network: Anonymous, secret: string, conversion: Conversion): Promise<{ converted: boolean }> {
-  const body = postbackBody(conversion);
-  const signature = network.rt.hmacSha256Hex(secret, body);
-  const spec = appRequest(network.target, routes.affiliatePostback, { headers: { [POSTBACK_SIGNATURE_HEADER]: signature, 'Content-Type': 'application/json' } });
+export async function sendPostback(network: Anonymous, secret: string, plant: PlantedPostback): Promise<{ answered: boolean }> {
+  const fields = postbackFields(plant.conversion);
+  const body = JSON.stringify(fields);
+  const expected = postbackPlants[plant.kind];
+  const signature = network.rt.hmacSha256Hex(plant.kind === 'bad_signature' ? `not-${secret}` : secret, body);
+  const spec = appRequest(network.target, routes.affiliatePostback, {
+    headers: { [POSTBACK_SIGNATURE_HEADER]: signature, 'Content-Type': 'application/json' },
+    expected: [expected.status],
+  });
   const reply = await send(network.rt, { ...spec, body });
-  const converted = reply.status === 200 && stringField(reply.json, 'status') === 'converted';
-  network.rt.check({ 'signed postback converts its click': converted }, { name: reply.name });
-  if (converted) network.rt.add('aclue_writes', 1, { entity: 'conversion', id: conversion.orderId });
-  return { converted };
+  const outcome = stringField(reply.json, 'status') ?? '';
+  const answered = reply.status === expected.status && (expected.outcome === '' || outcome === expected.outcome);
+  network.rt.check({ [`postback answered as planted (${plant.kind})`]: answered }, { name: reply.name });
+  network.rt.add('aclue_postbacks', 1, {
+    kind: plant.kind,
+    click_id: fields.click_id,
+    order_id: fields.order_id,
+    user_id: plant.userId,
+    amount: fields.amount.toFixed(2),
+    commission: fields.commission.toFixed(2),
+    clicked_at: plant.clickedAt ?? '',
+    status: String(reply.status),
+    outcome,
+  });
+  if (plant.kind === 'converted' && reply.status === 200 && outcome === 'converted') network.rt.add('aclue_writes', 1, { entity: 'conversion', id: fields.order_id });
+  return { answered };
 }

@@ -6,7 +6,7 @@ import type { LoadPlan, ProfileName } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
 import { buildOptions, planFor, type PlainOptions } from '../lib/options.ts';
 import type { World } from '../lib/runtime.ts';
-import { categories, env, products, target, users } from './context.ts';
+import { agedClicks, categories, env, products, target, users } from './context.ts';
 
 // Live bindings: set once in the init context by the entry script, before any iteration reads them.
 export let plan: LoadPlan;
@@ -14,6 +14,6 @@ export let world: World;
 
 export function defineRun(profile: ProfileName): PlainOptions {
   plan = planFor(profile, env);
-  world = { env, target, plan, users, products, categories };
+  world = { env, target, plan, users, products, categories, agedClicks };
   return buildOptions(plan, successCriteria, 'k6');
 }

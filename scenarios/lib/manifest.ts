@@ -23,6 +23,17 @@ export interface ManifestCategory {
   readonly name: string;
 }
 
+/**
+ * A seeded click older than the attribution window and never converted: the postback journey plants
+ * a late conversion on it, which the app must refuse (the window runs from the click's own time).
+ */
+export interface ManifestAgedClick {
+  readonly id: string;
+  readonly userId: string;
+  /** ISO 8601 time of the click as the seed dated it. */
+  readonly clickedAt: string;
+}
+
 export interface ManifestHeader {
   readonly runId: string;
   readonly target: { readonly apiUrl: string; readonly supabaseUrl: string; readonly kind: string };
@@ -33,6 +44,8 @@ export interface Manifest extends ManifestHeader {
   readonly users: readonly ManifestUser[];
   readonly products: readonly ManifestProduct[];
   readonly categories: readonly ManifestCategory[];
+  /** Empty for manifests written before aged clicks were listed: the journey then plants no late postback. */
+  readonly agedClicks: readonly ManifestAgedClick[];
 }
 
 export class ManifestError extends Error {
@@ -79,6 +92,10 @@ export function parseManifest(text: string, file: string): Manifest {
     const r = asRecord(c, file, `categories[${i}]`);
     return { id: str(r, 'id', file, `categories[${i}]`), slug: str(r, 'slug', file, `categories[${i}]`), name: str(r, 'name', file, `categories[${i}]`) };
   });
+  const agedClicks = (m.agedClicks === undefined ? [] : asArray(m.agedClicks, file, 'agedClicks')).map((c, i) => {
+    const r = asRecord(c, file, `agedClicks[${i}]`);
+    return { id: str(r, 'id', file, `agedClicks[${i}]`), userId: str(r, 'userId', file, `agedClicks[${i}]`), clickedAt: str(r, 'clickedAt', file, `agedClicks[${i}]`) };
+  });
   return {
     runId: str(m, 'runId', file, 'the manifest'),
     createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
@@ -90,6 +107,7 @@ export function parseManifest(text: string, file: string): Manifest {
     users,
     products,
     categories,
+    agedClicks,
   };
 }
 

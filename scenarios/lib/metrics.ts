@@ -12,6 +12,13 @@ export const customMetrics = {
   aclue_clicks_created: { type: 'counter', isTime: false },
   /** One per write the API acknowledged; tags `entity` and `id`, for verify's real-data reconciliation. */
   aclue_writes: { type: 'counter', isTime: false },
+  /**
+   * One per postback the load planted, whatever the app answered: the load run's truth. Tags `kind`
+   * (scenarios/lib/postback.ts), `click_id`, `order_id`, `user_id`, `amount`, `commission`,
+   * `clicked_at` (late plants), and the answer: `status`, `outcome`. Verify's attribution gate
+   * reconciles what the app stored against them.
+   */
+  aclue_postbacks: { type: 'counter', isTime: false },
   /** Database time the server reported in `Server-Timing: db;dur=`, ms. Tag `name`. */
   aclue_db_time: { type: 'trend', isTime: true },
 } as const satisfies Record<string, { type: 'counter' | 'trend'; isTime: boolean }>;

@@ -15,6 +15,15 @@ export function takesShare(iteration: number, share: number): boolean {
   return Math.ceil((iteration + 1) * share - 1e-9) > Math.ceil(iteration * share - 1e-9);
 }
 
+/**
+ * How many of `iterations` take a step of `share` (takesShare over iterations 0..n-1), without
+ * walking them: the planner counts requests from it.
+ * @example timesTaken(24, 0.3) // 8
+ */
+export function timesTaken(iterations: number, share: number): number {
+  return share <= 0 || iterations <= 0 ? 0 : Math.ceil(iterations * share - 1e-9);
+}
+
 /** Index of the user an iteration plays: users take turns so every manifest user gets traffic. */
 export function userIndex(iteration: number, userCount: number): number {
   return iteration % userCount;

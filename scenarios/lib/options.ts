@@ -2,8 +2,9 @@
  * The k6 options of an entry script, as plain data: the profile's scenarios, the thresholds, and
  * the tags and trend statistics the reports rely on. Pure; the entry scripts type it as k6 `Options`.
  */
-import { planLoad, type LoadPlan, type ProfileName } from '../../model/profiles.ts';
-import type { SuccessCriteria } from '../../model/slo.ts';
+import { journeyNames, planLoad, type JourneyName, type JourneyRates, type LoadPlan, type ProfileName } from '../../model/profiles.ts';
+import { successCriteria, type SuccessCriteria } from '../../model/slo.ts';
+import { plannedRequests } from './endpoints.ts';
 import type { ScenarioEnv } from './env.ts';
 import { buildThresholds, type Thresholds } from './thresholds.ts';
 
@@ -39,13 +40,58 @@ export interface PlainOptions {
   readonly userAgent: string;
 }
 
+/**
+ * The plan of a run. The baseline run is what the degradation gate compares the peak with, endpoint
+ * by endpoint, and an endpoint with fewer than `degradationMinRequests` baseline requests cannot be
+ * judged; so a baseline asked to be shorter than that takes (K6_PROFILE_DURATION, or low baseline
+ * rates against the default length) runs for as long as it takes instead: at its rates, never faster,
+ * because a faster baseline would no longer be the 1x that peak is ten times of.
+ */
 export function planFor(profile: ProfileName, env: ScenarioEnv): LoadPlan {
-  return planLoad({
-    profile,
-    baselineRates: env.baselineRates,
-    ...(env.durationSeconds !== undefined ? { durationSeconds: env.durationSeconds } : {}),
-    thinkTimeScale: env.thinkTimeScale,
-  });
+  const plan = (durationSeconds: number | undefined) =>
+    planLoad({ profile, baselineRates: env.baselineRates, ...(durationSeconds !== undefined ? { durationSeconds } : {}), thinkTimeScale: env.thinkTimeScale });
+  const asked = plan(env.durationSeconds);
+  if (profile !== 'baseline') return asked;
+  const needed = evidenceSeconds(env.baselineRates, successCriteria.degradationMinRequests);
+  return needed > asked.durationSeconds ? plan(needed) : asked;
+}
+
+/**
+ * The shortest baseline length, in whole seconds, at which every endpoint the rates send gets at
+ * least `minRequests` planned requests (scenarios/lib/endpoints.ts plannedRequests).
+ * @example evidenceSeconds(defaultBaselineRates, 20) // 195: 20 postbacks at 6 a minute
+ */
+export function evidenceSeconds(baselineRates: JourneyRates, minRequests: number): number {
+  const sent = Object.keys(plannedRequests(Object.fromEntries(journeyNames.map((j) => [j, baselineRates[j] > 0 ? 1 : 0])) as Record<JourneyName, number>));
+  const enough = (seconds: number) => {
+    const planned = plannedRequests(planLoad({ profile: 'baseline', baselineRates, durationSeconds: seconds }).scheduledIterations);
+    return sent.every((endpoint) => (planned[endpoint] ?? 0) >= minRequests);
+  };
+  // Planned requests only grow with the length: double to a long-enough length, then bisect.
+  let high = 1;
+  while (!enough(high)) high *= 2;
+  let low = Math.floor(high / 2);
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (enough(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
+}
+
+/**
+ * The sentence `npm run load` prints when the baseline runs longer than it was asked to, naming the
+ * endpoint that needed it; undefined when it runs as asked.
+ */
+export function lengthenedNote(plan: LoadPlan, askedSeconds: number | undefined): string | undefined {
+  const asked = askedSeconds ?? (plan.profile.shape.kind === 'constant' ? plan.profile.shape.seconds : plan.durationSeconds);
+  if (plan.durationSeconds <= asked) return undefined;
+  const shortOf = plannedRequests(planLoad({ profile: plan.profile.name, baselineRates: plan.baseRates, durationSeconds: asked }).scheduledIterations);
+  const [fewest, count] = Object.entries(shortOf).sort((a, b) => a[1] - b[1])[0] ?? ['(none)', 0];
+  return (
+    `${plan.profile.name}: ${plan.durationSeconds} s instead of ${asked} s, so every endpoint gets the ${successCriteria.degradationMinRequests} requests ` +
+    `the degradation gate needs to judge it (in ${asked} s ${fewest} would get ${count})`
+  );
 }
 
 /** `engine` names the program in the User-Agent, so the target's logs tell k6 and the kit's engine apart. */

@@ -6,7 +6,7 @@
  *
  * Must know: no k6/* or node:* imports here or in anything journeys import.
  */
-import type { ManifestCategory, ManifestProduct, ManifestUser } from './manifest.ts';
+import type { ManifestAgedClick, ManifestCategory, ManifestProduct, ManifestUser } from './manifest.ts';
 import type { CustomMetricName } from './metrics.ts';
 import type { RequestSpec, Target } from './requests.ts';
 import type { ScenarioEnv } from './env.ts';
@@ -53,6 +53,8 @@ export interface World {
   readonly users: ListOf<ManifestUser>;
   readonly products: ListOf<ManifestProduct>;
   readonly categories: ListOf<ManifestCategory>;
+  /** Seeded clicks outside the attribution window, for planting late conversions. */
+  readonly agedClicks: ListOf<ManifestAgedClick>;
 }
 
 /** One iteration of one journey. */

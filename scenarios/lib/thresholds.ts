@@ -22,6 +22,7 @@ export function buildThresholds(plan: LoadPlan, criteria: SuccessCriteria): Thre
     dropped_iterations: [`count<=${allowedDroppedIterations(plan, criteria.maxDroppedIterationRate)}`],
     aclue_clicks_created: [],
     aclue_writes: [],
+    aclue_postbacks: [],
     aclue_db_time: [],
   };
   const latency = plan.profile.judgesLatency ? [`p(90)<${criteria.latency.p90Ms}`, `p(95)<${criteria.latency.p95Ms}`] : [];

@@ -100,9 +100,9 @@ describe('Auth face through supabase-js', () => {
     expect(user.data.user?.id).toBe(aliceId);
   });
 
-  it('stores a salted scrypt hash, never the password', async () => {
+  it('stores a salted bcrypt hash at GoTrue\'s cost, never the password', async () => {
     const { rows } = await db.pool.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [aliceId]);
-    expect(rows[0]!.encrypted_password).toMatch(/^scrypt\$N=\d+,r=\d+,p=\d+\$/);
+    expect(rows[0]!.encrypted_password).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
     expect(rows[0]!.encrypted_password).not.toContain(PASSWORD);
     const bobs = await db.pool.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [bobId]);
     expect(bobs.rows[0]!.encrypted_password).not.toBe(rows[0]!.encrypted_password); // per-user salt

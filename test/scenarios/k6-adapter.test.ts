@@ -28,6 +28,7 @@ const world: World = {
   ],
   products: [{ id: 'p1', categoryId: 'c1' }],
   categories: [{ id: 'c1', slug: 'tech', name: 'Tech' }],
+  agedClicks: [],
 };
 const setup = { runTag: 'tag', startedAt: '2026-12-02T00:00:00Z', seedRunId: 'run-1' };
 
@@ -68,7 +69,7 @@ describe('the k6 runtime adapter', () => {
     expect(http.expectedStatuses(200)).toEqual({ expected: [200] });
   });
 
-  it('runs a whole journey through k6: the network postback clicks, then posts a signed conversion', async () => {
+  it('runs a whole journey through k6: the network postback clicks, then posts a signed conversion and records the plant', async () => {
     answers.push({ status: 201, body: '{"click_id":"c-9","redirect_url":"https://shop.test/?sub=c-9"}' });
     answers.push({ status: 200, body: '{"status":"converted"}' });
     await journeys.networkPostback({ rt: k6Runtime, world, number: 4, vuId: 2, setup });
@@ -80,11 +81,14 @@ describe('the k6 runtime adapter', () => {
     expect(recorded.checks.flatMap((c) => Object.entries(c.sets))).toEqual([
       ['affiliate click is recorded', true],
       ['merchant URL carries the click id', true],
-      ['signed postback converts its click', true],
+      ['postback answered as planted (converted)', true],
     ]);
     expect(samples.filter((s) => s.metric === 'aclue_writes').map((s) => s.tags)).toEqual([
       { entity: 'affiliate_click', id: 'c-9' },
       { entity: 'conversion', id: 'k6-tag-2-4' },
+    ]);
+    expect(samples.filter((s) => s.metric === 'aclue_postbacks').map((s) => s.tags)).toEqual([
+      expect.objectContaining({ kind: 'converted', click_id: 'c-9', order_id: 'k6-tag-2-4', user_id: 'u2', status: '200', outcome: 'converted' }),
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { leakedReadRows, listItems, parseJson, stringField, urlCarriesClickId, writeLeaked } from '../../scenarios/lib/responses.ts';
 import { dbDurationMs } from '../../scenarios/lib/server-timing.ts';
-import { postbackBody } from '../../scenarios/lib/postback.ts';
+import { pennyAmount, postbackBody, postbackFields, unknownClickId } from '../../scenarios/lib/postback.ts';
+import { seededRandom } from '../../model/prng.ts';
 
 describe('reading answers', () => {
   it('reads lists bare or wrapped', () => {
@@ -47,5 +48,15 @@ describe('reading answers', () => {
       commission: 2.5,
       currency: 'GBP',
     });
+  });
+
+  it('plants amounts whose amount and commission both carry pennies, and unknown click ids shaped as uuids', () => {
+    const random = seededRandom(3);
+    for (let i = 0; i < 200; i += 1) {
+      const fields = postbackFields({ clickId: 'c', orderId: 'o', amount: pennyAmount(random, 0.075), commissionRate: 0.075 });
+      expect(Math.round(fields.amount * 100) % 100).not.toBe(0);
+      expect(Math.round(fields.commission * 100) % 100).not.toBe(0);
+    }
+    expect(unknownClickId(random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -63,7 +63,7 @@ describe('npm run seed: bad input', () => {
 
   it('unreachable Auth API (local stack down) → exit 3 before any run is recorded', async () => {
     const port = await freePort();
-    const r = await seed(['--scale', '0.01', '--api-port', String(port)]);
+    const r = await seed(['--scale', '0.01', '--auth-writer', 'admin-api', '--api-port', String(port)]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/Auth admin API/);
     const runs = await db.pool.query('select 1 from kit_truth.runs');

@@ -1,9 +1,9 @@
-// The attribution gate against a planted world: a faithful database passes; deleted clicks, a
-// conversion credited to the wrong click, a late conversion attributed and a double credit each
-// fail naming their class and rows; load-created clicks are counted back; nothing to reconcile
-// is insufficient-data.
+// The attribution-history gate against a planted world: a faithful database passes; deleted
+// clicks, a conversion credited to the wrong click, a late conversion attributed and a double
+// credit each fail naming their class and rows; without a judged seed run it is insufficient-data,
+// load clicks or not (those are the attribution gate's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import attributionGate from '../../verify/gates/attribution.ts';
+import attributionGate from '../../verify/gates/attribution-history.ts';
 import type { LoadEvidence } from '../../verify/context.ts';
 import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
@@ -36,9 +36,9 @@ async function withFault(fault: string, params: unknown[], load?: LoadEvidence) 
   }
 }
 
-describe('attribution gate', () => {
+describe('gate attribution-history', () => {
   it('passes when every planted click and conversion reconciles', async () => {
-    const result = await attributionGate.run(testContext(db.pool, { seedRunIds: [world.runId], load: loadWith(world.clickIds.slice(0, 3)) }));
+    const result = await attributionGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
     expect(result.evidence.rows, result.evidence.summary).toEqual([]);
     expect(result.status).toBe('pass');
     expect(result.evidence.figures?.['recordedClicks']).toBe(40);
@@ -79,15 +79,9 @@ describe('attribution gate', () => {
     expect(orphan.evidence.rows).toContainEqual(expect.objectContaining({ failure_class: 'orphan', click_id: world.clickIds[1] }));
   });
 
-  it('counts load-created clicks back: an unknown id is missing', async () => {
-    const result = await attributionGate.run(testContext(db.pool, { seedRunIds: [world.runId], load: loadWith(['00000000-0000-4000-8000-000000000001', 'click_1a2b3c4d5e6f']) }));
-    expect(result.status).toBe('fail');
-    expect(result.evidence.rows?.filter((r) => r['failure_class'] === 'missing').map((r) => r['click_id'])).toEqual(['00000000-0000-4000-8000-000000000001', 'click_1a2b3c4d5e6f']);
-  });
-
-  it('is insufficient-data with no seed run and no load clicks', async () => {
-    const result = await attributionGate.run(testContext(db.pool));
+  it('is insufficient-data without a judged seed run, even with load clicks', async () => {
+    const result = await attributionGate.run(testContext(db.pool, { load: loadWith(world.clickIds.slice(0, 3)) }));
     expect(result.status).toBe('insufficient-data');
-    expect(result.evidence.summary).toMatch(/nothing to reconcile/);
+    expect(result.evidence.summary).toMatch(/no seeded history to reconcile/);
   });
 });

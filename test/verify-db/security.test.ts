@@ -10,6 +10,21 @@ import { testContext } from './context.ts';
 let clean: TestDatabase;
 let loosened: TestDatabase;
 let aclue: TestDatabase;
+let truthy: TestDatabase;
+
+// Ways an app could read the planted answers (issue 10, item 8). Each passed the old lints: the
+// function pins its search_path and is not executable by anon, the view and policy are ordinary.
+const TRUTH_REACHABLE = `
+  create function public.planted_tiers(uid uuid) returns jsonb language sql stable security definer set search_path = ''
+    as $$ select tiers from kit_truth.users where user_id = uid $$;
+  revoke all on function public.planted_tiers(uuid) from public, anon;
+  grant execute on function public.planted_tiers(uuid) to authenticated;
+  create view public.truth_clicks with (security_invoker = true) as select click_id from kit_truth.clicks;
+  revoke all on public.truth_clicks from public, anon, authenticated;
+  create policy "peek at truth" on public.recommendation_feedback as restrictive for select to service_role
+    using (exists (select 1 from kit_truth.runs));
+  grant usage on schema kit_truth to service_role;
+`;
 
 // The project's own mistakes, recreated on top of the kit's schema (aclue-target §2, §1.1, §3).
 const ACLUE_MISTAKES = `
@@ -36,13 +51,14 @@ const ACLUE_MISTAKES = `
 `;
 
 beforeAll(async () => {
-  [clean, loosened, aclue] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
+  [clean, loosened, aclue, truthy] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase(), freshDatabase()]);
+  await truthy.pool.query(TRUTH_REACHABLE);
   await loosened.pool.query('create policy affiliate_clicks_select_all on public.affiliate_clicks for select to authenticated using (true)');
   await aclue.pool.query(ACLUE_MISTAKES);
 });
 
 afterAll(async () => {
-  await Promise.all([clean?.close(), loosened?.close(), aclue?.close()]);
+  await Promise.all([clean?.close(), loosened?.close(), aclue?.close(), truthy?.close()]);
 });
 
 const counts = async (db: TestDatabase): Promise<string> =>
@@ -96,6 +112,19 @@ describe('security gate', () => {
     expect(result.status).toBe('fail');
     // The open profiles policy shows up in the matrix too: anon reads another user's profile.
     expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'rls_matrix', table: 'profiles', op: 'select', actor: 'anon', actual: 'rows' }));
+  });
+
+  it('fails when a function, view or policy the API can reach reads the truth schema, or an API role may use it', async () => {
+    const truth = (await runLints(truthy.pool)).filter((l) => l.lint === 'truth_schema_reachable');
+    expect(truth.map((l) => `${l.level} ${l.object}: ${l.detail}`)).toEqual([
+      'error public.planted_tiers(uid uuid): function in an API-reachable schema reads the truth schema kit_truth',
+      'error public.recommendation_feedback policy "peek at truth": policy in an API-reachable schema reads the truth schema kit_truth',
+      'error public.truth_clicks: view in an API-reachable schema reads the truth schema kit_truth',
+      'error schema kit_truth: service_role holds USAGE on it',
+    ]);
+    const result = await securityGate.run(testContext(truthy.pool));
+    expect(result.status).toBe('fail');
+    expect(result.evidence.summary).toMatch(/truth_schema_reachable on public\.planted_tiers\(uid uuid\)/);
   });
 
   it('is insufficient-data without a database, saying why', async () => {

@@ -4,7 +4,7 @@
 // DB-GATES (class meanings, id formats, session keys).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from '../../seed/run.ts';
-import attributionGate from '../../verify/gates/attribution.ts';
+import attributionGate from '../../verify/gates/attribution-history.ts';
 import integrityGate from '../../verify/gates/data-integrity.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 describe('DB gates on a real seed run', () => {
-  it('gate attribution passes: every planted click and conversion reconciles', async () => {
+  it('gate attribution-history passes: every planted click and conversion reconciles', async () => {
     const result = await attributionGate.run(testContext(db.pool, { seedRunIds: [runId] }));
     expect(result.evidence.rows, result.evidence.summary).toEqual([]);
     expect(result.status).toBe('pass');
@@ -43,7 +43,7 @@ describe('DB gates on a real seed run', () => {
     expect(result.status, `${result.measured} — ${result.evidence.summary}`).toBe('pass');
   });
 
-  it('gate attribution names clicks deleted from the seeded run as missing', async () => {
+  it('gate attribution-history names clicks deleted from the seeded run as missing', async () => {
     const client = await db.pool.connect();
     try {
       await client.query('begin');

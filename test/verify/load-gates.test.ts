@@ -117,13 +117,24 @@ describe('gate degradation', () => {
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1 }) });
     expect(r.status).toBe('fail');
     expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', status: 'fail' });
-    expect(r.evidence.summary).toContain('Not in the baseline, so not compared: broken');
+    expect(r.evidence.summary).toContain('Not judged, so the gate cannot pass for them: broken (no requests in the baseline)');
   });
-  it('compares only endpoints with enough requests in both runs', async () => {
+  it('judges only endpoints with enough requests in both runs, and names the others', async () => {
     const context = loadContext(good, summaryOfGood);
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1_000_000 }) });
     expect(r.status).toBe('insufficient-data');
-    expect(r.evidence.summary).toContain('No endpoint has 1000000 requests in both runs');
+    expect(r.evidence.summary).toContain('No endpoint of the peak run could be judged');
+    expect(r.evidence.summary).toMatch(/page \(too few requests, \d+ in the baseline and \d+ at peak, of the 1000000 needed in each run\)/);
+    expect(r.evidence.rows?.map((row) => row.status)).toEqual(['insufficient-data', 'insufficient-data']);
+  });
+  it('says insufficient-data for a peak endpoint the baseline never sent, and names it', async () => {
+    const withoutOwn: LoadEvidence = { ...summaryOfGood, endpoints: summaryOfGood.endpoints.filter((e) => e.name !== 'own_resource') };
+    const r = await degradation.run(loadContext(good, withoutOwn));
+    expect(r.status).toBe('insufficient-data');
+    expect(r.measured).toContain('1 endpoint(s) not judged');
+    expect(r.evidence.summary).toContain('own_resource (no requests in the baseline)');
+    expect(r.evidence.rows).toContainEqual(expect.objectContaining({ endpoint: 'own_resource', status: 'insufficient-data', reason: 'no requests in the baseline' }));
+    expect(r.evidence.rows).toContainEqual(expect.objectContaining({ endpoint: 'page', status: 'pass' }));
   });
   it('says insufficient-data without a baseline', async () => {
     const r = await degradation.run(loadContext(good));

@@ -45,6 +45,20 @@ describe('statement-regressions', () => {
     expect(Number(result.evidence.rows?.[0]?.ratio)).toBeGreaterThanOrEqual(4);
   });
 
+  it('names the statements it could not compare, with the reason', () => {
+    const stat = (queryid: string, calls: number, meanMs: number) => ({ queryid, query: `select ${queryid}`, calls, totalMs: calls * meanMs, meanMs });
+    const peak = [stat('new', 40, 9), stat('rare', 3, 5), stat('kept', 50, 1)];
+    const baseline = [stat('rare', 10, 1), stat('kept', 50, 1)];
+    const result = judgeStatements(peak, baseline, 4);
+    expect(result.status).toBe('pass');
+    expect(result.measured).toBe('worst 1.00x over 1 statements; 2 not compared');
+    expect(result.evidence.summary).toContain(`"select new" (not in the baseline's snapshot); "select rare" (too few calls, 3 at peak, of the 5 needed in each run)`);
+    expect(result.evidence.rows?.map((r) => r.not_compared ?? 'compared')).toEqual(['compared', "not in the baseline's snapshot", 'too few calls, 3 at peak, of the 5 needed in each run']);
+    const none = judgeStatements([stat('new', 40, 9)], baseline, 4);
+    expect(none.status).toBe('insufficient-data');
+    expect(none.evidence.summary).toContain('"select new" (not in the baseline\'s snapshot)');
+  });
+
   it('says insufficient-data without a snapshot for either run', () => {
     expect(judgeStatements(undefined, [], 4).status).toBe('insufficient-data');
     expect(judgeStatements([], undefined, 4).status).toBe('insufficient-data');

@@ -1,7 +1,9 @@
 /**
  * Availability under load: the share of failed requests (k6's http_req_failed: transport errors
- * and unexpected statuses) and authentication failures on a user's own resources, which the
- * scenarios count in `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
+ * and unexpected statuses), the share of failed checks (a 200 with the wrong body is still a
+ * failure to serve), judged against the same rate the load's own `checks` threshold uses, and
+ * authentication failures on a user's own resources, which the scenarios count in
+ * `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
  */
 import type { Gate, GateResult } from '../gate.ts';
 import type { VerifyContext } from '../context.ts';
@@ -19,7 +21,7 @@ export default {
   async run({ load, criteria }: VerifyContext): Promise<GateResult> {
     const maxRate = criteria.maxFailedRequestRate;
     const maxAuth = criteria.maxAuthFailures;
-    const threshold = `failed requests < ${percent(maxRate, 1)}; authentication failures on own resources ≤ ${maxAuth}`;
+    const threshold = `failed requests < ${percent(maxRate, 1)}; failed checks ≤ ${percent(maxRate, 1)}; authentication failures on own resources ≤ ${maxAuth}`;
     const unusable = unusableLoad(gate, threshold, load);
     if (unusable) return unusable;
     const l = load!;
@@ -27,6 +29,10 @@ export default {
     const rate = l.overall.failed / l.overall.requests;
     const auth = l.counters.aclue_auth_failures ?? 0;
     const rateFails = rate >= maxRate;
+    const checks = l.checks.passes + l.checks.fails;
+    const checkRate = checks === 0 ? 0 : l.checks.fails / checks;
+    // As the scenarios' threshold `checks: rate>=1-max`: exactly at the limit passes.
+    const checksFail = checkRate > maxRate;
     const authFails = auth > maxAuth;
     const rows = l.endpoints
       .filter((e) => e.failed > 0 || (l.authFailuresByEndpoint[e.name] ?? 0) > 0)
@@ -42,19 +48,22 @@ export default {
           .map(([s, n]) => `${s}×${n}`)
           .join(' '),
       }));
-    const problems = [rateFails ? `${percent(rate, 3)} of requests failed` : '', authFails ? `${auth} authentication failure(s) on users' own resources` : ''].filter(Boolean);
+    const problems = [
+      rateFails ? `${percent(rate, 3)} of requests failed` : '',
+      checksFail ? `${percent(checkRate, 3)} of checks failed (${l.checks.fails} of ${checks})` : '',
+      authFails ? `${auth} authentication failure(s) on users' own resources` : ''].filter(Boolean);
     return {
       ...gate,
       status: problems.length ? 'fail' : 'pass',
       threshold,
-      measured: `${percent(rate, 3)} failed (${l.overall.failed} of ${l.overall.requests}); ${auth} auth failures`,
+      measured: `${percent(rate, 3)} failed (${l.overall.failed} of ${l.overall.requests}); ${percent(checkRate, 3)} checks failed; ${auth} auth failures`,
       evidence: {
         summary:
-          (problems.length ? `Availability below target: ${problems.join('; ')}.` : `Failed requests ${percent(rate, 3)} and ${auth} authentication failures: within target.`) +
+          (problems.length ? `Availability below target: ${problems.join('; ')}.` : `Failed requests ${percent(rate, 3)}, failed checks ${percent(checkRate, 3)} and ${auth} authentication failures: within target.`) +
           (l.counters.aclue_auth_failures === undefined ? ' The run recorded no aclue_auth_failures samples (counted as zero).' : '') +
           profileNote(l) +
           sourceNote(l),
-        figures: { requests: l.overall.requests, failed: l.overall.failed, 'failed rate': rate, 'auth failures': auth, 'check fails': l.checks.fails },
+        figures: { requests: l.overall.requests, failed: l.overall.failed, 'failed rate': rate, 'auth failures': auth, 'check fails': l.checks.fails, 'check fail rate': checkRate },
         rows,
         links: ['#endpoints', '#charts'],
       },

@@ -1,10 +1,10 @@
 /**
- * The checklist's rollback trigger "Query performance degradation >300%": per endpoint, peak p95
- * over baseline p95 must stay below 4. Needs a baseline (`--baseline`): a baseline-profile run or
- * an earlier report's summary.json.
+ * The checklist's rollback trigger "Query performance degradation >300%": per endpoint, peak latency
+ * over baseline latency must stay below 4. Needs a baseline (`--baseline`): a baseline-profile run or
+ * an earlier report's summary.json. Every endpoint the peak run sent is judged or named with why not.
  */
 import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
 import { insufficient, loadProblems, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
@@ -14,12 +14,73 @@ const gate = {
   checklist: ['Query performance degradation >300%'],
 } as const;
 
+/** The thresholds the comparison reads (model/slo.ts, overridable with --criteria). */
+type Rules = { readonly [K in 'maxDegradationRatio' | 'degradationMinRequests' | 'degradationP95MinRequests']: number };
+
+/** One endpoint of the peak run: its ratio and the statistic behind it, or why it has none. */
+export type EndpointComparison =
+  | {
+      readonly endpoint: string;
+      readonly judged: true;
+      readonly statistic: 'p95' | 'median';
+      readonly baselineRequests: number;
+      readonly peakRequests: number;
+      readonly baselineMs: number;
+      readonly peakMs: number;
+      readonly ratio: number;
+      readonly fails: boolean;
+    }
+  | { readonly endpoint: string; readonly judged: false; readonly baselineRequests: number; readonly peakRequests: number; readonly reason: string };
+
+/**
+ * Each endpoint the peak run sent against the baseline. With enough requests in both runs for a
+ * steady p95 the p95s are compared, as the checklist's latency lines are; with fewer the medians,
+ * since the p95 of a few dozen points is their second-slowest one and one slow request in the
+ * baseline would hide a regression (or one at peak invent it); below the minimum nothing is judged.
+ */
+export function compareEndpoints(peak: readonly EndpointStats[], baseline: readonly EndpointStats[], rules: Rules): EndpointComparison[] {
+  const base = new Map(baseline.map((e) => [e.name, e]));
+  return peak
+    .filter((e) => e.requests > 0)
+    .map((e): EndpointComparison => {
+      const b = base.get(e.name);
+      const counts = { endpoint: e.name, baselineRequests: b?.requests ?? 0, peakRequests: e.requests };
+      if (!b || b.requests === 0) return { ...counts, judged: false, reason: 'no requests in the baseline' };
+      const short = [
+        ...(b.requests < rules.degradationMinRequests ? [`${b.requests} in the baseline`] : []),
+        ...(e.requests < rules.degradationMinRequests ? [`${e.requests} at peak`] : []),
+      ];
+      if (short.length) return { ...counts, judged: false, reason: `too few requests, ${short.join(' and ')}, of the ${rules.degradationMinRequests} needed in each run` };
+      const statistic = Math.min(b.requests, e.requests) >= rules.degradationP95MinRequests ? 'p95' : 'median';
+      const [baselineMs, peakMs] = statistic === 'p95' ? [b.latency.p95, e.latency.p95] : [b.latency.p50, e.latency.p50];
+      if (baselineMs <= 0) return { ...counts, judged: false, reason: `baseline ${statistic} is 0 ms` };
+      const ratio = Math.round((peakMs / baselineMs) * 100) / 100;
+      return { ...counts, judged: true, statistic, baselineMs, peakMs, ratio, fails: ratio >= rules.maxDegradationRatio };
+    })
+    .sort((a, b) => rank(a) - rank(b) || (a.judged && b.judged ? b.ratio - a.ratio : 0) || a.endpoint.localeCompare(b.endpoint));
+}
+
+/** What a reviewer reads first: failures, then endpoints not judged, then passes (by ratio within each). */
+function rank(c: EndpointComparison): number {
+  return c.judged ? (c.fails ? 0 : 2) : 1;
+}
+
+/**
+ * The endpoints the peak run's journeys were scheduled to send (load.json), over all its instances;
+ * undefined when no source records a plan (a run not made by `npm run load`): then every endpoint counts.
+ */
+function plannedEndpoints(load: LoadEvidence): Set<string> | undefined {
+  const plans = load.sources.flatMap((s) => (s.load?.scheduled?.requestsPerEndpoint ? [s.load.scheduled.requestsPerEndpoint] : []));
+  return plans.length ? new Set(plans.flatMap((plan) => Object.keys(plan))) : undefined;
+}
+
 export default {
   ...gate,
   async run({ load, baseline, criteria }: VerifyContext): Promise<GateResult> {
     const max = criteria.maxDegradationRatio;
-    const minRequests = criteria.degradationMinRequests;
-    const threshold = `per endpoint with >= ${minRequests} requests in both runs: peak p95 / baseline p95 < ${max}`;
+    const threshold =
+      `every endpoint of the peak run, with >= ${criteria.degradationMinRequests} requests in both runs: peak / baseline < ${max}x ` +
+      `(p95s with >= ${criteria.degradationP95MinRequests} requests in both, else medians)`;
     const unusable = unusableLoad(gate, threshold, load, 'peak run');
     if (unusable) return unusable;
     if (!baseline) return insufficient(gate, threshold, 'No baseline to compare with: give --baseline with a baseline-profile run folder or an earlier summary.json.');
@@ -27,41 +88,52 @@ export default {
     if (baseProblems.length > 0) {
       return insufficient(gate, threshold, `The baseline's k6 output is incomplete or malformed: ${baseProblems[0]}`, { rows: baseProblems.map((problem) => ({ problem })) });
     }
-    const base = new Map(baseline.endpoints.map((e) => [e.name, e]));
-    const comparable = (e: { name: string; requests: number }) => e.requests >= minRequests && (base.get(e.name)?.requests ?? 0) >= minRequests;
-    const tooFew = load!.endpoints.filter((e) => base.has(e.name) && !comparable(e)).map((e) => `${e.name} (${base.get(e.name)!.requests} → ${e.requests})`);
-    const rows = load!.endpoints
-      .filter((e) => comparable(e) && (base.get(e.name)?.latency.p95 ?? 0) > 0)
-      .map((e) => {
-        const b = base.get(e.name)!;
-        const ratio = e.latency.p95 / b.latency.p95;
-        return { endpoint: e.name, baseline_p95_ms: b.latency.p95, peak_p95_ms: e.latency.p95, ratio: Math.round(ratio * 100) / 100, status: ratio >= max ? 'fail' : 'pass' };
-      })
-      .sort((a, b) => b.ratio - a.ratio);
-    const unmatched = load!.endpoints.filter((e) => !base.has(e.name)).map((e) => e.name);
-    if (rows.length === 0) {
-      return insufficient(gate, threshold, tooFew.length
-        ? `No endpoint has ${minRequests} requests in both runs to compare: ${tooFew.join(', ')}. Run the baseline longer (K6_PROFILE_DURATION).`
-        : 'The peak run and the baseline have no endpoint in common (by k6 name tag).', {
-        figures: { 'peak endpoints': load!.endpoints.length, 'baseline endpoints': baseline.endpoints.length },
-      });
-    }
-    const failing = rows.filter((r) => r.status === 'fail');
-    const worst = rows[0]!;
+    // setup()'s probes (one request each to health, users_me, ...) are not endpoints of the load; an
+    // endpoint outside the plan that carried load (a plan behind its journeys) is judged all the same.
+    const planned = plannedEndpoints(load!);
+    const isProbe = (e: EndpointStats) => planned !== undefined && !planned.has(e.name) && e.requests < criteria.degradationMinRequests;
+    const probes = load!.endpoints.filter(isProbe);
+    const compared = compareEndpoints(load!.endpoints.filter((e) => !isProbe(e)), baseline.endpoints, criteria);
+    const judged = compared.flatMap((c) => (c.judged ? [c] : []));
+    const unjudged = compared.flatMap((c) => (c.judged ? [] : [c]));
+    const failing = judged.filter((c) => c.fails);
+    const worst = judged[0]; // failures rank first, so judged endpoints are in falling ratio
+    const notJudged = unjudged.length
+      ? ` Not judged, so the gate cannot pass for them: ${unjudged.map((c) => `${c.endpoint} (${c.reason})`).join('; ')}. ` +
+        'Run the baseline profile (it runs long enough for every endpoint) and a peak of at least its default length.'
+      : '';
+    const status = failing.length ? 'fail' : unjudged.length || !worst ? 'insufficient-data' : 'pass';
     return {
       ...gate,
-      status: failing.length ? 'fail' : 'pass',
+      status,
       threshold,
-      measured: `worst ratio ${worst.ratio.toFixed(2)}x (${worst.endpoint}: ${worst.baseline_p95_ms} → ${worst.peak_p95_ms} ms)`,
+      measured: [
+        worst ? `worst ratio ${worst.ratio.toFixed(2)}x (${worst.endpoint} ${worst.statistic}: ${worst.baselineMs} → ${worst.peakMs} ms)` : 'no endpoint judged',
+        ...(unjudged.length ? [`${unjudged.length} endpoint(s) not judged`] : []),
+      ].join('; '),
       evidence: {
         summary:
           (failing.length
-            ? `${failing.length} endpoint(s) degrade by ${max}x or more from baseline to peak: ${failing.map((r) => r.endpoint).join(', ')}.`
-            : `All ${rows.length} compared endpoints stay below ${max}x their baseline p95.`) +
-          (unmatched.length ? ` Not in the baseline, so not compared: ${unmatched.join(', ')}.` : '') +
-          (tooFew.length ? ` Too few requests to compare (baseline → peak): ${tooFew.join(', ')}.` : ''),
-        figures: { compared: rows.length, failing: failing.length, 'worst ratio': worst.ratio, 'baseline profile': baseline.profile ?? null },
-        rows,
+            ? `${failing.length} endpoint(s) degrade by ${max}x or more from baseline to peak: ${failing.map((c) => `${c.endpoint} ${c.ratio.toFixed(2)}x`).join(', ')}.`
+            : judged.length
+              ? `All ${judged.length} judged endpoints stay below ${max}x their baseline.`
+              : 'No endpoint of the peak run could be judged against the baseline.') +
+          notJudged +
+          (probes.length ? ` Outside the load's plan (setup() probes), not judged: ${probes.map((e) => `${e.name} (${e.requests})`).join(', ')}.` : ''),
+        figures: {
+          'peak endpoints': compared.length,
+          judged: judged.length,
+          'not judged': unjudged.length,
+          'setup probes': probes.length,
+          failing: failing.length,
+          'worst ratio': worst?.ratio ?? null,
+          'baseline profile': baseline.profile ?? null,
+        },
+        rows: compared.map((c) =>
+          c.judged
+            ? { endpoint: c.endpoint, statistic: c.statistic, baseline_ms: c.baselineMs, peak_ms: c.peakMs, ratio: c.ratio, requests: `${c.baselineRequests} → ${c.peakRequests}`, status: c.fails ? 'fail' : 'pass' }
+            : { endpoint: c.endpoint, statistic: null, baseline_ms: null, peak_ms: null, ratio: null, requests: `${c.baselineRequests} → ${c.peakRequests}`, status: 'insufficient-data', reason: c.reason },
+        ),
         links: ['#endpoints'],
       },
     };

@@ -6,12 +6,14 @@
 import type { Gate, GateResult } from '../gate.ts';
 import type { VerifyContext } from '../context.ts';
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
+import { stableBody } from '../checks/canned.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
 
 type Finding = { check: string; detail: string; [key: string]: unknown };
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 const gate = {
   id: 'real-data',
@@ -20,14 +22,15 @@ const gate = {
   checklist: ['Verify real data integration', 'Confirm mock data removal', 'Endpoints returning real data'],
 } as const;
 
-const THRESHOLD = 'every load write in the database; product ids stable across calls; recommendations non-empty and >= 50% from each user\'s top-3 liked categories; no identical bodies for different users';
-/** Share of recommended items from the user's top-3 liked categories (chance is ~30% with 10 categories). */
-export const MIN_PREFERENCE_SHARE = 0.5;
+const thresholdOf = ({ realData: r }: VerifyContext['criteria']): string =>
+  `every load write in the database; product ids stable across calls; recommendations non-empty and >= ${r.minPreferenceShare * 100}% from each user's top-3 liked categories, for at least ${r.minProbedUsers} users or ${r.probedUserFraction * 100}% of users with swipes; no identical bodies for different users`;
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
   const findings: Finding[] = [];
   const figures: Record<string, number | string | null> = {};
   const notes: string[] = [];
+  const threshold = thresholdOf(ctx.criteria);
+  const { minPreferenceShare, minProbedUsers, probedUserFraction } = ctx.criteria.realData;
   let judged = 0;
 
   // 1. Writes counted back.
@@ -69,7 +72,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     else {
       try {
         const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
-        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(ctx.db, sqlCheck('real-data', 'users_with_history'), [truth.complete]);
+        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(ctx.db, sqlCheck('real-data', 'users_with_history'), [truth.complete, minProbedUsers, probedUserFraction]);
         if (users.length < 2) notes.push(`per-user endpoints not probed: ${users.length} users with swipes in the database (need 2)`);
         else {
           judged += 1;
@@ -79,24 +82,26 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
             const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
             const recs = await callRoute(base, routes.recommendations, token);
             const items = listOf(recs.body) ?? [];
-            bodies['recommendations']?.push(recs.text);
+            bodies['recommendations']?.push(stableBody(recs.body));
             if (recs.status !== 200 || items.length === 0) {
               findings.push({ check: 'recommendations_empty', user_id: u.user_id, detail: `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items` });
             } else {
               const productIds = items.map(productIdOf).filter((id): id is string => id !== undefined);
               const known = await ctx.db.query<{ category_id: string | null }>(
-                'select category_id::text from public.products where id::text = any ($1::text[])', [productIds]);
+                // Typed lookup through the primary key (a cast on the table's side scans it): ids that are
+                // no uuid cannot be products and simply are not found.
+                'select category_id::text from public.products where id = any ($1::uuid[])', [productIds.filter((id) => UUID.test(id))]);
               if (known.rows.length === 0) findings.push({ check: 'recommendations_unknown_products', user_id: u.user_id, detail: `none of ${items.length} recommended product ids is in public.products` });
               else {
                 const share = known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length / known.rows.length;
                 shares.push(share);
-                if (share < MIN_PREFERENCE_SHARE) {
-                  findings.push({ check: 'recommendations_ignore_preferences', user_id: u.user_id, detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${MIN_PREFERENCE_SHARE * 100}%)` });
+                if (share < minPreferenceShare) {
+                  findings.push({ check: 'recommendations_ignore_preferences', user_id: u.user_id, detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${minPreferenceShare * 100}%)` });
                 }
               }
             }
             const stats = await callRoute(base, routes.userStatistics, token);
-            bodies['statistics']?.push(stats.status === 200 ? stats.text : `status ${stats.status}`);
+            bodies['statistics']?.push(stats.status === 200 ? stableBody(stats.body) : `status ${stats.status}`);
             if (stats.status !== 200) findings.push({ check: 'statistics_unavailable', user_id: u.user_id, detail: `GET ${routes.userStatistics.path} answered ${stats.status}` });
           }
           figures['usersProbed'] = users.length;
@@ -104,7 +109,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           for (const [name, list] of Object.entries(bodies)) {
             const route = name === 'statistics' ? routes.userStatistics : routes.recommendations;
             if (list.length >= 2 && new Set(list).size === 1 && !(list[0] ?? '').startsWith('status ')) {
-              findings.push({ check: 'canned_body', endpoint: route.name, detail: `GET ${route.path} answered the same body to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}` });
+              findings.push({ check: 'canned_body', endpoint: route.name, detail: `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}` });
             }
           }
         }
@@ -114,11 +119,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     }
   }
 
-  if (judged === 0 && findings.length === 0) return insufficient(gate, THRESHOLD, notes.join('; '));
+  if (judged === 0 && findings.length === 0) return insufficient(gate, threshold, notes.join('; '));
   const failed = findings.filter((f) => f.check !== 'unknown_entity');
   const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
   const kinds = [...new Set(failed.map((f) => f.check))];
-  return gateResult(gate, status, THRESHOLD,
+  return gateResult(gate, status, threshold,
     failed.length === 0 ? `no mock behaviour found in ${judged} probes` : `${failed.length} findings: ${kinds.join(', ')}`,
     {
       summary: failed.length > 0

@@ -1,7 +1,8 @@
 /**
  * Isolation and access: the RLS matrix (model/rls-matrix.ts) in SQL on the target database, the
- * SELECT column through the Data API when its URL and keys are known, and splinter-style policy
- * and schema lints (verify/sql/security/, one SQL file per lint).
+ * SELECT column through the Data API when its URL and keys are known, splinter-style policy and
+ * schema lints (verify/sql/security/, one SQL file per lint), and what the load itself saw: every
+ * `aclue_rls_leaks` point is another user's row served to a journey under load.
  */
 import type { Gate, GateResult } from '../gate.ts';
 import type { VerifyContext } from '../context.ts';
@@ -28,7 +29,25 @@ const gate = {
   checklist: ['User data properly isolated', 'Service role has full access', 'Anonymous access restricted to public data', 'All RLS policies functioning correctly'],
 } as const;
 
-const THRESHOLD = 'every RLS matrix cell as expected (SQL, and Data API reads when configured); no error or warn lint';
+const threshold = (maxLeaks: number): string =>
+  `every RLS matrix cell as expected (SQL, and Data API reads when configured); no error or warn lint; RLS leaks seen under load ≤ ${maxLeaks}`;
+
+interface LoadLeaks {
+  readonly total: number;
+  readonly rows: readonly { check: 'load_rls_leak'; endpoint: string; leaks: number }[];
+}
+
+/** Leaks the load counted, per endpoint; undefined without load evidence (nothing was seen, not "zero"). */
+function loadLeaks(ctx: VerifyContext): LoadLeaks | undefined {
+  if (ctx.load === undefined) return undefined;
+  const total = ctx.load.counters['aclue_rls_leaks'] ?? 0;
+  const split = Object.entries(ctx.load.rlsLeaksByEndpoint).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  // A summary-only run has the total but no per-endpoint split: still name the count.
+  const rows = split.length > 0 || total === 0 ? split.map(([endpoint, leaks]) => ({ check: 'load_rls_leak' as const, endpoint, leaks })) : [{ check: 'load_rls_leak' as const, endpoint: '(not split by endpoint)', leaks: total }];
+  return { total, rows };
+}
+
+const leakText = (l: LoadLeaks): string => `${l.total} RLS leaks under load (${l.rows.map((r) => `${r.endpoint} ${r.leaks}`).join(', ')})`;
 
 /** All lints in one transaction; the exposed-schema setting defaults to public, as on Supabase. */
 export async function runLints(pool: pg.Pool): Promise<LintRow[]> {
@@ -62,13 +81,21 @@ async function seededUser(pool: pg.Pool, runIds: readonly string[]): Promise<str
 }
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
-  if (ctx.db === undefined) return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  const THRESHOLD = threshold(ctx.criteria.maxRlsLeaks);
+  const underLoad = loadLeaks(ctx);
+  const leaked = underLoad !== undefined && underLoad.total > ctx.criteria.maxRlsLeaks;
+  // A leak seen under load is decisive on its own: it fails the gate even when the database is out of reach.
+  const leakOnly = (why: string): GateResult =>
+    leaked
+      ? gateResult(gate, 'fail', THRESHOLD, leakText(underLoad), { summary: `Failed: ${leakText(underLoad)}. ${why}.`, figures: { loadRlsLeaks: underLoad.total }, rows: underLoad.rows, links: ['#rls'] })
+      : insufficient(gate, THRESHOLD, why);
+  if (ctx.db === undefined) return leakOnly(`no database connection: ${ctx.dbError ?? 'not configured'}`);
   const notes: string[] = [];
   let lints: LintRow[];
   try {
     lints = await runLints(ctx.db);
   } catch (error) {
-    return insufficient(gate, THRESHOLD, `the policy lints could not run: ${oneLine(error)}`);
+    return leakOnly(`the policy lints could not run: ${oneLine(error)}`);
   }
   let cells: CellResult[] | undefined;
   try {
@@ -96,19 +123,22 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const infos = lints.filter((l) => l.level === 'info');
   const byLint = Object.fromEntries([...new Set(lints.map((l) => l.lint))].map((name) => [`lint_${name}`, lints.filter((l) => l.lint === name).length]));
 
-  if (cells === undefined && api === undefined && blocking.length === 0) {
+  if (cells === undefined && api === undefined && blocking.length === 0 && !leaked) {
     return insufficient(gate, THRESHOLD, `${notes.join('; ')}; the lints found nothing blocking`, { ...byLint });
   }
-  const failed = mismatches.length > 0 || (api?.length ?? 0) > 0 || blocking.length > 0;
+  if (underLoad === undefined) notes.push('no load evidence: RLS leaks under load not counted');
+  const failed = mismatches.length > 0 || (api?.length ?? 0) > 0 || blocking.length > 0 || leaked;
   // Info lints (an RPC granted to anon by name, an FK without index) are listed for review only.
   const status = failed ? 'fail' : cells === undefined ? 'warn' : 'pass';
   const parts = [
     cells === undefined ? 'RLS matrix not probed' : `RLS matrix ${cells.length - mismatches.length}/${cells.length} cells as expected (${leaks.length} leaks)`,
     api === undefined ? 'Data API not probed' : `Data API ${api.length} findings`,
     `lints: ${blocking.length} blocking, ${infos.length} info`,
+    underLoad === undefined ? 'load leaks not counted' : `${underLoad.total} RLS leaks under load`,
   ];
   const summary = failed
     ? `Failed: ${[
+        leaked ? leakText(underLoad) : '',
         mismatches.length > 0 ? `${mismatches.length} matrix cells differ (first: ${mismatches.slice(0, 3).map((m) => `${m.table} ${m.op} as ${m.actor} gave ${m.actual}, expected ${m.expected}`).join('; ')})` : '',
         (api?.length ?? 0) > 0 ? `Data API: ${api?.slice(0, 3).map((f) => `${f.table} as ${f.actor} ${f.actual}`).join('; ')}` : '',
         blocking.length > 0 ? `lints: ${blocking.slice(0, 6).map((l) => `${l.lint} on ${l.object}`).join('; ')}` : '',
@@ -123,10 +153,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       dataApiFindings: api === undefined ? null : api.length,
       blockingLints: blocking.length,
       infoLints: infos.length,
+      loadRlsLeaks: underLoad?.total ?? null,
       notes: notes.join('; ') || null,
       ...byLint,
     },
     rows: [
+      ...(underLoad?.rows ?? []),
       ...firstRows(mismatches, 20).map((m) => ({ check: 'rls_matrix', ...m })),
       ...firstRows(api ?? [], 10).map((f) => ({ check: 'data_api', ...f })),
       ...firstRows(blocking, 40).map((l) => ({ check: 'lint', ...l })),

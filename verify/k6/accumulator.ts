@@ -3,7 +3,7 @@
  * one per time window, counters and gauges. Instances are merged by adding histograms and counts;
  * gauges (vus) are summed across instances within a window, never averaged.
  */
-import type { EndpointStats, LatencyStats, WindowStats } from '../context.ts';
+import type { EndpointStats, LatencyStats, PlantedPostback, WindowStats } from '../context.ts';
 import { Histogram } from './histogram.ts';
 
 /** Endpoint histograms: 1024 sub-buckets (≤ 0.1% error). Window histograms only feed charts: 128. */
@@ -45,8 +45,10 @@ export class LoadAccumulator {
   readonly perScenario = new Map<string, number>();
   readonly counters = new Map<string, number>();
   readonly authFailures = new Map<string, number>();
+  readonly rlsLeaks = new Map<string, number>();
   readonly writes: { entity: string; id: string }[] = [];
   readonly clickIds: string[] = [];
+  readonly postbacks: PlantedPostback[] = [];
   readonly dbTime = new Histogram(ENDPOINT_BITS);
   checksPass = 0;
   checksFail = 0;
@@ -113,13 +115,20 @@ export class LoadAccumulator {
 
   private custom(metric: string, value: number, tags: SampleTags): void {
     this.counters.set(metric, (this.counters.get(metric) ?? 0) + value);
-    if (metric === 'aclue_auth_failures' && value > 0) {
+    if ((metric === 'aclue_auth_failures' || metric === 'aclue_rls_leaks') && value > 0) {
+      const byEndpoint = metric === 'aclue_auth_failures' ? this.authFailures : this.rlsLeaks;
       const name = tags.name ?? '(unnamed)';
-      this.authFailures.set(name, (this.authFailures.get(name) ?? 0) + value);
+      byEndpoint.set(name, (byEndpoint.get(name) ?? 0) + value);
     } else if (metric === 'aclue_writes' && tags.entity !== undefined && tags.id !== undefined) {
       this.writes.push({ entity: tags.entity, id: tags.id });
     } else if (metric === 'aclue_clicks_created' && tags.click_id !== undefined) {
       this.clickIds.push(tags.click_id);
+    } else if (metric === 'aclue_postbacks' && tags.kind !== undefined && tags.order_id !== undefined) {
+      this.postbacks.push({
+        kind: tags.kind, clickId: tags.click_id ?? '', orderId: tags.order_id, userId: tags.user_id ?? '',
+        amount: tags.amount ?? '', commission: tags.commission ?? '', clickedAt: tags.clicked_at ?? '',
+        status: Number(tags.status ?? 0), outcome: tags.outcome ?? '',
+      });
     }
   }
 

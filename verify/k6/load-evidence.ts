@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { EndpointStats, LoadEvidence, LoadRunInfo, LoadSource } from '../context.ts';
 import { LoadAccumulator, latencyStats } from './accumulator.ts';
 import { readRawFile } from './raw-file.ts';
-import { readSummaryFile } from './summary-file.ts';
+import { readBreachedThresholds, readSummaryFile } from './summary-file.ts';
 
 export const RAW_FILE_NAMES = ['k6-raw.json.gz', 'k6-raw.json', 'k6-raw.ndjson.gz', 'k6-raw.ndjson'] as const;
 export const SUMMARY_FILE_NAME = 'k6-summary.json';
@@ -20,13 +20,18 @@ export const loadJsonSchema = z
     profile: z.string().optional(),
     engine: z.object({ name: z.string(), version: z.string() }).optional(),
     command: z.string().optional(),
+    exitCode: z.number().nullable().optional(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),
     targetUrl: z.string().optional(),
     seedRunId: z.string().optional(),
     instance: z.string().optional(),
     scheduled: z
-      .object({ iterations: z.number().optional(), ratePerJourney: z.record(z.string(), z.number()).optional() })
+      .object({
+        iterations: z.number().optional(),
+        ratePerJourney: z.record(z.string(), z.number()).optional(),
+        requestsPerEndpoint: z.record(z.string(), z.number()).optional(),
+      })
       .optional(),
     baselineRates: z.record(z.string(), z.number()).optional(),
   })
@@ -73,6 +78,8 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
     const { info, problem } = readLoadInfo(dir);
     const instance = info?.instance ?? (dirs.length > 1 ? `${path.basename(dir)}#${i + 1}` : path.basename(dir));
     const infoProblems = problem ? [problem] : [];
+    const breached = await readBreachedThresholds(path.join(dir, SUMMARY_FILE_NAME));
+    const outcome = { ...(info ? { load: info } : {}), ...(breached ? { breachedThresholds: breached } : {}) };
     if (!found) {
       sources.push({
         runDir: dir,
@@ -89,12 +96,12 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
       const result = await readRawFile(found.file, acc, instance);
       const problems = [...infoProblems, ...result.problems];
       if (result.parsed === 0 && result.problems.length === 0) problems.push(`${found.file}: no samples of the metrics verify reads`);
-      sources.push({ runDir: dir, kind: 'raw', file: found.file, instance, lines: result.lines, problems, ...(info ? { load: info } : {}) });
+      sources.push({ runDir: dir, kind: 'raw', file: found.file, instance, lines: result.lines, problems, ...outcome });
     } else {
       const figures = await readSummaryFile(found.file);
       summaries.push(figures);
       const problems = [...infoProblems, ...figures.problems];
-      sources.push({ runDir: dir, kind: 'summary', file: found.file, instance, lines: 0, problems, ...(info ? { load: info } : {}) });
+      sources.push({ runDir: dir, kind: 'summary', file: found.file, instance, lines: 0, problems, ...outcome });
     }
   }
   // Raw instances mixed with summaries cannot be merged either: summary percentiles have no histogram.
@@ -142,8 +149,10 @@ function fromAccumulator(sources: LoadSource[], acc: LoadAccumulator): LoadEvide
     vus: { max: vusValues.length ? Math.max(...vusValues) : null, maxAllocated: acc.vusMaxAllocated() },
     counters: Object.fromEntries(acc.counters),
     authFailuresByEndpoint: Object.fromEntries(acc.authFailures),
+    rlsLeaksByEndpoint: Object.fromEntries(acc.rlsLeaks),
     writes: acc.writes,
     clickIds: acc.clickIds,
+    postbacks: acc.postbacks,
     dbTime: acc.dbTime.count > 0 ? latencyStats(acc.dbTime) : undefined,
     checks: { passes: acc.checksPass, fails: acc.checksFail },
   };
@@ -193,8 +202,10 @@ function fromSummaries(sources: LoadSource[], summaries: Awaited<ReturnType<type
     vus: { max: single?.vusMax ?? null, maxAllocated: single?.vusMaxAllocated ?? null },
     counters,
     authFailuresByEndpoint: {},
+    rlsLeaksByEndpoint: {},
     writes: [],
     clickIds: [],
+    postbacks: [],
     dbTime: single?.dbTime,
     checks: { passes: sum((s) => s.checks.passes), fails: sum((s) => s.checks.fails) },
   };

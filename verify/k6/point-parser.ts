@@ -77,18 +77,23 @@ function flatTags(line: string, open: number): Record<string, string> | undefine
 
 /**
  * The tags the accumulator reads, recognised by length and spelling without slicing the key.
- * (No `url`: k6 sets the `name` tag to the URL when a script gives none.)
+ * (No `url`: k6 sets the `name` tag to the URL when a script gives none.) The postback plants'
+ * tags (aclue_postbacks) are among them.
  */
 function keptTag(line: string, start: number, end: number): string | undefined {
   switch (end - start) {
     case 4:
-      return line.startsWith('name', start) ? 'name' : undefined;
+      return line.startsWith('name', start) ? 'name' : line.startsWith('kind', start) ? 'kind' : undefined;
     case 6:
-      return line.startsWith('status', start) ? 'status' : line.startsWith('entity', start) ? 'entity' : undefined;
+      return line.startsWith('status', start) ? 'status' : line.startsWith('entity', start) ? 'entity' : line.startsWith('amount', start) ? 'amount' : undefined;
+    case 7:
+      return line.startsWith('user_id', start) ? 'user_id' : line.startsWith('outcome', start) ? 'outcome' : undefined;
+    case 10:
+      return line.startsWith('commission', start) ? 'commission' : line.startsWith('clicked_at', start) ? 'clicked_at' : undefined;
     case 17:
       return line.startsWith('expected_response', start) ? 'expected_response' : undefined;
     case 8:
-      return line.startsWith('scenario', start) ? 'scenario' : line.startsWith('click_id', start) ? 'click_id' : undefined;
+      return line.startsWith('scenario', start) ? 'scenario' : line.startsWith('click_id', start) ? 'click_id' : line.startsWith('order_id', start) ? 'order_id' : undefined;
     case 2:
       return line.startsWith('id', start) ? 'id' : undefined;
     default:

@@ -88,6 +88,31 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
   };
 }
 
+/**
+ * The thresholds the engine judged breached, as `metric expression` (k6's handleSummary data keeps
+ * `metrics[m].thresholds[expression].ok`). Undefined when the file is absent or unreadable: the
+ * report then says nothing rather than "none breached".
+ */
+export async function readBreachedThresholds(file: string): Promise<string[] | undefined> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const metrics = (data as { metrics?: unknown }).metrics;
+  if (typeof metrics !== 'object' || metrics === null) return undefined;
+  const breached: string[] = [];
+  for (const [name, entry] of Object.entries(metrics as Record<string, unknown>)) {
+    const thresholds = (entry as { thresholds?: unknown } | null)?.thresholds;
+    if (typeof thresholds !== 'object' || thresholds === null) continue;
+    for (const [expression, result] of Object.entries(thresholds as Record<string, unknown>)) {
+      if ((result as { ok?: unknown } | null)?.ok === false) breached.push(`${name} ${expression}`);
+    }
+  }
+  return breached.sort();
+}
+
 type Num = (values: Values | undefined, key: string) => number | undefined;
 
 function latencyFrom(values: Values, num: Num): LatencyStats | undefined {

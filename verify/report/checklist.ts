@@ -44,10 +44,10 @@ export const checklist: readonly ChecklistSection[] = [
     title: 'Deployment Phase 1 — Deploy Missing Tables',
     lines: [
       manual('Execute Table Creation Script'),
-      by('5 new tables created', 'data-integrity'),
+      by('5 new tables created', 'deployment'),
       by('All tables have RLS enabled', 'security'),
-      by('All indexes created successfully', 'database'),
-      by('All triggers operational', 'data-integrity'),
+      by('All indexes created successfully', 'deployment'),
+      by('All triggers operational', 'deployment'),
     ],
   },
   {
@@ -65,7 +65,7 @@ export const checklist: readonly ChecklistSection[] = [
     title: 'Deployment Phase 1 — Performance Monitoring Setup',
     lines: [
       manual('Deploy Monitoring Queries'),
-      by('Enable pg_stat_statements', 'database'),
+      by('Enable pg_stat_statements', 'monitoring'),
       by('Baseline metrics established', 'degradation'),
     ],
   },
@@ -83,7 +83,7 @@ export const checklist: readonly ChecklistSection[] = [
     title: 'Deployment Phase 2 — API Endpoint Updates',
     lines: [
       by('Verify real data integration', 'real-data'),
-      by('Test preference-based recommendations', 'preference-accuracy', 'real-data'),
+      by('Test preference-based recommendations', 'preference-accuracy', 'recommendation-accuracy', 'real-data'),
       by('Confirm mock data removal', 'real-data'),
       by('Verify RLS policy enforcement', 'security'),
       by('Test user-scoped data access', 'security'),
@@ -113,7 +113,7 @@ export const checklist: readonly ChecklistSection[] = [
       by('User preference calculations accurate', 'preference-accuracy'),
       by('Affiliate attribution working', 'attribution'),
       by('Analytics data consistent', 'data-integrity'),
-      by('Data relationships maintained', 'data-integrity'),
+      by('Data relationships maintained', 'data-integrity', 'attribution-history'),
     ],
   },
   {
@@ -164,7 +164,7 @@ export const checklist: readonly ChecklistSection[] = [
   {
     title: 'Success Criteria — Business Success Metrics',
     lines: [
-      by('Recommendation accuracy improved', 'preference-accuracy'),
+      by('Recommendation accuracy improved', 'recommendation-accuracy'),
       manual('Page load times <2 seconds'),
       by('Zero authentication failures', 'availability'),
       by('Affiliate attribution working 100%', 'attribution'),

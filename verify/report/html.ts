@@ -24,7 +24,7 @@ export function scriptJson(value: unknown): string {
 /** Evidence groups of the report, in order; gates not named here land in "Other gates". */
 const groups: readonly { id: string; title: string; gates: readonly string[] }[] = [
   { id: 'latency', title: 'Latency and load', gates: ['api-latency', 'availability', 'load-delivered', 'degradation'] },
-  { id: 'database', title: 'Database', gates: ['database'] },
+  { id: 'database', title: 'Database', gates: ['database', 'deployment', 'monitoring'] },
   { id: 'preference', title: 'Preference accuracy', gates: ['preference-accuracy'] },
   { id: 'attribution', title: 'Attribution', gates: ['attribution'] },
   { id: 'real-data', title: 'Real data', gates: ['real-data'] },
@@ -147,7 +147,7 @@ pre{background:#fff;border:1px solid #e1e4ea;padding:8px;overflow:auto}
 .v-GO{background:#1f8a4c}.v-CONDITIONAL{background:#b7791f}.v-NO-GO{background:#c53030}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:#718096}
 .s-pass{background:#1f8a4c}.s-warn{background:#b7791f}.s-fail{background:#c53030}.s-insufficient-data{background:#6b46c1}.s-manual{background:#a0aec0}
-span.s-fail{color:#c53030;background:none}
+span.s-fail,li.s-fail{color:#c53030;background:none}
 dl.figures{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0}dl.figures dt{color:#6b7385}dl.figures dd{margin:0;font-variant-numeric:tabular-nums}
 section.gate{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:4px 16px 12px;margin:12px 0}
 .chart{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:8px;margin:10px 0}
@@ -211,6 +211,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
 <body><main>
 <h1>Aclue database deployment sign-off</h1>
 <p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}${engineNote(load)}</p>
+${loadOutcome(load)}
 <div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b>
 ${summary.verdictReasons.length ? `<ul>${summary.verdictReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '<p>Every gate passed.</p>'}</div>
 <nav><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
@@ -232,6 +233,23 @@ ${otherSection}
 <script>${chartScript}</script>
 </body></html>
 `;
+}
+
+/**
+ * How the load run itself ended, per instance: the engine's exit code (99 = thresholds breached)
+ * and the thresholds it judged breached. Shown next to the verdict because a run that aborted on
+ * an RLS leak or breached its thresholds must not read as a clean run whatever the gates say.
+ */
+function loadOutcome(load: LoadSummary | undefined): string {
+  const items = (load?.sources ?? []).flatMap((s) => {
+    const code = s.load?.exitCode;
+    if (code === undefined && s.breachedThresholds === undefined) return [];
+    const bad = (code !== undefined && code !== 0) || (s.breachedThresholds?.length ?? 0) > 0;
+    const codeText = code === undefined ? 'exit code not recorded' : code === null ? 'killed (no exit code)' : `exit code ${code}`;
+    const breached = s.breachedThresholds === undefined ? '' : s.breachedThresholds.length === 0 ? '; no threshold breached' : `; breached: ${s.breachedThresholds.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}`;
+    return [`<li${bad ? ' class="s-fail"' : ''}>instance ${escapeHtml(s.instance)}: ${escapeHtml(codeText)}${breached}</li>`];
+  });
+  return items.length ? `<div id="load-outcome"><b>Load run outcome</b><ul>${items.join('')}</ul></div>` : '';
 }
 
 /** Which program produced the load evidence (k6 or the kit's engine), from each run folder's load.json. */

@@ -61,6 +61,7 @@ export const loadSummarySchema = z.object({
       lines: z.number(),
       problems: z.array(z.string()),
       load: loadJsonSchema.optional(),
+      breachedThresholds: z.array(z.string()).optional(),
     }),
   ),
   kind: z.enum(['raw', 'summary']),
@@ -97,6 +98,8 @@ export const loadSummarySchema = z.object({
   vus: z.object({ max: nullableNumber, maxAllocated: nullableNumber }),
   counters: z.record(z.string(), z.number()),
   authFailuresByEndpoint: z.record(z.string(), z.number()),
+  // Absent in summaries written before leaks were split by endpoint.
+  rlsLeaksByEndpoint: z.record(z.string(), z.number()).default({}),
   writesRecorded: z.number(),
   clicksRecorded: z.number(),
   dbTime: latencySchema.optional(),

@@ -35,13 +35,14 @@ export function verdictReasons(results: readonly GateResult[]): string[] {
 }
 
 export function toLoadSummary(load: LoadEvidence): LoadSummary {
-  const { writes, clickIds, ...rest } = load;
+  // The planted postbacks are judged by the attribution gate, whose evidence carries their counts.
+  const { writes, clickIds, postbacks: _p, ...rest } = load;
   return { ...rest, writesRecorded: writes.length, clicksRecorded: clickIds.length } as LoadSummary;
 }
 
 export function fromLoadSummary(load: LoadSummary): LoadEvidence {
   const { writesRecorded: _w, clicksRecorded: _c, ...rest } = load;
-  return { ...rest, writes: [], clickIds: [] } as LoadEvidence;
+  return { ...rest, writes: [], clickIds: [], postbacks: [] } as LoadEvidence;
 }
 
 export interface SummaryInput {

@@ -1,39 +1,34 @@
 /**
- * Password hashing with scrypt (node:crypto), a per-user random salt and a self-describing format
- * `scrypt$N=<cost>,r=<block>,p=<parallel>$<salt b64>$<hash b64>`, so the cost can change later
- * without breaking stored hashes.
+ * Password hashing as GoTrue does it: bcrypt at cost 10 (golang.org/x/crypto/bcrypt's
+ * `DefaultCost`), stored in the modular crypt format `$2a$10$<22-char salt><31-char hash>`. A hash
+ * written by GoTrue verifies here and a hash written here verifies in GoTrue, so accounts can move
+ * between the kit's Auth face and a real Supabase project, and the seed can write `auth.users` rows
+ * directly with one hash per run.
  *
- * The cost is deliberately moderate (N = 2^14, about 16 MiB and a few tens of ms): seeding creates
- * thousands of users, 20 at a time, on two shared cores. It runs on libuv's thread pool, never on
- * the event loop.
+ * bcryptjs (pure JS, BSD-3-Clause) computes the hash in slices on the event loop, so a sign-in
+ * (about 0.1 s of CPU at cost 10) does not stall other requests for its whole duration.
  */
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
 
-const DEFAULT = { N: 16_384, r: 8, p: 1 } as const;
-const KEY_LENGTH = 32;
+/** GoTrue's cost (bcrypt.DefaultCost). */
+export const BCRYPT_COST = 10;
 
-function derive(password: string, salt: Buffer, options: ScryptOptions, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, length, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+/** `$2a$`, `$2b$` and `$2y$` differ only in how old implementations treated long passwords. */
+const BCRYPT = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+/**
+ * bcrypt hash of `password`. `salt` (16 bytes) makes the hash reproducible, for the seed's one hash
+ * per run; without it the salt is random, as GoTrue's.
+ */
+export function hashPassword(password: string, salt: Uint8Array = randomBytes(16)): Promise<string> {
+  if (salt.length !== 16) throw new RangeError(`bcrypt salt: expected 16 bytes, received ${salt.length}`);
+  // GoTrue's prefix (Go writes $2a$); identical output to $2b$ for passwords under 255 bytes.
+  return bcrypt.hash(password, `$2a$${String(BCRYPT_COST).padStart(2, '0')}$${bcrypt.encodeBase64(salt, 16)}`);
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, DEFAULT, KEY_LENGTH);
-  return `scrypt$N=${DEFAULT.N},r=${DEFAULT.r},p=${DEFAULT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-const FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
-
-/** False for a wrong password and for a hash in a format this module does not know (e.g. bcrypt). */
+/** False for a wrong password and for anything that is not a bcrypt hash (e.g. '' for no password). */
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
-  const match = FORMAT.exec(stored ?? '');
-  if (!match) return false;
-  const [, n, r, p, saltText, keyText] = match as unknown as [string, string, string, string, string, string];
-  const expected = Buffer.from(keyText, 'base64');
-  const key = await derive(password, Buffer.from(saltText, 'base64'), { N: Number(n), r: Number(r), p: Number(p) }, expected.length);
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  if (!stored || !BCRYPT.test(stored)) return false;
+  return bcrypt.compare(password, stored);
 }

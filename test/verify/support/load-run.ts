@@ -20,7 +20,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** /fast → 200; /slow?ms=N → 200 after N ms; /fail → 500; /own?deny=1 → 401, else 200. */
+/** /fast → 200; /slow?ms=N → 200 after N ms; /fail → 500; /own?deny=1 → 401, else 200; /others → 200 with body "2" (rows of another user). */
 export async function startTestServer(): Promise<TestServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -31,6 +31,10 @@ export async function startTestServer(): Promise<TestServer> {
     if (url.pathname === '/slow') setTimeout(() => send(200), Number(url.searchParams.get('ms') ?? 100));
     else if (url.pathname === '/fail') send(500);
     else if (url.pathname === '/own') send(url.searchParams.get('deny') ? 401 : 200);
+    else if (url.pathname === '/others') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('2');
+    }
     else send(200);
   });
   server.keepAliveTimeout = 30_000;
@@ -49,8 +53,11 @@ export interface ScenarioSpec {
   readonly seconds: number;
   /** VUs, all allocated up front so a good run never drops an iteration while k6 starts one */
   readonly maxVUs?: number;
-  /** requests each iteration makes, in order: path below the server and the k6 name tag */
-  readonly requests: readonly { readonly path: string; readonly name: string }[];
+  /**
+   * requests each iteration makes, in order: path below the server and the k6 name tag; `leaks`
+   * reads the body as the number of another user's rows served, as the scenarios' RLS probe counts them
+   */
+  readonly requests: readonly { readonly path: string; readonly name: string; readonly leaks?: true }[];
 }
 
 export interface RunSpec {
@@ -59,6 +66,8 @@ export interface RunSpec {
   /** baseline (1x) rate per journey for load.json; omitted when undefined */
   readonly baselineRates?: Record<string, number>;
   readonly instance?: string;
+  /** extra thresholds, as the scenarios declare them (breaching one makes the engine exit 99) */
+  readonly thresholds?: Record<string, string[]>;
 }
 
 /** k6's default expected statuses: 200 to 399. */
@@ -73,7 +82,7 @@ function script(server: TestServer, spec: RunSpec, dir: string): EngineScript<un
   );
   const names = [...new Set(spec.scenarios.flatMap((s) => s.requests.map((r) => r.name)))];
   // Sub-metric thresholds that always pass give exact per-endpoint percentiles in the summary.
-  const thresholds = Object.fromEntries(names.map((n) => [`http_req_duration{name:${n}}`, ['max>=0']]));
+  const thresholds = { ...Object.fromEntries(names.map((n) => [`http_req_duration{name:${n}}`, ['max>=0']])), ...spec.thresholds };
   const exec = Object.fromEntries(
     spec.scenarios.map((s) => [
       s.name,
@@ -82,13 +91,21 @@ function script(server: TestServer, spec: RunSpec, dir: string): EngineScript<un
           const request: RequestSpec = { method: 'GET', url: server.url + r.path, headers: {}, body: undefined, name: r.name, expected: EXPECTED, ownResource: false };
           const reply = await rt.request(request, 30);
           if (reply.status === 401 || reply.status === 403) rt.add('aclue_auth_failures', 1, { name: r.name });
+          if (r.leaks) {
+            const rows = Number(reply.body ?? 0);
+            if (rows > 0) rt.add('aclue_rls_leaks', rows, { name: r.name, operation: 'select' });
+            rt.check({ 'no rows of another user': rows === 0 }, { name: r.name });
+          }
         }
       },
     ]),
   );
   return {
     options: { scenarios, thresholds, summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'], tags: {}, userAgent: 'kit-test' },
-    customMetrics: [{ name: 'aclue_auth_failures', type: 'counter', contains: 'default' }],
+    customMetrics: [
+      { name: 'aclue_auth_failures', type: 'counter', contains: 'default' },
+      { name: 'aclue_rls_leaks', type: 'counter', contains: 'default' },
+    ],
     setup: async () => undefined,
     exec,
     handleSummary: (data) => ({
@@ -108,7 +125,10 @@ function summaryExport(data: SummaryObject): { metrics: Record<string, Record<st
   return { metrics };
 }
 
-/** Runs the engine and returns the run folder (k6-raw.json.gz, k6-summary.json, k6-export.json, load.json). */
+/**
+ * Runs the engine and returns the run folder (k6-raw.json.gz, k6-summary.json, k6-export.json,
+ * load.json with the exit code). Exit 99 (thresholds breached) is a result to judge, not an error.
+ */
 export async function runLoad(server: TestServer, spec: RunSpec, parent?: string): Promise<string> {
   const dir = mkdtempSync(path.join(parent ?? os.tmpdir(), `${spec.profile}-`));
   const startedAt = new Date().toISOString();
@@ -119,7 +139,7 @@ export async function runLoad(server: TestServer, spec: RunSpec, parent?: string
     tty: false,
     stdout: () => undefined,
   });
-  if (code !== 0) throw new Error(`the engine exited ${code}: ${log.slice(-2000)}`);
+  if (code !== 0 && code !== 99) throw new Error(`the engine exited ${code}: ${log.slice(-2000)}`);
   const ratePerJourney = Object.fromEntries(spec.scenarios.map((s) => [s.name, s.rate]));
   writeFileSync(
     path.join(dir, 'load.json'),
@@ -129,6 +149,7 @@ export async function runLoad(server: TestServer, spec: RunSpec, parent?: string
       command: `engine in-process (${spec.scenarios.map((s) => `${s.name} ${s.rate}/s for ${s.seconds}s`).join(', ')})`,
       startedAt,
       finishedAt: new Date().toISOString(),
+      exitCode: code,
       targetUrl: server.url,
       ...(spec.instance ? { instance: spec.instance } : {}),
       scheduled: { iterations: spec.scenarios.reduce((a, s) => a + s.rate * s.seconds, 0), ratePerJourney },

@@ -1,14 +1,19 @@
 -- Users with the most swipes (of the judged seed runs when given, $1 text[]), with their three
 -- most-liked categories by Laplace-smoothed like rate: the probes call the API as these users.
+-- How many: at least $2 (int) or the share $3 (float8) of the users with swipes, whichever is more
+-- (criteria.realData), so a canned or unpersonalised answer cannot hide behind a handful of users.
 -- Shape: user_id, swipes, top_categories (uuid[] as text[]).
-with candidates as (
+with eligible as (
   select s.user_id, count(*) as swipes
   from public.swipe_interactions s
   where s.user_id is not null
     and (cardinality($1::text[]) = 0 or s.user_id in (select user_id from kit_truth.users where run_id = any ($1::text[])))
   group by s.user_id
-  order by count(*) desc, s.user_id
-  limit 3
+), candidates as (
+  select e.user_id, e.swipes
+  from eligible e
+  order by e.swipes desc, e.user_id
+  limit (select greatest($2::int, ceil($3::float8 * count(*))::int) from eligible)
 ), rates as (
   select s.user_id, coalesce(s.category_id, p.category_id) as category_id,
          (count(*) filter (where s.swipe_direction in ('right', 'up')) + 1.0) / (count(*) + 2.0) as rate

@@ -1,0 +1,130 @@
+/**
+ * The database's statistics at the end of a load run, kept in the run folder as `db-tables.json`:
+ * per-table scan counters, cache hits, unused and duplicate indexes and the top statements, taken by
+ * the load command (verify/sampler.ts `watchDatabase().stop()`) right after the run, from counters it
+ * reset right before it. The database gate judges this file and never the live counters: verify's
+ * own SQL (attribution, data integrity, real data) scans the same tables, so live counters read by a
+ * later verify would judge verify's work, and every verify of the same run would say something else.
+ * The queries are the files of verify/sql/database/, so the checks stay readable as SQL.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import type { LoadEvidence } from './context.ts';
+import type { StatsReset } from './stats.ts';
+import { runCheck, sqlCheck } from './sql/run.ts';
+
+export const DB_TABLES_FILE = 'db-tables.json';
+
+export interface TableStat {
+  readonly table_name: string;
+  /** Planner estimate or live tuples, whichever is larger (the reset zeroes n_live_tup). */
+  readonly est_rows: number;
+  readonly seq_scan: number;
+  readonly seq_tup_read: number;
+  readonly idx_scan: number;
+}
+
+export interface CacheStat {
+  readonly kind: 'heap' | 'index';
+  readonly hits: number;
+  readonly reads: number;
+  readonly hit_rate: number | null;
+}
+
+export interface DbSnapshot {
+  readonly version: 1;
+  readonly takenAt: string;
+  /** What the load command reset before the run (undefined when the snapshot was taken without it). */
+  readonly reset?: StatsReset;
+  /** pg_stat_database.stats_reset when the snapshot was taken (ISO text, null when never reset). */
+  readonly statsResetAt: string | null;
+  readonly tables: readonly TableStat[];
+  readonly cache: readonly CacheStat[];
+  readonly unusedIndexes: readonly Record<string, unknown>[];
+  readonly duplicateIndexes: readonly { table_name: string; indexes: string[] }[];
+  readonly topByTotal: readonly Record<string, unknown>[];
+  readonly topByMean: readonly Record<string, unknown>[];
+  /** Why the top statements are missing (pg_stat_statements absent), else null. */
+  readonly statementsProblem: string | null;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+/** Reads the statistics now; the caller decides when "now" is (the end of the load run). */
+export async function takeDbSnapshot(pool: pg.Pool, reset?: StatsReset): Promise<DbSnapshot> {
+  const tables = (await runCheck<TableStat>(pool, sqlCheck('database', 'table_scans'))).map((r) => ({
+    table_name: r.table_name,
+    est_rows: num(r.est_rows),
+    seq_scan: num(r.seq_scan),
+    seq_tup_read: num(r.seq_tup_read),
+    idx_scan: num(r.idx_scan),
+  }));
+  const cache = (await runCheck<CacheStat>(pool, sqlCheck('database', 'cache_hit'))).map((r) => ({
+    kind: r.kind, hits: num(r.hits), reads: num(r.reads), hit_rate: r.hit_rate === null ? null : num(r.hit_rate),
+  }));
+  const unusedIndexes = (await runCheck<Record<string, unknown>>(pool, sqlCheck('database', 'unused_indexes'))).map((r) => ({ ...r, size_bytes: num(r['size_bytes']) }));
+  const duplicateIndexes = await runCheck<{ table_name: string; indexes: string[] }>(pool, sqlCheck('database', 'duplicate_indexes'));
+  const statsResetAt = (await runCheck<{ stats_reset: string | null }>(pool, sqlCheck('database', 'stats_reset')))[0]?.stats_reset ?? null;
+  // pg_stat_statements is optional: without it the gate still judges the rest.
+  let topByTotal: Record<string, unknown>[] = [];
+  let topByMean: Record<string, unknown>[] = [];
+  let statementsProblem: string | null = null;
+  try {
+    topByTotal = await runCheck(pool, sqlCheck('database', 'top_statements_by_total'));
+    topByMean = await runCheck(pool, sqlCheck('database', 'top_statements_by_mean'));
+  } catch (error) {
+    statementsProblem = `top statements not available: ${(error as Error).message.split('\n')[0]} (pg_stat_statements must be preloaded and created in schema extensions)`;
+  }
+  return {
+    version: 1,
+    takenAt: new Date().toISOString(),
+    ...(reset === undefined ? {} : { reset }),
+    statsResetAt,
+    tables,
+    cache,
+    unusedIndexes,
+    duplicateIndexes,
+    topByTotal,
+    topByMean,
+    statementsProblem,
+  };
+}
+
+export async function writeDbSnapshot(runDir: string, snapshot: DbSnapshot): Promise<string> {
+  const file = path.join(runDir, DB_TABLES_FILE);
+  await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+  return file;
+}
+
+export interface FoundSnapshot {
+  readonly file: string;
+  readonly snapshot: DbSnapshot;
+}
+
+/**
+ * The snapshot of the run under judgement. The load command writes one per run (into the first
+ * instance's folder when it ran several); should several folders hold one, the latest describes the
+ * most of the run and is the one judged.
+ */
+export function readDbSnapshot(load: LoadEvidence | undefined): { found: FoundSnapshot | undefined; problems: string[] } {
+  const problems: string[] = [];
+  const found: FoundSnapshot[] = [];
+  for (const dir of [...new Set((load?.sources ?? []).map((s) => s.runDir))]) {
+    const file = path.join(dir, DB_TABLES_FILE);
+    if (!existsSync(file)) continue;
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DbSnapshot>;
+      if (parsed.version !== 1 || !Array.isArray(parsed.tables) || !Array.isArray(parsed.cache) || typeof parsed.takenAt !== 'string') {
+        problems.push(`${file}: not a version 1 database snapshot`);
+        continue;
+      }
+      found.push({ file, snapshot: parsed as DbSnapshot });
+    } catch (error) {
+      problems.push(`${file}: cannot be read as JSON (${(error as Error).message})`);
+    }
+  }
+  found.sort((a, b) => b.snapshot.takenAt.localeCompare(a.snapshot.takenAt));
+  return { found: found[0], problems };
+}

@@ -1,0 +1,10 @@
+-- Postbacks the app had to refuse whose order is on a click anyway: a late conversion attributed
+-- (expired), a conversion for a click id the app never issued credited (orphan), a forged
+-- signature taken (unsigned).
+select case r.kind when 'late' then 'expired' when 'unknown_click' then 'orphan' else 'unsigned' end as failure_class,
+       r.kind, r.click_id, r.order_id,
+       format('%s postback stored on click %s (converted: %s): must be refused', r.kind, c.id, c.is_converted) as detail
+from (select distinct p->>'kind' as kind, lower(p->>'click_id') as click_id, p->>'order_id' as order_id
+      from jsonb_array_elements($1::jsonb) as p where p->>'kind' in ('late', 'unknown_click', 'bad_signature')) r
+join public.affiliate_clicks c on c.order_id = r.order_id
+order by r.order_id, c.id;
