@@ -42,12 +42,8 @@ export class VuHttp {
   constructor(private readonly userAgent: string) {}
 
   request(req: HttpRequest): Promise<HttpResult> {
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      return Promise.resolve(failure(`invalid URL "${req.url}"`, 0, 0));
-    }
+    const url = splitUrl(req.url);
+    if (!url) return Promise.resolve(failure(`invalid URL "${req.url}"`, 0, 0));
     const { client, state } = this.#client(url.origin);
     const queuedAt = now();
     state.connectMs = 0;
@@ -132,7 +128,7 @@ export class VuHttp {
           fail(describe(error));
         },
       };
-      const path = `${url.pathname}${url.search}`;
+      const path = url.path;
       client.dispatch(
         {
           method: req.method as Dispatcher.HttpMethod,
@@ -175,6 +171,21 @@ export class VuHttp {
     }
     return entry;
   }
+}
+
+/**
+ * Origin and path of an absolute http(s) URL by string search: the journeys build their URLs from a
+ * base URL the settings checked, and a URL object per request is measurable cost at thousands a second.
+ * @example splitUrl('http://127.0.0.1:54321/api/v1/x?y=1') // { origin: 'http://127.0.0.1:54321', path: '/api/v1/x?y=1' }
+ */
+export function splitUrl(url: string): { origin: string; path: string } | undefined {
+  const scheme = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
+  if (scheme === 0) return undefined;
+  let end = scheme;
+  while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+  if (end === scheme) return undefined;
+  const rest = url.slice(end).split('#')[0]!;
+  return { origin: url.slice(0, end).toLowerCase(), path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest };
 }
 
 interface ConnectionState {
