@@ -27,7 +27,7 @@ import { migrate } from '../stack/migrate.ts';
 import { findPostgres, type PostgresBinaries } from '../stack/postgres-binaries.ts';
 import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
 import { buildApp } from '../stack/server/app.ts';
-import { signJwt } from '../stack/server/jwt.ts';
+import { signJwt } from '../lib/jwt.ts';
 import { localKeys } from '../stack/server/keys.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -15,8 +15,8 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { DbClient } from '../lib/pg/impersonate.ts';
 import { repoRoot } from '../lib/paths.ts';
-import type { CellResult } from '../verify/checks/rls-probe.ts';
-import { probeRlsMatrixWithin } from '../verify/checks/rls-probe.ts';
+import type { CellResult } from '../lib/pg/rls-probe.ts';
+import { probeRlsMatrixWithin } from '../lib/pg/rls-probe.ts';
 
 export const ROLLBACK_SQL = path.join(repoRoot, 'db', 'rollback', 'checklist-rollback.sql');
 

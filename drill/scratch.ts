@@ -18,7 +18,7 @@ import { freePort } from '../lib/ports.ts';
 import { allChecks, thresholdResults, type SummaryData } from '../scenarios/lib/summary-text.ts';
 import { localDatabaseUrl } from '../stack/cluster.ts';
 import { apiUrl, postgrestDown, postgrestUp, serverDown, serverUp } from '../stack/lifecycle.ts';
-import { probeRlsMatrix } from '../verify/checks/rls-probe.ts';
+import { probeRlsMatrix } from '../lib/pg/rls-probe.ts';
 import { applyStatements, changedCells, type DrillResult, type SmokeResult, type StatementResult } from './rollback.ts';
 
 const SCRATCH = 'kit_rollback_drill';
@@ -85,7 +85,7 @@ export async function drillOnScratchCopy(
 }
 
 /** CREATE DATABASE … TEMPLATE needs the source to have no sessions; the stack's pools reconnect. */
-async function copyDatabase(adminUrl: string, source: string, target: string): Promise<void> {
+export async function copyDatabase(adminUrl: string, source: string, target: string): Promise<void> {
   await withClient(adminUrl, 'KIT_PG_PORT', async (client) => {
     await client.query(`drop database if exists ${target} with (force)`);
     for (let attempt = 1; ; attempt++) {

@@ -42,103 +42,131 @@ const postgresUrl = z.string().refine(
   { error: 'expected a URL like postgresql://user:password@host:5432/database' },
 );
 
-/** Every setting: its environment name, the flag that overrides it, its schema and its meaning. */
-const settings = {
-  KIT_STATE_DIR: { flag: 'state-dir', schema: z.string().min(1), doc: 'folder for the local cluster, logs and pid files' },
-  KIT_PG_PORT: { flag: 'pg-port', schema: port, doc: 'port of the kit\'s own PostgreSQL cluster' },
-  KIT_PG_BINDIR: { flag: 'pg-bindir', schema: z.string().min(1), doc: 'folder holding initdb, pg_ctl and postgres' },
-  KIT_API_PORT: { flag: 'api-port', schema: port, doc: 'port of the kit\'s API server (gateway, Auth, App API)' },
-  KIT_POSTGREST_PORT: { flag: 'postgrest-port', schema: port, doc: 'loopback port of the kit\'s PostgREST (only the gateway talks to it)' },
-  DATABASE_URL: { flag: 'database-url', schema: postgresUrl, doc: 'an existing PostgreSQL to use instead of the kit\'s cluster' },
-  KIT_JWT_SECRET: {
-    flag: 'jwt-secret',
-    schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
-    doc: 'HS256 secret that signs and verifies access tokens',
-  },
-  K6_BIN: { flag: 'k6-bin', schema: z.string().min(1), doc: 'path of a k6 binary (>= 1.0) to use instead of k6 on PATH' },
-  KIT_LOAD_ENGINE: {
-    flag: 'engine',
-    schema: z.enum(['auto', 'kit', 'k6'], { error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"' }),
-    doc: 'what runs the load journeys: auto (k6 when found, else the kit\'s engine), kit or k6',
-  },
-  KIT_POSTBACK_SECRET: {
-    flag: 'postback-secret',
-    schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
-    doc: 'shared secret networks sign affiliate postbacks with (header X-Kit-Signature)',
-  },
-  KIT_ATTRIBUTION_WINDOW_DAYS: {
-    flag: 'attribution-window-days',
-    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1).max(365),
-    doc: 'days after a click within which a postback conversion is attributed to it',
-  },
-  SUPABASE_URL: { flag: 'supabase-url', schema: z.url({ error: 'expected a URL like https://<ref>.supabase.co' }), doc: 'base URL of the staging Supabase project (seed/load --target staging)' },
-  SUPABASE_SERVICE_ROLE_KEY: { flag: 'service-role-key', schema: z.string().min(20, 'expected a service_role JWT'), doc: 'service_role key of the staging project (Auth admin API, Data API fallback)' },
-  SUPABASE_ANON_KEY: { flag: 'anon-key', schema: z.string().min(20, 'expected an anon JWT'), doc: 'anon key of the staging project' },
-  KIT_STAGING_PROJECT_REF: { flag: 'confirm-target', schema: z.string().min(1), doc: 'staging project ref (or host) that must match SUPABASE_URL before the kit writes to it' },
-  KIT_CRITERIA_FILE: { flag: 'criteria', schema: z.string().min(1), doc: 'JSON file overriding verify\'s success-criteria thresholds (model/slo.ts)' },
-  KIT_PREFERENCE_SOURCE: {
-    flag: 'preference-source',
-    schema: z.enum(['table', 'api'], { error: 'expected "table" (user_preferences) or "api" (the Data API as each user)' }),
-    doc: 'where verify reads the app\'s preferences: table (user_preferences) or api (Data API as each user)',
-  },
-} as const satisfies Record<string, { flag: string; schema: z.ZodType; doc: string }>;
+/** Where a setting is listed in .env.example, in this order. */
+const SECTIONS = ['local stack', 'App API (/api/v1)', "an existing database instead of the kit's cluster", 'staging target (npm run seed -- --target staging)', 'tools', 'verify'] as const;
 
-export type SettingName = keyof typeof settings;
-type Raw = Partial<Record<SettingName, string>>;
-
-const schema = z.object({
-  KIT_STATE_DIR: settings.KIT_STATE_DIR.schema.optional(),
-  KIT_PG_PORT: settings.KIT_PG_PORT.schema.default(54322),
-  KIT_PG_BINDIR: settings.KIT_PG_BINDIR.schema.optional(),
-  KIT_API_PORT: settings.KIT_API_PORT.schema.default(54321),
-  KIT_POSTGREST_PORT: settings.KIT_POSTGREST_PORT.schema.default(54331),
-  DATABASE_URL: settings.DATABASE_URL.schema.optional(),
-  KIT_JWT_SECRET: settings.KIT_JWT_SECRET.schema.default(LOCAL_JWT_SECRET),
-  K6_BIN: settings.K6_BIN.schema.optional(),
-  KIT_LOAD_ENGINE: settings.KIT_LOAD_ENGINE.schema.default('auto'),
-  KIT_POSTBACK_SECRET: settings.KIT_POSTBACK_SECRET.schema.default(LOCAL_POSTBACK_SECRET),
-  KIT_ATTRIBUTION_WINDOW_DAYS: settings.KIT_ATTRIBUTION_WINDOW_DAYS.schema.default(30),
-  SUPABASE_URL: settings.SUPABASE_URL.schema.optional(),
-  SUPABASE_SERVICE_ROLE_KEY: settings.SUPABASE_SERVICE_ROLE_KEY.schema.optional(),
-  SUPABASE_ANON_KEY: settings.SUPABASE_ANON_KEY.schema.optional(),
-  KIT_STAGING_PROJECT_REF: settings.KIT_STAGING_PROJECT_REF.schema.optional(),
-  KIT_CRITERIA_FILE: settings.KIT_CRITERIA_FILE.schema.optional(),
-  KIT_PREFERENCE_SOURCE: settings.KIT_PREFERENCE_SOURCE.schema.default('table'),
-});
-
-export interface KitConfig {
-  readonly repoRoot: string;
-  readonly stateDir: string;
-  readonly pg: { readonly port: number; readonly bindir: string | undefined };
-  readonly api: { readonly port: number };
-  readonly postgrest: { readonly port: number };
-  /** Set when the user points the kit at an existing PostgreSQL instead of its own cluster. */
-  readonly databaseUrl: string | undefined;
-  readonly jwtSecret: string;
-  readonly k6Bin: string | undefined;
-  /** What runs the load journeys (scripts/load.ts). */
-  readonly loadEngine: 'auto' | 'kit' | 'k6';
-  /** HMAC key the App API checks affiliate postbacks against. */
-  readonly postbackSecret: string;
-  /** Days after a click within which a postback conversion is attributed to it. */
-  readonly attributionWindowDays: number;
-  /** The staging Supabase project (all undefined for the local stack). */
-  readonly supabase: {
-    readonly url: string | undefined;
-    readonly serviceRoleKey: string | undefined;
-    readonly anonKey: string | undefined;
-    /** Project ref (or host) the user confirmed as the staging target. */
-    readonly stagingRef: string | undefined;
-  };
-  /** JSON file with threshold overrides for verify (absolute path), or undefined for model/slo.ts defaults. */
-  readonly criteriaFile: string | undefined;
-  /** Where the preference-accuracy gate reads the app's preferences. */
-  readonly preferenceSource: 'table' | 'api';
-  /** Where each explicitly given setting came from, for messages such as "KIT_PG_PORT (from .env)". */
-  readonly sources: Partial<Record<SettingName, Source>>;
+interface Setting {
+  /** The flag that overrides it, without the dashes. */
+  readonly flag: string;
+  /** Where the parsed value lands in `KitConfig`: a property, or `group.property`. */
+  readonly at: string;
+  readonly schema: z.ZodType;
+  /** As it would be written in `.env`: parsed by `schema` like a given value. No default: undefined. */
+  readonly default?: string;
+  readonly doc: string;
+  /** Never echoed in an error message nor written out as a default (a password in a URL counts). */
+  readonly secret?: boolean;
+  readonly section: (typeof SECTIONS)[number];
 }
 
-type Source = 'flag' | 'environment' | '.env' ;
+/**
+ * Every setting, declared once: its environment name (the key), flag, schema, default, meaning and
+ * whether it is secret. The config type, the parser, the flags, `.env.example` and the error
+ * messages all come from here. Declaration order is the order of `.env.example`.
+ */
+const settings = {
+  KIT_STATE_DIR: {
+    flag: 'state-dir', at: 'stateDir', section: 'local stack', default: '.kit',
+    schema: z.string().min(1).transform((dir) => path.resolve(repoRoot, dir)),
+    doc: "Folder for the kit's PostgreSQL cluster, logs and pid files (git-ignored); relative to the repo root.",
+  },
+  KIT_PG_PORT: {
+    flag: 'pg-port', at: 'pg.port', section: 'local stack', default: '54322', schema: port,
+    doc: "Port of the kit's own PostgreSQL cluster (the Supabase CLI's local port).",
+  },
+  KIT_PG_BINDIR: {
+    flag: 'pg-bindir', at: 'pg.bindir', section: 'local stack', schema: z.string().min(1),
+    doc: 'Folder holding initdb, pg_ctl and postgres (PostgreSQL >= 15) when they are not found automatically.',
+  },
+  KIT_API_PORT: {
+    flag: 'api-port', at: 'api.port', section: 'local stack', default: '54321', schema: port,
+    doc: "Port of the kit's API server: gateway /rest/v1, Auth /auth/v1, App API /api/v1.",
+  },
+  KIT_POSTGREST_PORT: {
+    flag: 'postgrest-port', at: 'postgrest.port', section: 'local stack', default: '54331', schema: port,
+    doc: "Loopback port of the kit's PostgREST; only the API server's gateway talks to it.",
+  },
+  KIT_JWT_SECRET: {
+    flag: 'jwt-secret', at: 'jwtSecret', section: 'local stack', default: LOCAL_JWT_SECRET, secret: true,
+    schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
+    doc: 'HS256 secret that signs and verifies access tokens and the local API keys (>= 32 characters).',
+  },
+  KIT_POSTBACK_SECRET: {
+    flag: 'postback-secret', at: 'postbackSecret', section: 'App API (/api/v1)', default: LOCAL_POSTBACK_SECRET, secret: true,
+    schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
+    doc: 'Shared secret affiliate networks sign postbacks with (HMAC-SHA256 of the body, header X-Kit-Signature).',
+  },
+  KIT_ATTRIBUTION_WINDOW_DAYS: {
+    flag: 'attribution-window-days', at: 'attributionWindowDays', section: 'App API (/api/v1)', default: '30',
+    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1).max(365),
+    doc: 'Days after a click within which a postback conversion is attributed to it.',
+  },
+  DATABASE_URL: {
+    flag: 'database-url', at: 'databaseUrl', section: "an existing database instead of the kit's cluster", secret: true,
+    schema: postgresUrl,
+    doc: "An existing PostgreSQL to use instead of the kit's cluster, e.g. postgresql://postgres:postgres@127.0.0.1:5432/aclue_kit (the migrations create Supabase's roles, so it needs a role that may).",
+  },
+  SUPABASE_URL: {
+    flag: 'supabase-url', at: 'supabase.url', section: 'staging target (npm run seed -- --target staging)',
+    // Without the trailing slash, so paths can be appended as `${url}/rest/v1`.
+    schema: z.url({ error: 'expected a URL like https://<ref>.supabase.co' }).transform((url) => url.replace(/\/+$/, '')),
+    doc: 'Base URL of the staging Supabase project, https://<ref>.supabase.co.',
+  },
+  SUPABASE_SERVICE_ROLE_KEY: {
+    flag: 'service-role-key', at: 'supabase.serviceRoleKey', section: 'staging target (npm run seed -- --target staging)', secret: true,
+    schema: z.string().min(20, 'expected a service_role JWT'),
+    doc: 'service_role key of the staging project (Auth admin API, Data API fallback).',
+  },
+  SUPABASE_ANON_KEY: {
+    flag: 'anon-key', at: 'supabase.anonKey', section: 'staging target (npm run seed -- --target staging)',
+    schema: z.string().min(20, 'expected an anon JWT'),
+    doc: 'anon key of the staging project.',
+  },
+  KIT_STAGING_PROJECT_REF: {
+    flag: 'confirm-target', at: 'supabase.stagingRef', section: 'staging target (npm run seed -- --target staging)',
+    schema: z.string().min(1),
+    doc: 'Staging project ref (or host) that must match SUPABASE_URL before the kit writes to it; otherwise it refuses (exit 2).',
+  },
+  K6_BIN: {
+    flag: 'k6-bin', at: 'k6Bin', section: 'tools', schema: z.string().min(1),
+    doc: "A k6 binary (>= 1.0) to use instead of k6 on PATH (k6 is optional: the kit's engine runs the same journeys).",
+  },
+  KIT_LOAD_ENGINE: {
+    flag: 'engine', at: 'loadEngine', section: 'tools', default: 'auto',
+    schema: z.enum(['auto', 'kit', 'k6'], { error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"' }),
+    doc: "What runs the load journeys: auto (k6 when found, else the kit's engine), kit or k6.",
+  },
+  KIT_CRITERIA_FILE: {
+    flag: 'criteria', at: 'criteriaFile', section: 'verify',
+    // Relative to where the command runs, as any path given on a command line.
+    schema: z.string().min(1).transform((file) => path.resolve(file)),
+    doc: 'JSON file overriding the success-criteria thresholds (keys of model/slo.ts), e.g. {"latency":{"p95Ms":300}}.',
+  },
+  KIT_PREFERENCE_SOURCE: {
+    flag: 'preference-source', at: 'preferenceSource', section: 'verify', default: 'table',
+    schema: z.enum(['table', 'api'], { error: 'expected "table" (user_preferences) or "api" (the Data API as each user)' }),
+    doc: "Where the preference-accuracy gate reads the app's preferences: table (user_preferences) or api (the Data API, GET /rest/v1/user_preferences as each seeded user).",
+  },
+} as const satisfies Record<string, Setting>;
+
+type Declarations = typeof settings;
+export type SettingName = keyof Declarations;
+type Source = 'flag' | 'environment' | '.env';
+type At<N extends SettingName> = Declarations[N]['at'];
+/** The parsed type of a setting: its schema's output, or undefined as well when it has no default. */
+type ValueOf<N extends SettingName> = z.output<Declarations[N]['schema']> | (Declarations[N] extends { readonly default: string } ? never : undefined);
+type Group = { [N in SettingName]: At<N> extends `${infer G}.${string}` ? G : never }[SettingName];
+
+/** The settings as the commands use them (`config.pg.port` for KIT_PG_PORT), typed from the declarations. */
+export type KitConfig = {
+  readonly [N in SettingName as At<N> extends `${string}.${string}` ? never : At<N>]: ValueOf<N>;
+} & {
+  readonly [G in Group]: { readonly [N in SettingName as At<N> extends `${G}.${infer P}` ? P : never]: ValueOf<N> };
+} & {
+  readonly repoRoot: string;
+  /** Where each explicitly given setting came from, for messages such as "KIT_PG_PORT (from .env)". */
+  readonly sources: Partial<Record<SettingName, Source>>;
+};
 
 export interface ConfigInput {
   /** Flag values already parsed by the command, keyed by flag name (`pg-port`). */
@@ -146,13 +174,17 @@ export interface ConfigInput {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The flags every command accepts for settings, for `parseFlags`. */
-export const settingFlags = Object.fromEntries(
-  Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
-) as Record<(typeof settings)[SettingName]['flag'], { type: 'string' }>;
+const names = Object.keys(settings) as SettingName[];
+const declaration = (name: SettingName): Setting => settings[name];
 
-export function describeSettings(): readonly { name: SettingName; flag: string; doc: string }[] {
-  return (Object.keys(settings) as SettingName[]).map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc }));
+/** The flags every command accepts for settings, for `parseFlags`. */
+export const settingFlags = Object.fromEntries(names.map((name) => [settings[name].flag, { type: 'string' as const }])) as Record<
+  Declarations[SettingName]['flag'],
+  { type: 'string' }
+>;
+
+export function describeSettings(): readonly { name: SettingName; flag: string; doc: string; secret: boolean }[] {
+  return names.map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc, secret: declaration(name).secret === true }));
 }
 
 export function loadConfig(input: ConfigInput = {}): KitConfig {
@@ -160,58 +192,88 @@ export function loadConfig(input: ConfigInput = {}): KitConfig {
   const envFile = env.KIT_ENV_FILE ? path.resolve(env.KIT_ENV_FILE) : path.join(repoRoot, '.env');
   const fileValues = readEnvFile(envFile, env.KIT_ENV_FILE !== undefined);
 
-  const raw: Raw = {};
+  const config: Record<string, unknown> = { repoRoot };
   const sources: Partial<Record<SettingName, Source>> = {};
-  for (const name of Object.keys(settings) as SettingName[]) {
-    const flagValue = input.flags?.[settings[name].flag];
-    const candidates: [unknown, Source][] = [
-      [flagValue, 'flag'],
+  const problems: string[] = [];
+  for (const name of names) {
+    const setting = declaration(name);
+    const given = firstGiven([
+      [input.flags?.[setting.flag], 'flag'],
       [env[name], 'environment'],
       [fileValues[name], '.env'],
-    ];
-    for (const [value, source] of candidates) {
-      if (typeof value === 'string' && value.trim() !== '') {
-        raw[name] = value.trim();
-        sources[name] = source;
-        break;
-      }
+    ]);
+    if (given) sources[name] = given.source;
+    const raw = given?.value ?? setting.default;
+    if (raw === undefined) {
+      place(config, setting.at, undefined);
+      continue;
     }
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) {
+      place(config, setting.at, parsed.data);
+      continue;
+    }
+    const where = given?.source === 'flag' ? `--${setting.flag}` : `${name} (from ${given?.source ?? 'default'})`;
+    const received = setting.secret ? `${raw.length} characters (not shown: secret)` : JSON.stringify(raw);
+    problems.push(`${where}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}, received ${received}`);
   }
-
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]) as SettingName;
-      const where = sources[name] === 'flag' ? `--${settings[name].flag}` : `${name} (from ${sources[name] ?? 'default'})`;
-      return `${where}: ${issue.message}, received ${JSON.stringify(raw[name])}`;
-    });
-    throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`, [
+  if (problems.length > 0) {
+    throw new UsageError(`invalid configuration:\n  ${problems.join('\n  ')}`, [
       'Fix the setting (flag, environment or .env) and run again; .env.example documents every setting.',
     ]);
   }
-  const c = parsed.data;
-  return {
-    repoRoot,
-    stateDir: path.resolve(repoRoot, c.KIT_STATE_DIR ?? '.kit'),
-    pg: { port: c.KIT_PG_PORT, bindir: c.KIT_PG_BINDIR },
-    api: { port: c.KIT_API_PORT },
-    postgrest: { port: c.KIT_POSTGREST_PORT },
-    databaseUrl: c.DATABASE_URL,
-    jwtSecret: c.KIT_JWT_SECRET,
-    k6Bin: c.K6_BIN,
-    loadEngine: c.KIT_LOAD_ENGINE,
-    postbackSecret: c.KIT_POSTBACK_SECRET,
-    attributionWindowDays: c.KIT_ATTRIBUTION_WINDOW_DAYS,
-    supabase: {
-      url: c.SUPABASE_URL?.replace(/\/+$/, ''),
-      serviceRoleKey: c.SUPABASE_SERVICE_ROLE_KEY,
-      anonKey: c.SUPABASE_ANON_KEY,
-      stagingRef: c.KIT_STAGING_PROJECT_REF,
-    },
-    criteriaFile: c.KIT_CRITERIA_FILE === undefined ? undefined : path.resolve(c.KIT_CRITERIA_FILE),
-    preferenceSource: c.KIT_PREFERENCE_SOURCE,
-    sources,
-  };
+  config.sources = sources;
+  // Sound by construction: every declaration placed its parsed value at its `at`, which is what the type says.
+  return config as KitConfig;
+}
+
+/** The highest-precedence non-empty value (an empty value counts as unset). */
+function firstGiven(candidates: readonly [unknown, Source][]): { value: string; source: Source } | undefined {
+  for (const [value, source] of candidates) {
+    if (typeof value === 'string' && value.trim() !== '') return { value: value.trim(), source };
+  }
+  return undefined;
+}
+
+function place(config: Record<string, unknown>, at: string, value: unknown): void {
+  const [group, property] = at.split('.') as [string, string | undefined];
+  if (property === undefined) {
+    config[group] = value;
+    return;
+  }
+  config[group] = { ...(config[group] as Record<string, unknown> | undefined), [property]: value };
+}
+
+/** `.env.example` as the declarations give it; `npm run env-example` writes it and a test compares. */
+export function renderEnvExample(): string {
+  const lines = [
+    '# Aclue sign-off kit settings. Copy to .env and edit; every setting can also be given in the',
+    '# environment or as a flag (precedence: flag > environment > .env > default). Empty = default.',
+    '# Generated from lib/config.ts by `npm run env-example`: edit the declarations there, not this file.',
+  ];
+  for (const section of SECTIONS) {
+    lines.push('', `# --- ${section} ${'-'.repeat(Math.max(3, 100 - 7 - section.length))}`);
+    for (const name of names.filter((n) => settings[n].section === section)) {
+      const setting = declaration(name);
+      const fallback =
+        setting.default === undefined ? 'no default' : setting.secret ? 'default: a local-only value, never for a shared deployment' : `default: ${setting.default}`;
+      lines.push(...wrapComment(setting.doc), `# --${setting.flag}; ${fallback}`, `${name}=`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function wrapComment(text: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of text.split(' ')) {
+    if (line.length > 1 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
 }
 
 function readEnvFile(file: string, required: boolean): Record<string, string> {

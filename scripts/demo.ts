@@ -11,6 +11,7 @@ import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
+import { readSeedResult } from '../seed/result-file.ts';
 import { databaseStatus } from '../stack/database.ts';
 import { chooseStackPorts, recordStackPorts } from '../stack/stack-ports.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
@@ -52,14 +53,15 @@ await runCommand(async () => {
     await run({ name: 'stack up', script: 'stack.ts', args: ['up'] });
     // A seed fixes ids and e-mails, so an earlier demo with the same seed is removed first (only the
     // kit's own runs are listed; nothing else in the database is touched).
-    const listed = await run({ name: 'earlier runs of this seed', script: 'seed.ts', args: ['--list', '--target', 'local'] });
-    for (const line of listed.output.split('\n')) {
-      const earlier = /^(\S+)\s+\S+\s+seed=(\S+)\s/.exec(line);
-      if (earlier?.[2] === seed) await run({ name: `clean earlier run ${earlier[1]}`, script: 'seed.ts', args: ['--clean', earlier[1]!, '--target', 'local'] });
+    // The seed's outcomes are read from its --result-file, not from its printed lines (those are for people).
+    const runsFile = path.join(runDir, 'logs', 'seed-runs.json');
+    await run({ name: 'earlier runs of this seed', script: 'seed.ts', args: ['--list', '--target', 'local', '--result-file', runsFile] });
+    for (const earlier of readSeedResult(runsFile, 'runs').runs.filter((r) => r.seed === seed)) {
+      await run({ name: `clean earlier run ${earlier.runId}`, script: 'seed.ts', args: ['--clean', earlier.runId, '--target', 'local'] });
     }
-    const seeded = await run({ name: `seed (scale ${scale}, seed ${seed})`, script: 'seed.ts', args: ['--scale', scale, '--seed', seed, '--target', 'local'] });
-    const seedRun = /^run id:\s+(\S+)/m.exec(seeded.output)?.[1];
-    if (!seedRun) throw new PhaseFailed('seed', 1, `no "run id:" line in the seed's output\n${seeded.output}`, runDir);
+    const seedFile = path.join(runDir, 'logs', 'seed.json');
+    await run({ name: `seed (scale ${scale}, seed ${seed})`, script: 'seed.ts', args: ['--scale', scale, '--seed', seed, '--target', 'local', '--result-file', seedFile] });
+    const seedRun = readSeedResult(seedFile, 'seeded').runId;
     // On a copy of the database, so the load runs below see the stack as deployed.
     await run({ name: 'rollback drill', script: 'rollback-drill.ts', args: ['--out-dir', path.join(runDir, 'rollback-drill')] });
     // 99 = thresholds breached (k6's code, which the kit's engine shares): evidence for verify, not a failure of the demo.
@@ -68,7 +70,7 @@ await runCommand(async () => {
     const verified = await run({
       name: 'verify',
       script: 'verify.ts',
-      args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), '--seed-run', seedRun, '--out', runDir],
+      args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), '--seed-run', seedRun, '--out', runDir, '--prove-fixes'],
       okCodes: [0, 1],
     });
     if (path.dirname(runDir) === reportsDir) linkLatest(runDir);

@@ -10,6 +10,7 @@
  *                      under GoTrue's rate limit) and list only them in the manifest
  *   --clean RUN_ID     delete exactly that run's rows and Auth users
  *   --list             list the runs in the target database
+ *   --result-file F    also write the run id and manifest (or, with --list, the runs) to F as JSON
  *   --confirm-target R staging project ref (or host) that must match SUPABASE_URL
  * Exit codes: 0 done, 2 usage or configuration (bad flag, unconfirmed staging, wrong key),
  * 3 environment (database or Auth API unreachable).
@@ -28,10 +29,11 @@ import { writeManifest } from '../seed/manifest.ts';
 import { peakRssMb, progressTo } from '../seed/progress.ts';
 import { signInTokens } from '../seed/sign-in.ts';
 import { planSeed, type AuthWriterKind } from '../seed/run.ts';
+import { writeSeedResult, type SeedResult } from '../seed/result-file.ts';
 import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
 import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi } from '../seed/data-api.ts';
 
-const USAGE = 'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] | --clean RUN_ID | --list';
+const USAGE = 'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] [--result-file F] | --clean RUN_ID | --list [--result-file F]';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The first bytes of a manifest (it may be tens of MB): enough to read its run id. */
@@ -55,12 +57,14 @@ async function dataApiFallback(
   target: SeedTarget,
   config: KitConfig,
   signInCount: number,
+  record: (result: SeedResult) => void,
 ): Promise<number> {
   out('no DATABASE_URL for this target: using the Data API (slower; the truth is kept in files under reports/seed/<run>/truth)');
   if (values.list) {
     const runs = listFileRuns(reportsDir);
     if (runs.length === 0) out('no seed runs recorded under reports/seed');
     for (const r of runs) out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} started ${r.started_at}`);
+    record({ kind: 'runs', runs: runs.map((r) => ({ runId: r.run_id, seed: r.seed, status: r.status })) });
     return ExitCode.ok;
   }
   const auth = new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
@@ -78,6 +82,7 @@ async function dataApiFallback(
   out(`${(result.totalMs / 1000).toFixed(1)} s in all; Auth accounts ${(result.authMs / 1000).toFixed(1)} s`);
   out(`run id:   ${result.runId}`);
   out(`manifest: ${manifest.file}`);
+  record({ kind: 'seeded', runId: result.runId, manifest: manifest.file });
   return ExitCode.ok;
 }
 
@@ -105,6 +110,7 @@ await runCommand(async () => {
       'sign-in': { type: 'string' },
       clean: { type: 'string' },
       list: { type: 'boolean' },
+      'result-file': { type: 'string' },
       help: { type: 'boolean' },
     },
     'seed',
@@ -122,6 +128,10 @@ await runCommand(async () => {
   const users = positiveNumber('users', values.users, true);
   const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
   const seed = values.seed ?? 'aclue';
+  const resultFile = values['result-file'];
+  const record = (result: SeedResult) => {
+    if (resultFile !== undefined) writeSeedResult(resultFile, result);
+  };
 
   const config = loadConfig({ flags: values });
   const target = resolveTarget(config, targetKind);
@@ -144,7 +154,7 @@ await runCommand(async () => {
   }
   const reportsDir = path.join(config.repoRoot, 'reports', 'seed');
   const signInCount = positiveNumber('sign-in', values['sign-in'], true) ?? 30;
-  if (!target.databaseUrl) return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount);
+  if (!target.databaseUrl) return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount, record);
 
   if (values.list) {
     const runs = await withClient(target.databaseUrl, target.databaseSetting, listRuns);
@@ -153,6 +163,7 @@ await runCommand(async () => {
       const total = Object.entries(r.row_counts).filter(([t]) => t.startsWith('public.')).reduce((a, [, n]) => a + n, 0);
       out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} rows=${total} started ${r.started_at.toISOString()}`);
     }
+    record({ kind: 'runs', runs: runs.map((r) => ({ runId: r.run_id, seed: r.seed, status: r.status })) });
     return ExitCode.ok;
   }
 
@@ -190,5 +201,6 @@ await runCommand(async () => {
   out(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
   out(`run id:   ${result.runId}`);
   out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
+  record({ kind: 'seeded', runId: result.runId, manifest: manifest.file });
   return ExitCode.ok;
 });

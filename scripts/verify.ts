@@ -21,11 +21,13 @@ import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
 import { readLoadEvidence } from '../verify/k6/load-evidence.ts';
 import { readReportAssets } from '../verify/report/assets.ts';
+import { writeCompare } from '../verify/report/compare.ts';
 import { buildSummary, readBaseline } from '../verify/report/summary.ts';
 import { writeReport } from '../verify/report/write.ts';
+import { fixesLine, fixIt } from '../verify/fixes/run.ts';
 import { loadGates, runGates, verdictOf } from '../verify/run.ts';
 
-const USAGE = 'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR]';
+const USAGE = 'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR] [--prove-fixes]\n       npm run verify -- --compare REPORT_A REPORT_B [--out DIR]';
 
 /** The newest `reports/peak-*` folder: the default run to judge. */
 export function newestPeakRun(dir = reportsDir): string | undefined {
@@ -121,11 +123,20 @@ async function main(argv: readonly string[]): Promise<number> {
       'seed-run': { type: 'string', multiple: true },
       out: { type: 'string' },
       help: { type: 'boolean' },
+      'prove-fixes': { type: 'boolean' },
+      compare: { type: 'string' },
     },
     'verify',
   );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return ExitCode.ok;
+  }
+  if (values.compare !== undefined) {
+    // `--compare A B`: B arrives as the one positional; nothing is judged, two reports are set side by side.
+    if (positionals.length !== 1) throw new UsageError('verify: --compare takes two reports, A and B', [USAGE]);
+    const file = writeCompare(path.resolve(values.compare), path.resolve(positionals[0]!), path.resolve(values.out ?? path.join(reportsDir, `compare-${stamp(new Date())}`)));
+    process.stdout.write(`compare: ${file}\n`);
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`verify: unexpected argument ${JSON.stringify(positionals[0])}`, [USAGE]);
@@ -169,10 +180,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const gates = await loadGates();
     const results = await runGates(gates, context);
     const verdict = verdictOf(results);
+    // fixes.sql beside the report; with --prove-fixes each block is proved on a copy first.
+    const fixes = await fixIt(context, { prove: values['prove-fixes'] === true });
     const versions: Record<string, string> = { kit: packageVersion('.') ?? 'unknown', node: process.version, uplot: packageVersion('uplot') ?? 'unknown' };
     for (const source of load?.sources ?? []) if (source.load?.engine) versions[source.load.engine.name] = source.load.engine.version;
     if (database.version) versions.postgresql = database.version;
-    const summary = buildSummary({
+    const summary = {
+      ...buildSummary({
       runId: path.basename(outDir),
       outDir,
       verdict,
@@ -192,11 +206,14 @@ async function main(argv: readonly string[]): Promise<number> {
         database: database.where,
         ...(database.dbError ? { databaseError: database.dbError } : {}),
       },
-    });
+    }),
+      ...(fixes ? { fixes } : {}),
+    };
     const files = writeReport(outDir, summary, assets);
     for (const r of results) process.stdout.write(`  ${r.status.padEnd(17)} ${r.level.padEnd(5)} ${r.id}: ${r.measured}\n`);
     const note =
       verdict === 'CONDITIONAL' ? ' (exit 0: nothing failed at error level, but the gates above need a person\'s judgement before signing)' : '';
+    if (fixes) process.stdout.write(`${fixesLine(outDir, fixes)}\n`);
     process.stdout.write(`verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`);
     return verdict === 'NO-GO' ? ExitCode.noGo : ExitCode.ok;
   } finally {

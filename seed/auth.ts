@@ -15,7 +15,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type pg from 'pg';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
-import { hashPassword } from '../stack/server/auth/passwords.ts';
+import { hashPassword } from '../lib/passwords.ts';
 import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import { authUsersTable, encodeRow } from './tables.ts';

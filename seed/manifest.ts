@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { behaviour, categoryNames } from '../model/behaviour.ts';
-import { signJwt } from '../stack/server/jwt.ts';
+import { signJwt } from '../lib/jwt.ts';
 import { simulateUser } from './simulate.ts';
 import type { SeedTarget } from './target.ts';
 import { uuidText, type Uuid } from './uuid.ts';

@@ -1,11 +1,10 @@
 /**
  * The kit's API server as a Fastify instance: CORS and the gateway at the root, `/rest/v1` (Data
- * API, proxied to PostgREST), `/auth/v1` (Auth face), `/api/v1` (App API plugin, when present) and
- * `/kit/health` (the stack's own liveness check).
+ * API, proxied to PostgREST), `/auth/v1` (Auth face), `/api/v1` (App API plugin) and `/kit/health`
+ * (the stack's own liveness check).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import appApi from './app-api/index.ts';
 import authFace from './auth/index.ts';
 import { apiKeyHook, dataApiProxy, registerCors } from './gateway.ts';
 import { localKeys } from './keys.ts';
@@ -23,27 +22,6 @@ export interface ServerOptions {
   readonly attributionWindowDays?: number;
   /** Fastify logger setting: false in tests, a level for the daemon. */
   readonly logger?: boolean | { level: string };
-}
-
-export interface AppApiOptions {
-  databaseUrl: string;
-  jwtSecret: string;
-  authUrl: string;
-  anonKey: string;
-  serviceRoleKey: string;
-  postbackSecret: string;
-  attributionWindowDays?: number;
-}
-
-const APP_API_ENTRY = fileURLToPath(new URL('./app-api/index.ts', import.meta.url));
-
-/** Loads the App API plugin (stack/server/app-api/index.ts) if it exists; undefined otherwise. */
-async function loadAppApi(): Promise<FastifyPluginAsync<AppApiOptions> | undefined> {
-  if (!existsSync(APP_API_ENTRY)) return undefined;
-  // A computed specifier: the module is optional, so the type checker must not require it.
-  const specifier = './app-api/index.ts';
-  const module = (await import(specifier)) as { default: FastifyPluginAsync<AppApiOptions> };
-  return module.default;
 }
 
 export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
@@ -85,21 +63,15 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     { prefix: '/auth/v1' },
   );
 
-  const appApi = await loadAppApi();
-  if (appApi) {
-    await app.register(appApi, {
-      prefix: '/api/v1',
-      databaseUrl: options.databaseUrl,
-      jwtSecret: options.jwtSecret,
-      authUrl: `${options.publicUrl}/auth/v1`,
-      anonKey: keys.anonKey,
-      serviceRoleKey: keys.serviceRoleKey,
-      postbackSecret: options.postbackSecret,
-      attributionWindowDays: options.attributionWindowDays,
-    });
-  } else {
-    // Until the App API exists, its health route says the server is up and the App API is not.
-    app.get('/api/v1/health', async () => ({ status: 'ok', app_api: 'not installed' }));
-  }
+  await app.register(appApi, {
+    prefix: '/api/v1',
+    databaseUrl: options.databaseUrl,
+    jwtSecret: options.jwtSecret,
+    authUrl: `${options.publicUrl}/auth/v1`,
+    anonKey: keys.anonKey,
+    serviceRoleKey: keys.serviceRoleKey,
+    postbackSecret: options.postbackSecret,
+    attributionWindowDays: options.attributionWindowDays,
+  });
   return app;
 }

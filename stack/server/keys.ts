@@ -3,7 +3,7 @@
  * CLI's demo keys. iat/exp are fixed so the same secret always gives the same keys across runs, which lets
  * `.env` files and scripts keep them.
  */
-import { signJwt } from './jwt.ts';
+import { signJwt } from '../../lib/jwt.ts';
 
 export interface LocalKeys {
   readonly anonKey: string;

@@ -7,7 +7,7 @@ import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed, type SeedResult } from '../../seed/run.ts';
 import { uuidText } from '../../seed/uuid.ts';
-import { hashPassword, verifyPassword } from '../../stack/server/auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { localTarget } from '../seed/support.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 const anon = () => createClient(stack.url, stack.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } });
 
-describe('bcrypt passwords (stack/server/auth/passwords.ts)', () => {
+describe('bcrypt passwords (lib/passwords.ts)', () => {
   it('hashes as GoTrue does and verifies its own hashes', async () => {
     const hash = await hashPassword('a-password');
     expect(hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);

@@ -1,7 +1,7 @@
-/** stack/server/jwt.ts: HS256 with PostgREST's validation rules (exp/nbf/iat only when present, 30 s skew). */
+/** lib/jwt.ts: HS256 with PostgREST's validation rules (exp/nbf/iat only when present, 30 s skew). */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { JwtError, signJwt, verifyJwt } from '../../stack/server/jwt.ts';
+import { JwtError, signJwt, verifyJwt } from '../../lib/jwt.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-chars';

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RLS_TABLES, rlsCells, type Actor, type Outcome, type RlsTable } from '../../model/rls-matrix.ts';
-import { signJwt } from '../../stack/server/jwt.ts';
+import { signJwt } from '../../lib/jwt.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../../stack/server/jwt.ts';
+import { signJwt } from '../../lib/jwt.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, waitForSchema, type TestStack } from '../support/stack.ts';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import appApi from '../../stack/server/app-api/index.ts';
 import { AppDatabase, type DbIdentity } from '../../stack/server/app-api/db.ts';
-import { signJwt } from '../../stack/server/jwt.ts';
+import { signJwt } from '../../lib/jwt.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { insertCatalogue, type CatalogueProduct } from './fixtures.ts';

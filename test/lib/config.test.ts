@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import { ExitCode, KitError } from '../../lib/errors.ts';
+import { repoRoot } from '../../lib/paths.ts';
 
 const noFile = { KIT_ENV_FILE: undefined } as const;
 
@@ -39,6 +41,20 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.includes('DATABASE_URL (from environment)'))).toContain('postgresql://');
     expect(lines.find((l) => l.includes('KIT_PG_PORT'))).toContain('"abc"');
     expect(lines.find((l) => l.includes('KIT_JWT_SECRET'))).toContain('32');
+  });
+
+  it('never echoes a secret, only its length', () => {
+    const error = failure(() => loadConfig({ env: { ...noFile, KIT_JWT_SECRET: 'too-short-secret', DATABASE_URL: 'postgres//u:pw@h' } }));
+    expect(error.message).not.toContain('too-short-secret');
+    expect(error.message).not.toContain('u:pw');
+    expect(error.message).toContain('received 16 characters');
+  });
+
+  it('parses defaults with the same schema as given values', () => {
+    const config = loadConfig({ env: { ...noFile, SUPABASE_URL: 'https://ref.supabase.co/' } });
+    expect(config.stateDir).toBe(path.join(repoRoot, '.kit'));
+    expect(config.supabase.url).toBe('https://ref.supabase.co');
+    expect(config.supabase.anonKey).toBeUndefined();
   });
 
   it('reads the file named by KIT_ENV_FILE and refuses a missing one', () => {

@@ -5,17 +5,20 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../lib/exec.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { readReportAssets } from '../../verify/report/assets.ts';
+import { blockingGates } from '../../verify/report/blockers.ts';
+import { unlabelledFigures } from '../../verify/report/labels.ts';
 import { buildSummary } from '../../verify/report/summary.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import { writeReport } from '../../verify/report/write.ts';
 import { loadGates, runGates, verdictOf } from '../../verify/run.ts';
 import { freePort } from '../support/ports.ts';
+import { attributionSample, preferenceSample } from './support/db-gate-samples.ts';
 import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
 
 let fx: Fixtures;
@@ -31,6 +34,56 @@ function verify(args: string[]) {
     env: { ...process.env, KIT_CRITERIA_FILE: '' },
     timeoutMs: 120_000,
   });
+}
+
+interface Opened {
+  readonly page: Page;
+  readonly url: string;
+  readonly requests: string[];
+  readonly errors: string[];
+  readonly dialogs: string[];
+}
+
+/** Opens a file in headless Chromium offline, recording requests, console errors and dialogs. */
+async function inChromium(file: string, check: (opened: Opened) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const opened: Opened = { page, url: `file://${file}`, requests: [], errors: [], dialogs: [] };
+    page.on('request', (req) => opened.requests.push(req.url()));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') opened.errors.push(msg.text());
+    });
+    page.on('pageerror', (error) => opened.errors.push(error.message));
+    page.on('dialog', async (dialog) => {
+      opened.dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await page.goto(opened.url, { waitUntil: 'load' });
+    await check(opened);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * camelCase words a person can read on the page. Code and preformatted blocks are left out: they
+ * show identifiers on purpose (run ids, commands, the criteria as a --criteria file spells them).
+ */
+async function visibleCamelCase(page: Page): Promise<string[]> {
+  // Text nodes joined with spaces: innerText would glue adjacent inline links into one word.
+  const text = await page.evaluate<string>(`(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.closest('code, pre, script, style')) parts.push(node.textContent);
+    }
+    return parts.join(' ');
+  })()`);
+  return [...new Set(text.match(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g) ?? [])];
 }
 
 beforeAll(async () => {
@@ -104,13 +157,38 @@ describe('npm run verify', () => {
     const flag = await verify(['--bogus']);
     expect(flag.code).toBe(2);
   });
+
+  it('--compare A B: compare.html sets the two runs side by side, new and gone findings named, offline', async () => {
+    const [good, bad] = [path.join(fx.root, 'report-good'), path.join(fx.root, 'report-bad')];
+    const out = path.join(fx.root, 'compare');
+    const r = await verify(['--compare', good, path.join(bad, 'summary.json'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const file = path.join(out, 'compare.html');
+    expect(r.stdout).toContain(file);
+    expect((await verify(['--compare', good])).code).toBe(2);
+    expect((await verify(['--compare', good, path.join(fx.root, 'nope')])).stderr).toContain('--compare:');
+    const ids = summarySchema.parse(JSON.parse(readFileSync(path.join(bad, 'summary.json'), 'utf8'))).gates.map((g) => g.id);
+
+    await inChromium(file, async ({ page, url, requests, errors }) => {
+      expect(await page.$$eval('table.gates tbody tr', (rows) => rows.map((row) => row.getAttribute('data-gate')))).toEqual(ids);
+      expect(await page.textContent('#runs')).toMatch(/CONDITIONAL[\s\S]*NO-GO/);
+      // Lenient criteria passed latency in A; the bad run's slow endpoints are new findings in B.
+      expect(await page.$$eval('#cmp-api-latency .findings-new li', (items) => items.length)).toBeGreaterThan(0);
+      expect(await page.textContent('#cmp-api-latency')).toContain('p95 latency, all endpoints');
+      expect(await visibleCamelCase(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(requests.filter((req) => req !== url)).toEqual([]);
+    });
+  });
 });
 
 describe('index.html in headless Chromium', () => {
   it('renders offline: verdict, charts drawn, no console errors, no request beyond the file, hostile text escaped', async () => {
     const load = await readLoadEvidence([fx.bad]);
     const context = { ...loadContext(load), dbError: 'cannot reach PostgreSQL (test)' };
-    const results = await runGates(await loadGates(), context);
+    // Without a database these gates say insufficient-data; samples shaped like their real output stand in, so their charts draw.
+    const results = (await runGates(await loadGates(), context)).map((r) => (r.id === 'preference-accuracy' ? preferenceSample : r.id === 'attribution' ? attributionSample : r));
+    expect(unlabelledFigures(results)).toEqual([]);
     // A gate result carrying markup must show as text, never run or break the page.
     results.push({
       id: 'hostile',
@@ -131,30 +209,11 @@ describe('index.html in headless Chromium', () => {
       load,
       baseline: undefined,
       generatedAt: new Date().toISOString(),
-      reproducibility: { seedRunIds: ['seed-1'], loadRunDirs: [fx.bad], criteria: {}, versions: { node: process.version }, commands: ['npm run verify'] },
+      reproducibility: { seedRunIds: ['seed-1'], loadRunDirs: [fx.bad], criteria: context.criteria as unknown as Record<string, unknown>, versions: { node: process.version }, commands: ['npm run verify'] },
     });
     const files = writeReport(out, summary, readReportAssets());
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const requests: string[] = [];
-      const errors: string[] = [];
-      const dialogs: string[] = [];
-      page.on('request', (req) => requests.push(req.url()));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(msg.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      page.on('dialog', async (dialog) => {
-        dialogs.push(dialog.message());
-        await dialog.dismiss();
-      });
-      const url = `file://${files.html}`;
-      await page.goto(url, { waitUntil: 'load' });
+    await inChromium(files.html, async ({ page, url, requests, errors, dialogs }) => {
       await page.waitForSelector('#charts-box canvas');
 
       expect(await page.textContent('#verdict b')).toBe('NO-GO');
@@ -164,18 +223,37 @@ describe('index.html in headless Chromium', () => {
       expect(await page.$$eval('table.gates tbody tr', (rows) => rows.length)).toBe(results.length);
       expect(await page.textContent('#gate-hostile h3')).toContain('<img src=x onerror=alert(1)>');
       expect(await page.textContent('#gate-hostile')).toContain('<script>alert(3)</script>');
-      expect(await page.$$eval('#endpoints + .scroll tbody tr', (rows) => rows.length)).toBe(load.endpoints.length + 1);
+      expect(await page.$$eval('#endpoints + figure + .scroll tbody tr', (rows) => rows.length)).toBe(load.endpoints.length + 1);
+
+      // What blocks sign-off: exactly the gates keeping the verdict from GO, in gate order.
+      const blocking = results.filter((r) => r.level !== 'info' && r.status !== 'pass').map((r) => r.id);
+      expect(blocking).toContain('attribution');
+      expect(blockingGates(results).map((r) => r.id)).toEqual(blocking);
+      expect(await page.$$eval('#blockers li', (items) => items.map((li) => li.getAttribute('data-gate')))).toEqual(blocking);
+      expect(await page.textContent('#blockers li[data-gate="api-latency"]')).toContain('What to do:');
+
+      // Every chart draws: the three uPlot canvases above, and the three SVG charts with their marks.
+      const svgCharts = await page.$$eval('figure.chart svg', (svgs) => svgs.map((svg) => ({ label: svg.getAttribute('aria-label'), marks: svg.querySelectorAll('rect').length, width: svg.getBoundingClientRect().width })));
+      expect(svgCharts.map((c) => c.label)).toEqual(['p95 latency per endpoint', 'NDCG@3 per archetype', 'Attribution: from clicks to conversions']);
+      for (const c of svgCharts) {
+        expect(c.marks).toBeGreaterThan(2);
+        expect(c.width).toBeGreaterThan(0);
+      }
+      expect(await page.$$eval('#endpoints + figure line.limit', (lines) => lines.length)).toBe(1);
+      expect(await page.$$eval('#preference ~ figure .whisker', (w) => w.length)).toBe(preferenceSample.evidence.rows!.length);
+
+      // Labels for people: figures read "NDCG@3, 95% CI lower bound", never ndcg3CiLower.
+      expect(await page.textContent('#gate-preference-accuracy')).toContain('NDCG@3, 95% CI lower bound');
+      expect(await visibleCamelCase(page)).toEqual([]);
 
       expect(errors).toEqual([]);
       expect(dialogs).toEqual([]);
-      expect(requests.filter((r) => r !== url && !r.startsWith('data:'))).toEqual([]);
+      expect(requests.filter((req) => req !== url && !req.startsWith('data:'))).toEqual([]);
 
       const artifacts = path.join(repoRoot, '.kit', 'artifacts');
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: path.join(artifacts, 'verify-report.png'), fullPage: true });
       expect(existsSync(path.join(artifacts, 'verify-report.png'))).toBe(true);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -1,5 +1,5 @@
 /** Access tokens for seeded users, minted with the target's JWT secret (known for the local stack). */
-import { signJwt } from '../../stack/server/jwt.ts';
+import { signJwt } from '../../lib/jwt.ts';
 
 export function mintUserToken(userId: string, jwtSecret: string, email?: string): string {
   const now = Math.floor(Date.now() / 1000);

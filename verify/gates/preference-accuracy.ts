@@ -75,19 +75,25 @@ async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[])
   return failures === 0 ? undefined : `${failures} of ${userIds.length} recommendation calls failed (first: ${firstProblem})`;
 }
 
-interface Breakdown { group: string; users: number; app_ndcg3: number; oracle_ndcg3: number; popularity_ndcg3: number; app_p3: number }
+interface Breakdown { group: string; users: number; app_ndcg3: number; app_ndcg3_ci_lower: number; app_ndcg3_ci_upper: number; oracle_ndcg3: number; popularity_ndcg3: number; app_p3: number }
 
 function breakdown(label: (s: UserScore) => string, scores: readonly UserScore[]): Breakdown[] {
   const groups = new Map<string, UserScore[]>();
   for (const s of scores) groups.set(label(s), [...(groups.get(label(s)) ?? []), s]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => ({
-    group,
-    users: g.length,
-    app_ndcg3: round(mean(g.map((s) => s.app.ndcg))),
-    oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg))),
-    popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg))),
-    app_p3: round(mean(g.map((s) => s.app.p3))),
-  }));
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => {
+    // Each group's own interval, so the report can draw whiskers: a small archetype reads as uncertain.
+    const ci = bootstrapMean(g.map((s) => s.app.ndcg), BOOTSTRAP);
+    return {
+      group,
+      users: g.length,
+      app_ndcg3: round(ci.mean),
+      app_ndcg3_ci_lower: round(ci.lower),
+      app_ndcg3_ci_upper: round(ci.upper),
+      oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg))),
+      popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg))),
+      app_p3: round(mean(g.map((s) => s.app.p3))),
+    };
+  });
 }
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 

@@ -8,8 +8,8 @@ import type { Gate, GateResult } from '../gate.ts';
 import type { VerifyContext } from '../context.ts';
 import { probeDataApi } from '../checks/data-api-probe.ts';
 import type { ApiProbeFinding } from '../checks/data-api-probe.ts';
-import { probeRlsMatrix } from '../checks/rls-probe.ts';
-import type { CellResult } from '../checks/rls-probe.ts';
+import { probeRlsMatrix } from '../../lib/pg/rls-probe.ts';
+import type { CellResult } from '../../lib/pg/rls-probe.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { runCheck, sqlChecks } from '../sql/run.ts';
@@ -55,17 +55,22 @@ export async function runLints(pool: pg.Pool): Promise<LintRow[]> {
   try {
     await client.query('BEGIN READ ONLY');
     try {
-      const current = await client.query<{ v: string | null }>("select current_setting('pgrst.db_schemas', true) as v");
-      if ((current.rows[0]?.v ?? '') === '') await client.query("set local pgrst.db_schemas = 'public'");
-      const rows: LintRow[] = [];
-      for (const check of sqlChecks('security')) rows.push(...(await runCheck<LintRow>(client, check)));
-      return rows;
+      return await lintsWithin(client);
     } finally {
       await client.query('ROLLBACK');
     }
   } finally {
     client.release();
   }
+}
+
+/** The lints inside a transaction the caller opened (the fix-it proof lints its copy between fixes). */
+export async function lintsWithin(client: pg.PoolClient): Promise<LintRow[]> {
+  const current = await client.query<{ v: string | null }>("select current_setting('pgrst.db_schemas', true) as v");
+  if ((current.rows[0]?.v ?? '') === '') await client.query("set local pgrst.db_schemas = 'public'");
+  const rows: LintRow[] = [];
+  for (const check of sqlChecks('security')) rows.push(...(await runCheck<LintRow>(client, check)));
+  return rows;
 }
 
 async function seededUser(pool: pg.Pool, runIds: readonly string[]): Promise<string | undefined> {

@@ -5,20 +5,15 @@
  * value can close the script element.
  */
 import type { GateResult } from '../gate.ts';
+import { blockersSection } from './blockers.ts';
+import { archetypeChart, archetypeScores, attributionChart, latencyChart } from './charts.ts';
+import { columnLabel, labelledFigure } from './labels.ts';
+import { escapeHtml, scriptJson, statusBadge, styles } from './markup.ts';
 import type { LoadSummary, Summary } from './summary-schema.ts';
 
 export interface ReportAssets {
   readonly uplotJs: string;
   readonly uplotCss: string;
-}
-
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** JSON safe inside <script>: `<` (and the line separators JS once rejected) as escapes. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** Evidence groups of the report, in order; gates not named here land in "Other gates". */
@@ -40,9 +35,6 @@ function cell(value: unknown): string {
   return `<td>${escapeHtml(value)}</td>`;
 }
 
-function statusBadge(status: string): string {
-  return `<span class="badge s-${escapeHtml(status)}">${escapeHtml(status)}</span>`;
-}
 
 /** Any rows as a table: the columns are the union of the keys, in first-seen order. */
 export function rowsTable(rows: readonly Readonly<Record<string, unknown>>[]): string {
@@ -50,16 +42,18 @@ export function rowsTable(rows: readonly Readonly<Record<string, unknown>>[]): s
   const shown = rows.slice(0, MAX_ROWS);
   const columns: string[] = [];
   for (const row of shown) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const head = columns.map((c) => `<th>${escapeHtml(columnLabel(c))}</th>`).join('');
   const body = shown.map((row) => `<tr>${columns.map((c) => cell(row[c])).join('')}</tr>`).join('\n');
   const more = rows.length > MAX_ROWS ? `<p class="muted">${rows.length - MAX_ROWS} more rows in summary.json.</p>` : '';
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
 }
 
-function figuresList(figures: Readonly<Record<string, unknown>> | undefined): string {
+/** Figures with their human labels and units; the raw keys stay in summary.json. */
+function figuresList(gateId: string, figures: GateResult['evidence']['figures']): string {
   if (!figures || Object.keys(figures).length === 0) return '';
   const items = Object.entries(figures)
-    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v === null ? '—' : escapeHtml(typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10000) / 10000 : v)}</dd>`)
+    .map(([k, v]) => labelledFigure(gateId, k, v))
+    .map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${escapeHtml(f.value)}</dd>`)
     .join('');
   return `<dl class="figures">${items}</dl>`;
 }
@@ -72,7 +66,7 @@ function gateSection(gate: GateResult): string {
 <h3>${statusBadge(gate.status)} ${escapeHtml(gate.title)} <span class="muted">(${escapeHtml(gate.id)}, ${escapeHtml(gate.level)})</span></h3>
 <p><b>Threshold:</b> ${escapeHtml(gate.threshold)}<br><b>Measured:</b> ${escapeHtml(gate.measured)}</p>
 <p>${escapeHtml(gate.evidence.summary)}</p>
-${figuresList(gate.evidence.figures)}
+${figuresList(gate.id, gate.evidence.figures)}
 ${rowsTable(gate.evidence.rows ?? [])}
 ${links ? `<p class="muted">See also: ${links}</p>` : ''}
 ${gate.checklist.length ? `<p class="muted">Answers: ${gate.checklist.map((c) => `“${escapeHtml(c)}”`).join(', ')}</p>` : ''}
@@ -132,27 +126,23 @@ function reproducibility(summary: Summary): string {
   return `<h3>Seed runs</h3>${list(r.seedRunIds)}<h3>Load run folders</h3>${list(r.loadRunDirs)}
 <h3>Versions</h3>${list(versions)}<h3>Commands</h3>${list(r.commands)}
 ${r.database ? `<p><b>Database:</b> <code>${escapeHtml(r.database)}</code>${r.databaseError ? ` — <span class="s-fail">${escapeHtml(r.databaseError)}</span>` : ''}</p>` : ''}
-<h3>Criteria in force</h3><pre>${escapeHtml(JSON.stringify(r.criteria, null, 2))}</pre>`;
+<h3>Criteria in force</h3><p class="muted">As a <code>--criteria</code> file would set them.</p><pre>${escapeHtml(JSON.stringify(r.criteria, null, 2))}</pre>`;
 }
 
-const styles = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-main{max-width:1200px;margin:0 auto;padding:16px 24px 64px}
-h1{font-size:22px;margin:8px 0}h2{margin-top:36px;border-bottom:1px solid #d5d9e0;padding-bottom:4px}h3{margin:18px 0 6px}
-table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0}th,td{border:1px solid #e1e4ea;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef0f4;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto}.muted{color:#6b7385}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-pre{background:#fff;border:1px solid #e1e4ea;padding:8px;overflow:auto}
-.banner{padding:18px 24px;border-radius:6px;color:#fff;margin:12px 0}.banner b{font-size:28px;letter-spacing:1px}
-.v-GO{background:#1f8a4c}.v-CONDITIONAL{background:#b7791f}.v-NO-GO{background:#c53030}
-.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:#718096}
-.s-pass{background:#1f8a4c}.s-warn{background:#b7791f}.s-fail{background:#c53030}.s-insufficient-data{background:#6b46c1}.s-manual{background:#a0aec0}
-span.s-fail,li.s-fail{color:#c53030;background:none}
-dl.figures{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0}dl.figures dt{color:#6b7385}dl.figures dd{margin:0;font-variant-numeric:tabular-nums}
-section.gate{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:4px 16px 12px;margin:12px 0}
-.chart{background:#fff;border:1px solid #e1e4ea;border-radius:6px;padding:8px;margin:10px 0}
-nav a{margin-right:12px}
-`;
+
+/** The p95 limit in force, from the criteria recorded for reproduction. */
+function p95Limit(summary: Summary): number | undefined {
+  const latency = summary.reproducibility.criteria.latency;
+  const value = typeof latency === 'object' && latency !== null ? (latency as Record<string, unknown>).p95Ms : undefined;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** The chart a group opens with, drawn from its gate's evidence. */
+function groupChart(groupId: string, byId: ReadonlyMap<string, Summary['gates'][number]>): string {
+  if (groupId === 'preference') return archetypeChart(archetypeScores(byId.get('preference-accuracy') as GateResult | undefined));
+  if (groupId === 'attribution') return attributionChart(byId.get('attribution') as GateResult | undefined);
+  return '';
+}
 
 /** Client-side script: draws the charts from the embedded windows with uPlot. */
 const chartScript = `
@@ -191,7 +181,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
     .map((group) => {
       const gates = group.gates.map((id) => byId.get(id)).filter((g): g is (typeof summary.gates)[number] => g !== undefined);
       const body = gates.length ? gates.map((g) => gateSection(g as GateResult)).join('\n') : '<p class="muted">No gate of this group ran.</p>';
-      return `<h2 id="${group.id}">${escapeHtml(group.title)}</h2>${body}`;
+      return `<h2 id="${group.id}">${escapeHtml(group.title)}</h2>${groupChart(group.id, byId)}${body}`;
     })
     .join('\n');
   const others = summary.gates.filter((g) => !grouped.has(g.id));
@@ -199,7 +189,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
   const chartData = { windowSeconds: load?.windowSeconds ?? 0, windows: load?.windows ?? [] };
   const sourceNote = load
     ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? "raw output in k6's JSON format" : 'the end-of-test summary (no raw output was found)')} from ${load.sources
-        .map((s) => `${escapeHtml(s.file)} (instance ${escapeHtml(s.instance)}, ${s.lines} lines)`)
+        .map((s) => `<code>${escapeHtml(s.file)}</code> (instance ${escapeHtml(s.instance)}, ${s.lines} lines)`)
         .join('; ')}. Percentiles come from merged histograms, never from averaged percentiles.</p>`
     : '<p class="muted">No load run was given, so there are no charts.</p>';
   const problems = load ? load.sources.flatMap((s) => s.problems) : [];
@@ -212,9 +202,9 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
 <h1>Aclue database deployment sign-off</h1>
 <p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}${engineNote(load)}</p>
 ${loadOutcome(load)}
-<div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b>
-${summary.verdictReasons.length ? `<ul>${summary.verdictReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '<p>Every gate passed.</p>'}</div>
-<nav><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
+<div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b></div>
+${blockersSection(summary.gates)}
+<nav><a href="#blockers">What blocks sign-off</a><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
 <h2 id="gates">Gates</h2>${gateTable(summary)}
 <h2 id="checklist">Deployment checklist</h2>
 <p class="muted">Each line of the checklist with the gates that answer it; lines the kit cannot measure are left for manual sign-off.</p>
@@ -222,7 +212,7 @@ ${checklistSection(summary)}
 <h2 id="charts">Load over time</h2>${sourceNote}
 ${problems.length ? `<p class="s-fail">Problems in the load output:</p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
 <div id="charts-box"></div>
-<h2 id="endpoints">Endpoints</h2>${load ? endpointTable(load, summary.baseline?.load) : '<p class="muted">No load run.</p>'}
+<h2 id="endpoints">Endpoints</h2>${load ? `${latencyChart(load, p95Limit(summary))}${endpointTable(load, summary.baseline?.load)}` : '<p class="muted">No load run.</p>'}
 ${evidence}
 ${otherSection}
 <h2 id="reproduce">Reproduce</h2>${reproducibility(summary)}

@@ -106,6 +106,30 @@ export const loadSummarySchema = z.object({
   checks: z.object({ passes: z.number(), fails: z.number() }),
 });
 
+/** The fix-it migration written beside the report (verify/fixes/): one entry per block of fixes.sql. */
+export const fixesSchema = z.object({
+  /** File name beside index.html. */
+  file: z.string(),
+  /** Where the blocks were proved: a scratch copy, a rolled-back transaction, or not (no --prove-fixes). */
+  proof: z.enum(['copy', 'transaction', 'not-run']),
+  blocks: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      /** `lint object` of each finding the block removes. */
+      findings: z.array(z.string()),
+      what: z.string(),
+      why: z.string(),
+      status: z.enum(['proved-safe', 'not-safe', 'unproved']),
+      /** Why a block is not safe; empty otherwise. */
+      reasons: z.array(z.string()),
+    }),
+  ),
+  /** Findings without a mechanical fix. */
+  remediations: z.array(z.object({ finding: z.string(), level: levelSchema, sentence: z.string(), link: z.string() })),
+  error: z.string().optional(),
+});
+
 export const summarySchema = z.object({
   schemaVersion: z.literal(1),
   generatedAt: z.string(),
@@ -121,6 +145,7 @@ export const summarySchema = z.object({
     }),
   ),
   load: loadSummarySchema.optional(),
+  fixes: fixesSchema.optional(),
   baseline: z
     .object({
       source: z.string(),
@@ -141,3 +166,4 @@ export const summarySchema = z.object({
 
 export type Summary = z.infer<typeof summarySchema>;
 export type LoadSummary = z.infer<typeof loadSummarySchema>;
+export type FixesSummary = z.infer<typeof fixesSchema>;

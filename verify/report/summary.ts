@@ -84,18 +84,18 @@ export function buildSummary(input: SummaryInput): Summary {
   return summarySchema.parse(JSON.parse(JSON.stringify(summary)));
 }
 
-/** Reads and validates a summary.json; a usage error naming the file when it is not one. */
-export function readSummary(file: string): Summary {
+/** Reads and validates a summary.json; a usage error naming the flag and file when it is not one. */
+export function readSummary(file: string, flag = '--baseline'): Summary {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--baseline: ${file} cannot be read as JSON (${(error as Error).message})`);
+    throw new UsageError(`${flag}: ${file} cannot be read as JSON (${(error as Error).message})`);
   }
   const parsed = summarySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UsageError(`--baseline: ${file} is not a verify summary.json (schemaVersion 1): ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
+    throw new UsageError(`${flag}: ${file} is not a verify summary.json (schemaVersion 1): ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
   }
   return parsed.data;
 }

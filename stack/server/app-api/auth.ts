@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuthStyle } from '../../../model/target.ts';
-import { CLOCK_SKEW_SECONDS, verifyJwt } from '../jwt.ts';
+import { CLOCK_SKEW_SECONDS, verifyJwt } from '../../../lib/jwt.ts';
 import { ANON, type DbIdentity } from './db.ts';
 import { ApiError, ValidationError } from './errors.ts';
 

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
-import { JwtError, verifyJwt, type JwtClaims } from '../jwt.ts';
+import { JwtError, verifyJwt, type JwtClaims } from '../../../lib/jwt.ts';
 import { dbTimeOf, timed, transaction } from './db.ts';
 import {
   API_VERSION_2024,
@@ -22,7 +22,7 @@ import {
   unprocessable,
   wantsApi2024,
 } from './errors.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyPassword } from '../../../lib/passwords.ts';
 import { endSessions, refreshSession, sessionExists, startSession, type TokenSettings } from './sessions.ts';
 import {
   checkPassword,

@@ -4,7 +4,7 @@
  * its child; logging out deletes the session, which cascades to its tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { signJwt } from '../jwt.ts';
+import { signJwt } from '../../../lib/jwt.ts';
 import type { Queryable } from './db.ts';
 import { badRequest } from './errors.ts';
 import { AUDIENCE, INSTANCE_ID, findUserById, userJson, type UserRow } from './users.ts';

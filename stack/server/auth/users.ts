@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './db.ts';
 import { badRequest, unprocessable } from './errors.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword } from '../../../lib/passwords.ts';
 
 /** GoTrue's instance id for single-instance deployments (all zeros). */
 export const INSTANCE_ID = '00000000-0000-0000-0000-000000000000';
