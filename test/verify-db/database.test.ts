@@ -89,6 +89,13 @@ describe('database gate', () => {
     expect(Date.parse(String(f['statsResetAt']))).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('needs index usage strictly above the bound, as the checklist says (">80%"): a ratio equal to it fails', async () => {
+    // Every scan of the run went through the index (ratio 1); a bound of 1 is then met, not exceeded.
+    const result = await databaseGate.run(testContext(db.pool, { load: loadIn(runDir), criteria: { ...criteria, minIndexUsageRatio: 1 } }));
+    expect(result.evidence.figures?.['indexUsageOverall']).toBe(1);
+    expect(result.status).toBe('fail');
+  });
+
   it('judges the snapshot only: scans made afterwards (verify\'s own SQL) change nothing, and no database is needed', async () => {
     const before = await databaseGate.run(testContext(undefined, { load: loadIn(runDir), criteria }));
     for (let i = 0; i < 20; i += 1) await db.pool.query("select count(*) from public.products where title like 'p%'");
