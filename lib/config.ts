@@ -43,7 +43,14 @@ const postgresUrl = z.string().refine(
 );
 
 /** Where a setting is listed in .env.example, in this order. */
-const SECTIONS = ['local stack', 'App API (/api/v1)', "an existing database instead of the kit's cluster", 'staging target (npm run seed -- --target staging)', 'tools', 'verify'] as const;
+const SECTIONS = [
+  'local stack',
+  'App API (/api/v1)',
+  "an existing database instead of the kit's cluster",
+  'staging target (npm run seed -- --target staging)',
+  'tools',
+  'verify',
+] as const;
 
 interface Setting {
   /** The flag that overrides it, without the dashes. */
@@ -183,8 +190,8 @@ export const settingFlags = Object.fromEntries(names.map((name) => [settings[nam
   { type: 'string' }
 >;
 
-export function describeSettings(): readonly { name: SettingName; flag: string; doc: string; secret: boolean }[] {
-  return names.map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc, secret: declaration(name).secret === true }));
+export function describeSettings(): readonly { name: SettingName; flag: string; doc: string }[] {
+  return names.map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc }));
 }
 
 export function loadConfig(input: ConfigInput = {}): KitConfig {
