@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths.ts';
+import { readSeedResult } from '../../seed/result-file.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
@@ -120,23 +121,27 @@ describe('npm run seed: runs', () => {
   });
 
   it('seeds, lists and cleans a run; the same seed twice is refused', async () => {
-    const r = await seed(['--scale', '0.02', '--seed', 'cli', '--auth-writer', 'sql']);
+    const resultFile = path.join(tmp, 'seed-result.json');
+    const r = await seed(['--scale', '0.02', '--seed', 'cli', '--auth-writer', 'sql', '--result-file', resultFile]);
     expect(r.code, r.stderr).toBe(0);
-    const runId = /run id:\s+(\S+)/.exec(r.stdout)?.[1];
-    expect(runId).toBeDefined();
+    const seeded = readSeedResult(resultFile, 'seeded');
+    const runId = seeded.runId;
+    expect(r.stdout).toContain(`run id:   ${runId}`);
+    expect(r.stdout).toContain(`manifest: ${seeded.manifest}`);
     expect(r.stdout).toMatch(/public\.swipe_interactions\s+\d+/);
     try {
       const again = await seed(['--scale', '0.02', '--seed', 'cli', '--auth-writer', 'sql']);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/already used by run/);
 
-      const list = await seed(['--list']);
+      const list = await seed(['--list', '--result-file', resultFile]);
       expect(list.stdout).toMatch(new RegExp(`${runId}\\s+complete`));
-      const clean = await seed(['--clean', runId!]);
+      expect(readSeedResult(resultFile, 'runs').runs).toContainEqual({ runId, seed: 'cli', status: 'complete' });
+      const clean = await seed(['--clean', runId]);
       expect(clean.code, clean.stderr).toBe(0);
       expect((await seed(['--list'])).stdout).toMatch(/no seed runs/);
     } finally {
-      rmSync(path.join(repoRoot, 'reports', 'seed', runId!), { recursive: true, force: true });
+      rmSync(path.join(repoRoot, 'reports', 'seed', runId), { recursive: true, force: true });
     }
   });
 });

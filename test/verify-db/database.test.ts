@@ -91,7 +91,7 @@ describe('database gate', () => {
 
   it('needs index usage strictly above the bound, as the checklist says (">80%"): a ratio equal to it fails', async () => {
     // Every scan of the run went through the index (ratio 1); a bound of 1 is then met, not exceeded.
-    const result = await databaseGate.run(testContext(db.pool, { load: loadIn(runDir), criteria: { ...criteria, minIndexUsageRatio: 1 } }));
+    const result = await databaseGate.run(testContext(db.pool, { load: loadIn(runDir), criteria: mergeCriteria({ minIndexUsageRatio: 1 }) }));
     expect(result.evidence.figures?.['indexUsageOverall']).toBe(1);
     expect(result.status).toBe('fail');
   });

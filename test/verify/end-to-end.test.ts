@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unlabelledFigures } from '../../verify/report/labels.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
@@ -68,5 +69,7 @@ describe('seed → load → verify', () => {
     expect(gates.get('load-delivered')!.status).toBe('fail');
     expect(gates.get('degradation')!.status).toBe('insufficient-data');
     expect(summary.reproducibility.seedRunIds[0]).toMatch(/^run-verify-e2e-/);
+    // Every figure the real gates emit has a human label and unit in the report.
+    expect(unlabelledFigures(summary.gates)).toEqual([]);
   }, 240_000);
 });

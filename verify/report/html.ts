@@ -7,6 +7,7 @@
 import type { GateResult } from '../gate.ts';
 import { blockersSection } from './blockers.ts';
 import { archetypeChart, archetypeScores, attributionChart, latencyChart } from './charts.ts';
+import { fixesSection } from './fix-links.ts';
 import { columnLabel, labelledFigure } from './labels.ts';
 import { escapeHtml, scriptJson, statusBadge, styles } from './markup.ts';
 import type { LoadSummary, Summary } from './summary-schema.ts';
@@ -203,7 +204,7 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
 <p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}${engineNote(load)}</p>
 ${loadOutcome(load)}
 <div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b></div>
-${blockersSection(summary.gates)}
+${blockersSection(summary.gates, summary.fixes)}
 <nav><a href="#blockers">What blocks sign-off</a><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
 <h2 id="gates">Gates</h2>${gateTable(summary)}
 <h2 id="checklist">Deployment checklist</h2>
@@ -215,6 +216,7 @@ ${problems.length ? `<p class="s-fail">Problems in the load output:</p><ul>${pro
 <h2 id="endpoints">Endpoints</h2>${load ? `${latencyChart(load, p95Limit(summary))}${endpointTable(load, summary.baseline?.load)}` : '<p class="muted">No load run.</p>'}
 ${evidence}
 ${otherSection}
+${fixesSection(summary.fixes)}
 <h2 id="reproduce">Reproduce</h2>${reproducibility(summary)}
 </main>
 <script type="application/json" id="chart-data">${scriptJson(chartData)}</script>

@@ -121,6 +121,9 @@ export const fixesSchema = z.object({
       what: z.string(),
       why: z.string(),
       status: z.enum(['proved-safe', 'not-safe', 'unproved']),
+      /** Proof steps (absent when unproved): every statement ran; the block's findings are gone. */
+      applied: z.boolean().optional(),
+      findingsGone: z.boolean().optional(),
       /** Why a block is not safe; empty otherwise. */
       reasons: z.array(z.string()),
     }),
