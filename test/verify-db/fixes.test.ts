@@ -3,7 +3,7 @@
 // every block is proved safe on a copy and in a rolled-back transaction; the file applied to a copy
 // clears every named finding and opens no RLS cell; the original is unchanged. A merge that widens
 // access is reported not safe and left commented out.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -58,9 +58,10 @@ const WIDENING = `
 
 let defects: TestDatabase;
 let widening: TestDatabase;
+let clean: TestDatabase;
 
 beforeAll(async () => {
-  [defects, widening] = await Promise.all([freshDatabase(), freshDatabase()]);
+  [defects, widening, clean] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
   // Copying a database closes its sessions; the pools reconnect.
   for (const db of [defects, widening]) db.pool.on('error', () => undefined);
   await defects.pool.query(ACLUE_DEFECTS);
@@ -68,7 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([defects?.close(), widening?.close()]);
+  await Promise.all([defects?.close(), widening?.close(), clean?.close()]);
 });
 
 const contextFor = (db: TestDatabase) => testContext(db.pool, { config: loadConfig({ env: { DATABASE_URL: db.url } }) });
@@ -189,6 +190,13 @@ describe('fix-it migration', () => {
     expect(verify.stdout).toMatch(new RegExp(`fixes: +${path.join(out, FIXES_FILE).replaceAll('.', '\\.')} \\(\\d+ blocks, \\d+ proved safe, 0 not safe`));
     const file = readFileSync(path.join(out, FIXES_FILE), 'utf8');
     for (const b of summary.fixes?.blocks ?? []) expect(file).toContain(`-- [${b.id}] ${b.kind}: PROVED SAFE`);
+  });
+
+  it('writes no fixes.sql on the kit\'s own schema, and removes a stale one', async () => {
+    const ctx = contextFor(clean);
+    writeFileSync(path.join(ctx.outDir, FIXES_FILE), '-- from an earlier verify\n');
+    expect(await fixIt(ctx, { prove: true })).toBeUndefined();
+    expect(existsSync(path.join(ctx.outDir, FIXES_FILE))).toBe(false);
   });
 
   it('reports a merge that would open a cell as not safe and leaves it commented out', async () => {
