@@ -83,8 +83,10 @@ async function visibleCamelCase(page: Page): Promise<string[]> {
     }
     return parts.join(' ');
   })()`);
-  // File paths in evidence (temporary folders with random names) are not keys.
-  const words = text.split(/\s+/).filter((w) => !w.includes('/'));
+  // File paths in evidence and the run folders' own names (temporary folders with random, mixed-case
+  // names such as peak-iGRl9v) are not keys.
+  const folders = [fx.root, fx.good, fx.good2, fx.bad].filter((d) => d).map((d) => path.basename(d));
+  const words = text.split(/\s+/).filter((w) => !w.includes('/') && !folders.some((f) => w.includes(f)));
   return [...new Set(words.flatMap((w) => w.match(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g) ?? []))];
 }
 
