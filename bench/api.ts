@@ -10,7 +10,7 @@
  * load during the run shifts anchor and targets alike. Prints requests/s, p50/p99 and the ratios
  * (aims: gateway >= 0.85x direct PostgREST; product view >= 0.3x pgbench -S).
  */
-import { freePort } from '../lib/ports.ts';
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,14 +20,15 @@ import { parseFlags } from '../lib/cli.ts';
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
+import { signJwt } from '../lib/jwt.ts';
 import { withClient } from '../lib/pg/connect.ts';
+import { freePort } from '../lib/ports.ts';
 import { API_BASE, routes } from '../model/target.ts';
 import { databaseTarget, ensureServer } from '../stack/database.ts';
 import { migrate } from '../stack/migrate.ts';
 import { findPostgres, type PostgresBinaries } from '../stack/postgres-binaries.ts';
 import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
 import { buildApp } from '../stack/server/app.ts';
-import { signJwt } from '../lib/jwt.ts';
 import { localKeys } from '../stack/server/keys.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -54,18 +55,45 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** The anchor: pgbench -S at the same concurrency; latency percentiles from its per-transaction log. */
-async function pgbenchSelectOnly(pg: PostgresBinaries, url: string, connections: number, seconds: number): Promise<Measurement> {
+async function pgbenchSelectOnly(
+  pg: PostgresBinaries,
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<Measurement> {
   const u = new URL(url);
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'kit-bench-pgbench-'));
   try {
     const run = await exec(
       pg.bin('pgbench'),
-      ['-S', '-n', '-c', String(connections), '-j', String(Math.min(connections, 2)), '-T', String(seconds), '-l',
-        '--log-prefix', path.join(logDir, 'tx'), '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username),
-        u.pathname.slice(1)],
-      { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' }, cwd: logDir, timeoutMs: (seconds + 60) * 1000 },
+      [
+        '-S',
+        '-n',
+        '-c',
+        String(connections),
+        '-j',
+        String(Math.min(connections, 2)),
+        '-T',
+        String(seconds),
+        '-l',
+        '--log-prefix',
+        path.join(logDir, 'tx'),
+        '-h',
+        u.hostname,
+        '-p',
+        u.port || '5432',
+        '-U',
+        decodeURIComponent(u.username),
+        u.pathname.slice(1),
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' },
+        cwd: logDir,
+        timeoutMs: (seconds + 60) * 1000,
+      },
     );
-    if (run.code !== 0) throw new EnvironmentError(`pgbench -S failed (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
+    if (run.code !== 0)
+      throw new EnvironmentError(`pgbench -S failed (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout);
     const done = /number of transactions actually processed: (\d+)/.exec(run.stdout);
     const failed = /number of failed transactions: (\d+)/.exec(run.stdout);
@@ -99,7 +127,10 @@ interface HttpTarget {
   readonly body?: string;
 }
 
-const autocannonScript = path.join(path.dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
+const autocannonScript = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('autocannon/package.json')),
+  'autocannon.js',
+);
 
 /** autocannon in its own process (the server under test lives in this one). */
 async function autocannon(target: HttpTarget, connections: number, seconds: number): Promise<Measurement> {
@@ -109,7 +140,10 @@ async function autocannon(target: HttpTarget, connections: number, seconds: numb
   args.push(target.url);
   // process.execPath: the Node that runs the kit (the npm `node` package), not the system one.
   const run = await exec(process.execPath, args, { timeoutMs: (seconds + 60) * 1000 });
-  if (run.code !== 0) throw new EnvironmentError(`autocannon failed on ${target.name} (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
+  if (run.code !== 0)
+    throw new EnvironmentError(
+      `autocannon failed on ${target.name} (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`,
+    );
   const result = JSON.parse(run.stdout) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
@@ -129,10 +163,16 @@ async function autocannon(target: HttpTarget, connections: number, seconds: numb
 
 /** One request first, so a broken target fails loudly instead of benchmarking error pages. */
 async function probe(target: HttpTarget): Promise<void> {
-  const response = await fetch(target.url, { method: target.method ?? 'GET', headers: target.headers, body: target.body });
+  const response = await fetch(target.url, {
+    method: target.method ?? 'GET',
+    headers: target.headers,
+    body: target.body,
+  });
   const text = await response.text();
   if (response.status >= 300) {
-    throw new EnvironmentError(`${target.name}: ${target.method ?? 'GET'} ${target.url} answered ${response.status}: ${text.slice(0, 200)}`);
+    throw new EnvironmentError(
+      `${target.name}: ${target.method ?? 'GET'} ${target.url} answered ${response.status}: ${text.slice(0, 200)}`,
+    );
   }
 }
 
@@ -154,7 +194,9 @@ async function seedBenchData(url: string): Promise<{ productId: string; userId: 
        values ($1, $2, 'authenticated', 'authenticated', now(), now(), now(), '{"provider":"email"}', '{}')`,
       [userId, email],
     );
-    const product = await client.query<{ id: string }>(`select id from public.products order by title offset 1000 limit 1`);
+    const product = await client.query<{ id: string }>(
+      `select id from public.products order by title offset 1000 limit 1`,
+    );
     return { productId: product.rows[0]!.id, userId, email };
   });
 }
@@ -173,15 +215,28 @@ function row(m: Measurement): string {
 export default async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { duration: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, keep: { type: 'boolean' }, ...settingFlags },
+    {
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      keep: { type: 'boolean' },
+      ...settingFlags,
+    },
     'bench api',
   );
   const seconds = Number(values.duration ?? 5);
   const rounds = Number(values.rounds ?? 3);
   const connections = Number(values.connections ?? 8);
-  if (!Number.isInteger(seconds) || seconds < 1) throw new UsageError(`bench api: --duration expects whole seconds >= 1, received ${JSON.stringify(values.duration)}`);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`bench api: --rounds expects an integer >= 1, received ${JSON.stringify(values.rounds)}`);
-  if (!Number.isInteger(connections) || connections < 1) throw new UsageError(`bench api: --connections expects an integer >= 1, received ${JSON.stringify(values.connections)}`);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new UsageError(
+      `bench api: --duration expects whole seconds >= 1, received ${JSON.stringify(values.duration)}`,
+    );
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new UsageError(`bench api: --rounds expects an integer >= 1, received ${JSON.stringify(values.rounds)}`);
+  if (!Number.isInteger(connections) || connections < 1)
+    throw new UsageError(
+      `bench api: --connections expects an integer >= 1, received ${JSON.stringify(values.connections)}`,
+    );
   const config = loadConfig({ flags: values });
   const pg = await findPostgres(config.pg.bindir);
   await ensureServer(config, () => undefined);
@@ -195,16 +250,29 @@ export default async function main(argv: string[]): Promise<number> {
   try {
     out(`bench api: database ${name}, ${connections} connections, ${rounds} rounds of ${seconds} s per target`);
     const data = await seedBenchData(url);
-    await withClient(server.url, server.setting, (c) => c.query(`alter database ${name} set pgrst.db_schemas = 'public'`));
-    const init = await exec(pg.bin('pgbench'), ['-i', '-q', '-s', '1', '-h', new URL(url).hostname, '-p', new URL(url).port || '5432', '-U', 'postgres', name], {
-      env: { ...process.env, PGPASSWORD: decodeURIComponent(new URL(url).password) },
-    });
+    await withClient(server.url, server.setting, (c) =>
+      c.query(`alter database ${name} set pgrst.db_schemas = 'public'`),
+    );
+    const init = await exec(
+      pg.bin('pgbench'),
+      ['-i', '-q', '-s', '1', '-h', new URL(url).hostname, '-p', new URL(url).port || '5432', '-U', 'postgres', name],
+      {
+        env: { ...process.env, PGPASSWORD: decodeURIComponent(new URL(url).password) },
+      },
+    );
     if (init.code !== 0) throw new EnvironmentError(`pgbench -i failed: ${init.stderr.trim().split('\n').pop()}`);
 
     const [restPort, apiPort] = [await freePort(), await freePort()];
     await startPostgrest({ dir, databaseUrl: url, jwtSecret: config.jwtSecret, port: restPort });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const app = await buildApp({ databaseUrl: url, postgrestUrl: postgrestUrl(restPort), jwtSecret: config.jwtSecret, publicUrl: apiUrl, postbackSecret: config.postbackSecret, logger: false });
+    const app = await buildApp({
+      databaseUrl: url,
+      postgrestUrl: postgrestUrl(restPort),
+      jwtSecret: config.jwtSecret,
+      publicUrl: apiUrl,
+      postbackSecret: config.postbackSecret,
+      logger: false,
+    });
     await app.listen({ host: '127.0.0.1', port: apiPort });
     close = async () => {
       await app.close();
@@ -213,7 +281,15 @@ export default async function main(argv: string[]): Promise<number> {
 
     const now = Math.floor(Date.now() / 1000);
     const token = signJwt(
-      { sub: data.userId, role: 'authenticated', aud: 'authenticated', email: data.email, iat: now, exp: now + 3600, is_anonymous: false },
+      {
+        sub: data.userId,
+        role: 'authenticated',
+        aud: 'authenticated',
+        email: data.email,
+        iat: now,
+        exp: now + 3600,
+        is_anonymous: false,
+      },
       config.jwtSecret,
     );
     const keys = localKeys(config.jwtSecret);
@@ -221,8 +297,16 @@ export default async function main(argv: string[]): Promise<number> {
     const byId = `/products?select=*&id=eq.${data.productId}`;
     const targets: HttpTarget[] = [
       { name: 'PostgREST direct, product by id', url: `${postgrestUrl(restPort)}${byId}`, headers: user },
-      { name: 'PostgREST via gateway, product by id', url: `${apiUrl}/rest/v1${byId}`, headers: { apikey: keys.anonKey, ...user } },
-      { name: 'App API product view (signed in)', url: `${apiUrl}${API_BASE}/products/${data.productId}`, headers: user },
+      {
+        name: 'PostgREST via gateway, product by id',
+        url: `${apiUrl}/rest/v1${byId}`,
+        headers: { apikey: keys.anonKey, ...user },
+      },
+      {
+        name: 'App API product view (signed in)',
+        url: `${apiUrl}${API_BASE}/products/${data.productId}`,
+        headers: user,
+      },
       { name: 'App API product view (anon)', url: `${apiUrl}${API_BASE}/products/${data.productId}`, headers: {} },
       {
         name: 'App API swipe',
@@ -238,14 +322,24 @@ export default async function main(argv: string[]): Promise<number> {
     const byTarget: Measurement[][] = [[], ...targets.map(() => [])];
     for (let round = 0; round < rounds; round += 1) {
       byTarget[0]!.push(await pgbenchSelectOnly(pg, url, connections, seconds));
-      for (const [i, target] of targets.entries()) byTarget[i + 1]!.push(await autocannon(target, connections, seconds));
+      for (const [i, target] of targets.entries())
+        byTarget[i + 1]!.push(await autocannon(target, connections, seconds));
     }
     const results = byTarget.map(medianRound);
 
     out('');
-    out(`${'target'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failed'.padStart(8)}`);
+    out(
+      `${'target'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failed'.padStart(8)}`,
+    );
     for (const m of results) out(row(m));
-    const [anchor, direct, gateway, viewSignedIn, viewAnon, swipe] = results as [Measurement, Measurement, Measurement, Measurement, Measurement, Measurement];
+    const [anchor, direct, gateway, viewSignedIn, viewAnon, swipe] = results as [
+      Measurement,
+      Measurement,
+      Measurement,
+      Measurement,
+      Measurement,
+      Measurement,
+    ];
     const ratio = (a: Measurement, b: Measurement) => a.rps / b.rps;
     out('');
     out(`gateway / direct PostgREST            ${ratio(gateway, direct).toFixed(2)}x  (aim >= 0.85x)`);
@@ -254,7 +348,8 @@ export default async function main(argv: string[]): Promise<number> {
     out(`swipe / pgbench -S                    ${ratio(swipe, anchor).toFixed(2)}x`);
     out(`direct PostgREST / pgbench -S         ${ratio(direct, anchor).toFixed(2)}x`);
     const failures = results.filter((m) => m.failed > 0);
-    if (failures.length > 0) out(`note: failed requests in ${failures.map((m) => m.name).join(', ')} — figures for those targets are suspect`);
+    if (failures.length > 0)
+      out(`note: failed requests in ${failures.map((m) => m.name).join(', ')} — figures for those targets are suspect`);
     return 0;
   } finally {
     await close?.().catch(() => undefined);

@@ -36,7 +36,7 @@ import { exec } from '../lib/exec.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { freePort } from '../lib/ports.ts';
-import { journeyNames, profiles, type JourneyName } from '../model/profiles.ts';
+import { type JourneyName, journeyNames, profiles } from '../model/profiles.ts';
 import { routePath, routes } from '../model/target.ts';
 import { writeManifest } from '../seed/manifest.ts';
 import { runSeed } from '../seed/run.ts';
@@ -80,11 +80,18 @@ export default async function main(argv: string[]): Promise<number> {
   const factor = Number(values.factor ?? 24);
   const vus = Number(values.vus ?? 1000);
   const rates = (values.rates ?? '2000,4000').split(',').map((r) => Number(r.trim()));
-  if (!Number.isInteger(seconds) || seconds < 5) throw new UsageError(`bench load: --seconds expects whole seconds >= 5, received ${JSON.stringify(values.seconds)}`);
-  if (!Number.isInteger(factor) || factor < 1) throw new UsageError(`bench load: --factor expects an integer >= 1, received ${JSON.stringify(values.factor)}`);
-  if (!Number.isInteger(vus) || vus < 10) throw new UsageError(`bench load: --vus expects an integer >= 10, received ${JSON.stringify(values.vus)}`);
+  if (!Number.isInteger(seconds) || seconds < 5)
+    throw new UsageError(
+      `bench load: --seconds expects whole seconds >= 5, received ${JSON.stringify(values.seconds)}`,
+    );
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new UsageError(`bench load: --factor expects an integer >= 1, received ${JSON.stringify(values.factor)}`);
+  if (!Number.isInteger(vus) || vus < 10)
+    throw new UsageError(`bench load: --vus expects an integer >= 10, received ${JSON.stringify(values.vus)}`);
   if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 10)) {
-    throw new UsageError(`bench load: --rates expects comma-separated whole requests per second >= 10, received ${JSON.stringify(values.rates)}`);
+    throw new UsageError(
+      `bench load: --rates expects comma-separated whole requests per second >= 10, received ${JSON.stringify(values.rates)}`,
+    );
   }
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
@@ -102,11 +109,20 @@ export default async function main(argv: string[]): Promise<number> {
   let close: (() => Promise<void>) | undefined;
   try {
     await withClient(databaseUrl, 'bench database', (client) => migrate(client));
-    await withClient(server.url, server.setting, (c) => c.query(`alter database ${name} set pgrst.db_schemas = 'public'`));
+    await withClient(server.url, server.setting, (c) =>
+      c.query(`alter database ${name} set pgrst.db_schemas = 'public'`),
+    );
     const [restPort, apiPort] = [await freePort(), await freePort()];
     await startPostgrest({ dir, databaseUrl, jwtSecret: config.jwtSecret, port: restPort });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const app = await buildApp({ databaseUrl, postgrestUrl: postgrestUrl(restPort), jwtSecret: config.jwtSecret, publicUrl: apiUrl, postbackSecret: config.postbackSecret, logger: false });
+    const app = await buildApp({
+      databaseUrl,
+      postgrestUrl: postgrestUrl(restPort),
+      jwtSecret: config.jwtSecret,
+      publicUrl: apiUrl,
+      postbackSecret: config.postbackSecret,
+      logger: false,
+    });
     await app.listen({ host: '127.0.0.1', port: apiPort });
     close = async () => {
       await app.close();
@@ -114,29 +130,65 @@ export default async function main(argv: string[]): Promise<number> {
     };
 
     const keys = localKeys(config.jwtSecret);
-    const target = { kind: 'local' as const, databaseUrl, databaseSetting: 'bench database', supabaseUrl: apiUrl, apiUrl, serviceRoleKey: keys.serviceRoleKey, anonKey: keys.anonKey, jwtSecret: config.jwtSecret };
+    const target = {
+      kind: 'local' as const,
+      databaseUrl,
+      databaseSetting: 'bench database',
+      supabaseUrl: apiUrl,
+      apiUrl,
+      serviceRoleKey: keys.serviceRoleKey,
+      anonKey: keys.anonKey,
+      jwtSecret: config.jwtSecret,
+    };
     const seeded = await runSeed({ seed: 'bench-load', scale: 0.05, users: 100, authWriter: 'sql', target });
     const manifest = (await writeManifest(dir, path.join(dir, 'state'), seeded.runId, seeded.world, target)).file;
     const healthUrl = `${apiUrl}${routePath(routes.health)}`;
     const loadBefore = os.loadavg();
-    out(`bench load: kit engine vs autocannon on node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+    out(
+      `bench load: kit engine vs autocannon on node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    );
     out(`bench load: database ${name} (seed run ${seeded.runId}), ${seconds} s per measurement, target ${healthUrl}`);
 
-    const run = (label: string, runner: 'engine' | 'autocannon', runnerConfig: EngineRunnerConfig | AutocannonRunnerConfig, env: Record<string, string> = {}) =>
-      measure(label, runner, runnerConfig, env, seconds, runner === 'engine' ? cpuProfDir : undefined, dir);
+    const run = (
+      label: string,
+      runner: 'engine' | 'autocannon',
+      runnerConfig: EngineRunnerConfig | AutocannonRunnerConfig,
+      env: Record<string, string> = {},
+    ) => measure(label, runner, runnerConfig, env, seconds, runner === 'engine' ? cpuProfDir : undefined, dir);
     const raw = (tag: string) => path.join(dir, `${tag}-k6-raw.json.gz`);
     const bareVus = (rate: number) => Math.max(100, Math.ceil(rate / 5));
 
     // Warm-up, not measured: tsx's transform cache, the server's JIT, the database's connections.
     out('warm-up (not measured) …');
-    await run('warm-up engine', 'engine', { kind: 'bare', url: healthUrl, rate: 500, seconds: 5, vus: 100, sleepSeconds: 0, rawOut: raw('warm') });
+    await run('warm-up engine', 'engine', {
+      kind: 'bare',
+      url: healthUrl,
+      rate: 500,
+      seconds: 5,
+      vus: 100,
+      sleepSeconds: 0,
+      rawOut: raw('warm'),
+    });
     await run('warm-up autocannon', 'autocannon', { url: healthUrl, rate: 500, seconds: 5, connections: 50 });
 
     // 1. Efficiency against autocannon at the same fixed rates.
     const efficiency: { rate: number; engine: Measurement; anchor: Measurement }[] = [];
     for (const rate of rates) {
-      const anchor = await run(`autocannon GET health ${rate}/s`, 'autocannon', { url: healthUrl, rate, seconds, connections: Math.max(50, Math.ceil(rate / 20)) });
-      const engine = await run(`engine GET health ${rate}/s`, 'engine', { kind: 'bare', url: healthUrl, rate, seconds, vus: bareVus(rate), sleepSeconds: 0, rawOut: raw(`bare-${rate}`) });
+      const anchor = await run(`autocannon GET health ${rate}/s`, 'autocannon', {
+        url: healthUrl,
+        rate,
+        seconds,
+        connections: Math.max(50, Math.ceil(rate / 20)),
+      });
+      const engine = await run(`engine GET health ${rate}/s`, 'engine', {
+        kind: 'bare',
+        url: healthUrl,
+        rate,
+        seconds,
+        vus: bareVus(rate),
+        sleepSeconds: 0,
+        rawOut: raw(`bare-${rate}`),
+      });
       efficiency.push({ rate, engine, anchor });
     }
 
@@ -145,8 +197,21 @@ export default async function main(argv: string[]): Promise<number> {
     let reference: { rate: number; engine: Measurement; anchor: Measurement } | undefined;
     try {
       const rate = rates[0]!;
-      const anchor = await run(`autocannon GET minimal server ${rate}/s`, 'autocannon', { url: minimal.url, rate, seconds, connections: Math.max(50, Math.ceil(rate / 20)) });
-      const engine = await run(`engine GET minimal server ${rate}/s`, 'engine', { kind: 'bare', url: minimal.url, rate, seconds, vus: bareVus(rate), sleepSeconds: 0, rawOut: raw('minimal') });
+      const anchor = await run(`autocannon GET minimal server ${rate}/s`, 'autocannon', {
+        url: minimal.url,
+        rate,
+        seconds,
+        connections: Math.max(50, Math.ceil(rate / 20)),
+      });
+      const engine = await run(`engine GET minimal server ${rate}/s`, 'engine', {
+        kind: 'bare',
+        url: minimal.url,
+        rate,
+        seconds,
+        vus: bareVus(rate),
+        sleepSeconds: 0,
+        rawOut: raw('minimal'),
+      });
       reference = { rate, engine, anchor };
     } finally {
       minimal.stop();
@@ -154,7 +219,10 @@ export default async function main(argv: string[]): Promise<number> {
 
     // 2. The journeys' own overhead per request, against a bare GET at the same request rate.
     const smokeRates = profiles.smoke.fixedRates!;
-    const mixRates = Object.fromEntries(journeyNames.map((j) => [j, smokeRates[j] * factor])) as Record<JourneyName, number>;
+    const mixRates = Object.fromEntries(journeyNames.map((j) => [j, smokeRates[j] * factor])) as Record<
+      JourneyName,
+      number
+    >;
     const summaryDir = path.join(dir, 'journeys-summary');
     const journeys = await run(
       `engine journeys (smoke mix x${factor}, no think)`,
@@ -172,15 +240,38 @@ export default async function main(argv: string[]): Promise<number> {
       },
     );
     const mixRate = Math.max(10, Math.round(journeys.requests / journeys.runSeconds));
-    const bare = await run(`engine GET health ${mixRate}/s`, 'engine', { kind: 'bare', url: healthUrl, rate: mixRate, seconds, vus: bareVus(mixRate), sleepSeconds: 0, rawOut: raw('bare-mix') });
+    const bare = await run(`engine GET health ${mixRate}/s`, 'engine', {
+      kind: 'bare',
+      url: healthUrl,
+      rate: mixRate,
+      seconds,
+      vus: bareVus(mixRate),
+      sleepSeconds: 0,
+      rawOut: raw('bare-mix'),
+    });
 
     // 3. Peak RSS with N VUs busy: each iteration a GET and a 1 s sleep.
     const memoryRate = Math.floor(vus * 0.9);
-    const memory = await run(`engine ${vus} VUs (GET + 1 s sleep, ${memoryRate}/s)`, 'engine', { kind: 'bare', url: healthUrl, rate: memoryRate, seconds, vus, sleepSeconds: 1, rawOut: raw('vus') });
+    const memory = await run(`engine ${vus} VUs (GET + 1 s sleep, ${memoryRate}/s)`, 'engine', {
+      kind: 'bare',
+      url: healthUrl,
+      rate: memoryRate,
+      seconds,
+      vus,
+      sleepSeconds: 1,
+      rawOut: raw('vus'),
+    });
     const loadAfter = os.loadavg();
 
     // --- report ---
-    const all = [...efficiency.flatMap((e) => [e.anchor, e.engine]), reference.anchor, reference.engine, journeys, bare, memory];
+    const all = [
+      ...efficiency.flatMap((e) => [e.anchor, e.engine]),
+      reference.anchor,
+      reference.engine,
+      journeys,
+      bare,
+      memory,
+    ];
     out('');
     out(
       `${'load'.padEnd(44)} ${'requests'.padStart(8)} ${'req/s'.padStart(7)} ${'failed'.padStart(6)} ${'dropped'.padStart(7)} ` +
@@ -194,8 +285,12 @@ export default async function main(argv: string[]): Promise<number> {
       );
     }
     out('');
-    out(`(load CPU-s: from just before the load to the raw output closed, which the aims judge; proc CPU-s: the whole child process, start-up included)`);
-    out(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+    out(
+      `(load CPU-s: from just before the load to the raw output closed, which the aims judge; proc CPU-s: the whole child process, start-up included)`,
+    );
+    out(
+      `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`,
+    );
     out('');
     const verdicts: boolean[] = [];
     for (const e of efficiency) {
@@ -211,7 +306,9 @@ export default async function main(argv: string[]): Promise<number> {
       const e = reference;
       const ratio = e.engine.requests / e.engine.loadCpuSeconds / (e.anchor.requests / e.anchor.loadCpuSeconds);
       const whole = e.engine.requests / e.engine.cpuSeconds / (e.anchor.requests / e.anchor.cpuSeconds);
-      out(`reference, minimal Node server at ${e.rate}/s (how k6's ~${K6_REFERENCE_RATIO.toFixed(2)} was measured): ${ratio.toFixed(2)}x (whole process ${whole.toFixed(2)}x); not an aim of its own`);
+      out(
+        `reference, minimal Node server at ${e.rate}/s (how k6's ~${K6_REFERENCE_RATIO.toFixed(2)} was measured): ${ratio.toFixed(2)}x (whole process ${whole.toFixed(2)}x); not an aim of its own`,
+      );
     }
     const overhead = journeys.loadCpuSeconds / journeys.requests / (bare.loadCpuSeconds / bare.requests);
     const overheadWhole = journeys.cpuSeconds / journeys.requests / (bare.cpuSeconds / bare.requests);
@@ -226,7 +323,9 @@ export default async function main(argv: string[]): Promise<number> {
     for (const m of all) {
       const scheduled = m.iterations + m.dropped;
       if (m.failed > 0.001 * Math.max(1, m.requests) || m.dropped > 0.01 * Math.max(1, scheduled) || m.exitCode !== 0) {
-        out(`note: ${m.label}: ${m.failed} failed requests, ${m.dropped} dropped iterations, exit ${m.exitCode}${m.log ? ` (${m.log})` : ''}; the target or the machine did not keep up, read its figure with care`);
+        out(
+          `note: ${m.label}: ${m.failed} failed requests, ${m.dropped} dropped iterations, exit ${m.exitCode}${m.log ? ` (${m.log})` : ''}; the target or the machine did not keep up, read its figure with care`,
+        );
       }
     }
     for (const m of all.filter((m) => m.threads !== undefined && m.tool !== 'autocannon').slice(0, rates.length)) {
@@ -234,7 +333,11 @@ export default async function main(argv: string[]): Promise<number> {
     }
     for (const m of efficiency.slice(0, 1).map((e) => e.anchor)) out(`${m.label}: CPU by thread ${threadLine(m)}`);
     if (memory.peakMemoryMB) {
-      out(`${memory.label}: peak memory parts (MB, sampled) ${Object.entries(memory.peakMemoryMB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      out(
+        `${memory.label}: peak memory parts (MB, sampled) ${Object.entries(memory.peakMemoryMB)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
     if (cpuProfDir) out(`CPU profiles of the engine runs: ${cpuProfDir}`);
     return 0;
@@ -254,7 +357,9 @@ async function startMinimalServer(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (c) => reject(new EnvironmentError(`bench load: the minimal server exited ${c} before listening`)));
+    child.once('exit', (c) =>
+      reject(new EnvironmentError(`bench load: the minimal server exited ${c} before listening`)),
+    );
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
   });
   return { url: `http://127.0.0.1:${port}/`, stop: () => void child.kill() };
@@ -271,16 +376,29 @@ async function measure(
   cwdTemp: string,
 ): Promise<Measurement> {
   const script = path.join(repoRoot, 'bench', 'load-runners', `${runner}.ts`);
-  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${label.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`] : [];
+  const prof = cpuProfDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${cpuProfDir}`,
+        `--cpu-prof-name=${label.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`,
+      ]
+    : [];
   process.stdout.write(`  ${label} … `);
   const result = await exec(process.execPath, [...prof, '--import', 'tsx', script, JSON.stringify(runnerConfig)], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? cwdTemp, ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      TMPDIR: process.env.TMPDIR ?? cwdTemp,
+      ...env,
+    },
     timeoutMs: (seconds + 120) * 1000,
   });
   const parsed = parseRunnerOutput(result.stdout);
   if (result.code !== 0 || !parsed) {
-    throw new EnvironmentError(`bench load: ${label}: the ${runner} runner exited ${result.code} without a result: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    throw new EnvironmentError(
+      `bench load: ${label}: the ${runner} runner exited ${result.code} without a result: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`,
+    );
   }
   out(`${parsed.requests} requests, ${parsed.loadCpuSeconds.toFixed(2)} CPU-s, ${parsed.maxRssMB.toFixed(0)} MB`);
   return { ...parsed, label };

@@ -48,11 +48,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numb
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 export default async function bench(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { lines: { type: 'string' }, rounds: { type: 'string' }, 'generate-only': { type: 'boolean' } }, 'bench report');
+  const { values } = parseFlags(
+    argv,
+    { lines: { type: 'string' }, rounds: { type: 'string' }, 'generate-only': { type: 'boolean' } },
+    'bench report',
+  );
   const lines = Number(values.lines ?? 10_000_000);
   const rounds = Number(values.rounds ?? 2);
-  if (!Number.isInteger(lines) || lines < 1000) throw new UsageError(`--lines: expected an integer ≥ 1000, received ${JSON.stringify(values.lines)}`);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
+  if (!Number.isInteger(lines) || lines < 1000)
+    throw new UsageError(`--lines: expected an integer ≥ 1000, received ${JSON.stringify(values.lines)}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
   const config = loadConfig();
   const dir = path.join(config.stateDir, 'bench', `report-${lines}`);
   const file = path.join(dir, 'k6-raw.json.gz');
@@ -65,9 +71,19 @@ export default async function bench(argv: string[]): Promise<number> {
     out(`generating ${fmt(lines)} k6-like lines into ${file} (once; kept for later runs)…`);
     // In a child process, so the peak RSS printed below is the measured passes' alone.
     const gen = await timed(() =>
-      exec(process.execPath, [...process.execArgv, path.join(repoRoot, 'scripts', 'bench.ts'), 'report', '--generate-only', '--lines', String(lines)]),
+      exec(process.execPath, [
+        ...process.execArgv,
+        path.join(repoRoot, 'scripts', 'bench.ts'),
+        'report',
+        '--generate-only',
+        '--lines',
+        String(lines),
+      ]),
     );
-    if (gen.value.code !== 0 || !existsSync(file)) throw new EnvironmentError(`generating ${file} failed: ${gen.value.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (gen.value.code !== 0 || !existsSync(file))
+      throw new EnvironmentError(
+        `generating ${file} failed: ${gen.value.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     out(`  generated in ${gen.seconds.toFixed(1)} s`);
   }
   out(`file: ${file} (${(statSync(file).size / 1024 / 1024).toFixed(1)} MB gzipped)`);
@@ -85,7 +101,8 @@ export default async function bench(argv: string[]): Promise<number> {
     const verify = await timed(() => readLoadEvidence([dir]));
     const load = verify.value;
     verifiedLines = load.sources[0]!.lines;
-    if (verifiedLines !== lines || load.sources[0]!.problems.length > 0) throw new Error(`verify read ${verifiedLines} lines with problems ${load.sources[0]!.problems.join('; ')}`);
+    if (verifiedLines !== lines || load.sources[0]!.problems.length > 0)
+      throw new Error(`verify read ${verifiedLines} lines with problems ${load.sources[0]!.problems.join('; ')}`);
     bestAnchor = Math.min(bestAnchor, anchor.seconds);
     bestVerify = Math.min(bestVerify, verify.seconds);
     cpuAnchor = Math.min(cpuAnchor, anchor.cpu);
@@ -104,10 +121,14 @@ export default async function bench(argv: string[]): Promise<number> {
   out('');
   out(`lines                      ${fmt(lines)}`);
   out(`anchor (gunzip + count)    ${fmt(anchorRate)} lines/s`);
-  out(`verify k6 pass             ${fmt(verifyRate)} lines/s   ${verifyRate >= 1_000_000 ? 'meets' : 'MISSES'} the aim ≥ 1,000,000`);
+  out(
+    `verify k6 pass             ${fmt(verifyRate)} lines/s   ${verifyRate >= 1_000_000 ? 'meets' : 'MISSES'} the aim ≥ 1,000,000`,
+  );
   out(`verify / anchor            ${ratio.toFixed(2)}x   ${ratio >= 0.35 ? 'meets' : 'MISSES'} the aim ≥ 0.35x`);
   // On a shared machine wall time swings with other load; CPU time shows the work itself.
-  out(`per CPU-second             anchor ${fmt(lines / cpuAnchor)} lines, verify ${fmt(lines / cpuVerify)} lines (${(cpuAnchor / cpuVerify).toFixed(2)}x)`);
+  out(
+    `per CPU-second             anchor ${fmt(lines / cpuAnchor)} lines, verify ${fmt(lines / cpuVerify)} lines (${(cpuAnchor / cpuVerify).toFixed(2)}x)`,
+  );
   out(`peak RSS (whole process)   ${rss.toFixed(0)} MB   ${rss < 250 ? 'meets' : 'MISSES'} the aim < 250 MB`);
   return 0;
 }

@@ -22,8 +22,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../lib/config.ts';
 import { parseFlags } from '../lib/cli.ts';
+import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { withClient } from '../lib/pg/connect.ts';
@@ -31,7 +31,7 @@ import { freePort } from '../lib/ports.ts';
 import { seedCommand } from '../seed/command.ts';
 import { peakRssMb, progressTo } from '../seed/progress.ts';
 import { runSeed } from '../seed/run.ts';
-import { authUsersTable, publicOrder, publicTables, truthTables, type TableSpec } from '../seed/tables.ts';
+import { authUsersTable, publicOrder, publicTables, type TableSpec, truthTables } from '../seed/tables.ts';
 import { resolveTarget } from '../seed/target.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { migrate } from '../stack/migrate.ts';
@@ -63,11 +63,20 @@ type Spec = TableSpec<Record<string, unknown>>;
 
 /** The tables the seed writes, parents first (the order the floor reloads them in). */
 const FLOOR_TABLES: readonly Spec[] = [
-  truthTables.products, publicTables.products, truthTables.users, authUsersTable,
-  ...publicOrder.map((k) => publicTables[k]), truthTables.clicks, truthTables.conversions,
+  truthTables.products,
+  publicTables.products,
+  truthTables.users,
+  authUsersTable,
+  ...publicOrder.map((k) => publicTables[k]),
+  truthTables.clicks,
+  truthTables.conversions,
 ];
 
-const quote = (name: string) => name.split('.').map((p) => `"${p}"`).join('.');
+const quote = (name: string) =>
+  name
+    .split('.')
+    .map((p) => `"${p}"`)
+    .join('.');
 const columns = (t: Spec) => t.columns.map((c) => `"${c.name}"`).join(', ');
 
 /** Dumps the seeded tables with binary COPY TO (server-side files), reloads them into `floorUrl`; ms per table. */
@@ -84,7 +93,9 @@ async function floorOfCopy(seedUrl: string, floorUrl: string, dir: string): Prom
   await withClient(floorUrl, 'floor database', async (c) => {
     // The seed's session settings (seed/run.ts).
     await c.query('set synchronous_commit = off');
-    const superuser = (await c.query<{ s: boolean }>('select rolsuper as s from pg_roles where rolname = current_user')).rows[0]?.s === true;
+    const superuser =
+      (await c.query<{ s: boolean }>('select rolsuper as s from pg_roles where rolname = current_user')).rows[0]?.s ===
+      true;
     if (superuser) await c.query('set session_replication_role = replica');
     await c.query('checkpoint');
     for (const t of FLOOR_TABLES) {
@@ -97,15 +108,39 @@ async function floorOfCopy(seedUrl: string, floorUrl: string, dir: string): Prom
 }
 
 /** Accounts per second through the Auth admin API: a small run against the Auth face served from here. */
-async function adminApiRate(url: string, users: number, config: ReturnType<typeof loadConfig>): Promise<{ accounts: number; ms: number; retries: number }> {
+async function adminApiRate(
+  url: string,
+  users: number,
+  config: ReturnType<typeof loadConfig>,
+): Promise<{ accounts: number; ms: number; retries: number }> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   // The Auth face needs no PostgREST; the gateway is pointed at a closed port.
-  const app = await buildApp({ databaseUrl: url, postgrestUrl: 'http://127.0.0.1:9', jwtSecret: config.jwtSecret, publicUrl, postbackSecret: config.postbackSecret, logger: false });
+  const app = await buildApp({
+    databaseUrl: url,
+    postgrestUrl: 'http://127.0.0.1:9',
+    jwtSecret: config.jwtSecret,
+    publicUrl,
+    postbackSecret: config.postbackSecret,
+    logger: false,
+  });
   await app.listen({ host: '127.0.0.1', port });
   try {
-    const target = { ...resolveTarget(config, 'local'), databaseUrl: url, databaseSetting: 'bench database', supabaseUrl: publicUrl, apiUrl: publicUrl };
-    const r = await runSeed({ seed: `bench-admin-${users}`, scale: 0.1, users, authWriter: 'admin-api', target, batchUsers: users });
+    const target = {
+      ...resolveTarget(config, 'local'),
+      databaseUrl: url,
+      databaseSetting: 'bench database',
+      supabaseUrl: publicUrl,
+      apiUrl: publicUrl,
+    };
+    const r = await runSeed({
+      seed: `bench-admin-${users}`,
+      scale: 0.1,
+      users,
+      authWriter: 'admin-api',
+      target,
+      batchUsers: users,
+    });
     return { accounts: r.rows.get('auth.users') ?? 0, ms: r.authMs, retries: r.authRetries };
   } finally {
     await app.close();
@@ -115,13 +150,20 @@ async function adminApiRate(url: string, users: number, config: ReturnType<typeo
 export default async function benchSeed(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { scale: { type: 'string' }, 'batch-users': { type: 'string' }, 'admin-users': { type: 'string' }, keep: { type: 'boolean' } },
+    {
+      scale: { type: 'string' },
+      'batch-users': { type: 'string' },
+      'admin-users': { type: 'string' },
+      keep: { type: 'boolean' },
+    },
     'bench seed',
   );
   const scale = Number(values.scale ?? 10);
-  if (!(scale > 0)) throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(values.scale)}`);
+  if (!(scale > 0))
+    throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(values.scale)}`);
   const adminUsers = Number(values['admin-users'] ?? 100);
-  if (!Number.isInteger(adminUsers) || adminUsers < 0) throw new UsageError(`--admin-users: expected a whole number, received ${JSON.stringify(values['admin-users'])}`);
+  if (!Number.isInteger(adminUsers) || adminUsers < 0)
+    throw new UsageError(`--admin-users: expected a whole number, received ${JSON.stringify(values['admin-users'])}`);
   const config = loadConfig();
   const server = databaseTarget(config);
   const name = `kit_bench_seed_${randomBytes(4).toString('hex')}`;
@@ -185,7 +227,9 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     const pids = new Map<number, number>();
     const watch = (async () => {
       while (watching) {
-        const r = await watcher.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'pgbench' and datname = current_database()`);
+        const r = await watcher.query<{ pid: number }>(
+          `select pid from pg_stat_activity where application_name = 'pgbench' and datname = current_database()`,
+        );
         for (const { pid } of r.rows) {
           const s = cpuSeconds(pid);
           if (s !== undefined) pids.set(pid, s);
@@ -195,40 +239,76 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     })();
     out(`pgbench -i -I dtgp -s ${pgbenchScale} …`);
     const started = performance.now();
-    const run = await exec(binaries.bin('pgbench'), ['-i', '-I', 'dtgp', '-s', String(pgbenchScale), '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), name], {
-      env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' },
-    });
+    const run = await exec(
+      binaries.bin('pgbench'),
+      [
+        '-i',
+        '-I',
+        'dtgp',
+        '-s',
+        String(pgbenchScale),
+        '-h',
+        u.hostname,
+        '-p',
+        u.port || '5432',
+        '-U',
+        decodeURIComponent(u.username),
+        name,
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' },
+      },
+    );
     const pgbenchSeconds = (performance.now() - started) / 1000;
     watching = false;
     await watch;
     await watcher.end();
-    if (run.code !== 0) throw new EnvironmentError(`pgbench -i failed (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
+    if (run.code !== 0)
+      throw new EnvironmentError(`pgbench -i failed (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
     for (const s of pids.values()) benchCpu += s;
 
     // --- 4. the admin API path ---
-    const admin = adminUsers > 0 ? (out(`Auth admin API: ${adminUsers} accounts …`), await adminApiRate(url, adminUsers, config)) : undefined;
+    if (adminUsers > 0) out(`Auth admin API: ${adminUsers} accounts …`);
+    const admin = adminUsers > 0 ? await adminApiRate(url, adminUsers, config) : undefined;
 
     const seedRate = seedRows / seedSeconds;
     const benchRate = pgbenchRows / pgbenchSeconds;
     const seedCpuPerM = ((seedCpu1 - seedCpu0) / seedRows) * 1e6;
     const benchCpuPerM = (benchCpu / pgbenchRows) * 1e6;
     out('');
-    out(`seed     ${seedRows} rows (public + auth.users) in ${seedSeconds.toFixed(1)} s = ${Math.round(seedRate)} rows/s (whole \`npm run seed\` path: run, accounts, FK checks, manifest); backend CPU ${seedCpuPerM.toFixed(2)} s per million rows`);
-    out(`pgbench  ${pgbenchRows} rows (-i -I dtgp -s ${pgbenchScale}) in ${pgbenchSeconds.toFixed(1)} s = ${Math.round(benchRate)} rows/s; backend CPU ${benchCpuPerM.toFixed(2)} s per million rows`);
+    out(
+      `seed     ${seedRows} rows (public + auth.users) in ${seedSeconds.toFixed(1)} s = ${Math.round(seedRate)} rows/s (whole \`npm run seed\` path: run, accounts, FK checks, manifest); backend CPU ${seedCpuPerM.toFixed(2)} s per million rows`,
+    );
+    out(
+      `pgbench  ${pgbenchRows} rows (-i -I dtgp -s ${pgbenchScale}) in ${pgbenchSeconds.toFixed(1)} s = ${Math.round(benchRate)} rows/s; backend CPU ${benchCpuPerM.toFixed(2)} s per million rows`,
+    );
     out(`ratio    whole run ÷ pgbench -i: ${(seedRate / benchRate).toFixed(2)} (aim ≥ 0.30)`);
-    out(`COPY     seed's COPY phase ${(copyMs / 1000).toFixed(1)} s; floor (server-side binary COPY FROM of the same rows into the same schema) ${(floorMs / 1000).toFixed(1)} s`);
+    out(
+      `COPY     seed's COPY phase ${(copyMs / 1000).toFixed(1)} s; floor (server-side binary COPY FROM of the same rows into the same schema) ${(floorMs / 1000).toFixed(1)} s`,
+    );
     out(`ratio    COPY phase ÷ floor: ${(floorMs / copyMs).toFixed(2)} (aim ≥ 0.80)`);
-    out(`accounts bulk COPY: ${accounts} in ${(result.authMs / 1000).toFixed(2)} s = ${Math.round(accounts / (result.authMs / 1000))}/s (one bcrypt hash per run included)`);
-    if (admin) out(`accounts admin API: ${admin.accounts} in ${(admin.ms / 1000).toFixed(1)} s = ${(admin.accounts / (admin.ms / 1000)).toFixed(1)}/s (bcrypt cost 10 per account on the server, 16 in flight${admin.retries ? `, ${admin.retries} retried` : ''})`);
+    out(
+      `accounts bulk COPY: ${accounts} in ${(result.authMs / 1000).toFixed(2)} s = ${Math.round(accounts / (result.authMs / 1000))}/s (one bcrypt hash per run included)`,
+    );
+    if (admin)
+      out(
+        `accounts admin API: ${admin.accounts} in ${(admin.ms / 1000).toFixed(1)} s = ${(admin.accounts / (admin.ms / 1000)).toFixed(1)}/s (bcrypt cost 10 per account on the server, 16 in flight${admin.retries ? `, ${admin.retries} retried` : ''})`,
+      );
     out(`peak RSS ${rss.toFixed(0)} MB (aim < 300 MB)`);
-    out(`seed time: generate+encode ${(result.generateMs / 1000).toFixed(1)} s (overlapped with COPY), COPY ${(copyMs / 1000).toFixed(1)} s, FK verification ${((result.copyMs.get('fk-verification') ?? 0) / 1000).toFixed(1)} s, accounts ${(result.authMs / 1000).toFixed(1)} s, manifest and the rest ${((wallMs - result.totalMs) / 1000).toFixed(1)} s`);
+    out(
+      `seed time: generate+encode ${(result.generateMs / 1000).toFixed(1)} s (overlapped with COPY), COPY ${(copyMs / 1000).toFixed(1)} s, FK verification ${((result.copyMs.get('fk-verification') ?? 0) / 1000).toFixed(1)} s, accounts ${(result.authMs / 1000).toFixed(1)} s, manifest and the rest ${((wallMs - result.totalMs) / 1000).toFixed(1)} s`,
+    );
     out('');
-    out(`${'per table'.padEnd(32)} ${'rows'.padStart(9)} ${'seed COPY s'.padStart(12)} ${'floor s'.padStart(8)} ${'ratio'.padStart(6)}`);
+    out(
+      `${'per table'.padEnd(32)} ${'rows'.padStart(9)} ${'seed COPY s'.padStart(12)} ${'floor s'.padStart(8)} ${'ratio'.padStart(6)}`,
+    );
     for (const t of FLOOR_TABLES) {
       const n = result.rows.get(t.name) ?? 0;
       const s = result.copyMs.get(t.name) ?? 0;
       const f = floor.get(t.name) ?? 0;
-      out(`  ${t.name.padEnd(30)} ${String(n).padStart(9)} ${(s / 1000).toFixed(2).padStart(12)} ${(f / 1000).toFixed(2).padStart(8)} ${(s > 0 ? f / s : 0).toFixed(2).padStart(6)}`);
+      out(
+        `  ${t.name.padEnd(30)} ${String(n).padStart(9)} ${(s / 1000).toFixed(2).padStart(12)} ${(f / 1000).toFixed(2).padStart(8)} ${(s > 0 ? f / s : 0).toFixed(2).padStart(6)}`,
+      );
     }
     return 0;
   } finally {

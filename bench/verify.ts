@@ -24,7 +24,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 function seconds(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--durations: expected durations such as 30s, 150s or 10m, received ${JSON.stringify(text)}`);
+  if (!m)
+    throw new UsageError(`--durations: expected durations such as 30s, 150s or 10m, received ${JSON.stringify(text)}`);
   return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
 }
 
@@ -46,18 +47,40 @@ async function verifyOnce(runDir: string, baseline: string | undefined): Promise
   const outDir = path.join(os.tmpdir(), `kit-bench-verify-${process.pid}-${Date.now()}`);
   const rssFile = path.join(outDir, 'rss.txt');
   mkdirSync(outDir, { recursive: true });
-  const args = ['--import', 'tsx', '--import', path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts'),
-    path.join(repoRoot, 'scripts', 'verify.ts'), '--run', runDir, ...(baseline ? ['--baseline', baseline] : []), '--out', outDir];
+  const args = [
+    '--import',
+    'tsx',
+    '--import',
+    path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts'),
+    path.join(repoRoot, 'scripts', 'verify.ts'),
+    '--run',
+    runDir,
+    ...(baseline ? ['--baseline', baseline] : []),
+    '--out',
+    outDir,
+  ];
   const start = process.hrtime.bigint();
-  const result = await exec(process.execPath, args, { cwd: repoRoot, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const result = await exec(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.code !== 0 && result.code !== 1) throw new EnvironmentError(`verify of ${runDir} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.code !== 0 && result.code !== 1)
+    throw new EnvironmentError(
+      `verify of ${runDir} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   const summary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as {
     verdict: string;
     gates: { id: string; status: string }[];
-    load?: { sources: { lines: number; load?: { startedAt?: string; finishedAt?: string } }[]; counters: Record<string, number>; durationSeconds: number };
+    load?: {
+      sources: { lines: number; load?: { startedAt?: string; finishedAt?: string } }[];
+      counters: Record<string, number>;
+      durationSeconds: number;
+    };
   };
-  const usage = existsSync(rssFile) ? (JSON.parse(readFileSync(rssFile, 'utf8')) as { rssKb: number; cpuSeconds: number }) : undefined;
+  const usage = existsSync(rssFile)
+    ? (JSON.parse(readFileSync(rssFile, 'utf8')) as { rssKb: number; cpuSeconds: number })
+    : undefined;
   rmSync(outDir, { recursive: true, force: true });
   return {
     durationSeconds: summary.load?.durationSeconds ?? 0,
@@ -75,21 +98,34 @@ async function verifyOnce(runDir: string, baseline: string | undefined): Promise
 async function makeRun(dir: string, duration: string): Promise<void> {
   out(`load: npm run load -- peak (K6_PROFILE_DURATION=${duration}) into ${dir} …`);
   rmSync(dir, { recursive: true, force: true });
-  const result = await exec(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'load.ts'), 'peak', '--out-dir', dir], {
-    cwd: repoRoot,
-    env: { ...process.env, K6_PROFILE_DURATION: duration },
-  });
-  if (result.code !== 0 && result.code !== 99) throw new EnvironmentError(`load of ${duration} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const result = await exec(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'scripts', 'load.ts'), 'peak', '--out-dir', dir],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, K6_PROFILE_DURATION: duration },
+    },
+  );
+  if (result.code !== 0 && result.code !== 99)
+    throw new EnvironmentError(
+      `load of ${duration} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
 }
 
 export default async function bench(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { runs: { type: 'string' }, durations: { type: 'string' }, baseline: { type: 'string' }, rounds: { type: 'string' } },
+    {
+      runs: { type: 'string' },
+      durations: { type: 'string' },
+      baseline: { type: 'string' },
+      rounds: { type: 'string' },
+    },
     'bench verify',
   );
   const rounds = Number(values.rounds ?? 1);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
   let runs: string[];
   if (values.runs) runs = values.runs.split(',').map((d) => path.resolve(d.trim()));
   else {
@@ -111,31 +147,48 @@ export default async function bench(argv: string[]): Promise<number> {
     }
     measured.push({ run: path.basename(run), ...bestRun! });
     const m = measured.at(-1)!;
-    out(`${m.run}: ${fmt(m.lines)} lines, ${fmt(m.writes)} writes, verify ${m.seconds.toFixed(1)} s (${m.cpu.toFixed(1)} CPU-s), peak RSS ${m.rssMb.toFixed(0)} MB, ${m.verdict} (database ${m.database})`);
+    out(
+      `${m.run}: ${fmt(m.lines)} lines, ${fmt(m.writes)} writes, verify ${m.seconds.toFixed(1)} s (${m.cpu.toFixed(1)} CPU-s), peak RSS ${m.rssMb.toFixed(0)} MB, ${m.verdict} (database ${m.database})`,
+    );
   }
   measured.sort((a, b) => a.lines - b.lines);
   out('');
-  out('run                 length   raw lines   aclue_writes   verify s   CPU-s   µs/line   peak RSS MB   verdict (database gate)');
+  out(
+    'run                 length   raw lines   aclue_writes   verify s   CPU-s   µs/line   peak RSS MB   verdict (database gate)',
+  );
   for (const m of measured) {
-    out(`${m.run.padEnd(18)}  ${`${Math.round(m.durationSeconds)} s`.padStart(6)}  ${fmt(m.lines).padStart(10)}  ${fmt(m.writes).padStart(13)}  ${m.seconds.toFixed(1).padStart(9)}  ${m.cpu.toFixed(1).padStart(6)}  ${((m.seconds / m.lines) * 1e6).toFixed(1).padStart(8)}  ${m.rssMb.toFixed(0).padStart(12)}   ${m.verdict} (${m.database})`);
+    out(
+      `${m.run.padEnd(18)}  ${`${Math.round(m.durationSeconds)} s`.padStart(6)}  ${fmt(m.lines).padStart(10)}  ${fmt(m.writes).padStart(13)}  ${m.seconds.toFixed(1).padStart(9)}  ${m.cpu.toFixed(1).padStart(6)}  ${((m.seconds / m.lines) * 1e6).toFixed(1).padStart(8)}  ${m.rssMb.toFixed(0).padStart(12)}   ${m.verdict} (${m.database})`,
+    );
   }
   const first = measured[0]!;
   const last = measured.at(-1)!;
   const growth = last.seconds / last.lines / (first.seconds / first.lines);
   out('');
-  out(`per-line time, longest / shortest   ${growth.toFixed(2)}x   ${growth <= 2 ? 'meets' : 'MISSES'} the aim <= 2x (linear in the evidence)`);
+  out(
+    `per-line time, longest / shortest   ${growth.toFixed(2)}x   ${growth <= 2 ? 'meets' : 'MISSES'} the aim <= 2x (linear in the evidence)`,
+  );
   // Verify has a fixed cost (start-up, API probes, whole-table checks) that a short run's per-line time
   // carries alone; the cost of each further line, between consecutive runs, shows a quadratic term
   // (cost growing with writes x rows) where the per-line ratio would hide it behind that fixed cost.
   // CPU time, as wall time on a shared machine swings by more than the work a few thousand lines add.
-  const slopes = measured.slice(1).map((m, i) => (m.cpu - measured[i]!.cpu) / Math.max(1, m.lines - measured[i]!.lines));
+  const slopes = measured
+    .slice(1)
+    .map((m, i) => (m.cpu - measured[i]!.cpu) / Math.max(1, m.lines - measured[i]!.lines));
   if (slopes.length >= 2) {
     const growing = slopes.every((x) => x > 0);
     const slopeGrowth = slopes.at(-1)! / slopes[0]!;
-    out(`marginal CPU-µs per added line     ${slopes.map((x) => (x * 1e6).toFixed(1)).join(' → ')}   ` +
-      (growing ? `(${slopeGrowth.toFixed(2)}x; ${slopeGrowth <= 2 ? 'linear' : 'MORE than linear'}: above 2x the cost of a line grows with the run)` : '(within the noise of the fixed cost)'));
+    out(
+      `marginal CPU-µs per added line     ${slopes.map((x) => (x * 1e6).toFixed(1)).join(' → ')}   ` +
+        (growing
+          ? `(${slopeGrowth.toFixed(2)}x; ${slopeGrowth <= 2 ? 'linear' : 'MORE than linear'}: above 2x the cost of a line grows with the run)`
+          : '(within the noise of the fixed cost)'),
+    );
   }
   const tenMinutes = measured.filter((m) => m.durationSeconds >= 590);
-  for (const m of tenMinutes) out(`verify of ${m.run} (${Math.round(m.durationSeconds)} s run)   ${m.seconds.toFixed(1)} s   ${m.seconds < 60 ? 'meets' : 'MISSES'} the aim < 60 s`);
+  for (const m of tenMinutes)
+    out(
+      `verify of ${m.run} (${Math.round(m.durationSeconds)} s run)   ${m.seconds.toFixed(1)} s   ${m.seconds < 60 ? 'meets' : 'MISSES'} the aim < 60 s`,
+    );
   return 0;
 }

@@ -8,7 +8,7 @@
  * Files the script reads with `open()` are not followed: the caller ships them beside it.
  */
 import path from 'node:path';
-import { build, type BuildFailure, type Message } from 'esbuild';
+import { type BuildFailure, type BuildResult, build, type Message } from 'esbuild';
 import { EnvironmentError } from '../lib/errors.ts';
 
 /** What the runners' k6 resolves itself; everything else is inlined. */
@@ -36,7 +36,7 @@ export interface K6Bundle {
  */
 export async function bundleK6Script(root: string, entry: string): Promise<K6Bundle> {
   const outfile = `${path.basename(entry).replace(/\.[cm]?[jt]s$/, '')}.js`;
-  let result;
+  let result: BuildResult<{ write: false; metafile: true }>;
   try {
     result = await build({
       absWorkingDir: root,
@@ -58,18 +58,27 @@ export async function bundleK6Script(root: string, entry: string): Promise<K6Bun
     const failure = error as Partial<BuildFailure>;
     if (!Array.isArray(failure.errors)) throw error;
     const shown = failure.errors.slice(0, 3).map(formatMessage);
-    throw new EnvironmentError(`esbuild could not bundle ${entry} into one k6 script (local files inlined, only k6 and k6/* left as imports): ${shown.join(' | ')}${failure.errors.length > 3 ? ` (and ${failure.errors.length - 3} more)` : ''}`, [
-      'The entry script or a module it imports does not build; `npm run typecheck:k6` names the file.',
-    ]);
+    throw new EnvironmentError(
+      `esbuild could not bundle ${entry} into one k6 script (local files inlined, only k6 and k6/* left as imports): ${shown.join(' | ')}${failure.errors.length > 3 ? ` (and ${failure.errors.length - 3} more)` : ''}`,
+      ['The entry script or a module it imports does not build; `npm run typecheck:k6` names the file.'],
+    );
   }
   const [file] = result.outputFiles;
   const output = result.metafile.outputs[outfile];
-  if (!file || !output) throw new Error(`esbuild wrote no ${outfile} for ${entry} (outputs: ${Object.keys(result.metafile.outputs).join(', ')})`);
-  const imports = output.imports.map(({ path: specifier, external }) => ({ path: specifier, external: external === true }));
+  if (!file || !output)
+    throw new Error(
+      `esbuild wrote no ${outfile} for ${entry} (outputs: ${Object.keys(result.metafile.outputs).join(', ')})`,
+    );
+  const imports = output.imports.map(({ path: specifier, external }) => ({
+    path: specifier,
+    external: external === true,
+  }));
   // Cannot happen with the options above; checked because a runner would fail on it only at start.
   const foreign = imports.filter((i) => !i.external || !isK6Module(i.path));
   if (foreign.length > 0) {
-    throw new Error(`the bundle of ${entry} imports ${foreign.map((i) => i.path).join(', ')}; expected only k6 and k6/* modules`);
+    throw new Error(
+      `the bundle of ${entry} imports ${foreign.map((i) => i.path).join(', ')}; expected only k6 and k6/* modules`,
+    );
   }
   return {
     code: file.text,

@@ -9,7 +9,7 @@
  * runners have no N-fold setup side effects.
  */
 import { UsageError } from '../lib/errors.ts';
-import { testRunSchema, type TestRun } from './testrun-schema.ts';
+import { type TestRun, testRunSchema } from './testrun-schema.ts';
 import { toYamlDocuments } from './yaml.ts';
 
 /**
@@ -54,7 +54,9 @@ export interface K8sManifests {
 
 export function buildK8sManifests(plan: K8sPlan): K8sManifests {
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(plan.name)) {
-    throw new UsageError(`--name: "${plan.name}" is not a valid Kubernetes name (lower-case letters, digits and '-', at most 42 characters)`);
+    throw new UsageError(
+      `--name: "${plan.name}" is not a valid Kubernetes name (lower-case letters, digits and '-', at most 42 characters)`,
+    );
   }
   if (!Number.isInteger(plan.parallelism) || plan.parallelism < 1) {
     throw new UsageError(`--instances: expected a whole number of runners >= 1, received ${plan.parallelism}`);
@@ -66,12 +68,18 @@ export function buildK8sManifests(plan: K8sPlan): K8sManifests {
     throw new UsageError(
       `the ConfigMap would hold ${kib(configMapBytes)} (script ${kib(Buffer.byteLength(plan.script))}, seed manifest ${kib(Buffer.byteLength(plan.manifest))}); ` +
         `Kubernetes accepts at most ${kib(CONFIGMAP_LIMIT_BYTES)} (1 MiB)`,
-      ['Seed fewer users for the distributed run (the manifest carries one token per user), or ship the files on a volume and use spec.script.volumeClaim.'],
+      [
+        'Seed fewer users for the distributed run (the manifest carries one token per user), or ship the files on a volume and use spec.script.volumeClaim.',
+      ],
     );
   }
   const configMapName = `${plan.name}-script`;
   const claimName = `${plan.name}-results`;
-  const metadata = (name: string) => ({ name, ...(plan.namespace ? { namespace: plan.namespace } : {}), labels: { 'app.kubernetes.io/part-of': 'aclue-signoff-kit', 'aclue-kit/run': plan.name } });
+  const metadata = (name: string) => ({
+    name,
+    ...(plan.namespace ? { namespace: plan.namespace } : {}),
+    labels: { 'app.kubernetes.io/part-of': 'aclue-signoff-kit', 'aclue-kit/run': plan.name },
+  });
 
   const testRun = testRunSchema.parse({
     apiVersion: 'k6.io/v1alpha1',
@@ -116,13 +124,21 @@ export function buildK8sManifests(plan: K8sPlan): K8sManifests {
     metadata: metadata(claimName),
     spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: plan.storage } } },
   };
-  return { testRun, yaml: toYamlDocuments([configMap, claim, testRun]), collectScript: collectScript(plan, claimName), configMapBytes };
+  return {
+    testRun,
+    yaml: toYamlDocuments([configMap, claim, testRun]),
+    collectScript: collectScript(plan, claimName),
+    configMapBytes,
+  };
 }
 
 /** The runners read the manifest from the mounted ConfigMap, wherever it was on this machine. */
 function settings(env: Readonly<Record<string, string>>): { name: string; value: string }[] {
   const given = Object.entries(env).filter(([name]) => name !== 'K6_MANIFEST');
-  return [...given.map(([name, value]) => ({ name, value })), { name: 'K6_MANIFEST', value: `${SCRIPT_MOUNT}/${MANIFEST_FILE}` }];
+  return [
+    ...given.map(([name, value]) => ({ name, value })),
+    { name: 'K6_MANIFEST', value: `${SCRIPT_MOUNT}/${MANIFEST_FILE}` },
+  ];
 }
 
 /** How the API server measures a ConfigMap: the bytes of every key and value of `data`. */
@@ -140,7 +156,14 @@ function collectScript(plan: K8sPlan, claimName: string): string {
   const overrides = JSON.stringify({
     spec: {
       volumes: [{ name: 'results', persistentVolumeClaim: { claimName } }],
-      containers: [{ name: 'collect', image: 'busybox:1.36', command: ['sleep', '3600'], volumeMounts: [{ name: 'results', mountPath: '/results' }] }],
+      containers: [
+        {
+          name: 'collect',
+          image: 'busybox:1.36',
+          command: ['sleep', '3600'],
+          volumeMounts: [{ name: 'results', mountPath: '/results' }],
+        },
+      ],
     },
   });
   return [

@@ -2,7 +2,7 @@
  * The scenario settings (`K6_*`, scenarios/lib/env.ts) as the runners' environment. A runner sees
  * only the files of its ConfigMap, so a setting that names a file on this machine is passed by value.
  */
-import { scenarioSettings, type Env, type ScenarioEnv } from '../scenarios/lib/env.ts';
+import { type Env, type ScenarioEnv, scenarioSettings } from '../scenarios/lib/env.ts';
 
 export interface RunnerSettings {
   /** Variable name to value, for every setting given here. */

@@ -45,7 +45,10 @@ const podSpec = z
     volumes: z.array(volume).optional(),
     volumeMounts: z.array(volumeMount).optional(),
     metadata: z
-      .object({ labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() })
+      .object({
+        labels: z.record(z.string(), z.string()).optional(),
+        annotations: z.record(z.string(), z.string()).optional(),
+      })
       .strict()
       .optional(),
     resources: z
@@ -62,14 +65,23 @@ export const testRunSchema = z
   .object({
     apiVersion: z.literal('k6.io/v1alpha1'),
     kind: z.literal('TestRun'),
-    metadata: z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }).strict(),
+    metadata: z
+      .object({
+        name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
+        namespace: z.string().optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
     spec: z
       .object({
         parallelism: int32.min(1),
         script: z
           .object({
             configMap: z.object({ name: z.string(), file: z.string().optional() }).strict().optional(),
-            volumeClaim: z.object({ name: z.string(), file: z.string().optional(), readOnly: z.boolean().optional() }).strict().optional(),
+            volumeClaim: z
+              .object({ name: z.string(), file: z.string().optional(), readOnly: z.boolean().optional() })
+              .strict()
+              .optional(),
             localFile: z.string().optional(),
           })
           .strict(),

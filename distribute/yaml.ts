@@ -18,7 +18,10 @@ function scalar(value: string | number | boolean | null): string {
   if (typeof value !== 'string') return String(value);
   // JSON leaves these raw, but YAML forbids them in a scalar (DEL, C1 controls, BOM) or, in the
   // YAML 1.1 that Kubernetes' parser reads, takes them as line breaks (NEL, LS, PS).
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function emit(value: Value, indent: number): string {
@@ -34,7 +37,12 @@ function emit(value: Value, indent: number): string {
       })
       .join('');
   }
-  const entries = Object.entries(value as Record<string, Value | undefined>).filter(([, v]) => v !== undefined) as [string, Value][];
+  const entries = Object.entries(value as Record<string, Value | undefined>).filter(([, v]) => v !== undefined) as [
+    string,
+    Value,
+  ][];
   if (entries.length === 0) return ' {}';
-  return entries.map(([key, v]) => `\n${pad}${/^[A-Za-z_][\w.-]*$/.test(key) ? key : JSON.stringify(key)}:${emit(v, indent + 2)}`).join('');
+  return entries
+    .map(([key, v]) => `\n${pad}${/^[A-Za-z_][\w.-]*$/.test(key) ? key : JSON.stringify(key)}:${emit(v, indent + 2)}`)
+    .join('');
 }

@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import type { DbClient } from '../lib/pg/impersonate.ts';
 import { repoRoot } from '../lib/paths.ts';
+import type { DbClient } from '../lib/pg/impersonate.ts';
 import type { CellResult } from '../lib/pg/rls-probe.ts';
 import { probeRlsMatrixWithin } from '../lib/pg/rls-probe.ts';
 
@@ -101,7 +101,12 @@ export function changedCells(before: readonly CellResult[], after: readonly Cell
  * Transaction mode: one transaction on `client`'s connection, always rolled back. Returns the
  * matrix before and after the documented rollback.
  */
-export async function drillInTransaction(pool: pg.Pool, statements: readonly string[]): Promise<Pick<DrillResult, 'statements' | 'deviationsBefore' | 'deviationsAfter' | 'changedByRollback' | 'restored'>> {
+export async function drillInTransaction(
+  pool: pg.Pool,
+  statements: readonly string[],
+): Promise<
+  Pick<DrillResult, 'statements' | 'deviationsBefore' | 'deviationsAfter' | 'changedByRollback' | 'restored'>
+> {
   const client = await pool.connect();
   try {
     await client.query('begin');

@@ -15,14 +15,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../lib/paths.ts';
-import { profileNames, type ProfileName } from '../model/profiles.ts';
-import { parseScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
+import { type ProfileName, profileNames } from '../model/profiles.ts';
+import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
 import { kitScript } from './kit-script.ts';
 import { ENGINE_NAME, runEngine } from './run.ts';
-import { parseSegment, SegmentError } from './segments.ts';
+import { parseSegment, type Segment, SegmentError } from './segments.ts';
 import { ENGINE_VERSION } from './version.ts';
 
-const USAGE = 'usage: engine/cli.ts run [--quiet] [--out json=FILE.gz] [--tag k=v] [--execution-segment A:B --execution-segment-sequence S] scenarios/<profile>.ts';
+const USAGE =
+  'usage: engine/cli.ts run [--quiet] [--out json=FILE.gz] [--tag k=v] [--execution-segment A:B --execution-segment-sequence S] scenarios/<profile>.ts';
 
 process.exitCode = await main(process.argv.slice(2));
 
@@ -33,27 +34,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run') return usage(`expected "run" or "version", got ${JSON.stringify(command ?? '(none)')}`);
-  let parsed;
+  let parsed: ReturnType<typeof parseRunArgs>;
   try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        quiet: { type: 'boolean', short: 'q' },
-        'no-color': { type: 'boolean' },
-        out: { type: 'string', multiple: true, short: 'o' },
-        tag: { type: 'string', multiple: true },
-        'execution-segment': { type: 'string' },
-        'execution-segment-sequence': { type: 'string' },
-      },
-    });
+    parsed = parseRunArgs(rest);
   } catch (error) {
     return usage((error as Error).message);
   }
   const { values, positionals } = parsed;
   const profile = positionals.length === 1 ? path.basename(positionals[0]!, '.ts') : undefined;
   if (!profile || !(profileNames as readonly string[]).includes(profile)) {
-    return usage(`expected one entry script scenarios/<${profileNames.join('|')}>.ts, got ${JSON.stringify(positionals.join(' ') || '(none)')}`);
+    return usage(
+      `expected one entry script scenarios/<${profileNames.join('|')}>.ts, got ${JSON.stringify(positionals.join(' ') || '(none)')}`,
+    );
   }
   let rawOut: string | undefined;
   for (const out of values.out ?? []) {
@@ -67,11 +59,14 @@ async function main(argv: string[]): Promise<number> {
     if (eq <= 0) return usage(`--tag: expected NAME=VALUE, got "${tag}"`);
     tags[tag.slice(0, eq)] = tag.slice(eq + 1);
   }
-  let env;
-  let segment;
+  let env: ScenarioEnv;
+  let segment: Segment | undefined;
   try {
     env = parseScenarioEnv(process.env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
-    segment = values['execution-segment'] === undefined ? undefined : parseSegment(values['execution-segment'], values['execution-segment-sequence']);
+    segment =
+      values['execution-segment'] === undefined
+        ? undefined
+        : parseSegment(values['execution-segment'], values['execution-segment-sequence']);
   } catch (error) {
     if (error instanceof ScenarioEnvError || error instanceof SegmentError) return usage(error.message);
     throw error;
@@ -92,6 +87,21 @@ async function main(argv: string[]): Promise<number> {
     tty: process.stderr.isTTY === true && !quiet,
     stdout: (text) => process.stdout.write(text),
     signal: controller.signal,
+  });
+}
+
+function parseRunArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      quiet: { type: 'boolean', short: 'q' },
+      'no-color': { type: 'boolean' },
+      out: { type: 'string', multiple: true, short: 'o' },
+      tag: { type: 'string', multiple: true },
+      'execution-segment': { type: 'string' },
+      'execution-segment-sequence': { type: 'string' },
+    },
   });
 }
 

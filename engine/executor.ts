@@ -7,10 +7,9 @@
  */
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
-import type { Metrics } from './metrics.ts';
 import { sampleTimeNow } from './raw-output.ts';
-import { scheduleSeconds, startTimes, type ArrivalScenarioOptions } from './schedule.ts';
-import { owns, share, type Segment } from './segments.ts';
+import { type ArrivalScenarioOptions, scheduleSeconds, startTimes } from './schedule.ts';
+import { owns, type Segment, share } from './segments.ts';
 import { Interrupted, Vu, type VuShared } from './vu.ts';
 
 export type ScenarioOptions = ArrivalScenarioOptions & {
@@ -77,7 +76,10 @@ export class ArrivalExecutor {
     this.#numbers = Float64Array.from(numbers);
     this.scheduled = times.length;
     this.#scheduleSeconds = scheduleSeconds(options);
-    this.#gracefulSeconds = options.gracefulStop === undefined ? DEFAULT_GRACEFUL_STOP_SECONDS : (parseDuration(options.gracefulStop) ?? DEFAULT_GRACEFUL_STOP_SECONDS);
+    this.#gracefulSeconds =
+      options.gracefulStop === undefined
+        ? DEFAULT_GRACEFUL_STOP_SECONDS
+        : (parseDuration(options.gracefulStop) ?? DEFAULT_GRACEFUL_STOP_SECONDS);
     this.maxSeconds = this.#scheduleSeconds + this.#gracefulSeconds;
     // VUs are split between instances like iterations, so the parts add up to the whole.
     this.#maxVUs = scaled(Math.max(options.maxVUs ?? 0, options.preAllocatedVUs), deps.segment);
@@ -102,7 +104,10 @@ export class ArrivalExecutor {
     }
     // Graceful stop: running iterations may finish; then they are interrupted.
     if (this.busy > 0 && !this.#stopped) {
-      await Promise.race([new Promise<void>((resolve) => (this.#settled = resolve)), new Promise<void>((resolve) => setTimeout(resolve, this.#gracefulSeconds * 1000).unref())]);
+      await Promise.race([
+        new Promise<void>((resolve) => (this.#settled = resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, this.#gracefulSeconds * 1000).unref()),
+      ]);
     }
     this.stop();
     while (this.busy > 0) await new Promise<void>((resolve) => (this.#settled = resolve));

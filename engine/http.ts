@@ -5,8 +5,9 @@
  * byte of the answer), receiving, and the bytes on the wire. `http_req_duration` is sending +
  * waiting + receiving, as in k6: time spent blocked is not in it.
  */
-import { Client, buildConnector, type Dispatcher } from 'undici';
+
 import type { Socket } from 'node:net';
+import { buildConnector, Client, type Dispatcher } from 'undici';
 
 export interface HttpRequest {
   readonly method: string;
@@ -69,11 +70,22 @@ export class VuHttp {
       // A new connection (the first, or after the server closed the old one) counts from zero.
       const bytes = () => {
         const same = state.socket === socketBefore;
-        return { sent: (state.socket?.bytesWritten ?? 0) - (same ? sentBefore : 0), read: (state.socket?.bytesRead ?? 0) - (same ? readBefore : 0) };
+        return {
+          sent: (state.socket?.bytesWritten ?? 0) - (same ? sentBefore : 0),
+          read: (state.socket?.bytesRead ?? 0) - (same ? readBefore : 0),
+        };
       };
       const fail = (message: string) => {
         const b = bytes();
-        finish(failure(message, Math.max(0, b.sent), Math.max(0, b.read), startedAt ? startedAt - queuedAt - state.connectMs : now() - queuedAt, state.connectMs));
+        finish(
+          failure(
+            message,
+            Math.max(0, b.sent),
+            Math.max(0, b.read),
+            startedAt ? startedAt - queuedAt - state.connectMs : now() - queuedAt,
+            state.connectMs,
+          ),
+        );
       };
       // k6's wording for a request that ran out of time.
       const timer = setTimeout(() => {
@@ -185,7 +197,10 @@ export function splitUrl(url: string): { origin: string; path: string } | undefi
   while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
   if (end === scheme) return undefined;
   const rest = url.slice(end).split('#')[0]!;
-  return { origin: url.slice(0, end).toLowerCase(), path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest };
+  return {
+    origin: url.slice(0, end).toLowerCase(),
+    path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest,
+  };
 }
 
 interface ConnectionState {
@@ -194,7 +209,19 @@ interface ConnectionState {
 }
 
 function failure(error: string, bytesSent: number, bytesReceived: number, blocked = 0, connecting = 0): HttpResult {
-  return { status: 0, error, headers: {}, body: '', blocked: Math.max(0, blocked), connecting, sending: 0, waiting: 0, receiving: 0, bytesSent, bytesReceived };
+  return {
+    status: 0,
+    error,
+    headers: {},
+    body: '',
+    blocked: Math.max(0, blocked),
+    connecting,
+    sending: 0,
+    waiting: 0,
+    receiving: 0,
+    bytesSent,
+    bytesReceived,
+  };
 }
 
 /** A transport error as one line: the system call's words when there is one (ECONNREFUSED …). */

@@ -10,12 +10,12 @@ import type { ProfileName } from '../model/profiles.ts';
 import { successCriteria } from '../model/slo.ts';
 import { journeys } from '../scenarios/journeys/index.ts';
 import type { ScenarioEnv } from '../scenarios/lib/env.ts';
-import { parseManifest, type Manifest } from '../scenarios/lib/manifest.ts';
+import { type Manifest, parseManifest } from '../scenarios/lib/manifest.ts';
 import { customMetricNames, customMetrics } from '../scenarios/lib/metrics.ts';
 import { buildOptions, planFor } from '../scenarios/lib/options.ts';
 import type { World } from '../scenarios/lib/runtime.ts';
-import { setup, type ManifestState, type SetupData } from '../scenarios/lib/setup.ts';
-import { summaryOutputs, type SummaryInput } from '../scenarios/lib/summary.ts';
+import { type ManifestState, type SetupData, setup } from '../scenarios/lib/setup.ts';
+import { type SummaryInput, summaryOutputs } from '../scenarios/lib/summary.ts';
 import type { MetricSpec } from './metrics.ts';
 import { ENGINE_NAME, type EngineScript } from './run.ts';
 
@@ -35,15 +35,23 @@ export function kitScript(profile: ProfileName, env: ScenarioEnv, root: string):
   const exec = Object.fromEntries(
     Object.entries(journeys).map(([name, journey]) => [
       name,
-      (rt: Parameters<typeof journey>[0]['rt'], it: { number: number; vuId: number }, data: SetupData) => journey({ rt, world, number: it.number, vuId: it.vuId, setup: data }),
+      (rt: Parameters<typeof journey>[0]['rt'], it: { number: number; vuId: number }, data: SetupData) =>
+        journey({ rt, world, number: it.number, vuId: it.vuId, setup: data }),
     ]),
   );
   return {
     options: buildOptions(plan, successCriteria, ENGINE_NAME),
-    customMetrics: customMetricNames.map((name): MetricSpec => ({ name, type: customMetrics[name].type, contains: customMetrics[name].isTime ? 'time' : 'default' })),
+    customMetrics: customMetricNames.map(
+      (name): MetricSpec => ({
+        name,
+        type: customMetrics[name].type,
+        contains: customMetrics[name].isTime ? 'time' : 'default',
+      }),
+    ),
     setup: (rt) => setup(rt, world, state),
     exec,
-    handleSummary: (data) => summaryOutputs(data as SummaryInput, { plan, env, seedRunId: state.header?.runId, engine: ENGINE_NAME }),
+    handleSummary: (data) =>
+      summaryOutputs(data as SummaryInput, { plan, env, seedRunId: state.header?.runId, engine: ENGINE_NAME }),
   };
 }
 
@@ -63,7 +71,10 @@ function readManifest(env: ScenarioEnv, root: string): { manifest?: Manifest; st
   }
   try {
     const manifest = parseManifest(text, env.manifestPath);
-    return { manifest, state: { header: { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } } };
+    return {
+      manifest,
+      state: { header: { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } },
+    };
   } catch (error) {
     return { state: { problem: error instanceof Error ? error.message : String(error) } };
   }

@@ -6,8 +6,9 @@
  * lookup for the metric, one lookup per indexed tag key for its submetrics, no allocation (trend
  * values live in a growable Float64Array).
  */
+
+import { type RawOutput, type RawSeries, type SampleTime, sampleTimeNow } from './raw-output.ts';
 import { parseThresholdSpec } from './thresholds.ts';
-import { sampleTimeNow, type RawOutput, type RawSeries, type SampleTime } from './raw-output.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type Contains = 'default' | 'time' | 'data';
@@ -42,7 +43,9 @@ export const builtinMetrics: readonly MetricSpec[] = [
   counter('data_received', 'data'),
 ];
 
-export type ThresholdSpec = string | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
+export type ThresholdSpec =
+  | string
+  | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
 
 export interface CounterAggregate {
   readonly type: 'counter';
@@ -225,15 +228,25 @@ export class Metrics {
   constructor(options: MetricsOptions) {
     this.out = options.out;
     for (const spec of options.specs) {
-      if (this.series.has(spec.name)) throw new Error(`metric "${spec.name}" is declared twice; each metric name needs one spec`);
-      this.series.set(spec.name, { spec, sink: newSink(spec.type), observed: false, submetrics: [], index: [], raw: undefined });
+      if (this.series.has(spec.name))
+        throw new Error(`metric "${spec.name}" is declared twice; each metric name needs one spec`);
+      this.series.set(spec.name, {
+        spec,
+        sink: newSink(spec.type),
+        observed: false,
+        submetrics: [],
+        index: [],
+        raw: undefined,
+      });
     }
     for (const [key, specs] of Object.entries(options.thresholds)) {
       const brace = key.indexOf('{');
       const name = brace < 0 ? key : key.slice(0, brace);
       const series = this.series.get(name);
       if (!series) {
-        throw new Error(`threshold key "${key}" names metric "${name}", which is not declared; declared metrics: ${[...this.series.keys()].join(', ')}`);
+        throw new Error(
+          `threshold key "${key}" names metric "${name}", which is not declared; declared metrics: ${[...this.series.keys()].join(', ')}`,
+        );
       }
       for (const spec of specs) parseThresholdSpec(key, series.spec.type, spec); // fail before the run, as k6 does
       // k6 shows a metric in the summary once any threshold key names it or one of its submetrics.
@@ -307,7 +320,14 @@ export class Metrics {
     if (twin) throw new Error(`threshold keys "${twin.key}" and "${key}" select the same submetric; use one spelling`);
     const entries = Object.entries(tags);
     const [first, ...others] = entries as [[string, string], ...[string, string][]];
-    const sub: Submetric = { key, suffix: key.slice(brace + 1, -1).trim(), tags, otherTags: others, sink: newSink(series.spec.type), observed: false };
+    const sub: Submetric = {
+      key,
+      suffix: key.slice(brace + 1, -1).trim(),
+      tags,
+      otherTags: others,
+      sink: newSink(series.spec.type),
+      observed: false,
+    };
     series.submetrics.push(sub);
     this.submetrics.set(key, sub);
     let slot = series.index.find((i) => i.key === first[0]);
@@ -329,17 +349,21 @@ export class Metrics {
 function parseSubmetricTags(key: string, brace: number): Tags {
   const inner = key.slice(brace + 1, -1);
   if (!key.endsWith('}') || inner.includes('{') || inner.includes('}')) {
-    throw new Error(`threshold key "${key}" is malformed; expected "metric{tag:value}" or "metric{tag1:value1,tag2:value2}" with one closing brace at the end`);
+    throw new Error(
+      `threshold key "${key}" is malformed; expected "metric{tag:value}" or "metric{tag1:value1,tag2:value2}" with one closing brace at the end`,
+    );
   }
   const tags: Record<string, string> = {};
   for (const pair of inner.split(',')) {
     if (pair.trim() === '') continue;
     const colon = pair.indexOf(':');
     const name = unquote(colon < 0 ? pair : pair.slice(0, colon));
-    if (name === '') throw new Error(`threshold key "${key}" has a tag without a name in "${pair}"; expected tag:value`);
+    if (name === '')
+      throw new Error(`threshold key "${key}" has a tag without a name in "${pair}"; expected tag:value`);
     tags[name] = colon < 0 ? '' : unquote(pair.slice(colon + 1));
   }
-  if (Object.keys(tags).length === 0) throw new Error(`threshold key "${key}" selects no tags; expected at least one tag:value between the braces`);
+  if (Object.keys(tags).length === 0)
+    throw new Error(`threshold key "${key}" selects no tags; expected at least one tag:value between the braces`);
   return tags;
 }
 

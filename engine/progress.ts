@@ -46,7 +46,9 @@ export class Progress {
   /** Leaves the last figures on their own line. */
   finish(f: ProgressFigures): void {
     const rate = f.elapsedSeconds > 0 ? f.requests / f.elapsedSeconds : 0;
-    this.write(`${this.tty && this.#drawn ? '\r\x1b[2K' : ''}${progressLine(f, rate).replace(/ req\/s/, ' req/s on average')}\n`);
+    this.write(
+      `${this.tty && this.#drawn ? '\r\x1b[2K' : ''}${progressLine(f, rate).replace(/ req\/s/, ' req/s on average')}\n`,
+    );
   }
 }
 

@@ -40,7 +40,9 @@ export function parseSampleTime(text: string): SampleTime {
   const match = RFC3339_UTC.exec(text);
   const ms = match ? Date.parse(`${match[1]}Z`) : Number.NaN;
   if (!match || Number.isNaN(ms)) {
-    throw new Error(`sample time ${JSON.stringify(text)} is not an RFC 3339 UTC time; expected e.g. "2026-12-02T00:55:03.211370154Z"`);
+    throw new Error(
+      `sample time ${JSON.stringify(text)} is not an RFC 3339 UTC time; expected e.g. "2026-12-02T00:55:03.211370154Z"`,
+    );
   }
   return { seconds: ms / 1000, nanos: Number((match[2] ?? '').padEnd(9, '0')) };
 }
@@ -118,9 +120,16 @@ export class RawOutput {
   /** The handle `write` needs for one metric; its Metric line goes out before its first Point. */
   series(metric: MetricDeclaration): RawSeries {
     const thresholds = metric.thresholds.map((t) =>
-      typeof t === 'string' ? t : t.abortOnFail ? { threshold: t.threshold, abortOnFail: true, delayAbortEval: t.delayAbortEval ?? null } : t.threshold,
+      typeof t === 'string'
+        ? t
+        : t.abortOnFail
+          ? { threshold: t.threshold, abortOnFail: true, delayAbortEval: t.delayAbortEval ?? null }
+          : t.threshold,
     );
-    const submetrics = metric.submetrics.length === 0 ? null : metric.submetrics.map((s) => ({ name: s.name, suffix: s.suffix, tags: sortedTags(s.tags) }));
+    const submetrics =
+      metric.submetrics.length === 0
+        ? null
+        : metric.submetrics.map((s) => ({ name: s.name, suffix: s.suffix, tags: sortedTags(s.tags) }));
     const data = { name: metric.name, type: metric.type, contains: metric.contains, thresholds, submetrics };
     return {
       declaration: Buffer.from(`${goJson({ type: 'Metric', data, metric: metric.name })}\n`),
@@ -151,7 +160,14 @@ export class RawOutput {
     const valueText = String(value);
     const prefix = series.pointPrefix;
     const tagsJson = this.lastTagsJson;
-    const size = prefix.length + timeText.length + VALUE_KEY.length + valueText.length + TAGS_KEY.length + tagsJson.length + POINT_END.length;
+    const size =
+      prefix.length +
+      timeText.length +
+      VALUE_KEY.length +
+      valueText.length +
+      TAGS_KEY.length +
+      tagsJson.length +
+      POINT_END.length;
     this.reserve(size);
     const chunk = this.chunk;
     let at = this.used;
@@ -194,7 +210,9 @@ export class RawOutput {
       this.gzip.end();
       await this.done.catch(() => undefined);
       if (this.failure !== undefined) {
-        throw new Error(`RawOutput: writing ${this.partialPath} failed: ${String(this.failure)}`, { cause: this.failure });
+        throw new Error(`RawOutput: writing ${this.partialPath} failed: ${String(this.failure)}`, {
+          cause: this.failure,
+        });
       }
       await rename(this.partialPath, this.path);
     })();

@@ -11,13 +11,13 @@ import path from 'node:path';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Runtime, Tags } from '../scenarios/lib/runtime.ts';
 import { ArrivalExecutor, type ScenarioOptions } from './executor.ts';
-import { Metrics, builtinMetrics, type MetricSpec, type ThresholdSpec } from './metrics.ts';
+import { builtinMetrics, type MetricSpec, Metrics, type ThresholdSpec } from './metrics.ts';
 import { Progress, type ProgressFigures } from './progress.ts';
 import { RawOutput } from './raw-output.ts';
-import { wholeRun, type Segment } from './segments.ts';
-import { summaryData, type SummaryObject } from './summary-data.ts';
+import { type Segment, wholeRun } from './segments.ts';
+import { type SummaryObject, summaryData } from './summary-data.ts';
 import { evaluateThresholds } from './thresholds.ts';
-import { Vu, type CheckTally, type VuShared } from './vu.ts';
+import { type CheckTally, Vu, type VuShared } from './vu.ts';
 
 export const ENGINE_NAME = 'kit-engine';
 
@@ -38,7 +38,9 @@ export interface EngineScript<S> {
   /** Metrics the script adds besides k6's built-in ones. */
   readonly customMetrics: readonly MetricSpec[];
   setup(rt: Runtime): Promise<S>;
-  readonly exec: Readonly<Record<string, (rt: Runtime, iteration: { number: number; vuId: number }, data: S) => Promise<void>>>;
+  readonly exec: Readonly<
+    Record<string, (rt: Runtime, iteration: { number: number; vuId: number }, data: S) => Promise<void>>
+  >;
   /** File path (or 'stdout') → content, as k6's handleSummary returns it. */
   handleSummary(data: SummaryObject): Record<string, string>;
 }
@@ -66,7 +68,11 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
   const opts = script.options;
   const testTags: Tags = { ...opts.tags, ...settings.tags };
   const out = settings.rawOut === undefined ? undefined : new RawOutput(settings.rawOut);
-  const metrics = new Metrics({ specs: [...builtinMetrics, ...script.customMetrics], thresholds: opts.thresholds, out });
+  const metrics = new Metrics({
+    specs: [...builtinMetrics, ...script.customMetrics],
+    thresholds: opts.thresholds,
+    out,
+  });
   const checks: CheckTally = new Map();
   const shared: VuShared = { metrics, checks, userAgent: opts.userAgent, tally: { requests: 0, failed: 0 } };
   const started = performance.now();
@@ -76,7 +82,11 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     setupVu.tags = { ...testTags, group: '::setup' };
     let data: S;
     try {
-      data = await withTimeout(script.setup(setupVu), seconds(opts.setupTimeout, 60) * 1000, 'setup() did not finish within setupTimeout');
+      data = await withTimeout(
+        script.setup(setupVu),
+        seconds(opts.setupTimeout, 60) * 1000,
+        'setup() did not finish within setupTimeout',
+      );
       setupVu.flushData();
     } catch (error) {
       settings.log(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -89,7 +99,8 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     let errors = 0;
     const executors = Object.entries(opts.scenarios).map(([name, scenario]) => {
       const exec = script.exec[scenario.exec ?? 'default'];
-      if (!exec) throw new Error(`scenario ${name}: the script has no function "${scenario.exec ?? 'default'}" to execute`);
+      if (!exec)
+        throw new Error(`scenario ${name}: the script has no function "${scenario.exec ?? 'default'}" to execute`);
       return new ArrivalExecutor(name, scenario, (vu, number) => exec(vu, { number, vuId: vu.id }, data), {
         shared,
         testTags,
@@ -97,7 +108,10 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
         nextVuId: () => ++vuIds,
         onIterationError: (scenarioName, error) => {
           errors++;
-          if (errors <= MAX_LOGGED_ERRORS) settings.log(`error in scenario ${scenarioName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+          if (errors <= MAX_LOGGED_ERRORS)
+            settings.log(
+              `error in scenario ${scenarioName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+            );
           else if (errors === MAX_LOGGED_ERRORS + 1) settings.log('further iteration errors are counted, not shown\n');
         },
       });
@@ -128,7 +142,9 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     const abortCheck = setInterval(() => {
       const elapsed = (performance.now() - origin) / 1000;
       // As k6: only metrics with samples are judged during the run, and only after delayAbortEval.
-      const breached = evaluateThresholds(metrics, opts.thresholds, elapsed, { duringRun: true }).filter((t) => t.abortOnFail && !t.ok && elapsed > t.delayAbortEvalSeconds);
+      const breached = evaluateThresholds(metrics, opts.thresholds, elapsed, { duringRun: true }).filter(
+        (t) => t.abortOnFail && !t.ok && elapsed > t.delayAbortEvalSeconds,
+      );
       if (breached.length > 0 && !aborted) {
         aborted = [...new Set(breached.map((t) => t.metric))];
         for (const e of executors) e.stop();
@@ -163,7 +179,10 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     writeSummary(script.handleSummary(summary), settings.stdout);
 
     const failed = [...new Set(results.filter((t) => !t.ok).map((t) => t.metric))];
-    if (aborted) settings.log(`thresholds on metrics '${aborted.join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely\n`);
+    if (aborted)
+      settings.log(
+        `thresholds on metrics '${aborted.join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely\n`,
+      );
     else if (failed.length > 0) settings.log(`thresholds on metrics '${failed.join(', ')}' have been crossed\n`);
     if (interruptedBySignal) return EngineExit.signal;
     return aborted || failed.length > 0 ? EngineExit.thresholds : EngineExit.ok;
@@ -187,7 +206,10 @@ function writeSummary(files: Record<string, string>, stdout: (text: string) => v
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function seconds(text: string | undefined, fallback: number): number {

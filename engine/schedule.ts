@@ -76,6 +76,7 @@ function within(a: number, r0: number, r1: number, d: number): number {
 
 function seconds(text: string, field: string): number {
   const s = parseDuration(text);
-  if (s === undefined || s <= 0) throw new ScheduleError(`scenario ${field}: expected a duration such as 30s, 1m or 1h30m, got "${text}"`);
+  if (s === undefined || s <= 0)
+    throw new ScheduleError(`scenario ${field}: expected a duration such as 30s, 1m or 1h30m, got "${text}"`);
   return s;
 }

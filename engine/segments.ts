@@ -24,7 +24,10 @@ export interface Fraction {
 }
 
 /** The whole run: one instance owns everything. */
-export const wholeRun: Segment = segmentOf({ n: 0, d: 1 }, { n: 1, d: 1 }, [{ n: 0, d: 1 }, { n: 1, d: 1 }]);
+export const wholeRun: Segment = segmentOf({ n: 0, d: 1 }, { n: 1, d: 1 }, [
+  { n: 0, d: 1 },
+  { n: 1, d: 1 },
+]);
 
 export class SegmentError extends Error {}
 
@@ -33,7 +36,8 @@ export class SegmentError extends Error {}
  */
 export function parseSegment(segment: string, sequence?: string): Segment {
   const parts = segment.split(':');
-  if (parts.length !== 2) throw new SegmentError(`--execution-segment: expected FROM:TO such as 1/4:2/4, got "${segment}"`);
+  if (parts.length !== 2)
+    throw new SegmentError(`--execution-segment: expected FROM:TO such as 1/4:2/4, got "${segment}"`);
   const from = fraction(parts[0]!, '--execution-segment');
   const to = fraction(parts[1]!, '--execution-segment');
   if (!(value(from) < value(to)) || value(from) < 0 || value(to) > 1) {

@@ -34,7 +34,11 @@ export interface SummaryMetric {
 export interface SummaryObject {
   readonly setup_data: unknown;
   readonly root_group: SummaryGroup;
-  readonly options: { readonly summaryTrendStats: readonly string[]; readonly summaryTimeUnit: string; readonly noColor: boolean };
+  readonly options: {
+    readonly summaryTrendStats: readonly string[];
+    readonly summaryTimeUnit: string;
+    readonly noColor: boolean;
+  };
   readonly state: { readonly isStdOutTTY: boolean; readonly isStdErrTTY: boolean; readonly testRunDurationMs: number };
   readonly metrics: Readonly<Record<string, SummaryMetric>>;
 }
@@ -86,7 +90,9 @@ export function summaryData(input: SummaryInput): SummaryObject {
         break;
     }
     const thresholds = judged.get(key);
-    summaryMetrics[key] = thresholds ? { type: spec.type, contains: spec.contains, values, thresholds } : { type: spec.type, contains: spec.contains, values };
+    summaryMetrics[key] = thresholds
+      ? { type: spec.type, contains: spec.contains, values, thresholds }
+      : { type: spec.type, contains: spec.contains, values };
   }
 
   return {
@@ -96,7 +102,13 @@ export function summaryData(input: SummaryInput): SummaryObject {
       path: '',
       id: md5Hex(''),
       groups: [],
-      checks: input.checks.map((c) => ({ name: c.name, path: `::${c.name}`, id: md5Hex(`::${c.name}`), passes: c.passes, fails: c.fails })),
+      checks: input.checks.map((c) => ({
+        name: c.name,
+        path: `::${c.name}`,
+        id: md5Hex(`::${c.name}`),
+        passes: c.passes,
+        fails: c.fails,
+      })),
     },
     options: { summaryTrendStats: [...input.trendStats], summaryTimeUnit: '', noColor: false },
     state: { isStdOutTTY: input.isStdOutTTY, isStdErrTTY: input.isStdErrTTY, testRunDurationMs: durationMs },
@@ -121,7 +133,10 @@ function trendStatReader(stat: string): TrendStatReader {
       return (t) => t.count;
   }
   const n = /^p\((\d+(?:\.\d+)?)\)$/.exec(stat) ? Number(stat.slice(2, -1)) : Number.NaN;
-  if (!(n >= 0 && n <= 100)) throw new Error(`summary trend stat "${stat}" is unknown; expected avg, min, med, max, count or p(N) with N from 0 to 100`);
+  if (!(n >= 0 && n <= 100))
+    throw new Error(
+      `summary trend stat "${stat}" is unknown; expected avg, min, med, max, count or p(N) with N from 0 to 100`,
+    );
   return (t) => t.percentile(n);
 }
 

@@ -42,18 +42,22 @@ const EXPRESSION = /^\s*([a-z]+)(?:\(([^()]*)\))?\s*(<=|>=|===|==|!=|<|>)\s*(.*?
 export function parseThreshold(metricKey: string, type: MetricType, expression: string): ParsedThreshold {
   const allowed = AGGREGATIONS[type].map((a) => (a === 'p' ? 'p(N)' : a)).join(', ');
   const fail = (why: string): never => {
-    throw new Error(`threshold "${expression}" on ${metricKey}: ${why}; expected "<aggregation> <operator> <number>" with aggregation ${allowed} (${type} metric) and operator <, <=, >, >=, ==, ===, !=`);
+    throw new Error(
+      `threshold "${expression}" on ${metricKey}: ${why}; expected "<aggregation> <operator> <number>" with aggregation ${allowed} (${type} metric) and operator <, <=, >, >=, ==, ===, !=`,
+    );
   };
   const match = EXPRESSION.exec(expression);
   if (!match) return fail('not of the form aggregation, operator, number');
   const [, name = '', argument, operator = '', number = ''] = match;
   const aggregation = AGGREGATIONS[type].find((a) => a === name);
   if (!aggregation) return fail(`aggregation "${name}${argument === undefined ? '' : `(${argument})`}" does not apply`);
-  if ((aggregation === 'p') !== (argument !== undefined)) return fail(aggregation === 'p' ? 'p needs a percentile, as in p(95)' : `"${name}" takes no argument`);
+  if ((aggregation === 'p') !== (argument !== undefined))
+    return fail(aggregation === 'p' ? 'p needs a percentile, as in p(95)' : `"${name}" takes no argument`);
   let percentile = 0;
   if (argument !== undefined) {
     percentile = Number(argument);
-    if (!NUMBER.test(argument) || percentile < 0 || percentile > 100) fail(`percentile "${argument}" is not a number from 0 to 100`);
+    if (!NUMBER.test(argument) || percentile < 0 || percentile > 100)
+      fail(`percentile "${argument}" is not a number from 0 to 100`);
   }
   if (!NUMBER.test(number)) fail(`right-hand side "${number}" is not a number`);
   return { expression, aggregation, percentile, operator: operator as Operator, value: Number(number) };
@@ -67,16 +71,28 @@ export interface ThresholdRule {
 
 /** Parses either form of a threshold (string, or k6's object with abortOnFail and delayAbortEval). */
 export function parseThresholdSpec(metricKey: string, type: MetricType, spec: ThresholdSpec): ThresholdRule {
-  if (typeof spec === 'string') return { parsed: parseThreshold(metricKey, type, spec), abortOnFail: false, delayAbortEvalSeconds: 0 };
+  if (typeof spec === 'string')
+    return { parsed: parseThreshold(metricKey, type, spec), abortOnFail: false, delayAbortEvalSeconds: 0 };
   const parsed = parseThreshold(metricKey, type, spec.threshold);
   const delay = spec.delayAbortEval === undefined ? 0 : parseDurationSeconds(spec.delayAbortEval);
   if (delay === undefined) {
-    throw new Error(`threshold "${spec.threshold}" on ${metricKey}: delayAbortEval "${spec.delayAbortEval}" is not a duration; expected e.g. "10s", "1m30s", "500ms"`);
+    throw new Error(
+      `threshold "${spec.threshold}" on ${metricKey}: delayAbortEval "${spec.delayAbortEval}" is not a duration; expected e.g. "10s", "1m30s", "500ms"`,
+    );
   }
   return { parsed, abortOnFail: spec.abortOnFail, delayAbortEvalSeconds: delay };
 }
 
-const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
+const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
 
 /** k6's duration strings (Go's syntax plus days), e.g. "1m30s"; undefined when malformed. */
 function parseDurationSeconds(text: string): number | undefined {
@@ -109,13 +125,22 @@ export function evaluateThresholds(
   const results: ThresholdResult[] = [];
   for (const [metric, specs] of Object.entries(thresholds)) {
     const aggregate = metrics.aggregate(metric);
-    if (!aggregate) throw new Error(`threshold key "${metric}" is not declared in these Metrics; build Metrics with the same thresholds`);
+    if (!aggregate)
+      throw new Error(
+        `threshold key "${metric}" is not declared in these Metrics; build Metrics with the same thresholds`,
+      );
     const skip = options.duringRun === true && aggregate.samples === 0;
     for (const spec of specs) {
       const rule = parseThresholdSpec(metric, aggregate.type, spec);
       const lhs = skip ? undefined : aggregateValue(aggregate, rule.parsed, durationSeconds);
       const ok = lhs === undefined || compare(lhs, rule.parsed.operator, rule.parsed.value);
-      results.push({ metric, expression: rule.parsed.expression, ok, abortOnFail: rule.abortOnFail, delayAbortEvalSeconds: rule.delayAbortEvalSeconds });
+      results.push({
+        metric,
+        expression: rule.parsed.expression,
+        ok,
+        abortOnFail: rule.abortOnFail,
+        delayAbortEvalSeconds: rule.delayAbortEvalSeconds,
+      });
     }
   }
   return results;

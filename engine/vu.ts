@@ -51,7 +51,14 @@ export class Vu implements Runtime {
   }
 
   async request(spec: RequestSpec, timeoutSeconds: number): Promise<Reply> {
-    const res = await this.http.request({ method: spec.method, url: spec.url, headers: spec.headers, body: spec.body, timeoutMs: timeoutSeconds * 1000, signal: this.signal });
+    const res = await this.http.request({
+      method: spec.method,
+      url: spec.url,
+      headers: spec.headers,
+      body: spec.body,
+      timeoutMs: timeoutSeconds * 1000,
+      signal: this.signal,
+    });
     if (this.signal.aborted) throw new Interrupted();
     this.bytesSent += res.bytesSent;
     this.bytesReceived += res.bytesReceived;
@@ -96,7 +103,16 @@ export class Vu implements Runtime {
    * object once, so a fresh object per request would cost that work on every request.
    */
   #requestTags(spec: RequestSpec, status: number, expected: boolean, error: string): Tags {
-    if (error) return { ...this.tags, name: spec.name, method: spec.method, status: String(status), proto: 'HTTP/1.1', expected_response: String(expected), error };
+    if (error)
+      return {
+        ...this.tags,
+        name: spec.name,
+        method: spec.method,
+        status: String(status),
+        proto: 'HTTP/1.1',
+        expected_response: String(expected),
+        error,
+      };
     if (this.#tagsFor !== this.tags) {
       this.#tagCache.clear();
       this.#tagsFor = this.tags;
@@ -104,7 +120,14 @@ export class Vu implements Runtime {
     const key = `${spec.name} ${spec.method} ${status} ${expected}`;
     let tags = this.#tagCache.get(key);
     if (!tags) {
-      tags = { ...this.tags, name: spec.name, method: spec.method, status: String(status), proto: 'HTTP/1.1', expected_response: String(expected) };
+      tags = {
+        ...this.tags,
+        name: spec.name,
+        method: spec.method,
+        status: String(status),
+        proto: 'HTTP/1.1',
+        expected_response: String(expected),
+      };
       this.#tagCache.set(key, tags);
     }
     return tags;

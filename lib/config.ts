@@ -73,85 +73,149 @@ interface Setting {
  */
 const settings = {
   KIT_STATE_DIR: {
-    flag: 'state-dir', at: 'stateDir', section: 'local stack', default: '.kit',
-    schema: z.string().min(1).transform((dir) => path.resolve(repoRoot, dir)),
+    flag: 'state-dir',
+    at: 'stateDir',
+    section: 'local stack',
+    default: '.kit',
+    schema: z
+      .string()
+      .min(1)
+      .transform((dir) => path.resolve(repoRoot, dir)),
     doc: "Folder for the kit's PostgreSQL cluster, logs and pid files (git-ignored); relative to the repo root.",
   },
   KIT_PG_PORT: {
-    flag: 'pg-port', at: 'pg.port', section: 'local stack', default: '54322', schema: port,
+    flag: 'pg-port',
+    at: 'pg.port',
+    section: 'local stack',
+    default: '54322',
+    schema: port,
     doc: "Port of the kit's own PostgreSQL cluster (the Supabase CLI's local port).",
   },
   KIT_PG_BINDIR: {
-    flag: 'pg-bindir', at: 'pg.bindir', section: 'local stack', schema: z.string().min(1),
+    flag: 'pg-bindir',
+    at: 'pg.bindir',
+    section: 'local stack',
+    schema: z.string().min(1),
     doc: 'Folder holding initdb, pg_ctl and postgres (PostgreSQL >= 15) when they are not found automatically.',
   },
   KIT_API_PORT: {
-    flag: 'api-port', at: 'api.port', section: 'local stack', default: '54321', schema: port,
+    flag: 'api-port',
+    at: 'api.port',
+    section: 'local stack',
+    default: '54321',
+    schema: port,
     doc: "Port of the kit's API server: gateway /rest/v1, Auth /auth/v1, App API /api/v1.",
   },
   KIT_POSTGREST_PORT: {
-    flag: 'postgrest-port', at: 'postgrest.port', section: 'local stack', default: '54331', schema: port,
+    flag: 'postgrest-port',
+    at: 'postgrest.port',
+    section: 'local stack',
+    default: '54331',
+    schema: port,
     doc: "Loopback port of the kit's PostgREST; only the API server's gateway talks to it.",
   },
   KIT_JWT_SECRET: {
-    flag: 'jwt-secret', at: 'jwtSecret', section: 'local stack', default: LOCAL_JWT_SECRET, secret: true,
+    flag: 'jwt-secret',
+    at: 'jwtSecret',
+    section: 'local stack',
+    default: LOCAL_JWT_SECRET,
+    secret: true,
     schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
     doc: 'HS256 secret that signs and verifies access tokens and the local API keys (>= 32 characters).',
   },
   KIT_POSTBACK_SECRET: {
-    flag: 'postback-secret', at: 'postbackSecret', section: 'App API (/api/v1)', default: LOCAL_POSTBACK_SECRET, secret: true,
+    flag: 'postback-secret',
+    at: 'postbackSecret',
+    section: 'App API (/api/v1)',
+    default: LOCAL_POSTBACK_SECRET,
+    secret: true,
     schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
     doc: 'Shared secret affiliate networks sign postbacks with (HMAC-SHA256 of the body, header X-Kit-Signature).',
   },
   KIT_ATTRIBUTION_WINDOW_DAYS: {
-    flag: 'attribution-window-days', at: 'attributionWindowDays', section: 'App API (/api/v1)', default: '30',
+    flag: 'attribution-window-days',
+    at: 'attributionWindowDays',
+    section: 'App API (/api/v1)',
+    default: '30',
     schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1).max(365),
     doc: 'Days after a click within which a postback conversion is attributed to it.',
   },
   DATABASE_URL: {
-    flag: 'database-url', at: 'databaseUrl', section: "an existing database instead of the kit's cluster", secret: true,
+    flag: 'database-url',
+    at: 'databaseUrl',
+    section: "an existing database instead of the kit's cluster",
+    secret: true,
     schema: postgresUrl,
     doc: "An existing PostgreSQL to use instead of the kit's cluster, e.g. postgresql://postgres:postgres@127.0.0.1:5432/aclue_kit (the migrations create Supabase's roles, so it needs a role that may).",
   },
   SUPABASE_URL: {
-    flag: 'supabase-url', at: 'supabase.url', section: 'staging target (npm run seed -- --target staging)',
+    flag: 'supabase-url',
+    at: 'supabase.url',
+    section: 'staging target (npm run seed -- --target staging)',
     // Without the trailing slash, so paths can be appended as `${url}/rest/v1`.
-    schema: z.url({ error: 'expected a URL like https://<ref>.supabase.co' }).transform((url) => url.replace(/\/+$/, '')),
+    schema: z
+      .url({ error: 'expected a URL like https://<ref>.supabase.co' })
+      .transform((url) => url.replace(/\/+$/, '')),
     doc: 'Base URL of the staging Supabase project, https://<ref>.supabase.co.',
   },
   SUPABASE_SERVICE_ROLE_KEY: {
-    flag: 'service-role-key', at: 'supabase.serviceRoleKey', section: 'staging target (npm run seed -- --target staging)', secret: true,
+    flag: 'service-role-key',
+    at: 'supabase.serviceRoleKey',
+    section: 'staging target (npm run seed -- --target staging)',
+    secret: true,
     schema: z.string().min(20, 'expected a service_role JWT'),
     doc: 'service_role key of the staging project (Auth admin API, Data API fallback).',
   },
   SUPABASE_ANON_KEY: {
-    flag: 'anon-key', at: 'supabase.anonKey', section: 'staging target (npm run seed -- --target staging)',
+    flag: 'anon-key',
+    at: 'supabase.anonKey',
+    section: 'staging target (npm run seed -- --target staging)',
     schema: z.string().min(20, 'expected an anon JWT'),
     doc: 'anon key of the staging project.',
   },
   KIT_STAGING_PROJECT_REF: {
-    flag: 'confirm-target', at: 'supabase.stagingRef', section: 'staging target (npm run seed -- --target staging)',
+    flag: 'confirm-target',
+    at: 'supabase.stagingRef',
+    section: 'staging target (npm run seed -- --target staging)',
     schema: z.string().min(1),
     doc: 'Staging project ref (or host) that must match SUPABASE_URL before the kit writes to it; otherwise it refuses (exit 2).',
   },
   K6_BIN: {
-    flag: 'k6-bin', at: 'k6Bin', section: 'tools', schema: z.string().min(1),
+    flag: 'k6-bin',
+    at: 'k6Bin',
+    section: 'tools',
+    schema: z.string().min(1),
     doc: "A k6 binary (>= 1.0) to use instead of k6 on PATH (k6 is optional: the kit's engine runs the same journeys).",
   },
   KIT_LOAD_ENGINE: {
-    flag: 'engine', at: 'loadEngine', section: 'tools', default: 'auto',
-    schema: z.enum(['auto', 'kit', 'k6'], { error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"' }),
+    flag: 'engine',
+    at: 'loadEngine',
+    section: 'tools',
+    default: 'auto',
+    schema: z.enum(['auto', 'kit', 'k6'], {
+      error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"',
+    }),
     doc: "What runs the load journeys: auto (k6 when found, else the kit's engine), kit or k6.",
   },
   KIT_CRITERIA_FILE: {
-    flag: 'criteria', at: 'criteriaFile', section: 'verify',
+    flag: 'criteria',
+    at: 'criteriaFile',
+    section: 'verify',
     // Relative to where the command runs, as any path given on a command line.
-    schema: z.string().min(1).transform((file) => path.resolve(file)),
+    schema: z
+      .string()
+      .min(1)
+      .transform((file) => path.resolve(file)),
     doc: 'JSON file overriding the success-criteria thresholds (keys of model/slo.ts), e.g. {"latency":{"p95Ms":300}}.',
   },
   KIT_PREFERENCE_SOURCE: {
-    flag: 'preference-source', at: 'preferenceSource', section: 'verify', default: 'table',
-    schema: z.enum(['table', 'api'], { error: 'expected "table" (user_preferences) or "api" (the Data API as each user)' }),
+    flag: 'preference-source',
+    at: 'preferenceSource',
+    section: 'verify',
+    default: 'table',
+    schema: z.enum(['table', 'api'], {
+      error: 'expected "table" (user_preferences) or "api" (the Data API as each user)',
+    }),
     doc: "Where the preference-accuracy gate reads the app's preferences: table (user_preferences) or api (the Data API, GET /rest/v1/user_preferences as each seeded user).",
   },
 } as const satisfies Record<string, Setting>;
@@ -161,7 +225,9 @@ export type SettingName = keyof Declarations;
 type Source = 'flag' | 'environment' | '.env';
 type At<N extends SettingName> = Declarations[N]['at'];
 /** The parsed type of a setting: its schema's output, or undefined as well when it has no default. */
-type ValueOf<N extends SettingName> = z.output<Declarations[N]['schema']> | (Declarations[N] extends { readonly default: string } ? never : undefined);
+type ValueOf<N extends SettingName> =
+  | z.output<Declarations[N]['schema']>
+  | (Declarations[N] extends { readonly default: string } ? never : undefined);
 type Group = { [N in SettingName]: At<N> extends `${infer G}.${string}` ? G : never }[SettingName];
 
 /** The settings as the commands use them (`config.pg.port` for KIT_PG_PORT), typed from the declarations. */
@@ -185,10 +251,9 @@ const names = Object.keys(settings) as SettingName[];
 const declaration = (name: SettingName): Setting => settings[name];
 
 /** The flags every command accepts for settings, for `parseFlags`. */
-export const settingFlags = Object.fromEntries(names.map((name) => [settings[name].flag, { type: 'string' as const }])) as Record<
-  Declarations[SettingName]['flag'],
-  { type: 'string' }
->;
+export const settingFlags = Object.fromEntries(
+  names.map((name) => [settings[name].flag, { type: 'string' as const }]),
+) as Record<Declarations[SettingName]['flag'], { type: 'string' }>;
 
 export function describeSettings(): readonly { name: SettingName; flag: string; doc: string }[] {
   return names.map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc }));
@@ -263,7 +328,11 @@ export function renderEnvExample(): string {
     for (const name of names.filter((n) => settings[n].section === section)) {
       const setting = declaration(name);
       const fallback =
-        setting.default === undefined ? 'no default' : setting.secret ? 'default: a local-only value, never for a shared deployment' : `default: ${setting.default}`;
+        setting.default === undefined
+          ? 'no default'
+          : setting.secret
+            ? 'default: a local-only value, never for a shared deployment'
+            : `default: ${setting.default}`;
       lines.push(...wrapComment(setting.doc), `# --${setting.flag}; ${fallback}`, `${name}=`);
     }
   }
@@ -285,7 +354,10 @@ function wrapComment(text: string, width = 100): string[] {
 
 function readEnvFile(file: string, required: boolean): Record<string, string> {
   if (!existsSync(file)) {
-    if (required) throw new UsageError(`KIT_ENV_FILE: file ${file} does not exist`, ['Point KIT_ENV_FILE at an existing file or unset it.']);
+    if (required)
+      throw new UsageError(`KIT_ENV_FILE: file ${file} does not exist`, [
+        'Point KIT_ENV_FILE at an existing file or unset it.',
+      ]);
     return {};
   }
   try {

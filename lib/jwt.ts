@@ -54,7 +54,10 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor
     throw new JwtError('malformed', 'JWT header or payload is not base64url-encoded JSON');
   }
   if (!isObject(header) || header.alg !== 'HS256') {
-    throw new JwtError('malformed', `Wrong or unsupported encoding algorithm: expected HS256, received ${JSON.stringify(isObject(header) ? header.alg : header)}`);
+    throw new JwtError(
+      'malformed',
+      `Wrong or unsupported encoding algorithm: expected HS256, received ${JSON.stringify(isObject(header) ? header.alg : header)}`,
+    );
   }
   if (!isObject(payload)) throw new JwtError('malformed', 'JWT payload is not a JSON object');
 
@@ -66,13 +69,18 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor
 
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
     if (payload[claim] !== undefined && typeof payload[claim] !== 'number') {
-      throw new JwtError('malformed', `JWT claim "${claim}" must be a number, received ${JSON.stringify(payload[claim])}`);
+      throw new JwtError(
+        'malformed',
+        `JWT claim "${claim}" must be a number, received ${JSON.stringify(payload[claim])}`,
+      );
     }
   }
   const { exp, nbf, iat } = payload as { exp?: number; nbf?: number; iat?: number };
   if (exp !== undefined && nowSeconds - CLOCK_SKEW_SECONDS >= exp) throw new JwtError('expired', 'JWT expired');
-  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf) throw new JwtError('not_yet_valid', 'JWT not yet valid');
-  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) throw new JwtError('not_yet_valid', 'JWT issued at future');
+  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf)
+    throw new JwtError('not_yet_valid', 'JWT not yet valid');
+  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat)
+    throw new JwtError('not_yet_valid', 'JWT issued at future');
   return payload;
 }
 

@@ -15,7 +15,8 @@ export interface K6Binary {
 }
 
 /** Where a person gets k6; printed whenever k6 was asked for and is missing. */
-export const K6_INSTALL_HINT = "install k6 (1.0 or newer) from Grafana's packages (grafana.com/docs/k6/latest/set-up/install-k6), or set K6_BIN to a k6 binary";
+export const K6_INSTALL_HINT =
+  "install k6 (1.0 or newer) from Grafana's packages (grafana.com/docs/k6/latest/set-up/install-k6), or set K6_BIN to a k6 binary";
 
 /** Reads `k6 version` ("k6 v2.2.0 (commit/…, go1.26.8, linux/amd64)") and returns "2.2.0". */
 export async function k6Version(bin: string): Promise<string | undefined> {
@@ -28,13 +29,16 @@ export async function k6Version(bin: string): Promise<string | undefined> {
  * K6_BIN (which must then be a k6 >= 1.0: a wrong setting is an error, not a silent fallback), else
  * k6 on PATH; undefined when there is none (or only an older one, which `note` explains).
  */
-export async function findK6(configured: string | undefined, note: (line: string) => void = () => undefined): Promise<K6Binary | undefined> {
+export async function findK6(
+  configured: string | undefined,
+  note: (line: string) => void = () => undefined,
+): Promise<K6Binary | undefined> {
   if (configured) {
     const version = await k6Version(configured);
     if (!fits(version)) {
       throw new UsageError(
         `K6_BIN: ${configured} ${version ? `is k6 ${version}, older than ${K6_MIN_MAJOR}.0` : 'does not run as k6 (`k6 version` failed)'}`,
-        ['Point K6_BIN at k6 1.0 or newer, or unset it (the kit\'s engine runs the journeys without k6).'],
+        ["Point K6_BIN at k6 1.0 or newer, or unset it (the kit's engine runs the journeys without k6)."],
       );
     }
     return { path: configured, version, how: 'K6_BIN' };

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError, KitError, type ExitCode } from './errors.ts';
+import { EnvironmentError, type ExitCode, KitError } from './errors.ts';
 import { repoRoot } from './paths.ts';
 
 export interface Phase {
@@ -33,7 +33,10 @@ export class PhaseFailed extends KitError {
     logFile: string,
   ) {
     super(`phase "${phase}" failed with exit code ${code}`, (code === 2 || code === 3 ? code : 3) as ExitCode, [
-      ...tail.split('\n').filter((l) => l.trim() !== '').slice(-8),
+      ...tail
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-8),
       `Full output: ${logFile}`,
     ]);
   }
@@ -51,11 +54,15 @@ export function createPhaseRunner(options: { logDir: string; env: NodeJS.Process
     const t0 = Date.now();
     options.say(`[${clock(t0 - started)}] ${phase.name} …`);
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', phase.script), ...phase.args], {
-        cwd: repoRoot,
-        env: options.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(repoRoot, 'scripts', phase.script), ...phase.args],
+        {
+          cwd: repoRoot,
+          env: options.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let text = '';
       const keep = (chunk: Buffer) => {
         log.write(chunk);
@@ -63,7 +70,9 @@ export function createPhaseRunner(options: { logDir: string; env: NodeJS.Process
       };
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
-      child.on('error', (error) => reject(new EnvironmentError(`phase "${phase.name}" could not start: ${error.message}`)));
+      child.on('error', (error) =>
+        reject(new EnvironmentError(`phase "${phase.name}" could not start: ${error.message}`)),
+      );
       child.on('close', (c, signal) => resolve({ code: c ?? (signal ? 128 : 1), output: text }));
     });
     await new Promise((r) => log.end(r));

@@ -8,7 +8,13 @@
  */
 
 /** The user journeys; each is one k6 scenario and one exported function of the entry scripts. */
-export const journeyNames = ['swipingUser', 'returningUser', 'anonymousBrowser', 'networkPostback', 'rlsProbe'] as const;
+export const journeyNames = [
+  'swipingUser',
+  'returningUser',
+  'anonymousBrowser',
+  'networkPostback',
+  'rlsProbe',
+] as const;
 export type JourneyName = (typeof journeyNames)[number];
 
 /** Iterations per minute for each journey. */
@@ -229,7 +235,8 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
   const thinkScale = input.thinkTimeScale ?? 1;
   const thinkSeconds = { min: profile.thinkSeconds.min * thinkScale, max: profile.thinkSeconds.max * thinkScale };
   const shape = scaleShape(profile.shape, input.durationSeconds);
-  const durationSeconds = shape.kind === 'constant' ? shape.seconds : shape.stages.reduce((sum, s) => sum + s.seconds, 0);
+  const durationSeconds =
+    shape.kind === 'constant' ? shape.seconds : shape.stages.reduce((sum, s) => sum + s.seconds, 0);
   const gracefulStop = `${Math.ceil(Math.max(10, maxIterationSeconds(thinkSeconds.max)))}s`;
 
   const peakRates = {} as Record<JourneyName, number>;
@@ -238,7 +245,9 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
   for (const journey of journeyNames) {
     const rate = baseRates[journey];
     const peakMultiplier =
-      shape.kind === 'constant' ? shape.multiplier : Math.max(shape.startMultiplier, ...shape.stages.map((s) => s.multiplier));
+      shape.kind === 'constant'
+        ? shape.multiplier
+        : Math.max(shape.startMultiplier, ...shape.stages.map((s) => s.multiplier));
     peakRates[journey] = rate * peakMultiplier;
     scheduledIterations[journey] = scheduledCount(shape, rate);
     if (rate <= 0) continue;
@@ -258,7 +267,16 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
           };
   }
   const totalScheduledIterations = journeyNames.reduce((sum, j) => sum + scheduledIterations[j], 0);
-  return { profile, baseRates, peakRates, scheduledIterations, totalScheduledIterations, durationSeconds, thinkSeconds, scenarios };
+  return {
+    profile,
+    baseRates,
+    peakRates,
+    scheduledIterations,
+    totalScheduledIterations,
+    durationSeconds,
+    thinkSeconds,
+    scenarios,
+  };
 }
 
 /**
@@ -276,7 +294,10 @@ function scaleShape(shape: ProfileShape, durationSeconds: number | undefined): P
   if (shape.kind === 'constant') return { ...shape, seconds: durationSeconds };
   const total = shape.stages.reduce((sum, s) => sum + s.seconds, 0);
   const factor = durationSeconds / total;
-  return { ...shape, stages: shape.stages.map((s) => ({ ...s, seconds: Math.max(1, Math.round(s.seconds * factor)) })) };
+  return {
+    ...shape,
+    stages: shape.stages.map((s) => ({ ...s, seconds: Math.max(1, Math.round(s.seconds * factor)) })),
+  };
 }
 
 /** Iterations the executor is asked to start: the area under the rate curve. */

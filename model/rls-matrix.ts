@@ -128,8 +128,6 @@ export interface RlsCell {
 /** Every cell of the matrix, in table, operation, actor order. */
 export function rlsCells(matrix: RlsMatrix = RLS_MATRIX): RlsCell[] {
   return RLS_TABLES.flatMap((table) =>
-    OPERATIONS.flatMap((op) =>
-      ACTORS.map((actor) => ({ table, op, actor, expected: matrix[table][op][actor] })),
-    ),
+    OPERATIONS.flatMap((op) => ACTORS.map((actor) => ({ table, op, actor, expected: matrix[table][op][actor] }))),
   );
 }

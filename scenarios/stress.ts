@@ -7,4 +7,12 @@ import { defineRun } from './k6/run.ts';
 
 export const options: Options = defineRun('stress');
 
-export { setup, handleSummary, swipingUser, returningUser, anonymousBrowser, networkPostback, rlsProbe } from './k6/entry.ts';
+export {
+  anonymousBrowser,
+  handleSummary,
+  networkPostback,
+  returningUser,
+  rlsProbe,
+  setup,
+  swipingUser,
+} from './k6/entry.ts';

@@ -12,19 +12,30 @@ import { repoRoot } from '../lib/paths.ts';
 await runCommand(async () => {
   const [part, ...rest] = process.argv.slice(2);
   const dir = path.join(repoRoot, 'bench');
-  const parts = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
+  const parts = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => f.slice(0, -3))
+    : [];
   if (part === undefined) {
     let worst = 0;
     for (const each of parts) {
       process.stdout.write(`\n=== npm run bench -- ${each} ===\n`);
-      const module = (await import(path.join(dir, `${each}.ts`))) as { default: (argv: string[]) => Promise<number | void> };
+      const module = (await import(path.join(dir, `${each}.ts`))) as {
+        default: (argv: string[]) => Promise<number | void>;
+      };
       worst = Math.max(worst, (await module.default([])) ?? 0);
     }
     return worst;
   }
   if (!parts.includes(part)) {
-    throw new UsageError(`bench: expected one of ${parts.join(', ') || '(none)'}, received ${JSON.stringify(part ?? '(none)')}`, ['usage: npm run bench -- [<part> [flags]]']);
+    throw new UsageError(
+      `bench: expected one of ${parts.join(', ') || '(none)'}, received ${JSON.stringify(part ?? '(none)')}`,
+      ['usage: npm run bench -- [<part> [flags]]'],
+    );
   }
-  const module = (await import(path.join(dir, `${part}.ts`))) as { default: (argv: string[]) => Promise<number | void> };
+  const module = (await import(path.join(dir, `${part}.ts`))) as {
+    default: (argv: string[]) => Promise<number | void>;
+  };
   return module.default(rest);
 });

@@ -11,10 +11,10 @@ import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
+import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
 import { databaseStatus } from '../stack/database.ts';
 import { chooseStackPorts, recordStackPorts } from '../stack/stack-ports.ts';
-import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--engine auto|kit|k6] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -22,7 +22,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 await runCommand(async () => {
   const { values } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags, scale: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean' } },
+    {
+      ...settingFlags,
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      duration: { type: 'string' },
+      'out-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
     'demo',
   );
   if (values.help) {
@@ -33,8 +40,12 @@ await runCommand(async () => {
   const scale = values.scale ?? '0.5';
   const seed = values.seed ?? '42';
   const duration = values.duration ?? '30s';
-  if (!/^\d+(\.\d+)?$/.test(scale)) throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
-  if (!/^\d+[smh]$/.test(duration)) throw new UsageError(`--duration: expected a duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [USAGE]);
+  if (!/^\d+(\.\d+)?$/.test(scale))
+    throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
+  if (!/^\d+[smh]$/.test(duration))
+    throw new UsageError(`--duration: expected a duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [
+      USAGE,
+    ]);
 
   const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName('demo', new Date())));
   // Default ports held by another program (a Supabase CLI stack, another checkout) are swapped for free ones.
@@ -55,22 +66,58 @@ await runCommand(async () => {
     // kit's own runs are listed; nothing else in the database is touched).
     // The seed's outcomes are read from its --result-file, not from its printed lines (those are for people).
     const runsFile = path.join(runDir, 'logs', 'seed-runs.json');
-    await run({ name: 'earlier runs of this seed', script: 'seed.ts', args: ['--list', '--target', 'local', '--result-file', runsFile] });
+    await run({
+      name: 'earlier runs of this seed',
+      script: 'seed.ts',
+      args: ['--list', '--target', 'local', '--result-file', runsFile],
+    });
     for (const earlier of readSeedResult(runsFile, 'runs').runs.filter((r) => r.seed === seed)) {
-      await run({ name: `clean earlier run ${earlier.runId}`, script: 'seed.ts', args: ['--clean', earlier.runId, '--target', 'local'] });
+      await run({
+        name: `clean earlier run ${earlier.runId}`,
+        script: 'seed.ts',
+        args: ['--clean', earlier.runId, '--target', 'local'],
+      });
     }
     const seedFile = path.join(runDir, 'logs', 'seed.json');
-    await run({ name: `seed (scale ${scale}, seed ${seed})`, script: 'seed.ts', args: ['--scale', scale, '--seed', seed, '--target', 'local', '--result-file', seedFile] });
+    await run({
+      name: `seed (scale ${scale}, seed ${seed})`,
+      script: 'seed.ts',
+      args: ['--scale', scale, '--seed', seed, '--target', 'local', '--result-file', seedFile],
+    });
     const seedRun = readSeedResult(seedFile, 'seeded').runId;
     // On a copy of the database, so the load runs below see the stack as deployed.
-    await run({ name: 'rollback drill', script: 'rollback-drill.ts', args: ['--out-dir', path.join(runDir, 'rollback-drill')] });
+    await run({
+      name: 'rollback drill',
+      script: 'rollback-drill.ts',
+      args: ['--out-dir', path.join(runDir, 'rollback-drill')],
+    });
     // 99 = thresholds breached (k6's code, which the kit's engine shares): evidence for verify, not a failure of the demo.
-    await run({ name: 'baseline load', script: 'load.ts', args: ['baseline', '--out-dir', path.join(runDir, 'baseline')], okCodes: [0, 99] });
-    await run({ name: 'peak load (10x)', script: 'load.ts', args: ['peak', '--out-dir', path.join(runDir, 'peak')], okCodes: [0, 99] });
+    await run({
+      name: 'baseline load',
+      script: 'load.ts',
+      args: ['baseline', '--out-dir', path.join(runDir, 'baseline')],
+      okCodes: [0, 99],
+    });
+    await run({
+      name: 'peak load (10x)',
+      script: 'load.ts',
+      args: ['peak', '--out-dir', path.join(runDir, 'peak')],
+      okCodes: [0, 99],
+    });
     const verified = await run({
       name: 'verify',
       script: 'verify.ts',
-      args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), '--seed-run', seedRun, '--out', runDir, '--prove-fixes'],
+      args: [
+        '--run',
+        path.join(runDir, 'peak'),
+        '--baseline',
+        path.join(runDir, 'baseline'),
+        '--seed-run',
+        seedRun,
+        '--out',
+        runDir,
+        '--prove-fixes',
+      ],
       okCodes: [0, 1],
     });
     if (path.dirname(runDir) === reportsDir) linkLatest(runDir);
@@ -105,7 +152,9 @@ function linkLatest(runDir: string): void {
 async function explainStack(config: ReturnType<typeof loadConfig>, settings: string): Promise<void> {
   try {
     const db = await databaseStatus(config);
-    process.stderr.write(`stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`${settings}npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`);
+    process.stderr.write(
+      `stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`${settings}npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`,
+    );
   } catch {
     process.stderr.write(`stack: state unknown; run \`${settings}npm run stack -- status\`\n`);
   }

@@ -14,12 +14,13 @@ import { buildK8sManifests, DEFAULT_K6_IMAGE } from '../distribute/k8s.ts';
 import { runnerSettings } from '../distribute/settings.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
-import { reportsDir, repoRoot } from '../lib/paths.ts';
+import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { profileNames } from '../model/profiles.ts';
-import { parseScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
+import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
-const USAGE = 'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--name NAME] [--out-dir DIR]';
+const USAGE =
+  'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--name NAME] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -42,22 +43,27 @@ await runCommand(async () => {
     return ExitCode.ok;
   }
   if (positionals.length !== 1 || positionals[0] !== 'k8s') {
-    throw new UsageError(`distribute: expected the target "k8s", received ${JSON.stringify(positionals.join(' ') || '(none)')}`, [
-      USAGE,
-      'For several hosts without Kubernetes: npm run load -- <profile> --instances N --print-commands',
-    ]);
+    throw new UsageError(
+      `distribute: expected the target "k8s", received ${JSON.stringify(positionals.join(' ') || '(none)')}`,
+      [USAGE, 'For several hosts without Kubernetes: npm run load -- <profile> --instances N --print-commands'],
+    );
   }
   const profile = values.profile ?? 'peak';
-  if (!(profileNames as readonly string[]).includes(profile)) throw new UsageError(`--profile: expected one of ${profileNames.join(', ')}, received ${JSON.stringify(profile)}`);
+  if (!(profileNames as readonly string[]).includes(profile))
+    throw new UsageError(`--profile: expected one of ${profileNames.join(', ')}, received ${JSON.stringify(profile)}`);
   const instances = Number(values.instances);
   if (values.instances === undefined || !Number.isInteger(instances) || instances < 1 || instances > 1000) {
-    throw new UsageError(`--instances: expected a whole number of runners from 1 to 1000, received ${JSON.stringify(values.instances ?? '(none)')}`, [USAGE]);
+    throw new UsageError(
+      `--instances: expected a whole number of runners from 1 to 1000, received ${JSON.stringify(values.instances ?? '(none)')}`,
+      [USAGE],
+    );
   }
-  let scenarioEnv;
+  let scenarioEnv: ScenarioEnv;
   try {
     scenarioEnv = parseScenarioEnv(process.env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
   } catch (error) {
-    if (error instanceof ScenarioEnvError) throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
+    if (error instanceof ScenarioEnvError)
+      throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
     throw error;
   }
   const manifest = readSeedManifest(scenarioEnv.manifestPath);
@@ -93,8 +99,12 @@ await runCommand(async () => {
   say(
     `k6-operator TestRun "${name}": ${instances} runners of ${entry} (${bundle.inputs.length} modules bundled, ConfigMap ${(manifests.configMapBytes / 1024).toFixed(0)} KiB of 1024, image ${image})`,
   );
-  say(`  ${path.relative(repoRoot, path.join(outDir, 'manifests.yaml'))}   ConfigMap (script.js, manifest.json) + PersistentVolumeClaim + TestRun`);
-  say(`  ${path.relative(repoRoot, path.join(outDir, 'collect.sh'))}       apply, wait, collect each runner's raw output, one merged verify`);
+  say(
+    `  ${path.relative(repoRoot, path.join(outDir, 'manifests.yaml'))}   ConfigMap (script.js, manifest.json) + PersistentVolumeClaim + TestRun`,
+  );
+  say(
+    `  ${path.relative(repoRoot, path.join(outDir, 'collect.sh'))}       apply, wait, collect each runner's raw output, one merged verify`,
+  );
   say('Each runner judges only its own share; the global thresholds are evaluated by verify on the merged raw output.');
   return ExitCode.ok;
 });
@@ -106,13 +116,16 @@ function readSeedManifest(file: string): string {
   try {
     text = readFileSync(where, 'utf8');
   } catch (error) {
-    throw new UsageError(`K6_MANIFEST: the seed manifest ${where} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); the runners need it`, [
-      'Seed the target first (`npm run seed`), or point K6_MANIFEST at the manifest of the run to load.',
-    ]);
+    throw new UsageError(
+      `K6_MANIFEST: the seed manifest ${where} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); the runners need it`,
+      ['Seed the target first (`npm run seed`), or point K6_MANIFEST at the manifest of the run to load.'],
+    );
   }
   try {
     return JSON.stringify(JSON.parse(text));
   } catch (error) {
-    throw new UsageError(`K6_MANIFEST: ${where} is not JSON (${error instanceof Error ? error.message : String(error)}); expected the manifest \`npm run seed\` writes`);
+    throw new UsageError(
+      `K6_MANIFEST: ${where} is not JSON (${error instanceof Error ? error.message : String(error)}); expected the manifest \`npm run seed\` writes`,
+    );
   }
 }

@@ -16,15 +16,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
-import { reportsDir, repoRoot } from '../lib/paths.ts';
-import { profileNames, type ProfileName } from '../model/profiles.ts';
-import { parseScenarioEnv, scenarioSettings, ScenarioEnvError, type ScenarioEnv } from '../scenarios/lib/env.ts';
-import { ENGINE_VERSION } from '../engine/version.ts';
-import { loadMetadata, runFolderName, shellLine, type LoadEngineInfo } from '../scenarios/lib/load-metadata.ts';
+import { repoRoot, reportsDir } from '../lib/paths.ts';
+import { type ProfileName, profileNames } from '../model/profiles.ts';
+import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
+import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
@@ -36,7 +36,13 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 await runCommand(async () => {
   const { values, positionals } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags, 'out-dir': { type: 'string' }, instances: { type: 'string' }, 'print-commands': { type: 'boolean' }, help: { type: 'boolean' } },
+    {
+      ...settingFlags,
+      'out-dir': { type: 'string' },
+      instances: { type: 'string' },
+      'print-commands': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
     'load',
   );
   if (values.help) {
@@ -45,7 +51,10 @@ await runCommand(async () => {
   }
   const [profile, ...extra] = positionals;
   if (!profile || extra.length > 0 || !(profileNames as readonly string[]).includes(profile)) {
-    throw new UsageError(`load: expected one profile of ${profileNames.join(', ')}; received ${JSON.stringify(positionals.join(' ') || '(none)')}`, [USAGE]);
+    throw new UsageError(
+      `load: expected one profile of ${profileNames.join(', ')}; received ${JSON.stringify(positionals.join(' ') || '(none)')}`,
+      [USAGE],
+    );
   }
   const config = loadConfig({ flags: values });
   const scenarioEnv = parseEnvOrExplain(process.env);
@@ -57,16 +66,25 @@ await runCommand(async () => {
   const dir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName(profile, startedAt)));
   const script = path.join('scenarios', `${profile}.ts`);
   const runTag = startedAt.getTime().toString(36);
-  const runs = Array.from({ length: instances }, (_, i) => instanceRun(dir, script, instances, i, runTag, plan.durationSeconds, engine.info.name));
+  const runs = Array.from({ length: instances }, (_, i) =>
+    instanceRun(dir, script, instances, i, runTag, plan.durationSeconds, engine.info.name),
+  );
 
   if (values['print-commands']) {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
-    for (const run of runs) process.stdout.write(`${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`);
-    process.stdout.write(`# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`);
+    for (const run of runs)
+      process.stdout.write(
+        `${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`,
+      );
+    process.stdout.write(
+      `# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`,
+    );
     return ExitCode.ok;
   }
-  log(`load: ${profile} against ${scenarioEnv.apiUrl} on ${engine.info.name} ${engine.info.version} (${engine.why}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`);
+  log(
+    `load: ${profile} against ${scenarioEnv.apiUrl} on ${engine.info.name} ${engine.info.version} (${engine.why}); ${instances > 1 ? `${instances} instances, ` : ''}outputs in ${path.relative(repoRoot, dir) || dir}`,
+  );
   const lengthened = lengthenedNote(plan, scenarioEnv.durationSeconds);
   if (lengthened) log(`load: ${lengthened}`);
   // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
@@ -76,7 +94,12 @@ await runCommand(async () => {
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
       // With several instances only the first keeps the terminal; the others log to their folder.
-      const exitCode = await runEngine(engine.argv, run.args, { ...process.env, ...run.env }, i === 0 ? undefined : path.join(run.dir, 'load-output.log'));
+      const exitCode = await runEngine(
+        engine.argv,
+        run.args,
+        { ...process.env, ...run.env },
+        i === 0 ? undefined : path.join(run.dir, 'load-output.log'),
+      );
       const metadata = loadMetadata({
         plan,
         engine: engine.info,
@@ -97,9 +120,16 @@ await runCommand(async () => {
     }),
   );
   const watched = await watch.stop();
-  log(watched.file ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}` : `load: ${watched.problem}`);
-  log(`load: ${engine.info.name} exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`);
-  if (codes.includes(null)) throw new EnvironmentError(`${engine.info.name} was killed before it finished; the run folder holds what it wrote`);
+  log(
+    watched.file
+      ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}`
+      : `load: ${watched.problem}`,
+  );
+  log(
+    `load: ${engine.info.name} exited ${codes.map((c) => c ?? 'by a signal').join(', ')}; run folder${instances > 1 ? 's' : ''} ${runs.map((r) => r.dir).join(' ')}`,
+  );
+  if (codes.includes(null))
+    throw new EnvironmentError(`${engine.info.name} was killed before it finished; the run folder holds what it wrote`);
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
   return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
@@ -122,8 +152,12 @@ interface Engine {
 /** `auto`: the user's k6 when it is installed, else the kit's engine; `k6` insists on k6. */
 async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undefined): Promise<Engine> {
   const k6 = choice === 'kit' ? undefined : await findK6(k6Bin, log);
-  if (k6) return { info: { name: 'k6', version: k6.version }, argv: [k6.path], shown: ['k6'], why: `k6 from ${k6.how}` };
-  if (choice === 'k6') throw new EnvironmentError('--engine k6: k6 not found (K6_BIN, PATH)', [`To use k6, ${K6_INSTALL_HINT}; or run with --engine kit (the kit's engine, the same journeys).`]);
+  if (k6)
+    return { info: { name: 'k6', version: k6.version }, argv: [k6.path], shown: ['k6'], why: `k6 from ${k6.how}` };
+  if (choice === 'k6')
+    throw new EnvironmentError('--engine k6: k6 not found (K6_BIN, PATH)', [
+      `To use k6, ${K6_INSTALL_HINT}; or run with --engine kit (the kit's engine, the same journeys).`,
+    ]);
   const cli = path.join('engine', 'cli.ts');
   return {
     info: { name: 'kit-engine', version: ENGINE_VERSION },
@@ -139,10 +173,19 @@ async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undef
  * folder. setup() only probes the target, so each instance running it has no side effects; the one
  * shared value, the run tag in order ids, is made here once and passed to all.
  */
-function instanceRun(base: string, script: string, count: number, index: number, runTag: string, durationSeconds: number, engine: LoadEngineInfo['name']): InstanceRun {
+function instanceRun(
+  base: string,
+  script: string,
+  count: number,
+  index: number,
+  runTag: string,
+  durationSeconds: number,
+  engine: LoadEngineInfo['name'],
+): InstanceRun {
   const dir = count === 1 ? base : path.join(base, `instance-${index + 1}`);
   const env: Record<string, string> = { K6_SUMMARY_DIR: dir };
-  if (count === 1 && engine === 'kit-engine') return { dir, env, args: ['run', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, script] };
+  if (count === 1 && engine === 'kit-engine')
+    return { dir, env, args: ['run', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, script] };
   if (count === 1) {
     Object.assign(env, {
       K6_WEB_DASHBOARD: 'true',
@@ -163,10 +206,14 @@ function instanceRun(base: string, script: string, count: number, index: number,
     env,
     args: [
       'run',
-      '--execution-segment', `${point(index)}:${point(index + 1)}`,
-      '--execution-segment-sequence', sequence,
-      '--tag', `instance_id=${index + 1}`,
-      '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`,
+      '--execution-segment',
+      `${point(index)}:${point(index + 1)}`,
+      '--execution-segment-sequence',
+      sequence,
+      '--tag',
+      `instance_id=${index + 1}`,
+      '--out',
+      `json=${path.join(dir, 'k6-raw.json.gz')}`,
       script,
     ],
   };
@@ -176,7 +223,10 @@ function parseInstances(raw: string | undefined): number {
   if (raw === undefined) return 1;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(`--instances: expected a whole number of k6 processes from 1 to 64, received ${JSON.stringify(raw)}`, [USAGE]);
+    throw new UsageError(
+      `--instances: expected a whole number of k6 processes from 1 to 64, received ${JSON.stringify(raw)}`,
+      [USAGE],
+    );
   }
   return n;
 }
@@ -185,7 +235,8 @@ function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {
   try {
     return parseScenarioEnv(env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
   } catch (error) {
-    if (error instanceof ScenarioEnvError) throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
+    if (error instanceof ScenarioEnvError)
+      throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
     throw error;
   }
 }
@@ -212,10 +263,19 @@ function seedRunId(env: ScenarioEnv): string | undefined {
 }
 
 /** Runs the engine in the repo root with the terminal attached (progress and summary visible); resolves its exit code. */
-function runEngine(argv: readonly string[], args: readonly string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<number | null> {
+function runEngine(
+  argv: readonly string[],
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const output = logFile === undefined ? 'inherit' : openSync(logFile, 'w');
-    const child = spawn(argv[0]!, [...argv.slice(1), ...args], { cwd: repoRoot, env, stdio: ['inherit', output, output] });
+    const child = spawn(argv[0]!, [...argv.slice(1), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['inherit', output, output],
+    });
     // Ctrl-C reaches the engine directly (same process group) and it stops gracefully, writing its
     // summary; this process waits for that instead of dying first. SIGTERM is only sent to us: pass it on.
     const ignore = () => undefined;

@@ -10,28 +10,33 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { drillInTransaction, MANUAL_STEPS, readRollbackStatements, type DrillResult } from '../drill/rollback.ts';
+import { type DrillResult, drillInTransaction, MANUAL_STEPS, readRollbackStatements } from '../drill/rollback.ts';
 import { drillOnScratchCopy } from '../drill/scratch.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
 import { loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { redactUrl, withClient } from '../lib/pg/connect.ts';
-import { databaseTarget } from '../stack/database.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
+import { databaseTarget } from '../stack/database.ts';
 
 const USAGE = 'usage: npm run rollback-drill -- [--mode scratch|transaction] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values } = parseFlags(process.argv.slice(2), { ...settingFlags, mode: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean' } }, 'rollback-drill');
+  const { values } = parseFlags(
+    process.argv.slice(2),
+    { ...settingFlags, mode: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean' } },
+    'rollback-drill',
+  );
   if (values.help) {
     say(USAGE);
     return ExitCode.ok;
   }
   const config = loadConfig({ flags: values });
   const mode = values.mode ?? (config.databaseUrl ? 'transaction' : 'scratch');
-  if (mode !== 'scratch' && mode !== 'transaction') throw new UsageError(`--mode: expected scratch or transaction, received ${JSON.stringify(mode)}`, [USAGE]);
+  if (mode !== 'scratch' && mode !== 'transaction')
+    throw new UsageError(`--mode: expected scratch or transaction, received ${JSON.stringify(mode)}`, [USAGE]);
   const target = databaseTarget(config);
   await withClient(target.url, target.setting, (c) => c.query('select 1')); // unreachable: exit 3 before anything
   const statements = readRollbackStatements();
@@ -64,11 +69,18 @@ await runCommand(async () => {
   writeFileSync(`${file}.partial`, `${JSON.stringify(result, null, 2)}\n`);
   renameSync(`${file}.partial`, file);
 
-  for (const s of result.statements) say(`  ${s.ok ? 'ran   ' : 'FAILED'}  ${s.sql}${s.error ? `\n          ${s.error}` : ''}`);
-  say(`RLS matrix: ${result.deviationsBefore.length} cells off before, ${result.deviationsAfter.length} after; changed by the rollback: ${result.changedByRollback.length}`);
-  for (const c of result.changedByRollback.slice(0, 12)) say(`  ${c.table} ${c.op} as ${c.actor}: expected ${c.expected}, now ${c.actual}`);
-  if (result.smoke) say(`smoke on the rolled-back copy: k6 exit ${result.smoke.exitCode}, checks ${result.smoke.checksPassed} passed / ${result.smoke.checksFailed} failed`);
-  say(`restored: ${result.restored ? 'yes (the stack\'s database was never changed)' : 'NO'}`);
+  for (const s of result.statements)
+    say(`  ${s.ok ? 'ran   ' : 'FAILED'}  ${s.sql}${s.error ? `\n          ${s.error}` : ''}`);
+  say(
+    `RLS matrix: ${result.deviationsBefore.length} cells off before, ${result.deviationsAfter.length} after; changed by the rollback: ${result.changedByRollback.length}`,
+  );
+  for (const c of result.changedByRollback.slice(0, 12))
+    say(`  ${c.table} ${c.op} as ${c.actor}: expected ${c.expected}, now ${c.actual}`);
+  if (result.smoke)
+    say(
+      `smoke on the rolled-back copy: k6 exit ${result.smoke.exitCode}, checks ${result.smoke.checksPassed} passed / ${result.smoke.checksFailed} failed`,
+    );
+  say(`restored: ${result.restored ? "yes (the stack's database was never changed)" : 'NO'}`);
   say(`written: ${file}`);
   return ExitCode.ok;
 });

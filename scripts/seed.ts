@@ -17,23 +17,24 @@
  */
 import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, settingFlags, type KitConfig } from '../lib/config.ts';
 import { parseFlags, runCommand } from '../lib/cli.ts';
+import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { behaviour } from '../model/behaviour.ts';
 import { AdminApiAuth, SqlAuth } from '../seed/auth.ts';
 import { cleanRun, findRun, listRuns } from '../seed/clean.ts';
 import { seedCommand } from '../seed/command.ts';
+import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi } from '../seed/data-api.ts';
 import { writeManifest } from '../seed/manifest.ts';
 import { peakRssMb, progressTo } from '../seed/progress.ts';
+import { type SeedResult, writeSeedResult } from '../seed/result-file.ts';
+import { type AuthWriterKind, planSeed } from '../seed/run.ts';
 import { signInTokens } from '../seed/sign-in.ts';
-import { planSeed, type AuthWriterKind } from '../seed/run.ts';
-import { writeSeedResult, type SeedResult } from '../seed/result-file.ts';
 import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
-import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi } from '../seed/data-api.ts';
 
-const USAGE = 'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] [--result-file F] | --clean RUN_ID | --list [--result-file F]';
+const USAGE =
+  'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] [--result-file F] | --clean RUN_ID | --list [--result-file F]';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The first bytes of a manifest (it may be tens of MB): enough to read its run id. */
@@ -59,18 +60,29 @@ async function dataApiFallback(
   signInCount: number,
   record: (result: SeedResult) => void,
 ): Promise<number> {
-  out('no DATABASE_URL for this target: using the Data API (slower; the truth is kept in files under reports/seed/<run>/truth)');
+  out(
+    'no DATABASE_URL for this target: using the Data API (slower; the truth is kept in files under reports/seed/<run>/truth)',
+  );
   if (values.list) {
     const runs = listFileRuns(reportsDir);
     if (runs.length === 0) out('no seed runs recorded under reports/seed');
-    for (const r of runs) out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} started ${r.started_at}`);
+    for (const r of runs)
+      out(
+        `${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} started ${r.started_at}`,
+      );
     record({ kind: 'runs', runs: runs.map((r) => ({ runId: r.run_id, seed: r.seed, status: r.status })) });
     return ExitCode.ok;
   }
   const auth = new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
   if (values.clean) {
     await auth.check();
-    const deleted = await cleanViaDataApi(reportsDir, values.clean, new DataApi(target.supabaseUrl, target.serviceRoleKey), auth, out);
+    const deleted = await cleanViaDataApi(
+      reportsDir,
+      values.clean,
+      new DataApi(target.supabaseUrl, target.serviceRoleKey),
+      auth,
+      out,
+    );
     out(`cleaned run ${values.clean}:`);
     for (const [table, n] of deleted) out(`  ${table.padEnd(32)} ${String(n).padStart(9)}`);
     return ExitCode.ok;
@@ -90,7 +102,10 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag}: expected a positive ${integer ? 'integer' : 'number'}, received ${JSON.stringify(raw)}`, [USAGE]);
+    throw new UsageError(
+      `--${flag}: expected a positive ${integer ? 'integer' : 'number'}, received ${JSON.stringify(raw)}`,
+      [USAGE],
+    );
   }
   return n;
 }
@@ -119,11 +134,17 @@ await runCommand(async () => {
     out(USAGE);
     return ExitCode.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`seed: unexpected argument ${JSON.stringify(positionals.join(' '))}`, [USAGE]);
+  if (positionals.length > 0)
+    throw new UsageError(`seed: unexpected argument ${JSON.stringify(positionals.join(' '))}`, [USAGE]);
   const targetKind = (values.target ?? 'local') as TargetKind;
-  if (targetKind !== 'local' && targetKind !== 'staging') throw new UsageError(`--target: expected local or staging, received ${JSON.stringify(values.target)}`, [USAGE]);
+  if (targetKind !== 'local' && targetKind !== 'staging')
+    throw new UsageError(`--target: expected local or staging, received ${JSON.stringify(values.target)}`, [USAGE]);
   const authWriterFlag = values['auth-writer'] as AuthWriterKind | undefined;
-  if (authWriterFlag !== undefined && authWriterFlag !== 'admin-api' && authWriterFlag !== 'sql') throw new UsageError(`--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`, [USAGE]);
+  if (authWriterFlag !== undefined && authWriterFlag !== 'admin-api' && authWriterFlag !== 'sql')
+    throw new UsageError(
+      `--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`,
+      [USAGE],
+    );
   const scale = positiveNumber('scale', values.scale, false) ?? 1;
   const users = positiveNumber('users', values.users, true);
   const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
@@ -138,14 +159,19 @@ await runCommand(async () => {
   // Accounts in bulk wherever the seed has the database anyway; the admin API only without one.
   const authWriter: AuthWriterKind = target.databaseUrl ? (authWriterFlag ?? 'sql') : 'admin-api';
   if (!target.databaseUrl && authWriterFlag === 'sql') {
-    throw new UsageError('--auth-writer sql needs the target\'s database: set DATABASE_URL (or drop the flag to use the Auth admin API)', [USAGE]);
+    throw new UsageError(
+      "--auth-writer sql needs the target's database: set DATABASE_URL (or drop the flag to use the Auth admin API)",
+      [USAGE],
+    );
   }
 
   if (values['dry-run']) {
     const plan = planSeed({ seed, scale, users, batchUsers });
     const perUser = 'sessions ~lognormal(3.2, 0.55), swipes/session ~lognormal(15, 0.7)';
     out(`plan (dry run, nothing written): run ${plan.runId}`);
-    out(`  target      ${target.kind}  ${target.supabaseUrl}  database ${target.databaseUrl ? target.databaseSetting : '(none)'}`);
+    out(
+      `  target      ${target.kind}  ${target.supabaseUrl}  database ${target.databaseUrl ? target.databaseSetting : '(none)'}`,
+    );
     out(`  users       ${plan.params.users}  (Auth via ${authWriter}, batches of ${plan.batchUsers})`);
     out(`  products    ${plan.params.products}  (Zipf s=${behaviour.zipfExponent.value}, 10 categories)`);
     out(`  behaviour   ${perUser}; expect ~100 rows per user over 9 tables`);
@@ -154,14 +180,19 @@ await runCommand(async () => {
   }
   const reportsDir = path.join(config.repoRoot, 'reports', 'seed');
   const signInCount = positiveNumber('sign-in', values['sign-in'], true) ?? 30;
-  if (!target.databaseUrl) return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount, record);
+  if (!target.databaseUrl)
+    return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount, record);
 
   if (values.list) {
     const runs = await withClient(target.databaseUrl, target.databaseSetting, listRuns);
     if (runs.length === 0) out('no seed runs in this database');
     for (const r of runs) {
-      const total = Object.entries(r.row_counts).filter(([t]) => t.startsWith('public.')).reduce((a, [, n]) => a + n, 0);
-      out(`${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} rows=${total} started ${r.started_at.toISOString()}`);
+      const total = Object.entries(r.row_counts)
+        .filter(([t]) => t.startsWith('public.'))
+        .reduce((a, [, n]) => a + n, 0);
+      out(
+        `${r.run_id.padEnd(34)} ${r.status.padEnd(9)} seed=${r.seed} users=${String(r.params.users)} rows=${total} started ${r.started_at.toISOString()}`,
+      );
     }
     record({ kind: 'runs', runs: runs.map((r) => ({ runId: r.run_id, seed: r.seed, status: r.status })) });
     return ExitCode.ok;
@@ -171,12 +202,16 @@ await runCommand(async () => {
     const runId = values.clean;
     return withClient(target.databaseUrl, target.databaseSetting, async (client) => {
       const run = await findRun(client, runId);
-      const auth = run.params.authWriter === 'sql' ? new SqlAuth(client) : new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
+      const auth =
+        run.params.authWriter === 'sql'
+          ? new SqlAuth(client)
+          : new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey);
       if (auth instanceof AdminApiAuth) await auth.check();
       const { deleted } = await cleanRun(client, runId, auth, out);
       // The local "latest" manifest must not keep pointing at accounts that no longer exist.
       const latest = path.join(config.stateDir, 'manifest-latest.json');
-      if (existsSync(latest) && manifestHead(latest).startsWith(`{"version":1,"runId":${JSON.stringify(runId)},`)) rmSync(latest);
+      if (existsSync(latest) && manifestHead(latest).startsWith(`{"version":1,"runId":${JSON.stringify(runId)},`))
+        rmSync(latest);
       out(`cleaned run ${runId}:`);
       for (const [table, n] of deleted) out(`  ${table.padEnd(32)} ${String(n).padStart(9)}`);
       return ExitCode.ok;
@@ -184,8 +219,17 @@ await runCommand(async () => {
   }
 
   const { result, manifest, wallMs } = await seedCommand({
-    seed, scale, users, batchUsers, authWriter, target, log: out, progress: progressTo(process.stdout),
-    repoRoot: config.repoRoot, stateDir: config.stateDir, signIn: signInCount,
+    seed,
+    scale,
+    users,
+    batchUsers,
+    authWriter,
+    target,
+    log: out,
+    progress: progressTo(process.stdout),
+    repoRoot: config.repoRoot,
+    stateDir: config.stateDir,
+    signIn: signInCount,
   });
   out('');
   out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
@@ -193,11 +237,27 @@ await runCommand(async () => {
   for (const [table, rows] of result.rows) {
     const ms = result.copyMs.get(table);
     if (table.startsWith('public.')) total += rows;
-    out(`${table.padEnd(32)} ${String(rows).padStart(9)} ${ms === undefined ? '       -' : (ms / 1000).toFixed(2).padStart(8)} ${ms ? Math.round(rows / (ms / 1000)).toString().padStart(10) : '         -'}`);
+    out(
+      `${table.padEnd(32)} ${String(rows).padStart(9)} ${ms === undefined ? '       -' : (ms / 1000).toFixed(2).padStart(8)} ${
+        ms
+          ? Math.round(rows / (ms / 1000))
+              .toString()
+              .padStart(10)
+          : '         -'
+      }`,
+    );
   }
-  out(`${'public rows, whole run'.padEnd(32)} ${String(total).padStart(9)} ${(wallMs / 1000).toFixed(2).padStart(8)} ${Math.round(total / (wallMs / 1000)).toString().padStart(10)}`);
+  out(
+    `${'public rows, whole run'.padEnd(32)} ${String(total).padStart(9)} ${(wallMs / 1000).toFixed(2).padStart(8)} ${Math.round(
+      total / (wallMs / 1000),
+    )
+      .toString()
+      .padStart(10)}`,
+  );
   const accounts = result.rows.get('auth.users') ?? 0;
-  out(`Auth accounts: ${accounts} in ${(result.authMs / 1000).toFixed(1)} s = ${Math.round(accounts / (result.authMs / 1000))}/s via ${authWriter === 'sql' ? 'bulk COPY (one bcrypt hash per run)' : 'the admin API'}${result.authRetries ? `, ${result.authRetries} requests retried` : ''}`);
+  out(
+    `Auth accounts: ${accounts} in ${(result.authMs / 1000).toFixed(1)} s = ${Math.round(accounts / (result.authMs / 1000))}/s via ${authWriter === 'sql' ? 'bulk COPY (one bcrypt hash per run)' : 'the admin API'}${result.authRetries ? `, ${result.authRetries} requests retried` : ''}`,
+  );
   out(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
   out(`run id:   ${result.runId}`);
   out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);

@@ -3,8 +3,9 @@
  * binaries (required) and k6 (optional: without it the kit's engine runs the load). Idempotent;
  * `npm test` and `npm run demo` call it first. Exit 3 when PostgreSQL cannot be found.
  */
-import { loadConfig, settingFlags } from '../lib/config.ts';
+
 import { parseFlags, runCommand } from '../lib/cli.ts';
+import { loadConfig, settingFlags } from '../lib/config.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { findPostgres } from '../stack/postgres-binaries.ts';
 

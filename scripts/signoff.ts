@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags, type KitConfig } from '../lib/config.ts';
+import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
@@ -24,9 +24,18 @@ function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
   };
   need(config.supabase.url, 'SUPABASE_URL (--supabase-url): the staging project, https://<ref>.supabase.co');
   need(config.supabase.anonKey, 'SUPABASE_ANON_KEY (--anon-key): its anon key, for the Data API journeys');
-  need(config.supabase.serviceRoleKey, 'SUPABASE_SERVICE_ROLE_KEY (--service-role-key): creates the seed users through the Auth admin API');
-  need(config.supabase.stagingRef, 'KIT_STAGING_PROJECT_REF (--confirm-target): the project ref, confirming the kit may write to it');
-  need(config.databaseUrl, 'DATABASE_URL (--database-url): a direct connection to the staging database (seed COPY, database gates)');
+  need(
+    config.supabase.serviceRoleKey,
+    'SUPABASE_SERVICE_ROLE_KEY (--service-role-key): creates the seed users through the Auth admin API',
+  );
+  need(
+    config.supabase.stagingRef,
+    'KIT_STAGING_PROJECT_REF (--confirm-target): the project ref, confirming the kit may write to it',
+  );
+  need(
+    config.databaseUrl,
+    'DATABASE_URL (--database-url): a direct connection to the staging database (seed COPY, database gates)',
+  );
   need(env.K6_API_URL, 'K6_API_URL: base URL of the staging app API (the Aclue backend; routes under /api/v1)');
   return missing;
 }
@@ -35,16 +44,23 @@ async function reachable(url: string, setting: string): Promise<void> {
   try {
     await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    throw new EnvironmentError(`${setting}: ${url} cannot be reached (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`, [
-      'Check the URL and that this machine can reach it.',
-    ]);
+    throw new EnvironmentError(
+      `${setting}: ${url} cannot be reached (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`,
+      ['Check the URL and that this machine can reach it.'],
+    );
   }
 }
 
 await runCommand(async () => {
   const { values } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags, target: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+    {
+      ...settingFlags,
+      target: { type: 'string' },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     'signoff',
   );
   if (values.help) {
@@ -52,14 +68,18 @@ await runCommand(async () => {
     return ExitCode.ok;
   }
   if (values.target !== 'staging') {
-    throw new UsageError(`--target: expected staging, received ${JSON.stringify(values.target ?? '(none)')}`, [USAGE, 'For the local stack use `npm run demo`.']);
+    throw new UsageError(`--target: expected staging, received ${JSON.stringify(values.target ?? '(none)')}`, [
+      USAGE,
+      'For the local stack use `npm run demo`.',
+    ]);
   }
   const config = loadConfig({ flags: values });
   const missing = missingSettings(config, process.env);
   if (missing.length > 0) {
-    throw new UsageError(`signoff: ${missing.length} required setting${missing.length === 1 ? ' is' : 's are'} missing:\n  ${missing.join('\n  ')}`, [
-      'Set them in .env, the environment or as flags (.env.example documents each), then run again.',
-    ]);
+    throw new UsageError(
+      `signoff: ${missing.length} required setting${missing.length === 1 ? ' is' : 's are'} missing:\n  ${missing.join('\n  ')}`,
+      ['Set them in .env, the environment or as flags (.env.example documents each), then run again.'],
+    );
   }
   const supabaseUrl = config.supabase.url as string;
   const apiUrl = process.env.K6_API_URL as string;
@@ -76,23 +96,56 @@ await runCommand(async () => {
     KIT_LOAD_ENGINE: config.loadEngine,
   };
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
-  const seedArgs = ['--target', 'staging', '--confirm-target', config.supabase.stagingRef as string, '--scale', values.scale ?? '1', '--seed', values.seed ?? '42'];
+  const seedArgs = [
+    '--target',
+    'staging',
+    '--confirm-target',
+    config.supabase.stagingRef as string,
+    '--scale',
+    values.scale ?? '1',
+    '--seed',
+    values.seed ?? '42',
+  ];
   const seeded = await run({ name: 'seed (staging)', script: 'seed.ts', args: seedArgs });
   const seedRun = /^run id:\s+(\S+)/m.exec(seeded.output)?.[1];
   const manifest = /^manifest:\s+(\S+)/m.exec(seeded.output)?.[1];
   if (manifest) env.K6_MANIFEST = manifest;
-  await run({ name: 'rollback drill (in a rolled-back transaction)', script: 'rollback-drill.ts', args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')] });
-  await run({ name: 'baseline load', script: 'load.ts', args: ['baseline', '--out-dir', path.join(runDir, 'baseline')], okCodes: [0, 99] });
-  await run({ name: 'peak load (10x)', script: 'load.ts', args: ['peak', '--out-dir', path.join(runDir, 'peak')], okCodes: [0, 99] });
+  await run({
+    name: 'rollback drill (in a rolled-back transaction)',
+    script: 'rollback-drill.ts',
+    args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')],
+  });
+  await run({
+    name: 'baseline load',
+    script: 'load.ts',
+    args: ['baseline', '--out-dir', path.join(runDir, 'baseline')],
+    okCodes: [0, 99],
+  });
+  await run({
+    name: 'peak load (10x)',
+    script: 'load.ts',
+    args: ['peak', '--out-dir', path.join(runDir, 'peak')],
+    okCodes: [0, 99],
+  });
   const verified = await run({
     name: 'verify',
     script: 'verify.ts',
-    args: ['--run', path.join(runDir, 'peak'), '--baseline', path.join(runDir, 'baseline'), ...(seedRun ? ['--seed-run', seedRun] : []), '--out', runDir],
+    args: [
+      '--run',
+      path.join(runDir, 'peak'),
+      '--baseline',
+      path.join(runDir, 'baseline'),
+      ...(seedRun ? ['--seed-run', seedRun] : []),
+      '--out',
+      runDir,
+    ],
     okCodes: [0, 1],
   });
   say('');
   say(/^verdict:.*$/m.exec(verified.output)?.[0] ?? 'verdict: unknown');
   say(`report:  ${path.join(runDir, 'index.html')}`);
-  say(`Remove the seeded rows when done: npm run seed -- --clean ${seedRun ?? '<run id>'} --target staging --confirm-target ${config.supabase.stagingRef}`);
+  say(
+    `Remove the seeded rows when done: npm run seed -- --clean ${seedRun ?? '<run id>'} --target staging --confirm-target ${config.supabase.stagingRef}`,
+  );
   return verified.code;
 });

@@ -4,8 +4,9 @@
  * Exit codes: 0 done (status: everything runs), 2 usage or configuration, 3 environment (a part is
  * down, a port is taken, binaries are missing).
  */
-import { loadConfig, settingFlags } from '../lib/config.ts';
+
 import { parseFlags, runCommand } from '../lib/cli.ts';
+import { loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { stackDown, stackReset, stackStatus, stackUp } from '../stack/lifecycle.ts';
 
@@ -14,14 +15,21 @@ const USAGE =
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values, positionals } = parseFlags(process.argv.slice(2), { ...settingFlags, help: { type: 'boolean' } }, 'stack');
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    { ...settingFlags, help: { type: 'boolean' } },
+    'stack',
+  );
   if (values.help) {
     log(USAGE);
     return ExitCode.ok;
   }
   const [action, ...extra] = positionals;
   if (!action || extra.length > 0 || !['up', 'down', 'status', 'reset'].includes(action)) {
-    throw new UsageError(`stack: expected one action of up, down, status, reset; received ${JSON.stringify(positionals.join(' ') || '(none)')}`, [USAGE]);
+    throw new UsageError(
+      `stack: expected one action of up, down, status, reset; received ${JSON.stringify(positionals.join(' ') || '(none)')}`,
+      [USAGE],
+    );
   }
   const config = loadConfig({ flags: values });
   switch (action) {
@@ -41,17 +49,24 @@ await runCommand(async () => {
 
 async function printStatus(config: ReturnType<typeof loadConfig>): Promise<number> {
   const { database: db, postgrest, server, keys, ok } = await stackStatus(config);
-  const state = (running: boolean, healthy: boolean) => (!running ? 'stopped' : healthy ? 'running' : 'running, not answering');
-  log(`database:   ${db.running ? 'running' : 'stopped'}  ${db.where}${db.serverVersion ? `  (PostgreSQL ${db.serverVersion})` : ''}`);
+  const state = (running: boolean, healthy: boolean) =>
+    !running ? 'stopped' : healthy ? 'running' : 'running, not answering';
+  log(
+    `database:   ${db.running ? 'running' : 'stopped'}  ${db.where}${db.serverVersion ? `  (PostgreSQL ${db.serverVersion})` : ''}`,
+  );
   if (db.dataDir) log(`data dir:   ${db.dataDir}`);
   if (db.running) {
     const applied = db.migrations.filter((m) => m.appliedAt);
     log(`migrations: ${applied.length} of ${db.migrations.length} applied`);
     for (const m of db.migrations) log(`  ${m.appliedAt ? 'applied' : 'pending'}  ${m.name}`);
   }
-  log(`postgrest:  ${state(postgrest.running, postgrest.healthy)}  ${postgrest.url}  (PostgREST ${postgrest.version})${postgrest.pid ? `  pid ${postgrest.pid}` : ''}`);
+  log(
+    `postgrest:  ${state(postgrest.running, postgrest.healthy)}  ${postgrest.url}  (PostgREST ${postgrest.version})${postgrest.pid ? `  pid ${postgrest.pid}` : ''}`,
+  );
   log(`            log ${postgrest.log}`);
-  log(`api:        ${state(server.running, server.healthy)}  ${server.url}  (${server.version})${server.pid ? `  pid ${server.pid}` : ''}`);
+  log(
+    `api:        ${state(server.running, server.healthy)}  ${server.url}  (${server.version})${server.pid ? `  pid ${server.pid}` : ''}`,
+  );
   log(`            Data API ${server.url}/rest/v1  Auth ${server.url}/auth/v1  App API ${server.url}/api/v1`);
   log(`            log ${server.log}`);
   log(`anon key:         ${keys.anonKey}`);

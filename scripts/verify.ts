@@ -12,22 +12,23 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags, type KitConfig } from '../lib/config.ts';
+import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
-import { reportsDir, repoRoot } from '../lib/paths.ts';
+import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
 import { databaseTarget } from '../stack/database.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
+import { fixesLine, fixIt } from '../verify/fixes/run.ts';
 import { readLoadEvidence } from '../verify/k6/load-evidence.ts';
 import { readReportAssets } from '../verify/report/assets.ts';
 import { writeCompare } from '../verify/report/compare.ts';
 import { buildSummary, readBaseline } from '../verify/report/summary.ts';
 import { writeReport } from '../verify/report/write.ts';
-import { fixesLine, fixIt } from '../verify/fixes/run.ts';
 import { loadGates, runGates, verdictOf } from '../verify/run.ts';
 
-const USAGE = 'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR] [--prove-fixes]\n       npm run verify -- --compare REPORT_A REPORT_B [--out DIR]';
+const USAGE =
+  'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR] [--prove-fixes]\n       npm run verify -- --compare REPORT_A REPORT_B [--out DIR]';
 
 /** The newest `reports/peak-*` folder: the default run to judge. */
 export function newestPeakRun(dir = reportsDir): string | undefined {
@@ -44,16 +45,27 @@ function stamp(date: Date): string {
   return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
 }
 
-async function openDatabase(config: KitConfig): Promise<{ db: pg.Pool | undefined; dbError?: string; where: string; version?: string }> {
+async function openDatabase(
+  config: KitConfig,
+): Promise<{ db: pg.Pool | undefined; dbError?: string; where: string; version?: string }> {
   const target = databaseTarget(config);
-  const pool = new pg.Pool({ connectionString: target.url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'aclue-kit-verify' });
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'aclue-kit-verify',
+  });
   pool.on('error', () => undefined); // an idle client dropped by the server must not crash verify
   try {
     const version = (await pool.query<{ v: string }>('show server_version')).rows[0]?.v;
     return { db: pool, where: redactUrl(target.url), ...(version ? { version } : {}) };
   } catch (error) {
     await pool.end().catch(() => undefined);
-    return { db: undefined, dbError: describeConnectError(error, target.url, target.setting).message, where: redactUrl(target.url) };
+    return {
+      db: undefined,
+      dbError: describeConnectError(error, target.url, target.setting).message,
+      where: redactUrl(target.url),
+    };
   }
 }
 
@@ -62,11 +74,19 @@ async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']
   let api: VerifyContext['api'];
   if (config.supabase.url) {
     if (!config.supabase.anonKey || !config.supabase.serviceRoleKey) {
-      return { api: undefined, apiError: 'SUPABASE_URL is set but SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not' };
+      return {
+        api: undefined,
+        apiError: 'SUPABASE_URL is set but SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not',
+      };
     }
-    api = { url: config.supabase.url, anonKey: config.supabase.anonKey, serviceRoleKey: config.supabase.serviceRoleKey };
+    api = {
+      url: config.supabase.url,
+      anonKey: config.supabase.anonKey,
+      serviceRoleKey: config.supabase.serviceRoleKey,
+    };
   } else {
-    if (!existsSync(path.join(repoRoot, 'stack', 'server', 'keys.ts'))) return { api: undefined, apiError: 'the local stack has no keys module' };
+    if (!existsSync(path.join(repoRoot, 'stack', 'server', 'keys.ts')))
+      return { api: undefined, apiError: 'the local stack has no keys module' };
     const { localKeys } = (await import('../stack/server/keys.ts')) as typeof import('../stack/server/keys.ts');
     const keys = localKeys(config.jwtSecret);
     api = { url: `http://127.0.0.1:${config.api.port}`, anonKey: keys.anonKey, serviceRoleKey: keys.serviceRoleKey };
@@ -77,21 +97,31 @@ async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']
     return { api };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    const setting = config.supabase.url ? 'SUPABASE_URL' : 'KIT_API_PORT (the kit\'s stack)';
+    const setting = config.supabase.url ? 'SUPABASE_URL' : "KIT_API_PORT (the kit's stack)";
     return { api: undefined, apiError: `${setting}: nothing answers at ${api.url} (${cause})` };
   }
 }
 
 function statsWindowOf(load: LoadEvidence | undefined): VerifyContext['statsWindow'] {
   if (!load) return undefined;
-  const starts = load.sources.map((s) => s.load?.startedAt).filter((v): v is string => !!v).sort();
-  const ends = load.sources.map((s) => s.load?.finishedAt).filter((v): v is string => !!v).sort();
+  const starts = load.sources
+    .map((s) => s.load?.startedAt)
+    .filter((v): v is string => !!v)
+    .sort();
+  const ends = load.sources
+    .map((s) => s.load?.finishedAt)
+    .filter((v): v is string => !!v)
+    .sort();
   const startedAt = starts[0] ?? load.startedAt;
   const finishedAt = ends.at(-1) ?? load.finishedAt;
   return startedAt && finishedAt ? { startedAt, finishedAt } : undefined;
 }
 
-function seedRunIdsOf(given: readonly string[] | undefined, load: LoadEvidence | undefined, config: KitConfig): string[] {
+function seedRunIdsOf(
+  given: readonly string[] | undefined,
+  load: LoadEvidence | undefined,
+  config: KitConfig,
+): string[] {
   if (given && given.length > 0) return [...new Set(given)];
   const fromLoad = [...new Set((load?.sources ?? []).map((s) => s.load?.seedRunId).filter((v): v is string => !!v))];
   if (fromLoad.length > 0) return fromLoad;
@@ -106,7 +136,8 @@ function seedRunIdsOf(given: readonly string[] | undefined, load: LoadEvidence |
 
 function packageVersion(name: string): string | undefined {
   try {
-    const file = name === '.' ? path.join(repoRoot, 'package.json') : path.join(repoRoot, 'node_modules', name, 'package.json');
+    const file =
+      name === '.' ? path.join(repoRoot, 'package.json') : path.join(repoRoot, 'node_modules', name, 'package.json');
     return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
   } catch {
     return undefined;
@@ -135,33 +166,51 @@ async function main(argv: readonly string[]): Promise<number> {
   if (values.compare !== undefined) {
     // `--compare A B`: B arrives as the one positional; nothing is judged, two reports are set side by side.
     if (positionals.length !== 1) throw new UsageError('verify: --compare takes two reports, A and B', [USAGE]);
-    const file = writeCompare(path.resolve(values.compare), path.resolve(positionals[0]!), path.resolve(values.out ?? path.join(reportsDir, `compare-${stamp(new Date())}`)));
+    const file = writeCompare(
+      path.resolve(values.compare),
+      path.resolve(positionals[0]!),
+      path.resolve(values.out ?? path.join(reportsDir, `compare-${stamp(new Date())}`)),
+    );
     process.stdout.write(`compare: ${file}\n`);
     return ExitCode.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`verify: unexpected argument ${JSON.stringify(positionals[0])}`, [USAGE]);
+  if (positionals.length > 0)
+    throw new UsageError(`verify: unexpected argument ${JSON.stringify(positionals[0])}`, [USAGE]);
   const config = loadConfig({ flags: values });
   const criteria = loadCriteria(config.criteriaFile);
 
   const given = (values.run ?? []).map((dir) => path.resolve(dir));
   for (const dir of given) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--run: ${dir} is not a folder`, ['Give a run folder written by `npm run load` (reports/<profile>-<stamp>/).']);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--run: ${dir} is not a folder`, [
+        'Give a run folder written by `npm run load` (reports/<profile>-<stamp>/).',
+      ]);
   }
   const fallback = given.length === 0 ? newestPeakRun() : undefined;
   const runDirs = given.length > 0 ? given : fallback ? [fallback] : [];
-  if (runDirs.length === 0) process.stderr.write('verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n');
-  else process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
+  if (runDirs.length === 0)
+    process.stderr.write(
+      'verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n',
+    );
+  else
+    process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
 
   const load = runDirs.length > 0 ? await readLoadEvidence(runDirs) : undefined;
   for (const problem of load?.sources.flatMap((s) => s.problems) ?? []) process.stderr.write(`verify: ${problem}\n`);
   const baseline = values.baseline ? await readBaseline(path.resolve(values.baseline)) : undefined;
 
-  const outDir = path.resolve(values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)));
+  const outDir = path.resolve(
+    values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)),
+  );
   const assets = readReportAssets();
   const database = await openDatabase(config);
-  if (database.dbError) process.stderr.write(`verify: database unreachable, database gates will say insufficient-data: ${database.dbError}\n`);
+  if (database.dbError)
+    process.stderr.write(
+      `verify: database unreachable, database gates will say insufficient-data: ${database.dbError}\n`,
+    );
   const api = await apiAccess(config);
-  if (api.apiError) process.stderr.write(`verify: API unreachable, API probes will say insufficient-data: ${api.apiError}\n`);
+  if (api.apiError)
+    process.stderr.write(`verify: API unreachable, API probes will say insufficient-data: ${api.apiError}\n`);
   const statsWindow = statsWindowOf(load);
   const context: VerifyContext = {
     config,
@@ -182,39 +231,49 @@ async function main(argv: readonly string[]): Promise<number> {
     const verdict = verdictOf(results);
     // fixes.sql beside the report; with --prove-fixes each block is proved on a copy first.
     const fixes = await fixIt(context, { prove: values['prove-fixes'] === true });
-    const versions: Record<string, string> = { kit: packageVersion('.') ?? 'unknown', node: process.version, uplot: packageVersion('uplot') ?? 'unknown' };
-    for (const source of load?.sources ?? []) if (source.load?.engine) versions[source.load.engine.name] = source.load.engine.version;
+    const versions: Record<string, string> = {
+      kit: packageVersion('.') ?? 'unknown',
+      node: process.version,
+      uplot: packageVersion('uplot') ?? 'unknown',
+    };
+    for (const source of load?.sources ?? [])
+      if (source.load?.engine) versions[source.load.engine.name] = source.load.engine.version;
     if (database.version) versions.postgresql = database.version;
     const summary = {
       ...buildSummary({
-      runId: path.basename(outDir),
-      outDir,
-      verdict,
-      results,
-      load,
-      baseline,
-      generatedAt: new Date().toISOString(),
-      reproducibility: {
-        seedRunIds: [...context.seedRunIds],
-        loadRunDirs: runDirs,
-        criteria: criteria as unknown as Record<string, unknown>,
-        versions,
-        commands: [
-          ...new Set((load?.sources ?? []).map((s) => s.load?.command).filter((c): c is string => !!c)),
-          `npm run verify -- ${argv.join(' ')}`.trim(),
-        ],
-        database: database.where,
-        ...(database.dbError ? { databaseError: database.dbError } : {}),
-      },
-    }),
+        runId: path.basename(outDir),
+        outDir,
+        verdict,
+        results,
+        load,
+        baseline,
+        generatedAt: new Date().toISOString(),
+        reproducibility: {
+          seedRunIds: [...context.seedRunIds],
+          loadRunDirs: runDirs,
+          criteria: criteria as unknown as Record<string, unknown>,
+          versions,
+          commands: [
+            ...new Set((load?.sources ?? []).map((s) => s.load?.command).filter((c): c is string => !!c)),
+            `npm run verify -- ${argv.join(' ')}`.trim(),
+          ],
+          database: database.where,
+          ...(database.dbError ? { databaseError: database.dbError } : {}),
+        },
+      }),
       ...(fixes ? { fixes } : {}),
     };
     const files = writeReport(outDir, summary, assets);
-    for (const r of results) process.stdout.write(`  ${r.status.padEnd(17)} ${r.level.padEnd(5)} ${r.id}: ${r.measured}\n`);
+    for (const r of results)
+      process.stdout.write(`  ${r.status.padEnd(17)} ${r.level.padEnd(5)} ${r.id}: ${r.measured}\n`);
     const note =
-      verdict === 'CONDITIONAL' ? ' (exit 0: nothing failed at error level, but the gates above need a person\'s judgement before signing)' : '';
+      verdict === 'CONDITIONAL'
+        ? " (exit 0: nothing failed at error level, but the gates above need a person's judgement before signing)"
+        : '';
     if (fixes) process.stdout.write(`${fixesLine(outDir, fixes)}\n`);
-    process.stdout.write(`verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`);
+    process.stdout.write(
+      `verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`,
+    );
     return verdict === 'NO-GO' ? ExitCode.noGo : ExitCode.ok;
   } finally {
     await database.db?.end().catch(() => undefined);

@@ -19,7 +19,7 @@ import { hashPassword } from '../lib/passwords.ts';
 import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import { authUsersTable, encodeRow } from './tables.ts';
-import { uuidText, type Uuid } from './uuid.ts';
+import { type Uuid, uuidText } from './uuid.ts';
 
 export interface AuthAccount {
   readonly id: Uuid;
@@ -56,18 +56,26 @@ interface ApiFailure {
 }
 
 /** Retries 429 and 5xx (and network failures) with exponential backoff and jitter. */
-async function withRetry(what: string, call: () => Promise<ApiFailure | null>, maxAttempts = MAX_ATTEMPTS, retried: () => void = () => undefined): Promise<void> {
+async function withRetry(
+  what: string,
+  call: () => Promise<ApiFailure | null>,
+  maxAttempts = MAX_ATTEMPTS,
+  retried: () => void = () => undefined,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const failure = await call();
     if (!failure) return;
-    const retryable = failure.status === undefined || failure.status === 0 || failure.status === 429 || failure.status >= 500;
+    const retryable =
+      failure.status === undefined || failure.status === 0 || failure.status === 429 || failure.status >= 500;
     if (!retryable || attempt >= maxAttempts) {
       if (failure.status === 401 || failure.status === 403) {
         throw new UsageError(`Auth admin API refused the service-role key (${failure.status} ${failure.message})`, [
-          'Check SUPABASE_SERVICE_ROLE_KEY: it must be the project\'s service_role key (for the local stack it is derived from KIT_JWT_SECRET).',
+          "Check SUPABASE_SERVICE_ROLE_KEY: it must be the project's service_role key (for the local stack it is derived from KIT_JWT_SECRET).",
         ]);
       }
-      throw new EnvironmentError(`Auth admin API: ${what} failed after ${attempt} attempt(s): ${failure.status ?? 'network'} ${failure.message}`);
+      throw new EnvironmentError(
+        `Auth admin API: ${what} failed after ${attempt} attempt(s): ${failure.status ?? 'network'} ${failure.message}`,
+      );
     }
     retried();
     await new Promise((r) => setTimeout(r, Math.min(8000, 200 * 2 ** attempt) * (0.5 + Math.random())));
@@ -79,50 +87,71 @@ export class AdminApiAuth implements AuthWriter {
   retries = 0;
   private readonly client: SupabaseClient;
 
-  constructor(readonly supabaseUrl: string, serviceRoleKey: string) {
-    this.client = createClient(supabaseUrl, serviceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } });
+  constructor(
+    readonly supabaseUrl: string,
+    serviceRoleKey: string,
+  ) {
+    this.client = createClient(supabaseUrl, serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+    });
   }
 
   /** One cheap admin call, so a wrong key or an unreachable server fails before any row is written. */
   async check(): Promise<void> {
-    await withRetry('listing users', async () => {
-      try {
-        const { error } = await this.client.auth.admin.listUsers({ page: 1, perPage: 1 });
-        return error ? { status: error.status, message: error.message } : null;
-      } catch (e) {
-        return { message: (e as Error).message };
-      }
-    }, 3).catch((error: unknown) => {
+    await withRetry(
+      'listing users',
+      async () => {
+        try {
+          const { error } = await this.client.auth.admin.listUsers({ page: 1, perPage: 1 });
+          return error ? { status: error.status, message: error.message } : null;
+        } catch (e) {
+          return { message: (e as Error).message };
+        }
+      },
+      3,
+    ).catch((error: unknown) => {
       if (error instanceof EnvironmentError) {
-        throw new EnvironmentError(`cannot reach the Auth admin API at ${this.supabaseUrl}/auth/v1 (${error.message})`, [
-          'Start the local stack (`npm run stack -- up`), fix SUPABASE_URL, or use --auth-writer sql on a local database.',
-        ]);
+        throw new EnvironmentError(
+          `cannot reach the Auth admin API at ${this.supabaseUrl}/auth/v1 (${error.message})`,
+          [
+            'Start the local stack (`npm run stack -- up`), fix SUPABASE_URL, or use --auth-writer sql on a local database.',
+          ],
+        );
       }
       throw error;
     });
   }
 
-  async create(accounts: readonly AuthAccount[], password: string, created: (n: number) => void = () => undefined): Promise<void> {
+  async create(
+    accounts: readonly AuthAccount[],
+    password: string,
+    created: (n: number) => void = () => undefined,
+  ): Promise<void> {
     let done = 0;
     const retried = () => this.retries++;
     await pool(accounts, CONCURRENCY, async (a) => {
-      await withRetry(`creating ${a.email}`, async () => {
-        try {
-          const { error } = await this.client.auth.admin.createUser({
-            id: uuidText(a.id),
-            email: a.email,
-            password,
-            email_confirm: true,
-            user_metadata: a.metadata,
-          });
-          if (!error) return null;
-          // A retried request whose first attempt did land: the account is ours already.
-          if (error.status === 422 && /already|exists|registered/i.test(error.message)) return null;
-          return { status: error.status, message: error.message };
-        } catch (e) {
-          return { message: (e as Error).message };
-        }
-      }, MAX_ATTEMPTS, retried);
+      await withRetry(
+        `creating ${a.email}`,
+        async () => {
+          try {
+            const { error } = await this.client.auth.admin.createUser({
+              id: uuidText(a.id),
+              email: a.email,
+              password,
+              email_confirm: true,
+              user_metadata: a.metadata,
+            });
+            if (!error) return null;
+            // A retried request whose first attempt did land: the account is ours already.
+            if (error.status === 422 && /already|exists|registered/i.test(error.message)) return null;
+            return { status: error.status, message: error.message };
+          } catch (e) {
+            return { message: (e as Error).message };
+          }
+        },
+        MAX_ATTEMPTS,
+        retried,
+      );
       created(++done);
     });
   }
@@ -163,7 +192,10 @@ export class SqlAuth implements AuthWriter {
   copyMs = 0;
 
   /** `salt`: 16 bytes for the run's one bcrypt hash (derived from the seed, so the rows are reproducible). */
-  constructor(private readonly client: pg.Client, private readonly salt?: Uint8Array) {}
+  constructor(
+    private readonly client: pg.Client,
+    private readonly salt?: Uint8Array,
+  ) {}
 
   private async identitiesShape(): Promise<Identities> {
     const { rows } = await this.client.query<{ column_name: string }>(
@@ -173,7 +205,11 @@ export class SqlAuth implements AuthWriter {
     return rows.some((r) => r.column_name === 'provider_id') ? 'provider_id' : 'legacy';
   }
 
-  async create(accounts: readonly AuthAccount[], password: string, created: (n: number) => void = () => undefined): Promise<void> {
+  async create(
+    accounts: readonly AuthAccount[],
+    password: string,
+    created: (n: number) => void = () => undefined,
+  ): Promise<void> {
     if (accounts.length === 0) return;
     // One bcrypt hash per run: every seeded user has the manifest's password.
     if (this.hash?.password !== password) this.hash = { password, hash: await hashPassword(password, this.salt) };

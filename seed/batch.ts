@@ -7,7 +7,15 @@ import type pg from 'pg';
 import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import type { Sink } from './simulate.ts';
-import { encodeRow, publicOrder, publicTables, truthTables, type PublicTableKey, type TableSpec, type TruthTableKey } from './tables.ts';
+import {
+  encodeRow,
+  type PublicTableKey,
+  publicOrder,
+  publicTables,
+  type TableSpec,
+  type TruthTableKey,
+  truthTables,
+} from './tables.ts';
 
 type Row = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * function, so the benchmark measures what users run.
  */
 import { withClient } from '../lib/pg/connect.ts';
-import { TOKEN_TTL_SECONDS, writeManifest, type ManifestPaths } from './manifest.ts';
+import { type ManifestPaths, TOKEN_TTL_SECONDS, writeManifest } from './manifest.ts';
 import { noProgress } from './progress.ts';
 import { runSeed, type SeedOptions, type SeedResult } from './run.ts';
 import { signInTokens } from './sign-in.ts';
@@ -27,7 +27,14 @@ export async function seedCommand(
   const result = await runSeed(options);
   const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, options.signIn, out);
   const manifestStarted = performance.now();
-  const manifest = await writeManifest(options.repoRoot, options.stateDir, result.runId, result.world, target, signedIn);
+  const manifest = await writeManifest(
+    options.repoRoot,
+    options.stateDir,
+    result.runId,
+    result.world,
+    target,
+    signedIn,
+  );
   if (target.kind === 'local' && target.jwtSecret && target.databaseUrl) {
     // The local Auth face is the kit's own: record the sessions the minted tokens name.
     await withClient(target.databaseUrl, target.databaseSetting, (client) =>

@@ -15,10 +15,10 @@ import { AdminApiAuth, type AuthAccount } from './auth.ts';
 import { productRows } from './product-rows.ts';
 import { FAKER_VERSION, GENERATOR_VERSION, planSeed, type SeedOptions, type SeedResult } from './run.ts';
 import { orphanConversions, type Sink } from './simulate.ts';
-import { jsonRow, publicOrder, publicTables, truthTables, type PublicTableKey, type TruthTableKey } from './tables.ts';
+import { jsonRow, type PublicTableKey, publicOrder, publicTables, type TruthTableKey, truthTables } from './tables.ts';
 import { userRows } from './user-rows.ts';
 import { uuidBytes } from './uuid.ts';
-import { World, type Category } from './world.ts';
+import { type Category, World } from './world.ts';
 
 const INSERT_CHUNK = 500;
 const DELETE_CHUNK = 200;
@@ -31,14 +31,24 @@ export class DataApi {
   ) {}
 
   /** One request with retry on 429, 5xx and network errors; 401/403 is a key problem (exit 2). */
-  private async request(method: string, pathAndQuery: string, body?: unknown, prefer = 'return=minimal'): Promise<Response> {
+  private async request(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+    prefer = 'return=minimal',
+  ): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       let status = 0;
       let detail = '';
       try {
         const response = await fetch(`${this.baseUrl}/rest/v1${pathAndQuery}`, {
           method,
-          headers: { apikey: this.key, authorization: `Bearer ${this.key}`, 'content-type': 'application/json', prefer },
+          headers: {
+            apikey: this.key,
+            authorization: `Bearer ${this.key}`,
+            'content-type': 'application/json',
+            prefer,
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         if (response.ok) return response;
@@ -48,36 +58,56 @@ export class DataApi {
         detail = (error as Error).message;
       }
       if (status === 401 || status === 403) {
-        throw new UsageError(`Data API refused the service-role key on ${method} ${pathAndQuery.split('?')[0]} (${status} ${detail})`);
+        throw new UsageError(
+          `Data API refused the service-role key on ${method} ${pathAndQuery.split('?')[0]} (${status} ${detail})`,
+        );
       }
       const retryable = status === 0 || status === 429 || status >= 500;
       if (!retryable || attempt >= MAX_ATTEMPTS) {
-        throw new EnvironmentError(`Data API ${method} ${pathAndQuery.split('?')[0]} failed: ${status || 'network'} ${detail}`);
+        throw new EnvironmentError(
+          `Data API ${method} ${pathAndQuery.split('?')[0]} failed: ${status || 'network'} ${detail}`,
+        );
       }
       await new Promise((r) => setTimeout(r, Math.min(8000, 200 * 2 ** attempt) * (0.5 + Math.random())));
     }
   }
 
   async categories(): Promise<{ id: string; slug: string }[]> {
-    const r = await this.request('GET', `/categories?select=id,slug&slug=in.(${categorySlugs.join(',')})`, undefined, '');
+    const r = await this.request(
+      'GET',
+      `/categories?select=id,slug&slug=in.(${categorySlugs.join(',')})`,
+      undefined,
+      '',
+    );
     return (await r.json()) as { id: string; slug: string }[];
   }
 
   async insertCategory(slug: (typeof categorySlugs)[number]): Promise<string> {
     const c = categoryNames[slug];
-    const r = await this.request('POST', '/categories?select=id', { name: c.name, slug, description: c.description, sort_order: c.sortOrder }, 'return=representation');
+    const r = await this.request(
+      'POST',
+      '/categories?select=id',
+      { name: c.name, slug, description: c.description, sort_order: c.sortOrder },
+      'return=representation',
+    );
     return ((await r.json()) as { id: string }[])[0]!.id;
   }
 
   async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await this.request('POST', `/${table}`, rows.slice(i, i + INSERT_CHUNK));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+      await this.request('POST', `/${table}`, rows.slice(i, i + INSERT_CHUNK));
   }
 
   /** Deletes rows whose `column` is one of `ids`; returns how many went. */
   async deleteIn(table: string, column: string, ids: readonly string[]): Promise<number> {
     let n = 0;
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-      const r = await this.request('DELETE', `/${table}?${column}=in.(${ids.slice(i, i + DELETE_CHUNK).join(',')})`, undefined, 'return=minimal,count=exact');
+      const r = await this.request(
+        'DELETE',
+        `/${table}?${column}=in.(${ids.slice(i, i + DELETE_CHUNK).join(',')})`,
+        undefined,
+        'return=minimal,count=exact',
+      );
       n += Number(r.headers.get('content-range')?.split('/')[1] ?? 0) || 0;
     }
     return n;
@@ -135,19 +165,24 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
   await auth.check();
   const clash = listFileRuns(options.reportsDir).find((r) => r.seed === params.seed);
   if (clash) {
-    throw new UsageError(`seed "${params.seed}" is already used by run ${clash.run_id} (${clash.status}); ids and e-mails derive from the seed`, [
-      `Clean it first (npm run seed -- --target ${target.kind} --clean ${clash.run_id}) or choose another --seed.`,
-    ]);
+    throw new UsageError(
+      `seed "${params.seed}" is already used by run ${clash.run_id} (${clash.status}); ids and e-mails derive from the seed`,
+      [`Clean it first (npm run seed -- --target ${target.kind} --clean ${clash.run_id}) or choose another --seed.`],
+    );
   }
   const dir = truthDir(options.reportsDir, runId);
   mkdirSync(dir, { recursive: true });
   const rows = new Map<string, number>();
   const started = performance.now();
   const run: FileRun = {
-    run_id: runId, seed: params.seed, status: 'running', target: target.kind,
+    run_id: runId,
+    seed: params.seed,
+    status: 'running',
+    target: target.kind,
     params: { ...params, batchUsers: plan.batchUsers, authWriter: 'admin-api', writer: 'data-api' },
     versions: { generator: GENERATOR_VERSION, model: MODEL_VERSION, faker: FAKER_VERSION, node: process.version },
-    started_at: new Date().toISOString(), row_counts: {},
+    started_at: new Date().toISOString(),
+    row_counts: {},
   };
   const saveRun = () => writeFileSync(path.join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
   const appendTruth = (batch: JsonBatch, table: TruthTableKey) => {
@@ -169,7 +204,10 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
     for (const s of categorySlugs) {
       if (existing.has(s)) continue;
       const id = await api.insertCategory(s);
-      appendFileSync(path.join(dir, 'categories.ndjson'), `${JSON.stringify({ run_id: runId, category_id: id, slug: s })}\n`);
+      appendFileSync(
+        path.join(dir, 'categories.ndjson'),
+        `${JSON.stringify({ run_id: runId, category_id: id, slug: s })}\n`,
+      );
       existing.set(s, id);
     }
     const categories: Category[] = categorySlugs.map((s) => ({ slug: s, id: uuidBytes(existing.get(s)!) }));
@@ -207,7 +245,17 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
     run.finished_at = new Date().toISOString();
     run.row_counts = Object.fromEntries([...rows].sort());
     saveRun();
-    return { ...plan, rows: new Map([...rows].sort()), copyMs: new Map(), totalMs: performance.now() - started, authMs, authWriter: 'admin-api', authRetries: auth.retries, generateMs: 0, world };
+    return {
+      ...plan,
+      rows: new Map([...rows].sort()),
+      copyMs: new Map(),
+      totalMs: performance.now() - started,
+      authMs,
+      authWriter: 'admin-api',
+      authRetries: auth.retries,
+      generateMs: 0,
+      world,
+    };
   } catch (error) {
     run.status = 'failed';
     run.finished_at = new Date().toISOString();
@@ -215,23 +263,45 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
     run.row_counts = Object.fromEntries(rows);
     saveRun();
     if (error instanceof KitError) throw error;
-    throw new EnvironmentError(`seed run ${runId} failed: ${(error as Error).message}`, [`The run is marked failed; remove what it wrote with --clean ${runId}.`]);
+    throw new EnvironmentError(`seed run ${runId} failed: ${(error as Error).message}`, [
+      `The run is marked failed; remove what it wrote with --clean ${runId}.`,
+    ]);
   }
 }
 
 const readNdjson = <T>(file: string): T[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as T)
+    : [];
 
 /** Children first, as seed/clean.ts; ownership from the run's truth files. */
-export async function cleanViaDataApi(reportsDir: string, runId: string, api: DataApi, auth: AdminApiAuth, log: (line: string) => void = () => undefined): Promise<Map<string, number>> {
+export async function cleanViaDataApi(
+  reportsDir: string,
+  runId: string,
+  api: DataApi,
+  auth: AdminApiAuth,
+  log: (line: string) => void = () => undefined,
+): Promise<Map<string, number>> {
   const dir = truthDir(reportsDir, runId);
-  if (!existsSync(path.join(dir, 'run.json'))) throw new UsageError(`--clean ${runId}: no truth files for this run under ${dir}`);
+  if (!existsSync(path.join(dir, 'run.json')))
+    throw new UsageError(`--clean ${runId}: no truth files for this run under ${dir}`);
   const deleted = new Map<string, number>();
   const add = (t: string, n: number) => deleted.set(t, (deleted.get(t) ?? 0) + n);
   const users = readNdjson<{ user_id: string }>(path.join(dir, 'users.ndjson')).map((u) => u.user_id);
   for (let i = 0; i < users.length; i += 1000) {
     const ids = users.slice(i, i + 1000);
-    for (const table of ['recommendation_feedback', 'product_views', 'affiliate_clicks', 'session_analytics', 'swipe_interactions', 'recommendations', 'swipe_sessions']) {
+    for (const table of [
+      'recommendation_feedback',
+      'product_views',
+      'affiliate_clicks',
+      'session_analytics',
+      'swipe_interactions',
+      'recommendations',
+      'swipe_sessions',
+    ]) {
       add(`public.${table}`, await api.deleteIn(table, 'user_id', ids));
     }
     add('public.profiles', await api.deleteIn('profiles', 'id', ids));

@@ -7,11 +7,11 @@
 import { once } from 'node:events';
 import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { behaviour, categoryNames } from '../model/behaviour.ts';
 import { signJwt } from '../lib/jwt.ts';
+import { behaviour, categoryNames } from '../model/behaviour.ts';
 import { simulateUser } from './simulate.ts';
 import type { SeedTarget } from './target.ts';
-import { uuidText, type Uuid } from './uuid.ts';
+import { type Uuid, uuidText } from './uuid.ts';
 import type { World } from './world.ts';
 
 /** Access tokens live long enough for a soak test started right after seeding. */
@@ -27,7 +27,14 @@ export interface ManifestPaths {
 }
 
 /** GoTrue's access-token claims for a password sign-in (what PostgREST and the app read). */
-export function accessToken(secret: string, target: SeedTarget, userId: string, email: string, archetype: string, nowSeconds: number): string {
+export function accessToken(
+  secret: string,
+  target: SeedTarget,
+  userId: string,
+  email: string,
+  archetype: string,
+  nowSeconds: number,
+): string {
   return signJwt(
     {
       aud: 'authenticated',
@@ -53,7 +60,14 @@ export function accessToken(secret: string, target: SeedTarget, userId: string, 
  * `signedIn`: tokens from password sign-in (seed/sign-in.ts) when the target's JWT secret is unknown;
  * then only those users are listed, because the scenarios need a token for every user they load.
  */
-export async function writeManifest(repoRoot: string, stateDir: string, runId: string, world: World, target: SeedTarget, signedIn?: ReadonlyMap<number, string>): Promise<ManifestPaths> {
+export async function writeManifest(
+  repoRoot: string,
+  stateDir: string,
+  runId: string,
+  world: World,
+  target: SeedTarget,
+  signedIn?: ReadonlyMap<number, string>,
+): Promise<ManifestPaths> {
   const dir = path.join(repoRoot, 'reports', 'seed', runId);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'manifest.json');
@@ -63,22 +77,34 @@ export async function writeManifest(repoRoot: string, stateDir: string, runId: s
   };
   const now = Math.floor(Date.now() / 1000);
   const password = world.password();
-  await write(`{"version":1,"runId":${JSON.stringify(runId)},"target":${JSON.stringify({ apiUrl: target.apiUrl, supabaseUrl: target.supabaseUrl, kind: target.kind })},`);
+  await write(
+    `{"version":1,"runId":${JSON.stringify(runId)},"target":${JSON.stringify({ apiUrl: target.apiUrl, supabaseUrl: target.supabaseUrl, kind: target.kind })},`,
+  );
   await write(`"createdAt":${JSON.stringify(new Date(now * 1000).toISOString())},"users":[\n`);
   let written = 0;
   for (let u = 0; u < world.params.users; u++) {
     if (!target.jwtSecret && signedIn && !signedIn.has(u)) continue;
     const user = world.user(u);
     const id = uuidText(user.id);
-    const token = target.jwtSecret ? accessToken(target.jwtSecret, target, id, user.email, user.archetype.id, now) : (signedIn?.get(u) ?? null);
-    await write(`${written++ ? ',\n' : ''}${JSON.stringify({ id, email: user.email, password, accessToken: token, archetype: user.archetype.id })}`);
+    const token = target.jwtSecret
+      ? accessToken(target.jwtSecret, target, id, user.email, user.archetype.id, now)
+      : (signedIn?.get(u) ?? null);
+    await write(
+      `${written++ ? ',\n' : ''}${JSON.stringify({ id, email: user.email, password, accessToken: token, archetype: user.archetype.id })}`,
+    );
   }
   await write('\n],"products":[\n');
   for (const p of world.products) {
-    await write(`${p.index ? ',\n' : ''}${JSON.stringify({ id: uuidText(p.id), categoryId: uuidText(world.categories[p.categoryIndex]!.id), asin: p.asin })}`);
+    await write(
+      `${p.index ? ',\n' : ''}${JSON.stringify({ id: uuidText(p.id), categoryId: uuidText(world.categories[p.categoryIndex]!.id), asin: p.asin })}`,
+    );
   }
   await write('\n],"categories":');
-  await write(JSON.stringify(world.categories.map((c) => ({ id: uuidText(c.id), slug: c.slug, name: categoryNames[c.slug].name }))));
+  await write(
+    JSON.stringify(
+      world.categories.map((c) => ({ id: uuidText(c.id), slug: c.slug, name: categoryNames[c.slug].name })),
+    ),
+  );
   await write(`,"agedClicks":${JSON.stringify(agedClicks(world, runId, now * 1000))}`);
   await write('}\n');
   out.end();
@@ -98,7 +124,11 @@ export async function writeManifest(repoRoot: string, stateDir: string, runId: s
  * the first users' histories, which the keyed streams make identical to what the seed wrote, so the
  * manifest needs no database (the Data API writer has none).
  */
-export function agedClicks(world: World, runId: string, nowMs: number): { id: string; userId: string; clickedAt: string }[] {
+export function agedClicks(
+  world: World,
+  runId: string,
+  nowMs: number,
+): { id: string; userId: string; clickedAt: string }[] {
   const before = nowMs - (behaviour.attributionWindowDays.value + 1) * 86_400_000;
   const found: { id: string; userId: string; clickedAt: string }[] = [];
   for (let u = 0; u < Math.min(world.params.users, AGED_CLICK_USERS) && found.length < AGED_CLICKS; u++) {
@@ -107,14 +137,17 @@ export function agedClicks(world: World, runId: string, nowMs: number): { id: st
     simulateUser(world, world.user(u), runId, {
       row: () => undefined,
       truth: (table, row) => {
-        if (table === 'clicks' && row.duplicate_of === null) clicks.push({ id: row.click_id as Uuid, at: row.clicked_at as number });
-        else if (table === 'conversions' && row.expected_click_id !== null) converted.add(uuidText(row.expected_click_id as Uuid));
+        if (table === 'clicks' && row.duplicate_of === null)
+          clicks.push({ id: row.click_id as Uuid, at: row.clicked_at as number });
+        else if (table === 'conversions' && row.expected_click_id !== null)
+          converted.add(uuidText(row.expected_click_id as Uuid));
       },
     });
     const userId = uuidText(world.user(u).id);
     for (const c of clicks) {
       const id = uuidText(c.id);
-      if (c.at < before && !converted.has(id) && found.length < AGED_CLICKS) found.push({ id, userId, clickedAt: new Date(c.at).toISOString() });
+      if (c.at < before && !converted.has(id) && found.length < AGED_CLICKS)
+        found.push({ id, userId, clickedAt: new Date(c.at).toISOString() });
     }
   }
   return found;

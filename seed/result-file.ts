@@ -7,7 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 export type SeedResult =
   | { readonly kind: 'seeded'; readonly runId: string; readonly manifest: string }
-  | { readonly kind: 'runs'; readonly runs: readonly { readonly runId: string; readonly seed: string; readonly status: string }[] };
+  | {
+      readonly kind: 'runs';
+      readonly runs: readonly { readonly runId: string; readonly seed: string; readonly status: string }[];
+    };
 
 export function writeSeedResult(file: string, result: SeedResult): void {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

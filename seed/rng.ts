@@ -110,7 +110,7 @@ export class Rng {
 
   /** Gamma(shape, 1), Marsaglia–Tsang; used for Beta. */
   gamma(shape: number): number {
-    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.float() || 1e-12, 1 / shape);
+    if (shape < 1) return this.gamma(shape + 1) * (this.float() || 1e-12) ** (1 / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
     for (;;) {

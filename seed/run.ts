@@ -9,19 +9,19 @@ import type pg from 'pg';
 import { EnvironmentError, KitError, UsageError } from '../lib/errors.ts';
 import { connect } from '../lib/pg/connect.ts';
 import { categoryNames, categorySlugs, MODEL_VERSION, productCount, userCount } from '../model/behaviour.ts';
-import { AdminApiAuth, SqlAuth, type AuthAccount, type AuthWriter } from './auth.ts';
+import { AdminApiAuth, type AuthAccount, type AuthWriter, SqlAuth } from './auth.ts';
 import { Batch, BatchWriter } from './batch.ts';
 import { BinaryCopyEncoder } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
-import { count, noProgress, rate, type Progress } from './progress.ts';
-import { orphanConversions } from './simulate.ts';
 import { productRows } from './product-rows.ts';
-import { userRows } from './user-rows.ts';
+import { count, noProgress, type Progress, rate } from './progress.ts';
+import { orphanConversions } from './simulate.ts';
 import { encodeRow, publicTables, truthTables } from './tables.ts';
 import type { SeedTarget } from './target.ts';
+import { userRows } from './user-rows.ts';
 import { uuidBytes } from './uuid.ts';
 import { verifyRunForeignKeys } from './verify-fks.ts';
-import { slug, World, type Category, type SeedParams } from './world.ts';
+import { type Category, type SeedParams, slug, World } from './world.ts';
 
 /** Bump when the generator's output changes for the same seed and parameters. */
 export const GENERATOR_VERSION = 'seed-generator-v1';
@@ -83,13 +83,19 @@ export function planSeed(options: Pick<SeedOptions, 'seed' | 'scale' | 'users' |
     users: options.users ?? userCount(options.scale),
     products: productCount(options.scale),
   };
-  const digest = createHash('sha256').update(JSON.stringify([GENERATOR_VERSION, MODEL_VERSION, params])).digest('hex').slice(0, 8);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([GENERATOR_VERSION, MODEL_VERSION, params]))
+    .digest('hex')
+    .slice(0, 8);
   return { runId: `run-${slug(params.seed)}-${digest}`, params, batchUsers: options.batchUsers ?? DEFAULT_BATCH_USERS };
 }
 
 /** The ten categories: existing rows by slug; missing slugs are created and recorded as the run's. */
 async function ensureCategories(client: pg.Client, runId: string): Promise<Category[]> {
-  const existing = await client.query<{ id: string; slug: string }>('select id::text, slug from public.categories where slug = any($1)', [categorySlugs]);
+  const existing = await client.query<{ id: string; slug: string }>(
+    'select id::text, slug from public.categories where slug = any($1)',
+    [categorySlugs],
+  );
   const bySlug = new Map(existing.rows.map((r) => [r.slug, r.id]));
   for (const s of categorySlugs) {
     if (bySlug.has(s)) continue;
@@ -99,7 +105,11 @@ async function ensureCategories(client: pg.Client, runId: string): Promise<Categ
       [c.name, s, c.description, c.sortOrder],
     );
     const id = inserted.rows[0]!.id;
-    await client.query('insert into kit_truth.categories (run_id, category_id, slug) values ($1, $2, $3)', [runId, id, s]);
+    await client.query('insert into kit_truth.categories (run_id, category_id, slug) values ($1, $2, $3)', [
+      runId,
+      id,
+      s,
+    ]);
     bySlug.set(s, id);
   }
   return categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) }));
@@ -130,12 +140,16 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const { runId, params } = plan;
   const target = options.target;
   if (!target.databaseUrl) {
-    throw new UsageError('seeding needs a database connection for COPY: set DATABASE_URL to the staging database (superuser or service connection)');
+    throw new UsageError(
+      'seeding needs a database connection for COPY: set DATABASE_URL to the staging database (superuser or service connection)',
+    );
   }
   const started = performance.now();
   const client = await connect(target.databaseUrl, target.databaseSetting);
   let runCreated = false;
-  const backendPid = options.onBackend ? (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid : 0;
+  const backendPid = options.onBackend
+    ? (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid
+    : 0;
   options.onBackend?.(backendPid, 'start');
   try {
     const authKind = options.authWriter ?? 'sql';
@@ -148,26 +162,51 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     // parents first and picks references by construction) and every FK of the run's rows is then
     // checked once, set-based, at the end (seed/verify-fks.ts). Without superuser the server checks
     // each row as usual.
-    const superuser = (await client.query<{ s: boolean }>('select rolsuper as s from pg_roles where rolname = current_user')).rows[0]?.s === true;
+    const superuser =
+      (await client.query<{ s: boolean }>('select rolsuper as s from pg_roles where rolname = current_user')).rows[0]
+        ?.s === true;
     if (superuser) await client.query(`set session_replication_role = replica`);
     const truthReady = await client.query(`select to_regclass('kit_truth.runs') is not null as ok`);
     if (!truthReady.rows[0]?.ok) {
-      throw new UsageError(`the database has no kit_truth tables (migration 0040_seed_truth.sql); run \`npm run stack -- up\` or apply db/migrations first`);
+      throw new UsageError(
+        `the database has no kit_truth tables (migration 0040_seed_truth.sql); run \`npm run stack -- up\` or apply db/migrations first`,
+      );
     }
-    const clash = await client.query<{ run_id: string; status: string }>('select run_id, status from kit_truth.runs where seed = $1', [params.seed]);
+    const clash = await client.query<{ run_id: string; status: string }>(
+      'select run_id, status from kit_truth.runs where seed = $1',
+      [params.seed],
+    );
     if (clash.rows[0]) {
       const r = clash.rows[0];
-      throw new UsageError(`seed "${params.seed}" is already used by run ${r.run_id} (${r.status}) in this database; ids and e-mails derive from the seed`, [
-        `Clean it first (npm run seed -- --clean ${r.run_id}) or choose another --seed.`,
-      ]);
+      throw new UsageError(
+        `seed "${params.seed}" is already used by run ${r.run_id} (${r.status}) in this database; ids and e-mails derive from the seed`,
+        [`Clean it first (npm run seed -- --clean ${r.run_id}) or choose another --seed.`],
+      );
     }
     await client.query(
       `insert into kit_truth.runs (run_id, seed, params, versions, target, status) values ($1, $2, $3, $4, $5, 'running')`,
-      [runId, params.seed, JSON.stringify({ ...params, batchUsers: plan.batchUsers, authWriter: authKind, fkChecks: superuser ? 'set-based after load' : 'per row' }),
-        JSON.stringify({ generator: GENERATOR_VERSION, model: MODEL_VERSION, faker: FAKER_VERSION, node: process.version }), target.kind],
+      [
+        runId,
+        params.seed,
+        JSON.stringify({
+          ...params,
+          batchUsers: plan.batchUsers,
+          authWriter: authKind,
+          fkChecks: superuser ? 'set-based after load' : 'per row',
+        }),
+        JSON.stringify({
+          generator: GENERATOR_VERSION,
+          model: MODEL_VERSION,
+          faker: FAKER_VERSION,
+          node: process.version,
+        }),
+        target.kind,
+      ],
     );
     runCreated = true;
-    log(`run ${runId}: ${params.users} users, ${params.products} products (seed ${params.seed}, scale ${params.scale})`);
+    log(
+      `run ${runId}: ${params.users} users, ${params.products} products (seed ${params.seed}, scale ${params.scale})`,
+    );
 
     const categories = await ensureCategories(client, runId);
     const world = new World(params, categories);
@@ -185,9 +224,12 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const status = (first: number, doing: string) => {
       const ms = performance.now() - loadStarted;
       const retried = auth.retries > 0 ? `, ${count(auth.retries)} retried` : '';
-      progress.update(`  seeding users ${count(first)}/${count(params.users)} · accounts ${count(accountsMade)} (${via}, ${rate(accountsMade, authMs)}/s${retried}) · ${count(sink.publicRows())} rows (${rate(sink.publicRows(), ms)}/s) · ${doing}`);
+      progress.update(
+        `  seeding users ${count(first)}/${count(params.users)} · accounts ${count(accountsMade)} (${via}, ${rate(accountsMade, authMs)}/s${retried}) · ${count(sink.publicRows())} rows (${rate(sink.publicRows(), ms)}/s) · ${doing}`,
+      );
     };
-    sink.onTable = (table, rows, ms) => status(sink.usersDone, `COPY ${table} ${count(rows)} rows at ${rate(rows, ms)}/s`);
+    sink.onTable = (table, rows, ms) =>
+      status(sink.usersDone, `COPY ${table} ${count(rows)} rows at ${rate(rows, ms)}/s`);
     // Batch k is written while batch k+1 is generated: Node and the server backend work in parallel.
     let inflight: Promise<void> | undefined;
     const writeBatch = async (batch: Batch, batchAccounts: readonly AuthAccount[], first: number, last: number) => {
@@ -229,8 +271,12 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     }
     if (inflight) await inflight;
     const loadMs = performance.now() - loadStarted;
-    progress.line(`  accounts    ${count(accountsMade)} in ${(authMs / 1000).toFixed(1)} s (${rate(accountsMade, authMs)}/s, ${via}${auth.retries > 0 ? `, ${count(auth.retries)} requests retried` : ''})`);
-    progress.line(`  rows        ${count(sink.publicRows())} public rows in ${(loadMs / 1000).toFixed(1)} s (${rate(sink.publicRows(), loadMs)}/s, accounts and truth included)`);
+    progress.line(
+      `  accounts    ${count(accountsMade)} in ${(authMs / 1000).toFixed(1)} s (${rate(accountsMade, authMs)}/s, ${via}${auth.retries > 0 ? `, ${count(auth.retries)} requests retried` : ''})`,
+    );
+    progress.line(
+      `  rows        ${count(sink.publicRows())} public rows in ${(loadMs / 1000).toFixed(1)} s (${rate(sink.publicRows(), loadMs)}/s, accounts and truth included)`,
+    );
     if (auth instanceof SqlAuth) sink.copyMs.set('auth.users', auth.copyMs);
     const orphans = new Batch();
     orphanConversions(world, runId, orphans);
@@ -239,10 +285,14 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       await client.query('set session_replication_role = origin');
       const verifyStarted = performance.now();
       const checked = await verifyRunForeignKeys(client, runId, (done, total, fk) =>
-        progress.update(`  FK verification ${done}/${total} · ${fk} · ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`),
+        progress.update(
+          `  FK verification ${done}/${total} · ${fk} · ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`,
+        ),
       );
       sink.copyMs.set('fk-verification', performance.now() - verifyStarted);
-      progress.line(`  FK checks   ${checked} foreign keys over the run's rows in ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`);
+      progress.line(
+        `  FK checks   ${checked} foreign keys over the run's rows in ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`,
+      );
     }
 
     const totalMs = performance.now() - started;
@@ -250,14 +300,35 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     rows.set('auth.users', accountsMade);
     await client.query(
       `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
-      [runId, JSON.stringify({ totalMs: Math.round(totalMs), authMs: Math.round(authMs), generateMs: Math.round(generateMs), copyMs: Object.fromEntries([...sink.copyMs].map(([k, v]) => [k, Math.round(v)])) }),
-        JSON.stringify(Object.fromEntries(rows))],
+      [
+        runId,
+        JSON.stringify({
+          totalMs: Math.round(totalMs),
+          authMs: Math.round(authMs),
+          generateMs: Math.round(generateMs),
+          copyMs: Object.fromEntries([...sink.copyMs].map(([k, v]) => [k, Math.round(v)])),
+        }),
+        JSON.stringify(Object.fromEntries(rows)),
+      ],
     );
-    return { ...plan, rows, copyMs: sink.copyMs, totalMs, authMs, authWriter: auth.kind, authRetries: auth.retries, generateMs, world };
+    return {
+      ...plan,
+      rows,
+      copyMs: sink.copyMs,
+      totalMs,
+      authMs,
+      authWriter: auth.kind,
+      authRetries: auth.retries,
+      generateMs,
+      world,
+    };
   } catch (error) {
     if (runCreated) {
       await client
-        .query(`update kit_truth.runs set status = 'failed', finished_at = now(), error = $2 where run_id = $1`, [runId, String((error as Error).message ?? error).slice(0, 2000)])
+        .query(`update kit_truth.runs set status = 'failed', finished_at = now(), error = $2 where run_id = $1`, [
+          runId,
+          String((error as Error).message ?? error).slice(0, 2000),
+        ])
         .catch(() => undefined);
     }
     if (error instanceof KitError) throw error;

@@ -21,8 +21,13 @@ export async function signInTokens(
   log: (line: string) => void,
   intervalMs = SIGN_IN_INTERVAL_MS,
 ): Promise<Map<number, string>> {
-  if (!target.anonKey) throw new UsageError('signing seeded users in needs SUPABASE_ANON_KEY (the JWT secret is not known, so tokens cannot be minted)');
-  const client = createClient(target.supabaseUrl, target.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+  if (!target.anonKey)
+    throw new UsageError(
+      'signing seeded users in needs SUPABASE_ANON_KEY (the JWT secret is not known, so tokens cannot be minted)',
+    );
+  const client = createClient(target.supabaseUrl, target.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
   const tokens = new Map<number, string>();
   const n = Math.min(count, world.params.users);
   log(`signing in ${n} users for their access tokens, one per ${intervalMs / 1000} s (GoTrue's rate limit)`);
@@ -32,7 +37,8 @@ export async function signInTokens(
       const started = Date.now();
       const { data, error } = await client.auth.signInWithPassword({ email: user.email, password: world.password() });
       if (!error && data.session) {
-        if (data.user?.id !== uuidText(user.id)) throw new EnvironmentError(`sign-in of ${user.email} returned another user (${data.user?.id})`);
+        if (data.user?.id !== uuidText(user.id))
+          throw new EnvironmentError(`sign-in of ${user.email} returned another user (${data.user?.id})`);
         tokens.set(u, data.session.access_token);
         if (u + 1 < n) await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
         break;
@@ -42,7 +48,9 @@ export async function signInTokens(
         await new Promise((r) => setTimeout(r, intervalMs * attempt));
         continue;
       }
-      throw new EnvironmentError(`sign-in of seeded user ${user.email} failed: ${status} ${error?.message ?? 'no session'}`);
+      throw new EnvironmentError(
+        `sign-in of seeded user ${user.email} failed: ${status} ${error?.message ?? 'no session'}`,
+      );
     }
   }
   return tokens;

@@ -6,7 +6,7 @@
  */
 import { behaviour, type ConversionClass, type Tier } from '../model/behaviour.ts';
 import type { PublicTableKey, TruthTableKey } from './tables.ts';
-import { uuid7, uuidText, type Uuid } from './uuid.ts';
+import { type Uuid, uuid7, uuidText } from './uuid.ts';
 import type { Product, UserPlan, World } from './world.ts';
 
 export interface Sink {
@@ -16,7 +16,11 @@ export interface Sink {
 
 const DEVICES = ['mobile', 'mobile', 'mobile', 'desktop', 'tablet'] as const;
 const BROWSERS = ['Safari', 'Chrome', 'Chrome', 'Firefox', 'Edge'] as const;
-const OSES = { mobile: ['iOS', 'Android'], desktop: ['Windows', 'macOS', 'Linux'], tablet: ['iPadOS', 'Android'] } as const;
+const OSES = {
+  mobile: ['iOS', 'Android'],
+  desktop: ['Windows', 'macOS', 'Linux'],
+  tablet: ['iPadOS', 'Android'],
+} as const;
 const OCCASIONS = ['birthday', 'christmas', 'anniversary', 'wedding', 'graduation', 'just_because'] as const;
 const HOUR = 3_600_000;
 const clampInt = (x: number, min: number, max: number) => Math.max(min, Math.min(max, Math.round(x)));
@@ -41,7 +45,11 @@ export function simulateUser(world: World, user: UserPlan, runId: string, sink: 
   const k = world.keyed;
   const b = behaviour;
   const plan = k.stream('user', [user.index], 'sessions');
-  const nSessions = clampInt(plan.lognormal(b.sessionsPerUser.value.median, b.sessionsPerUser.value.sigma), b.sessionsPerUser.value.min, b.sessionsPerUser.value.max);
+  const nSessions = clampInt(
+    plan.lognormal(b.sessionsPerUser.value.median, b.sessionsPerUser.value.sigma),
+    b.sessionsPerUser.value.min,
+    b.sessionsPerUser.value.max,
+  );
   const device = DEVICES[plan.int(DEVICES.length)]!;
   const os = plan.pick(OSES[device]);
   const browser = plan.pick(BROWSERS);
@@ -54,7 +62,11 @@ export function simulateUser(world: World, user: UserPlan, runId: string, sink: 
     const rng = k.stream('session', [user.index, s], 'swipes');
     const sessionId = uuid7(user.signupMs, n.session++, rng);
     const sessionText = uuidText(sessionId);
-    const nSwipes = clampInt(rng.lognormal(b.swipesPerSession.value.median, b.swipesPerSession.value.sigma), b.swipesPerSession.value.min, b.swipesPerSession.value.max);
+    const nSwipes = clampInt(
+      rng.lognormal(b.swipesPerSession.value.median, b.swipesPerSession.value.sigma),
+      b.swipesPerSession.value.min,
+      b.swipesPerSession.value.max,
+    );
     const started = Math.floor(t);
     let now = started;
     let views = 0;
@@ -67,7 +79,10 @@ export function simulateUser(world: World, user: UserPlan, runId: string, sink: 
     // Swipes first (the session row must precede them in COPY order, so they are buffered by the sink).
     const swipeRows: Record<string, unknown>[] = [];
     for (let i = 0; i < nSwipes; i++) {
-      now += Math.max(1000, Math.round(rng.lognormal(b.swipeGapSeconds.value.median, b.swipeGapSeconds.value.sigma) * 1000));
+      now += Math.max(
+        1000,
+        Math.round(rng.lognormal(b.swipeGapSeconds.value.median, b.swipeGapSeconds.value.sigma) * 1000),
+      );
       const product = world.exposeProduct(rng);
       const tier = user.tiers[product.categoryIndex]!;
       const liked = rng.chance(Math.min(0.97, b.likeProbability.value[tier] * user.liberal));
@@ -106,9 +121,22 @@ export function simulateUser(world: World, user: UserPlan, runId: string, sink: 
         });
         if (clicked) {
           const clickAt = viewAt + duration * 1000;
-          const made = clickRows(world, user, product, sessionId, sessionText, clickAt, device, n, runId, sink, pendingClicks);
+          const made = clickRows(
+            world,
+            user,
+            product,
+            sessionId,
+            sessionText,
+            clickAt,
+            device,
+            n,
+            runId,
+            sink,
+            pendingClicks,
+          );
           clicks += made.clicks;
-          if (made.convertedAt !== null && (convertedAt === null || made.convertedAt < convertedAt)) convertedAt = made.convertedAt;
+          if (made.convertedAt !== null && (convertedAt === null || made.convertedAt < convertedAt))
+            convertedAt = made.convertedAt;
           conversionValue += made.value;
           now = Math.max(now, clickAt);
         }
@@ -268,20 +296,34 @@ function clickRows(
     created_at: clickAt,
     updated_at: clickAt,
   };
-  sink.truth('clicks', { run_id: runId, click_id: clickId, user_id: user.id, product_id: product.id, session_id: sessionId, clicked_at: clickAt, duplicate_of: null });
+  sink.truth('clicks', {
+    run_id: runId,
+    click_id: clickId,
+    user_id: user.id,
+    product_id: product.id,
+    session_id: sessionId,
+    clicked_at: clickAt,
+    duplicate_of: null,
+  });
 
   if (rng.chance(b.conversionRate.value)) {
     const windowMs = b.attributionWindowDays.value * 24 * HOUR;
     const late = rng.chance(b.lateConversionShare.value);
     const delay = late
       ? windowMs + (1 + rng.int(10)) * 24 * HOUR
-      : Math.min(windowMs - HOUR, rng.lognormal(b.conversionDelayHours.value.median * HOUR, b.conversionDelayHours.value.sigma));
+      : Math.min(
+          windowMs - HOUR,
+          rng.lognormal(b.conversionDelayHours.value.median * HOUR, b.conversionDelayHours.value.sigma),
+        );
     const at = Math.round(clickAt + Math.max(60_000, delay));
     const amount = Math.max(100, Math.round(rng.lognormal(b.orderValue.value.median * 100, b.orderValue.value.sigma)));
     const commission = Math.round((amount * product.commissionRate) / 10_000);
     const reversed = !late && rng.chance(b.reversalRate.value);
     const cls: ConversionClass = late ? 'late' : reversed ? 'reversed' : 'attributed';
-    const orderId = `ORD-${world.keyed.hash('order', [user.index, n.conversion], 'id').map((x) => x.toString(16).padStart(8, '0')).join('')}`;
+    const orderId = `ORD-${world.keyed
+      .hash('order', [user.index, n.conversion], 'id')
+      .map((x) => x.toString(16).padStart(8, '0'))
+      .join('')}`;
     const conversionId = uuid7(user.signupMs, n.conversion++, rng);
     if (!late) {
       row.is_converted = true;
@@ -293,14 +335,29 @@ function clickRows(
       value = amount;
     }
     sink.truth('conversions', {
-      run_id: runId, conversion_id: conversionId, order_id: orderId, expected_click_id: clickId, click_ref: uuidText(clickId),
-      expected_class: cls, amount, commission: reversed ? 0 : commission, converted_at: at, recorded_on_click: !late,
+      run_id: runId,
+      conversion_id: conversionId,
+      order_id: orderId,
+      expected_click_id: clickId,
+      click_ref: uuidText(clickId),
+      expected_class: cls,
+      amount,
+      commission: reversed ? 0 : commission,
+      converted_at: at,
+      recorded_on_click: !late,
     });
     if (rng.chance(b.duplicatePostbackRate.value)) {
       sink.truth('conversions', {
-        run_id: runId, conversion_id: uuid7(user.signupMs, n.conversion++, rng), order_id: orderId, expected_click_id: clickId,
-        click_ref: uuidText(clickId), expected_class: 'duplicate', amount, commission: reversed ? 0 : commission,
-        converted_at: at + 1000 + rng.int(60_000), recorded_on_click: false,
+        run_id: runId,
+        conversion_id: uuid7(user.signupMs, n.conversion++, rng),
+        order_id: orderId,
+        expected_click_id: clickId,
+        click_ref: uuidText(clickId),
+        expected_class: 'duplicate',
+        amount,
+        commission: reversed ? 0 : commission,
+        converted_at: at + 1000 + rng.int(60_000),
+        recorded_on_click: false,
       });
     }
   }
@@ -309,8 +366,26 @@ function clickRows(
   // A double tap: the same click again within 30 s, never converted itself.
   const dupAt = clickAt + 1000 + rng.int(29_000);
   const dupId = uuid7(user.signupMs, n.click++, rng);
-  out.push({ ...base, id: dupId, click_timestamp: dupAt, is_converted: false, conversion_timestamp: null, actual_commission: null, order_id: null, created_at: dupAt, updated_at: dupAt });
-  sink.truth('clicks', { run_id: runId, click_id: dupId, user_id: user.id, product_id: product.id, session_id: sessionId, clicked_at: dupAt, duplicate_of: clickId });
+  out.push({
+    ...base,
+    id: dupId,
+    click_timestamp: dupAt,
+    is_converted: false,
+    conversion_timestamp: null,
+    actual_commission: null,
+    order_id: null,
+    created_at: dupAt,
+    updated_at: dupAt,
+  });
+  sink.truth('clicks', {
+    run_id: runId,
+    click_id: dupId,
+    user_id: user.id,
+    product_id: product.id,
+    session_id: sessionId,
+    clicked_at: dupAt,
+    duplicate_of: clickId,
+  });
   return { clicks: 2, convertedAt, value };
 }
 
@@ -324,8 +399,16 @@ export function orphanConversions(world: World, runId: string, sink: Sink): numb
     const ref = uuidText(uuid7(0, i, rng));
     const amount = Math.max(100, Math.round(rng.lognormal(4500, 0.7)));
     sink.truth('conversions', {
-      run_id: runId, conversion_id: uuid7(at, i, rng), order_id: `ORD-ORPHAN-${ref.slice(-12)}`, expected_click_id: null,
-      click_ref: ref, expected_class: 'orphan', amount, commission: Math.round(amount * 0.05), converted_at: at, recorded_on_click: false,
+      run_id: runId,
+      conversion_id: uuid7(at, i, rng),
+      order_id: `ORD-ORPHAN-${ref.slice(-12)}`,
+      expected_click_id: null,
+      click_ref: ref,
+      expected_class: 'orphan',
+      amount,
+      commission: Math.round(amount * 0.05),
+      converted_at: at,
+      recorded_on_click: false,
     });
   }
   return count;

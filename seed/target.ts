@@ -49,7 +49,10 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
     };
   }
   const { url, serviceRoleKey, anonKey, stagingRef } = config.supabase;
-  if (!url) throw new UsageError('--target staging needs SUPABASE_URL (the staging project URL)', ['Set SUPABASE_URL or pass --supabase-url.']);
+  if (!url)
+    throw new UsageError('--target staging needs SUPABASE_URL (the staging project URL)', [
+      'Set SUPABASE_URL or pass --supabase-url.',
+    ]);
   const ref = projectRef(url);
   if (!stagingRef) {
     throw new UsageError(`--target staging writes to ${url}: confirm it by naming its project ref`, [

@@ -7,7 +7,11 @@
  */
 import type pg from 'pg';
 
-export async function recordTokenSessions(client: pg.Client | pg.PoolClient, userIds: readonly string[], expiresAt: Date): Promise<number> {
+export async function recordTokenSessions(
+  client: pg.Client | pg.PoolClient,
+  userIds: readonly string[],
+  expiresAt: Date,
+): Promise<number> {
   const { rowCount } = await client.query(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal, not_after)
      select u, u, now(), now(), 'aal1', $2 from unnest($1::uuid[]) as u
@@ -18,7 +22,11 @@ export async function recordTokenSessions(client: pg.Client | pg.PoolClient, use
 }
 
 /** The same for every user of a run, set-based from the run's truth (nothing per user held in Node). */
-export async function recordRunTokenSessions(client: pg.Client | pg.PoolClient, runId: string, expiresAt: Date): Promise<number> {
+export async function recordRunTokenSessions(
+  client: pg.Client | pg.PoolClient,
+  runId: string,
+  expiresAt: Date,
+): Promise<number> {
   const { rowCount } = await client.query(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal, not_after)
      select user_id, user_id, now(), now(), 'aal1', $2 from kit_truth.users where run_id = $1

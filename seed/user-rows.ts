@@ -4,7 +4,7 @@
  * and the Data API writer so both produce the same rows.
  */
 import type { AuthAccount } from './auth.ts';
-import { simulateUser, type Sink } from './simulate.ts';
+import { type Sink, simulateUser } from './simulate.ts';
 import type { World } from './world.ts';
 
 export function userRows(world: World, runId: string, u: number, sink: Sink): AuthAccount {
@@ -12,20 +12,50 @@ export function userRows(world: World, runId: string, u: number, sink: Sink): Au
   const text = world.userText(user);
   const summary = simulateUser(world, user, runId, sink);
   sink.truth('users', {
-    run_id: runId, user_id: user.id, user_index: u, email: user.email, archetype: user.archetype.id,
-    tiers: world.tiersJson(user), liberal_factor: Math.round(user.liberal * 1000), swipe_count: summary.swipes, like_count: summary.likes,
+    run_id: runId,
+    user_id: user.id,
+    user_index: u,
+    email: user.email,
+    archetype: user.archetype.id,
+    tiers: world.tiersJson(user),
+    liberal_factor: Math.round(user.liberal * 1000),
+    swipe_count: summary.swipes,
+    like_count: summary.likes,
   });
   const fullName = `${text.firstName} ${text.lastName}`;
   const marketing = u % 3 === 0;
   const common = {
-    id: user.id, email: user.email, first_name: text.firstName, last_name: text.lastName,
-    subscription_tier: u % 10 === 0 ? 'premium' : 'free', email_verified: true, created_at: user.signupMs, updated_at: user.signupMs,
+    id: user.id,
+    email: user.email,
+    first_name: text.firstName,
+    last_name: text.lastName,
+    subscription_tier: u % 10 === 0 ? 'premium' : 'free',
+    email_verified: true,
+    created_at: user.signupMs,
+    updated_at: user.signupMs,
   };
   // full_name written directly: the name trigger does not fire when FK triggers are off (replica mode).
   sink.row('users', {
-    ...common, full_name: fullName, username: user.email.split('@')[0]!.slice(0, 50), location_country: text.country,
-    location_city: text.city, last_login_at: null, is_active: true, gdpr_consent: true, gdpr_consent_date: user.signupMs,
+    ...common,
+    full_name: fullName,
+    username: user.email.split('@')[0]!.slice(0, 50),
+    location_country: text.country,
+    location_city: text.city,
+    last_login_at: null,
+    is_active: true,
+    gdpr_consent: true,
+    gdpr_consent_date: user.signupMs,
   });
   sink.row('profiles', { ...common, gdpr_consent: true, marketing_consent: marketing });
-  return { id: user.id, email: user.email, createdAt: user.signupMs, metadata: { first_name: text.firstName, last_name: text.lastName, full_name: fullName, marketing_consent: marketing } };
+  return {
+    id: user.id,
+    email: user.email,
+    createdAt: user.signupMs,
+    metadata: {
+      first_name: text.firstName,
+      last_name: text.lastName,
+      full_name: fullName,
+      marketing_consent: marketing,
+    },
+  };
 }

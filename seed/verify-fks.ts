@@ -13,7 +13,18 @@ const OWNERSHIP: Record<string, string> = {
   profiles: `id in (select user_id from kit_truth.users where run_id = $1)`,
 };
 const BY_USER = `user_id in (select user_id from kit_truth.users where run_id = $1)`;
-const SEEDED = ['products', 'users', 'profiles', 'swipe_sessions', 'swipe_interactions', 'recommendations', 'product_views', 'recommendation_feedback', 'affiliate_clicks', 'session_analytics'];
+const SEEDED = [
+  'products',
+  'users',
+  'profiles',
+  'swipe_sessions',
+  'swipe_interactions',
+  'recommendations',
+  'product_views',
+  'recommendation_feedback',
+  'affiliate_clicks',
+  'session_analytics',
+];
 
 interface ForeignKey {
   name: string;

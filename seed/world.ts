@@ -4,9 +4,16 @@
  * so the same user index gives the same user whatever the user count.
  */
 import { faker } from '@faker-js/faker/locale/en';
-import { archetypes, behaviour, categorySlugs, type Archetype, type CategorySlug, type Tier } from '../model/behaviour.ts';
+import {
+  type Archetype,
+  archetypes,
+  behaviour,
+  type CategorySlug,
+  categorySlugs,
+  type Tier,
+} from '../model/behaviour.ts';
 import { Keyed, type Rng } from './rng.ts';
-import { uuid7, type Uuid } from './uuid.ts';
+import { type Uuid, uuid7 } from './uuid.ts';
 
 export interface SeedParams {
   readonly seed: string;
@@ -59,7 +66,10 @@ export class World {
   private readonly exposure: { products: number[]; cdf: Float64Array }[];
   private readonly archetypeCdf: number[];
 
-  constructor(readonly params: SeedParams, readonly categories: readonly Category[]) {
+  constructor(
+    readonly params: SeedParams,
+    readonly categories: readonly Category[],
+  ) {
     this.keyed = new Keyed(params.seed);
     this.products = this.buildCatalogue();
     this.exposure = categories.map(() => ({ products: [], cdf: new Float64Array(0) }));
@@ -105,7 +115,11 @@ export class World {
         rank,
         weight: 1 / rank ** s,
         priceCents: Math.max(199, Math.min(99_999_99, priceCents)),
-        commissionRate: Math.round((behaviour.commissionRate.value.min + rng.float() * (behaviour.commissionRate.value.max - behaviour.commissionRate.value.min)) * 10_000),
+        commissionRate: Math.round(
+          (behaviour.commissionRate.value.min +
+            rng.float() * (behaviour.commissionRate.value.max - behaviour.commissionRate.value.min)) *
+            10_000,
+        ),
         network: networks[rng.int(networks.length)]!,
         asin: `B0${rng.u32().toString(36).toUpperCase().padStart(7, '0').slice(0, 8)}`,
       });
@@ -145,7 +159,13 @@ export class World {
     const signupMs = SIM_START_MS + index * SIGNUP_SPACING_MS + rng.int(SIGNUP_SPACING_MS);
     const id = uuid7(signupMs, 0, rng);
     const r = rng.float() * this.archetypeCdf[this.archetypeCdf.length - 1]!;
-    const archetype = archetypes[Math.max(0, this.archetypeCdf.findIndex((x) => r < x))]!;
+    const archetype =
+      archetypes[
+        Math.max(
+          0,
+          this.archetypeCdf.findIndex((x) => r < x),
+        )
+      ]!;
     const tiers: Tier[] = this.categories.map((c) =>
       archetype.love.includes(c.slug) ? 'love' : archetype.neutral.includes(c.slug) ? 'neutral' : 'dislike',
     );
@@ -183,7 +203,7 @@ export class World {
 
   tiersJson(u: UserPlan): string {
     const o: Record<string, Tier> = {};
-    this.categories.forEach((c, i) => (o[c.slug] = u.tiers[i]!));
+    for (const [i, c] of this.categories.entries()) o[c.slug] = u.tiers[i]!;
     return JSON.stringify(o);
   }
 
@@ -206,7 +226,12 @@ export class World {
 }
 
 export function slug(seed: string): string {
-  return seed.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24) || 'seed';
+  return (
+    seed
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 24) || 'seed'
+  );
 }
 
 export { categorySlugs };

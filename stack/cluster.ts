@@ -4,7 +4,17 @@
  * Must know: PostgreSQL refuses to run as root, so under root the cluster runs as the `postgres` OS
  * user when the machine has one, otherwise as a system user `aclue-kit` created on first use.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { KitConfig } from '../lib/config.ts';
@@ -24,7 +34,12 @@ export interface ClusterPaths {
 
 export function clusterPaths(config: KitConfig): ClusterPaths {
   const root = path.join(config.stateDir, 'pg');
-  return { root, data: path.join(root, 'data'), socketDir: path.join(root, 'run'), log: path.join(root, 'postgres.log') };
+  return {
+    root,
+    data: path.join(root, 'data'),
+    socketDir: path.join(root, 'run'),
+    log: path.join(root, 'postgres.log'),
+  };
 }
 
 /** The URL of the kit's cluster, in the same shape as the Supabase CLI's local database URL. */
@@ -49,9 +64,10 @@ async function serverUser(): Promise<OsUser | undefined> {
   const created = await exec('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'aclue-kit']);
   const user = await lookupUser('aclue-kit');
   if (!user) {
-    throw new EnvironmentError(`running as root, and no non-root user could be created for PostgreSQL: ${created.stderr.trim()}`, [
-      'Run the kit as a normal user, or create a user named postgres or aclue-kit.',
-    ]);
+    throw new EnvironmentError(
+      `running as root, and no non-root user could be created for PostgreSQL: ${created.stderr.trim()}`,
+      ['Run the kit as a normal user, or create a user named postgres or aclue-kit.'],
+    );
   }
   return user;
 }
@@ -74,9 +90,12 @@ function assertReachable(dir: string, user: OsUser | undefined): void {
     const st = statSync(current);
     const searchable = st.uid === user.uid ? st.mode & 0o100 : st.gid === user.gid ? st.mode & 0o010 : st.mode & 0o001;
     if (!searchable) {
-      throw new EnvironmentError(`the PostgreSQL user '${user.name}' cannot enter ${current} (mode ${(st.mode & 0o777).toString(8)})`, [
-        `Set KIT_STATE_DIR to a folder that '${user.name}' can reach (for example /var/tmp/aclue-kit), or run chmod o+x ${current}.`,
-      ]);
+      throw new EnvironmentError(
+        `the PostgreSQL user '${user.name}' cannot enter ${current} (mode ${(st.mode & 0o777).toString(8)})`,
+        [
+          `Set KIT_STATE_DIR to a folder that '${user.name}' can reach (for example /var/tmp/aclue-kit), or run chmod o+x ${current}.`,
+        ],
+      );
     }
     if (current === path.dirname(current)) return;
   }
@@ -100,7 +119,11 @@ export function isInitialised(paths: ClusterPaths): boolean {
  * initdb into a temporary folder and rename it into place, so an interrupted init never leaves a
  * half-made cluster that later starts look at.
  */
-export async function initCluster(config: KitConfig, pg: PostgresBinaries, log: (line: string) => void): Promise<boolean> {
+export async function initCluster(
+  config: KitConfig,
+  pg: PostgresBinaries,
+  log: (line: string) => void,
+): Promise<boolean> {
   const paths = clusterPaths(config);
   if (isInitialised(paths)) return false;
   const user = await serverUser();
@@ -117,10 +140,22 @@ export async function initCluster(config: KitConfig, pg: PostgresBinaries, log: 
   try {
     const out = await exec(
       pg.bin('initdb'),
-      ['-D', staging, '-U', LOCAL_SUPERUSER.user, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-locale'],
+      [
+        '-D',
+        staging,
+        '-U',
+        LOCAL_SUPERUSER.user,
+        `--pwfile=${pwfile}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=trust',
+        '-E',
+        'UTF8',
+        '--no-locale',
+      ],
       asUser(user),
     );
-    if (out.code !== 0) throw new EnvironmentError(`initdb failed: ${out.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (out.code !== 0)
+      throw new EnvironmentError(`initdb failed: ${out.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   } finally {
     rmSync(pwfile, { force: true });
   }
@@ -178,7 +213,11 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-export async function startCluster(config: KitConfig, pg: PostgresBinaries, log: (line: string) => void): Promise<boolean> {
+export async function startCluster(
+  config: KitConfig,
+  pg: PostgresBinaries,
+  log: (line: string) => void,
+): Promise<boolean> {
   const paths = clusterPaths(config);
   if (await isRunning(pg, paths)) return false;
   if (await portInUse(config.pg.port)) {
@@ -190,9 +229,15 @@ export async function startCluster(config: KitConfig, pg: PostgresBinaries, log:
   writeFileSync(path.join(paths.data, 'kit.conf'), kitConf(config, paths));
   mkdirSync(paths.socketDir, { recursive: true });
   chownTree(paths.root, user);
-  const out = await exec(pg.bin('pg_ctl'), ['-D', paths.data, '-l', paths.log, '-w', '-t', '60', 'start'], asUser(user));
+  const out = await exec(
+    pg.bin('pg_ctl'),
+    ['-D', paths.data, '-l', paths.log, '-w', '-t', '60', 'start'],
+    asUser(user),
+  );
   if (out.code !== 0) {
-    throw new EnvironmentError(`PostgreSQL did not start: ${out.stdout.trim().split('\n').slice(-2).join(' | ')}`, [`See ${paths.log}.`]);
+    throw new EnvironmentError(`PostgreSQL did not start: ${out.stdout.trim().split('\n').slice(-2).join(' | ')}`, [
+      `See ${paths.log}.`,
+    ]);
   }
   log(`PostgreSQL started on 127.0.0.1:${config.pg.port}`);
   return true;

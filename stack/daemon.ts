@@ -115,7 +115,10 @@ export async function startDaemon(spec: DaemonSpec): Promise<{ pid: number; star
     if (await spec.ready().catch(() => false)) return { pid, started: true };
     await sleep(100);
   }
-  const why = exitCode !== undefined ? `exited with code ${exitCode}` : `was not ready within ${(spec.readyTimeoutMs ?? 20_000) / 1000} s`;
+  const why =
+    exitCode !== undefined
+      ? `exited with code ${exitCode}`
+      : `was not ready within ${(spec.readyTimeoutMs ?? 20_000) / 1000} s`;
   await stopPid(pid, 2_000);
   rmSync(spec.pidFile, { force: true });
   throw new EnvironmentError(`${spec.name} ${why}: ${logTail(spec.logFile)}`, [`See ${spec.logFile}.`]);

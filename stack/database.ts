@@ -5,8 +5,16 @@
 import type { KitConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { redactUrl, withClient } from '../lib/pg/connect.ts';
-import { clusterPaths, initCluster, isInitialised, isRunning, localDatabaseUrl, startCluster, stopCluster } from './cluster.ts';
-import { migrate, migrationStatus, type MigrationState } from './migrate.ts';
+import {
+  clusterPaths,
+  initCluster,
+  isInitialised,
+  isRunning,
+  localDatabaseUrl,
+  startCluster,
+  stopCluster,
+} from './cluster.ts';
+import { type MigrationState, migrate, migrationStatus } from './migrate.ts';
 import { findPostgres } from './postgres-binaries.ts';
 
 export type Log = (line: string) => void;
@@ -15,7 +23,7 @@ export type Log = (line: string) => void;
 export function databaseTarget(config: KitConfig): { url: string; setting: string; external: boolean } {
   return config.databaseUrl
     ? { url: config.databaseUrl, setting: 'DATABASE_URL', external: true }
-    : { url: localDatabaseUrl(config), setting: 'KIT_PG_PORT (the kit\'s cluster)', external: false };
+    : { url: localDatabaseUrl(config), setting: "KIT_PG_PORT (the kit's cluster)", external: false };
 }
 
 export interface DatabaseUp {
@@ -41,7 +49,9 @@ export async function databaseUp(config: KitConfig, log: Log): Promise<DatabaseU
 
 export async function databaseDown(config: KitConfig, log: Log): Promise<void> {
   if (config.databaseUrl) {
-    log(`database: DATABASE_URL points at ${redactUrl(config.databaseUrl)}; the kit did not start it and leaves it running`);
+    log(
+      `database: DATABASE_URL points at ${redactUrl(config.databaseUrl)}; the kit did not start it and leaves it running`,
+    );
     return;
   }
   const pg = await findPostgres(config.pg.bindir);
@@ -70,20 +80,27 @@ export async function databaseStatus(config: KitConfig): Promise<DatabaseStatus>
   }
   return withClient(target.url, target.setting, async (client) => {
     const version = (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
-    return { where: redactUrl(target.url), running: true, serverVersion: version, dataDir, migrations: await migrationStatus(client) };
+    return {
+      where: redactUrl(target.url),
+      running: true,
+      serverVersion: version,
+      dataDir,
+      migrations: await migrationStatus(client),
+    };
   });
 }
 
 /** Drops and recreates the kit's database, then migrates it. Refused on a database the kit does not own. */
 export async function databaseReset(config: KitConfig, log: Log): Promise<DatabaseUp> {
   if (config.databaseUrl) {
-    throw new UsageError('reset only works on the kit\'s own cluster; DATABASE_URL points at a database the kit does not own', [
-      'Unset DATABASE_URL to reset the local cluster, or drop that database yourself.',
-    ]);
+    throw new UsageError(
+      "reset only works on the kit's own cluster; DATABASE_URL points at a database the kit does not own",
+      ['Unset DATABASE_URL to reset the local cluster, or drop that database yourself.'],
+    );
   }
   // No migration before the drop: the old database may not match the migrations any more.
   const startedCluster = await ensureServer(config, log);
-  await withClient(localDatabaseUrl(config, 'template1'), 'KIT_PG_PORT (the kit\'s cluster)', async (client) => {
+  await withClient(localDatabaseUrl(config, 'template1'), "KIT_PG_PORT (the kit's cluster)", async (client) => {
     await client.query('drop database if exists postgres with (force)');
     await client.query('create database postgres');
   });

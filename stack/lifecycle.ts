@@ -11,8 +11,23 @@ import { EnvironmentError } from '../lib/errors.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { portInUse } from './cluster.ts';
 import { runningPid, startDaemon, stopDaemon } from './daemon.ts';
-import { databaseDown, databaseReset, databaseStatus, databaseTarget, databaseUp, type DatabaseStatus, type Log } from './database.ts';
-import { postgrestStatus, postgrestUrl, startPostgrest, stopPostgrest, type PostgrestOptions, type PostgrestStatus } from './postgrest.ts';
+import {
+  type DatabaseStatus,
+  databaseDown,
+  databaseReset,
+  databaseStatus,
+  databaseTarget,
+  databaseUp,
+  type Log,
+} from './database.ts';
+import {
+  type PostgrestOptions,
+  type PostgrestStatus,
+  postgrestStatus,
+  postgrestUrl,
+  startPostgrest,
+  stopPostgrest,
+} from './postgrest.ts';
 import type { ServerOptions } from './server/app.ts';
 import { localKeys } from './server/keys.ts';
 
@@ -24,7 +39,12 @@ const SERVER_MAIN = path.join(repoRoot, 'stack', 'server', 'main.ts');
 export function apiPaths(config: KitConfig) {
   const dir = path.join(config.stateDir, 'api');
   // server.port: where the running server listens, for commands that must find it on a moved port (the demo).
-  return { dir, pid: path.join(dir, 'server.pid'), log: path.join(dir, 'server.log'), port: path.join(dir, 'server.port') };
+  return {
+    dir,
+    pid: path.join(dir, 'server.pid'),
+    log: path.join(dir, 'server.log'),
+    port: path.join(dir, 'server.port'),
+  };
 }
 
 export function postgrestOptionsFor(config: KitConfig): PostgrestOptions {
@@ -85,9 +105,10 @@ async function serverHealthy(config: KitConfig): Promise<boolean> {
 
 async function assertPortFree(port: number, setting: string, what: string): Promise<void> {
   if (await portInUse(port)) {
-    throw new EnvironmentError(`${setting}: port ${port} on 127.0.0.1 is already used by another program, so ${what} cannot start`, [
-      `Stop that program, or choose a free port with ${setting}.`,
-    ]);
+    throw new EnvironmentError(
+      `${setting}: port ${port} on 127.0.0.1 is already used by another program, so ${what} cannot start`,
+      [`Stop that program, or choose a free port with ${setting}.`],
+    );
   }
 }
 
@@ -102,7 +123,8 @@ export async function postgrestUp(config: KitConfig, log: Log): Promise<boolean>
 
 export async function serverUp(config: KitConfig, log: Log): Promise<boolean> {
   const paths = apiPaths(config);
-  if (runningPid(paths.pid, SERVER_MAIN) === undefined) await assertPortFree(config.api.port, 'KIT_API_PORT', 'the API server');
+  if (runningPid(paths.pid, SERVER_MAIN) === undefined)
+    await assertPortFree(config.api.port, 'KIT_API_PORT', 'the API server');
   const { started } = await startDaemon({
     name: 'API server',
     command: nodeBinary(),

@@ -61,7 +61,10 @@ export async function migrate(client: pg.Client, log: (line: string) => void = (
       try {
         await client.query('begin');
         await client.query(m.sql);
-        await client.query('insert into kit_meta.schema_migrations (name, checksum) values ($1, $2)', [m.name, m.checksum]);
+        await client.query('insert into kit_meta.schema_migrations (name, checksum) values ($1, $2)', [
+          m.name,
+          m.checksum,
+        ]);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
@@ -81,13 +84,19 @@ export async function migrate(client: pg.Client, log: (line: string) => void = (
 export async function migrationStatus(client: pg.Client): Promise<MigrationState[]> {
   const exists = await client.query(`select to_regclass('kit_meta.schema_migrations') is not null as ok`);
   const rows = exists.rows[0]?.ok
-    ? (await client.query<{ name: string; applied_at: Date }>('select name, applied_at from kit_meta.schema_migrations')).rows
+    ? (
+        await client.query<{ name: string; applied_at: Date }>(
+          'select name, applied_at from kit_meta.schema_migrations',
+        )
+      ).rows
     : [];
   const byName = new Map(rows.map((r) => [r.name, r.applied_at]));
   return listMigrations().map((m) => ({ name: m.name, appliedAt: byName.get(m.name) }));
 }
 
 async function appliedChecksums(client: pg.Client): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ name: string; checksum: string }>('select name, checksum from kit_meta.schema_migrations');
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    'select name, checksum from kit_meta.schema_migrations',
+  );
   return new Map(rows.map((r) => [r.name, r.checksum]));
 }

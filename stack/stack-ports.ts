@@ -60,7 +60,11 @@ export function machineProbe(config: KitConfig): PortProbe {
  * @example with 54322 held by `supabase start` and nothing set: ports.KIT_PG_PORT is a free port and
  * the sentence says "54322 (KIT_PG_PORT) is used by another program".
  */
-export async function chooseStackPorts(config: KitConfig, given: Readonly<Record<string, string | undefined>>, probe = machineProbe(config)): Promise<StackPorts> {
+export async function chooseStackPorts(
+  config: KitConfig,
+  given: Readonly<Record<string, string | undefined>>,
+  probe = machineProbe(config),
+): Promise<StackPorts> {
   const ports = {} as Record<PortSetting, number>;
   const taken: { setting: PortSetting; port: number }[] = [];
   let alreadyRunning = false;

@@ -110,7 +110,9 @@ describe('layering of the top-level folders', () => {
   });
 
   it('imports nothing from test/ outside test/', () => {
-    const reachingIntoTests = imports.filter((edge) => edge.to === 'test').map((edge) => `${edge.file} imports ${edge.specifier}`);
+    const reachingIntoTests = imports
+      .filter((edge) => edge.to === 'test')
+      .map((edge) => `${edge.file} imports ${edge.specifier}`);
     expect(reachingIntoTests).toEqual([]);
   });
 });

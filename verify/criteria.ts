@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../lib/errors.ts';
-import { successCriteria, type SuccessCriteria } from '../model/slo.ts';
+import { type SuccessCriteria, successCriteria } from '../model/slo.ts';
 
 const positive = z.number().positive();
 const fraction = z.number().min(0).max(1);
@@ -40,7 +40,11 @@ export const criteriaOverrideSchema = z
       .partial()
       .strict(),
     recommendation: z
-      .object({ k: z.number().int().min(1).max(50), minMarginOverPopularity: z.number(), minPreferenceFraction: fraction })
+      .object({
+        k: z.number().int().min(1).max(50),
+        minMarginOverPopularity: z.number(),
+        minPreferenceFraction: fraction,
+      })
       .partial()
       .strict(),
     realData: z
@@ -71,16 +75,20 @@ export function loadCriteria(file: string | undefined): SuccessCriteria {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`KIT_CRITERIA_FILE / --criteria: ${file} cannot be read as JSON (${(error as Error).message})`, [
-      'Give a JSON object with the thresholds to change, e.g. {"latency": {"p95Ms": 300}}; model/slo.ts lists them all.',
-    ]);
+    throw new UsageError(
+      `KIT_CRITERIA_FILE / --criteria: ${file} cannot be read as JSON (${(error as Error).message})`,
+      [
+        'Give a JSON object with the thresholds to change, e.g. {"latency": {"p95Ms": 300}}; model/slo.ts lists them all.',
+      ],
+    );
   }
   const parsed = criteriaOverrideSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new UsageError(`KIT_CRITERIA_FILE / --criteria: ${file} is not a valid criteria override:\n  ${lines.join('\n  ')}`, [
-      'Keys and meanings are those of model/slo.ts (successCriteria); leave out what you keep.',
-    ]);
+    throw new UsageError(
+      `KIT_CRITERIA_FILE / --criteria: ${file} is not a valid criteria override:\n  ${lines.join('\n  ')}`,
+      ['Keys and meanings are those of model/slo.ts (successCriteria); leave out what you keep.'],
+    );
   }
   return mergeCriteria(parsed.data);
 }

@@ -12,8 +12,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import type { LoadEvidence } from './context.ts';
-import type { StatsReset } from './stats.ts';
 import { runCheck, sqlCheck } from './sql/run.ts';
+import type { StatsReset } from './stats.ts';
 
 export const DB_TABLES_FILE = 'db-tables.json';
 
@@ -62,11 +62,20 @@ export async function takeDbSnapshot(pool: pg.Pool, reset?: StatsReset): Promise
     idx_scan: num(r.idx_scan),
   }));
   const cache = (await runCheck<CacheStat>(pool, sqlCheck('database', 'cache_hit'))).map((r) => ({
-    kind: r.kind, hits: num(r.hits), reads: num(r.reads), hit_rate: r.hit_rate === null ? null : num(r.hit_rate),
+    kind: r.kind,
+    hits: num(r.hits),
+    reads: num(r.reads),
+    hit_rate: r.hit_rate === null ? null : num(r.hit_rate),
   }));
-  const unusedIndexes = (await runCheck<Record<string, unknown>>(pool, sqlCheck('database', 'unused_indexes'))).map((r) => ({ ...r, size_bytes: num(r['size_bytes']) }));
-  const duplicateIndexes = await runCheck<{ table_name: string; indexes: string[] }>(pool, sqlCheck('database', 'duplicate_indexes'));
-  const statsResetAt = (await runCheck<{ stats_reset: string | null }>(pool, sqlCheck('database', 'stats_reset')))[0]?.stats_reset ?? null;
+  const unusedIndexes = (await runCheck<Record<string, unknown>>(pool, sqlCheck('database', 'unused_indexes'))).map(
+    (r) => ({ ...r, size_bytes: num(r['size_bytes']) }),
+  );
+  const duplicateIndexes = await runCheck<{ table_name: string; indexes: string[] }>(
+    pool,
+    sqlCheck('database', 'duplicate_indexes'),
+  );
+  const statsResetAt =
+    (await runCheck<{ stats_reset: string | null }>(pool, sqlCheck('database', 'stats_reset')))[0]?.stats_reset ?? null;
   // pg_stat_statements is optional: without it the gate still judges the rest.
   let topByTotal: Record<string, unknown>[] = [];
   let topByMean: Record<string, unknown>[] = [];
@@ -108,7 +117,10 @@ export interface FoundSnapshot {
  * instance's folder when it ran several); should several folders hold one, the latest describes the
  * most of the run and is the one judged.
  */
-export function readDbSnapshot(load: LoadEvidence | undefined): { found: FoundSnapshot | undefined; problems: string[] } {
+export function readDbSnapshot(load: LoadEvidence | undefined): {
+  found: FoundSnapshot | undefined;
+  problems: string[];
+} {
   const problems: string[] = [];
   const found: FoundSnapshot[] = [];
   for (const dir of [...new Set((load?.sources ?? []).map((s) => s.runDir))]) {
@@ -116,7 +128,12 @@ export function readDbSnapshot(load: LoadEvidence | undefined): { found: FoundSn
     if (!existsSync(file)) continue;
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DbSnapshot>;
-      if (parsed.version !== 1 || !Array.isArray(parsed.tables) || !Array.isArray(parsed.cache) || typeof parsed.takenAt !== 'string') {
+      if (
+        parsed.version !== 1 ||
+        !Array.isArray(parsed.tables) ||
+        !Array.isArray(parsed.cache) ||
+        typeof parsed.takenAt !== 'string'
+      ) {
         problems.push(`${file}: not a version 1 database snapshot`);
         continue;
       }

@@ -16,8 +16,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../lib/paths.ts';
-import type { Gate, GateResult } from './gate.ts';
 import type { VerifyContext } from './context.ts';
+import type { Gate, GateResult } from './gate.ts';
 
 export type Verdict = 'GO' | 'CONDITIONAL' | 'NO-GO';
 
@@ -34,8 +34,13 @@ export function gateIds(dir = gatesDir): string[] {
 function isGate(value: unknown): value is Gate<VerifyContext> {
   const g = value as Partial<Gate<VerifyContext>> | undefined;
   return (
-    typeof g === 'object' && g !== null && typeof g.id === 'string' && typeof g.title === 'string' && typeof g.run === 'function' &&
-    (g.level === 'error' || g.level === 'warn' || g.level === 'info') && Array.isArray(g.checklist)
+    typeof g === 'object' &&
+    g !== null &&
+    typeof g.id === 'string' &&
+    typeof g.title === 'string' &&
+    typeof g.run === 'function' &&
+    (g.level === 'error' || g.level === 'warn' || g.level === 'info') &&
+    Array.isArray(g.checklist)
   );
 }
 
@@ -45,8 +50,10 @@ export async function loadGates(dir = gatesDir): Promise<Gate<VerifyContext>[]> 
   for (const id of gateIds(dir)) {
     const file = path.join(dir, `${id}.ts`);
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (!isGate(mod.default)) throw new Error(`${file}: the default export is not a Gate (id, title, level, checklist, run)`);
-    if (mod.default.id !== id) throw new Error(`${file}: gate id "${mod.default.id}" differs from its file name "${id}"`);
+    if (!isGate(mod.default))
+      throw new Error(`${file}: the default export is not a Gate (id, title, level, checklist, run)`);
+    if (mod.default.id !== id)
+      throw new Error(`${file}: gate id "${mod.default.id}" differs from its file name "${id}"`);
     gates.push(mod.default);
   }
   return gates;

@@ -7,11 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { quantile } from './scoring/bootstrap.ts';
-import { resetStats } from './stats.ts';
-import type { StatsReset } from './stats.ts';
-import { snapshotStatements } from './statements.ts';
 import { takeDbSnapshot, writeDbSnapshot } from './db-snapshot.ts';
+import { quantile } from './scoring/bootstrap.ts';
+import { snapshotStatements } from './statements.ts';
+import type { StatsReset } from './stats.ts';
+import { resetStats } from './stats.ts';
 
 export const DB_SAMPLES_FILE = 'db-samples.json';
 
@@ -48,7 +48,9 @@ const SAMPLE_SQL = `
   from pg_stat_activity
   where backend_type = 'client backend' and pid <> pg_backend_pid()`;
 
-export async function readConnectionLimits(pool: pg.Pool): Promise<{ maxConnections: number; reservedConnections: number }> {
+export async function readConnectionLimits(
+  pool: pg.Pool,
+): Promise<{ maxConnections: number; reservedConnections: number }> {
   const r = await pool.query<{ max: number; reserved: number }>(
     "select current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as reserved",
   );

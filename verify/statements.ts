@@ -20,7 +20,13 @@ export interface StatementStat {
 
 /** PG13+ column names; statements of the current database only, heaviest first. */
 export async function snapshotStatements(pool: pg.Pool, runDir: string, limit = 50): Promise<string> {
-  const { rows } = await pool.query<{ queryid: string; query: string; calls: string; total_ms: number; mean_ms: number }>(
+  const { rows } = await pool.query<{
+    queryid: string;
+    query: string;
+    calls: string;
+    total_ms: number;
+    mean_ms: number;
+  }>(
     `select s.queryid::text as queryid, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 400) as query,
             sum(s.calls)::text as calls, sum(s.total_exec_time) as total_ms,
             sum(s.total_exec_time) / greatest(sum(s.calls), 1) as mean_ms
@@ -32,8 +38,17 @@ export async function snapshotStatements(pool: pg.Pool, runDir: string, limit = 
     [limit],
   );
   const file = path.join(runDir, DB_STATEMENTS_FILE);
-  const stats: StatementStat[] = rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls), totalMs: r.total_ms, meanMs: r.mean_ms }));
-  await writeFile(file, `${JSON.stringify({ version: 1, takenAt: new Date().toISOString(), statements: stats }, null, 2)}\n`);
+  const stats: StatementStat[] = rows.map((r) => ({
+    queryid: r.queryid,
+    query: r.query,
+    calls: Number(r.calls),
+    totalMs: r.total_ms,
+    meanMs: r.mean_ms,
+  }));
+  await writeFile(
+    file,
+    `${JSON.stringify({ version: 1, takenAt: new Date().toISOString(), statements: stats }, null, 2)}\n`,
+  );
   return file;
 }
 
@@ -62,13 +77,24 @@ export interface StatementChange {
  * Statements seen in both runs, with enough calls in each to mean something, by how much their mean
  * execution time grew (the same statement fingerprint: pg_stat_statements' queryid).
  */
-export function compareStatements(peak: readonly StatementStat[], baseline: readonly StatementStat[], minCalls = 5): StatementChange[] {
+export function compareStatements(
+  peak: readonly StatementStat[],
+  baseline: readonly StatementStat[],
+  minCalls = 5,
+): StatementChange[] {
   const before = new Map(baseline.filter((s) => s.calls >= minCalls).map((s) => [s.queryid, s]));
   return peak
     .filter((s) => s.calls >= minCalls && before.has(s.queryid))
     .map((s) => {
       const b = before.get(s.queryid)!;
-      return { queryid: s.queryid, query: s.query, baselineMeanMs: b.meanMs, peakMeanMs: s.meanMs, ratio: s.meanMs / Math.max(b.meanMs, 0.001), peakCalls: s.calls };
+      return {
+        queryid: s.queryid,
+        query: s.query,
+        baselineMeanMs: b.meanMs,
+        peakMeanMs: s.meanMs,
+        ratio: s.meanMs / Math.max(b.meanMs, 0.001),
+        peakCalls: s.calls,
+      };
     })
     .sort((a, b) => b.ratio - a.ratio || a.queryid.localeCompare(b.queryid));
 }
@@ -87,12 +113,23 @@ export interface UncomparedStatement {
  * baseline's snapshot (a new statement, or one outside the baseline's heaviest) or with fewer than
  * `minCalls` calls in either run.
  */
-export function uncomparedStatements(peak: readonly StatementStat[], baseline: readonly StatementStat[], minCalls = 5): UncomparedStatement[] {
+export function uncomparedStatements(
+  peak: readonly StatementStat[],
+  baseline: readonly StatementStat[],
+  minCalls = 5,
+): UncomparedStatement[] {
   const before = new Map(baseline.map((s) => [s.queryid, s]));
   return peak.flatMap((s) => {
     const b = before.get(s.queryid);
-    const short = [...(b && b.calls < minCalls ? [`${b.calls} in the baseline`] : []), ...(s.calls < minCalls ? [`${s.calls} at peak`] : [])];
-    const reason = !b ? "not in the baseline's snapshot" : short.length ? `too few calls, ${short.join(' and ')}, of the ${minCalls} needed in each run` : undefined;
+    const short = [
+      ...(b && b.calls < minCalls ? [`${b.calls} in the baseline`] : []),
+      ...(s.calls < minCalls ? [`${s.calls} at peak`] : []),
+    ];
+    const reason = !b
+      ? "not in the baseline's snapshot"
+      : short.length
+        ? `too few calls, ${short.join(' and ')}, of the ${minCalls} needed in each run`
+        : undefined;
     return reason ? [{ queryid: s.queryid, query: s.query, peakCalls: s.calls, peakMeanMs: s.meanMs, reason }] : [];
   });
 }

@@ -8,7 +8,7 @@
  * Prints one line `BENCH-RESULT {json}` (a RunnerResult) on stdout.
  */
 import { createRequire } from 'node:module';
-import { RESULT_MARKER, threadCpu, watchMemory, type RunnerResult } from './protocol.ts';
+import { RESULT_MARKER, type RunnerResult, threadCpu, watchMemory } from './protocol.ts';
 
 export interface AutocannonRunnerConfig {
   readonly url: string;
@@ -30,7 +30,9 @@ const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '') as AutocannonRunnerConfig;
-  const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+  const autocannon = createRequire(import.meta.url)('autocannon') as (
+    opts: Record<string, unknown>,
+  ) => Promise<AutocannonResult>;
   const memory = watchMemory();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();

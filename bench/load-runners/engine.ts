@@ -17,14 +17,14 @@
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ENGINE_NAME, runEngine, type EngineScript } from '../../engine/run.ts';
+import { ENGINE_NAME, type EngineScript, runEngine } from '../../engine/run.ts';
 import type { SummaryObject } from '../../engine/summary-data.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import type { ProfileName } from '../../model/profiles.ts';
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
 import { SUMMARY_TREND_STATS } from '../../scenarios/lib/options.ts';
 import type { RequestSpec } from '../../scenarios/lib/requests.ts';
-import { RESULT_MARKER, threadCpu, watchMemory, type RunnerResult } from './protocol.ts';
+import { RESULT_MARKER, type RunnerResult, threadCpu, watchMemory } from './protocol.ts';
 
 export type EngineRunnerConfig =
   | {
@@ -61,7 +61,15 @@ async function main(): Promise<void> {
 
   let script: EngineScript<unknown>;
   if (config.kind === 'bare') {
-    const request: RequestSpec = { method: 'GET', url: config.url, headers: {}, body: undefined, name: 'health', expected: EXPECTED, ownResource: false };
+    const request: RequestSpec = {
+      method: 'GET',
+      url: config.url,
+      headers: {},
+      body: undefined,
+      name: 'health',
+      expected: EXPECTED,
+      ownResource: false,
+    };
     script = {
       options: {
         scenarios: {

@@ -74,7 +74,8 @@ export function threadCpu(): Record<string, { user: number; system: number }> | 
 export function watchMemory(ms = 250): { stop(): Record<string, number> } {
   const peak: Record<string, number> = {};
   const sample = () => {
-    for (const [key, bytes] of Object.entries(process.memoryUsage())) peak[key] = Math.max(peak[key] ?? 0, Math.round(bytes / 1048576));
+    for (const [key, bytes] of Object.entries(process.memoryUsage()))
+      peak[key] = Math.max(peak[key] ?? 0, Math.round(bytes / 1048576));
   };
   sample();
   const timer = setInterval(sample, ms);

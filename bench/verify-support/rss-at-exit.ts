@@ -10,6 +10,12 @@ if (file) {
   process.on('exit', () => {
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     const cpu = process.cpuUsage();
-    writeFileSync(file, JSON.stringify({ rssKb: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rssKb: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      }),
+    );
   });
 }

@@ -17,7 +17,11 @@ export function redactUrl(url: string): string {
  * setting the URL came from, instead of a driver stack trace.
  */
 export async function connect(url: string, setting: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'aclue-kit' });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'aclue-kit',
+  });
   try {
     await client.connect();
     return client;
@@ -37,7 +41,7 @@ export function describeConnectError(error: unknown, url: string, setting: strin
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
       return new EnvironmentError(`${setting}: cannot reach PostgreSQL at ${where} (${e.code})`, [
-        'Start the server (`npm run stack -- up` for the kit\'s own cluster) or fix the host and port.',
+        "Start the server (`npm run stack -- up` for the kit's own cluster) or fix the host and port.",
       ]);
     case '28P01':
     case '28000':

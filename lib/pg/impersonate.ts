@@ -39,10 +39,10 @@ export async function withIdentity<T>(
     // set_config('role', ...) inside the statement that reads a table would not switch the
     // role for that read. Both settings are transaction-local (third argument true), like
     // PostgREST's, so nothing leaks to the next user of a pooled connection.
-    await client.query(
-      "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
-      [identity.role, JSON.stringify(claimsFor(identity))],
-    );
+    await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+      identity.role,
+      JSON.stringify(claimsFor(identity)),
+    ]);
     const result = await fn(client);
     await client.query(opts.commit === true ? 'COMMIT' : 'ROLLBACK');
     return result;

@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { withIdentity } from './impersonate.ts';
-import type { DbClient, Identity } from './impersonate.ts';
-import { RLS_MATRIX, rlsCells } from '../../model/rls-matrix.ts';
 import type { Actor, Operation, Outcome, RlsMatrix, RlsTable } from '../../model/rls-matrix.ts';
+import { RLS_MATRIX, rlsCells } from '../../model/rls-matrix.ts';
+import type { DbClient, Identity } from './impersonate.ts';
+import { withIdentity } from './impersonate.ts';
 import { savepointClient } from './savepoint-client.ts';
 
 export interface CellResult {
@@ -26,10 +26,22 @@ export interface CellResult {
 }
 
 interface Fixture {
-  owner: string; other: string; newcomer: string;
-  category: string; categoryTarget: string; product: string; productTarget: string;
-  session: string; swipe: string; recommendation: string; giftLink: string; newsletter: string;
-  click: string; analytics: string; view: string; feedback: string;
+  owner: string;
+  other: string;
+  newcomer: string;
+  category: string;
+  categoryTarget: string;
+  product: string;
+  productTarget: string;
+  session: string;
+  swipe: string;
+  recommendation: string;
+  giftLink: string;
+  newsletter: string;
+  click: string;
+  analytics: string;
+  view: string;
+  feedback: string;
 }
 
 interface Spec {
@@ -45,36 +57,126 @@ const tag = (): string => randomUUID().replaceAll('-', '').slice(0, 16);
 const AFFILIATE_URL = 'https://www.amazon.co.uk/dp/B08N5WRWNW/?tag=kit-probe';
 
 const SPECS: Readonly<Record<RlsTable, Spec>> = {
-  users: { key: 'id', target: (f) => f.owner, subject: 'newcomer', updateColumn: 'first_name',
-    row: (_f, u) => ({ id: u, email: `probe-${tag()}@kit.invalid`, first_name: 'Probe', last_name: 'User' }) },
-  profiles: { key: 'id', target: (f) => f.owner, subject: 'newcomer', updateColumn: 'first_name',
-    row: (_f, u) => ({ id: u, email: `probe-${tag()}@kit.invalid`, first_name: 'Probe', last_name: 'User' }) },
-  categories: { key: 'id', target: (f) => f.categoryTarget, subject: 'owner', updateColumn: 'sort_order',
-    row: () => ({ name: 'Probe', slug: `probe-${tag()}` }) },
-  products: { key: 'id', target: (f) => f.productTarget, subject: 'owner', updateColumn: 'review_count',
-    row: (f) => ({ title: 'Probe product', category_id: f.category }) },
-  swipe_sessions: { key: 'id', target: (f) => f.session, subject: 'owner', updateColumn: 'total_swipes',
-    row: (_f, u) => ({ user_id: u }) },
-  swipe_interactions: { key: 'id', target: (f) => f.swipe, subject: 'owner', updateColumn: 'time_spent_seconds',
-    row: (f, u) => ({ session_id: f.session, user_id: u, product_id: f.product, swipe_direction: 'right' }) },
-  recommendations: { key: 'id', target: (f) => f.recommendation, subject: 'owner', updateColumn: 'is_clicked',
-    row: (f, u) => ({ user_id: u, product_id: f.product, confidence_score: 0.5 }) },
-  gift_links: { key: 'id', target: (f) => f.giftLink, subject: 'owner', updateColumn: 'view_count',
-    row: (_f, u) => ({ user_id: u, link_token: `probe-${tag()}` }) },
-  newsletter_signups: { key: 'id', target: (f) => f.newsletter, subject: 'owner', updateColumn: 'is_active',
-    row: () => ({ email: `probe-${tag()}@kit.invalid` }) },
-  affiliate_clicks: { key: 'id', target: (f) => f.click, subject: 'owner', updateColumn: 'source_page',
-    row: (f, u) => ({ user_id: u, product_id: f.product, session_id: `probe-${tag()}`, source_page: 'probe',
-      affiliate_network: 'amazon', affiliate_url: AFFILIATE_URL }) },
-  user_preferences: { key: 'user_id', target: (f) => f.owner, subject: 'newcomer', updateColumn: 'cluster_id',
-    row: (_f, u) => ({ user_id: u }) },
-  session_analytics: { key: 'id', target: (f) => f.analytics, subject: 'owner', updateColumn: 'pages_viewed',
-    row: (_f, u) => ({ session_id: `probe-${tag()}`, user_id: u, landing_page: '/' }) },
-  product_views: { key: 'id', target: (f) => f.view, subject: 'owner', updateColumn: 'view_duration_seconds',
-    row: (f, u) => ({ product_id: f.product, user_id: u, session_id: `probe-${tag()}`, view_source: 'swipe', interaction_type: 'impression' }) },
-  recommendation_feedback: { key: 'id', target: (f) => f.feedback, subject: 'owner', updateColumn: 'comment',
-    row: (f, u) => ({ recommendation_id: f.recommendation, user_id: u, product_id: f.product, feedback_type: 'explicit',
-      feedback_action: 'like', feedback_value: 1, feedback_source: 'web_app', model_version: 'probe' }) },
+  users: {
+    key: 'id',
+    target: (f) => f.owner,
+    subject: 'newcomer',
+    updateColumn: 'first_name',
+    row: (_f, u) => ({ id: u, email: `probe-${tag()}@kit.invalid`, first_name: 'Probe', last_name: 'User' }),
+  },
+  profiles: {
+    key: 'id',
+    target: (f) => f.owner,
+    subject: 'newcomer',
+    updateColumn: 'first_name',
+    row: (_f, u) => ({ id: u, email: `probe-${tag()}@kit.invalid`, first_name: 'Probe', last_name: 'User' }),
+  },
+  categories: {
+    key: 'id',
+    target: (f) => f.categoryTarget,
+    subject: 'owner',
+    updateColumn: 'sort_order',
+    row: () => ({ name: 'Probe', slug: `probe-${tag()}` }),
+  },
+  products: {
+    key: 'id',
+    target: (f) => f.productTarget,
+    subject: 'owner',
+    updateColumn: 'review_count',
+    row: (f) => ({ title: 'Probe product', category_id: f.category }),
+  },
+  swipe_sessions: {
+    key: 'id',
+    target: (f) => f.session,
+    subject: 'owner',
+    updateColumn: 'total_swipes',
+    row: (_f, u) => ({ user_id: u }),
+  },
+  swipe_interactions: {
+    key: 'id',
+    target: (f) => f.swipe,
+    subject: 'owner',
+    updateColumn: 'time_spent_seconds',
+    row: (f, u) => ({ session_id: f.session, user_id: u, product_id: f.product, swipe_direction: 'right' }),
+  },
+  recommendations: {
+    key: 'id',
+    target: (f) => f.recommendation,
+    subject: 'owner',
+    updateColumn: 'is_clicked',
+    row: (f, u) => ({ user_id: u, product_id: f.product, confidence_score: 0.5 }),
+  },
+  gift_links: {
+    key: 'id',
+    target: (f) => f.giftLink,
+    subject: 'owner',
+    updateColumn: 'view_count',
+    row: (_f, u) => ({ user_id: u, link_token: `probe-${tag()}` }),
+  },
+  newsletter_signups: {
+    key: 'id',
+    target: (f) => f.newsletter,
+    subject: 'owner',
+    updateColumn: 'is_active',
+    row: () => ({ email: `probe-${tag()}@kit.invalid` }),
+  },
+  affiliate_clicks: {
+    key: 'id',
+    target: (f) => f.click,
+    subject: 'owner',
+    updateColumn: 'source_page',
+    row: (f, u) => ({
+      user_id: u,
+      product_id: f.product,
+      session_id: `probe-${tag()}`,
+      source_page: 'probe',
+      affiliate_network: 'amazon',
+      affiliate_url: AFFILIATE_URL,
+    }),
+  },
+  user_preferences: {
+    key: 'user_id',
+    target: (f) => f.owner,
+    subject: 'newcomer',
+    updateColumn: 'cluster_id',
+    row: (_f, u) => ({ user_id: u }),
+  },
+  session_analytics: {
+    key: 'id',
+    target: (f) => f.analytics,
+    subject: 'owner',
+    updateColumn: 'pages_viewed',
+    row: (_f, u) => ({ session_id: `probe-${tag()}`, user_id: u, landing_page: '/' }),
+  },
+  product_views: {
+    key: 'id',
+    target: (f) => f.view,
+    subject: 'owner',
+    updateColumn: 'view_duration_seconds',
+    row: (f, u) => ({
+      product_id: f.product,
+      user_id: u,
+      session_id: `probe-${tag()}`,
+      view_source: 'swipe',
+      interaction_type: 'impression',
+    }),
+  },
+  recommendation_feedback: {
+    key: 'id',
+    target: (f) => f.feedback,
+    subject: 'owner',
+    updateColumn: 'comment',
+    row: (f, u) => ({
+      recommendation_id: f.recommendation,
+      user_id: u,
+      product_id: f.product,
+      feedback_type: 'explicit',
+      feedback_action: 'like',
+      feedback_value: 1,
+      feedback_source: 'web_app',
+      model_version: 'probe',
+    }),
+  },
 };
 
 async function insert(c: DbClient, table: string, row: Record<string, unknown>, returning = 'id'): Promise<string> {
@@ -96,8 +198,14 @@ async function account(c: DbClient, id: string, publicRows: boolean): Promise<vo
   );
   // A signup trigger on the target may already have created these rows.
   if (publicRows) {
-    await c.query('insert into public.users (id, email, first_name, last_name) values ($1, $2, $3, $4) on conflict (id) do nothing', [id, email, 'Probe', 'User']);
-    await c.query('insert into public.profiles (id, email, first_name, last_name) values ($1, $2, $3, $4) on conflict (id) do nothing', [id, email, 'Probe', 'User']);
+    await c.query(
+      'insert into public.users (id, email, first_name, last_name) values ($1, $2, $3, $4) on conflict (id) do nothing',
+      [id, email, 'Probe', 'User'],
+    );
+    await c.query(
+      'insert into public.profiles (id, email, first_name, last_name) values ($1, $2, $3, $4) on conflict (id) do nothing',
+      [id, email, 'Probe', 'User'],
+    );
   } else {
     await c.query('delete from public.users where id = $1', [id]);
     await c.query('delete from public.profiles where id = $1', [id]);
@@ -117,28 +225,78 @@ async function buildFixture(c: DbClient): Promise<Fixture> {
   const product = await insert(c, 'public.products', { title: 'Probe', category_id: category });
   const productTarget = await insert(c, 'public.products', { title: 'Probe target', category_id: category });
   const session = await insert(c, 'public.swipe_sessions', { user_id: owner });
-  const swipe = await insert(c, 'public.swipe_interactions', { session_id: session, user_id: owner, product_id: product, swipe_direction: 'right' });
-  const recommendation = await insert(c, 'public.recommendations', { user_id: owner, product_id: product, confidence_score: 0.9 });
+  const swipe = await insert(c, 'public.swipe_interactions', {
+    session_id: session,
+    user_id: owner,
+    product_id: product,
+    swipe_direction: 'right',
+  });
+  const recommendation = await insert(c, 'public.recommendations', {
+    user_id: owner,
+    product_id: product,
+    confidence_score: 0.9,
+  });
   const giftLink = await insert(c, 'public.gift_links', { user_id: owner, link_token: `probe-${tag()}` });
   const newsletter = await insert(c, 'public.newsletter_signups', { email: `probe-${tag()}@kit.invalid` });
   const click = await insert(c, 'public.affiliate_clicks', SPECS.affiliate_clicks.row({ product } as Fixture, owner));
   await insert(c, 'public.user_preferences', { user_id: owner }, 'user_id');
-  const analytics = await insert(c, 'public.session_analytics', { session_id: `probe-${tag()}`, user_id: owner, landing_page: '/' });
-  const view = await insert(c, 'public.product_views', { product_id: product, user_id: owner, session_id: `probe-${tag()}`, view_source: 'swipe', interaction_type: 'impression' });
-  const feedback = await insert(c, 'public.recommendation_feedback', SPECS.recommendation_feedback.row({ recommendation, product } as Fixture, owner));
-  return { owner, other, newcomer, category, categoryTarget, product, productTarget, session, swipe, recommendation, giftLink, newsletter, click, analytics, view, feedback };
+  const analytics = await insert(c, 'public.session_analytics', {
+    session_id: `probe-${tag()}`,
+    user_id: owner,
+    landing_page: '/',
+  });
+  const view = await insert(c, 'public.product_views', {
+    product_id: product,
+    user_id: owner,
+    session_id: `probe-${tag()}`,
+    view_source: 'swipe',
+    interaction_type: 'impression',
+  });
+  const feedback = await insert(
+    c,
+    'public.recommendation_feedback',
+    SPECS.recommendation_feedback.row({ recommendation, product } as Fixture, owner),
+  );
+  return {
+    owner,
+    other,
+    newcomer,
+    category,
+    categoryTarget,
+    product,
+    productTarget,
+    session,
+    swipe,
+    recommendation,
+    giftLink,
+    newsletter,
+    click,
+    analytics,
+    view,
+    feedback,
+  };
 }
 
 function identity(actor: Actor, self: string, other: string): Identity {
   switch (actor) {
-    case 'anon': return { role: 'anon' };
-    case 'service_role': return { role: 'service_role' };
-    case 'owner': return { role: 'authenticated', sub: self, email: `probe-${self}@kit.invalid` };
-    case 'other': return { role: 'authenticated', sub: other, email: `probe-${other}@kit.invalid` };
+    case 'anon':
+      return { role: 'anon' };
+    case 'service_role':
+      return { role: 'service_role' };
+    case 'owner':
+      return { role: 'authenticated', sub: self, email: `probe-${self}@kit.invalid` };
+    case 'other':
+      return { role: 'authenticated', sub: other, email: `probe-${other}@kit.invalid` };
   }
 }
 
-async function cell(c: DbClient, f: Fixture, table: RlsTable, op: Operation, actor: Actor): Promise<{ actual: Outcome | 'error'; detail?: string }> {
+async function cell(
+  c: DbClient,
+  f: Fixture,
+  table: RlsTable,
+  op: Operation,
+  actor: Actor,
+): Promise<{ actual: Outcome | 'error'; detail?: string }> {
   const spec = SPECS[table];
   const rel = `public.${table}`;
   const subject = op === 'insert' && spec.subject === 'newcomer' ? f.newcomer : f.owner;
@@ -146,7 +304,13 @@ async function cell(c: DbClient, f: Fixture, table: RlsTable, op: Operation, act
   const work = async (db: DbClient): Promise<number> => {
     switch (op) {
       case 'select':
-        return (await db.query<{ n: number }>(`select count(*)::int as n from ${rel} where ${spec.key} = $1`, [spec.target(f)])).rows[0]?.n ?? 0;
+        return (
+          (
+            await db.query<{ n: number }>(`select count(*)::int as n from ${rel} where ${spec.key} = $1`, [
+              spec.target(f),
+            ])
+          ).rows[0]?.n ?? 0
+        );
       case 'insert': {
         const row = spec.row(f, subject);
         const cols = Object.keys(row);
@@ -154,9 +318,19 @@ async function cell(c: DbClient, f: Fixture, table: RlsTable, op: Operation, act
         return (await db.query(sql, Object.values(row))).rowCount ?? 0;
       }
       case 'update':
-        return (await db.query(`update ${rel} set ${spec.updateColumn} = ${spec.updateColumn} where ${spec.key} = $1 returning ${spec.key}`, [spec.target(f)])).rowCount ?? 0;
+        return (
+          (
+            await db.query(
+              `update ${rel} set ${spec.updateColumn} = ${spec.updateColumn} where ${spec.key} = $1 returning ${spec.key}`,
+              [spec.target(f)],
+            )
+          ).rowCount ?? 0
+        );
       case 'delete':
-        return (await db.query(`delete from ${rel} where ${spec.key} = $1 returning ${spec.key}`, [spec.target(f)])).rowCount ?? 0;
+        return (
+          (await db.query(`delete from ${rel} where ${spec.key} = $1 returning ${spec.key}`, [spec.target(f)]))
+            .rowCount ?? 0
+        );
     }
   };
   try {

@@ -19,7 +19,10 @@ export async function clickAffiliate(
     ...(click.sessionId ? { session_id: click.sessionId } : {}),
     source: click.source,
   };
-  const reply = await send(caller.rt, appRequest(caller.target, routes.affiliateClick, { token: caller.user.accessToken, body }));
+  const reply = await send(
+    caller.rt,
+    appRequest(caller.target, routes.affiliateClick, { token: caller.user.accessToken, body }),
+  );
   const clickId = stringField(reply.json, 'click_id', 'id');
   const redirectUrl = stringField(reply.json, 'redirect_url', 'affiliate_url', 'url');
   caller.rt.check(

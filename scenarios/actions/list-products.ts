@@ -9,7 +9,10 @@ export interface ListedProduct {
 }
 
 /** The product list a swiping user pages through; returns the products' ids. */
-export async function listProducts(visitor: Anonymous, options: { limit: number; category?: string; token?: string }): Promise<ListedProduct[]> {
+export async function listProducts(
+  visitor: Anonymous,
+  options: { limit: number; category?: string; token?: string },
+): Promise<ListedProduct[]> {
   const reply = await send(
     visitor.rt,
     appRequest(visitor.target, routes.products, {

@@ -11,9 +11,15 @@ export interface Recommendation {
 
 /** The user's recommendations (computed from their preferences); returns their ids. */
 export async function listRecommendations(caller: Caller, limit: number): Promise<Recommendation[]> {
-  const reply = await send(caller.rt, appRequest(caller.target, routes.recommendations, { token: caller.user.accessToken, query: { limit } }));
+  const reply = await send(
+    caller.rt,
+    appRequest(caller.target, routes.recommendations, { token: caller.user.accessToken, query: { limit } }),
+  );
   const items = listItems(reply.json);
-  caller.rt.check({ 'recommendations answer with a list': reply.status === 200 && items !== undefined }, { name: reply.name });
+  caller.rt.check(
+    { 'recommendations answer with a list': reply.status === 200 && items !== undefined },
+    { name: reply.name },
+  );
   const recommendations: Recommendation[] = [];
   for (const item of items ?? []) {
     const id = stringField(item, 'id', 'recommendation_id');

@@ -8,7 +8,11 @@ import { leakedReadRows } from '../lib/responses.ts';
  * Asks the Data API, with the caller's own token, for another user's rows. RLS must answer with
  * none; every row that comes back is a leak.
  */
-export async function readOtherUserRows(caller: Caller, victimId: string, table: TableName): Promise<{ leaked: number }> {
+export async function readOtherUserRows(
+  caller: Caller,
+  victimId: string,
+  table: TableName,
+): Promise<{ leaked: number }> {
   const reply = await send(
     caller.rt,
     restRequest(caller.target, table, {

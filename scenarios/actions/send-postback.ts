@@ -1,7 +1,13 @@
 import { routes } from '../../model/target.ts';
 import type { Anonymous } from '../lib/caller.ts';
 import { send } from '../lib/http.ts';
-import { POSTBACK_SIGNATURE_HEADER, postbackFields, postbackPlants, type Conversion, type PostbackKind } from '../lib/postback.ts';
+import {
+  type Conversion,
+  POSTBACK_SIGNATURE_HEADER,
+  type PostbackKind,
+  postbackFields,
+  postbackPlants,
+} from '../lib/postback.ts';
 import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
@@ -21,7 +27,11 @@ export interface PlantedPostback {
  * (scenarios/lib/postback.ts). Every plant is recorded in `aclue_postbacks` whatever the answer:
  * the load's truth, which verify reconciles with what the app stored.
  */
-export async function sendPostback(network: Anonymous, secret: string, plant: PlantedPostback): Promise<{ answered: boolean }> {
+export async function sendPostback(
+  network: Anonymous,
+  secret: string,
+  plant: PlantedPostback,
+): Promise<{ answered: boolean }> {
   const fields = postbackFields(plant.conversion);
   const body = JSON.stringify(fields);
   const expected = postbackPlants[plant.kind];
@@ -45,6 +55,7 @@ export async function sendPostback(network: Anonymous, secret: string, plant: Pl
     status: String(reply.status),
     outcome,
   });
-  if (plant.kind === 'converted' && reply.status === 200 && outcome === 'converted') network.rt.add('aclue_writes', 1, { entity: 'conversion', id: fields.order_id });
+  if (plant.kind === 'converted' && reply.status === 200 && outcome === 'converted')
+    network.rt.add('aclue_writes', 1, { entity: 'conversion', id: fields.order_id });
   return { answered };
 }

@@ -5,7 +5,11 @@ import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
 /** Tells the API what the user did with a recommendation (stored as recommendation feedback). */
-export async function sendRecommendationInteraction(caller: Caller, recommendationId: string, interactionType: string): Promise<{ ok: boolean }> {
+export async function sendRecommendationInteraction(
+  caller: Caller,
+  recommendationId: string,
+  interactionType: string,
+): Promise<{ ok: boolean }> {
   const reply = await send(
     caller.rt,
     appRequest(caller.target, routes.recommendationInteraction, {

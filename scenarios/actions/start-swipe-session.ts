@@ -6,9 +6,15 @@ import { stringField } from '../lib/responses.ts';
 
 /** Starts a swipe session; returns its id (undefined when the API did not give one). */
 export async function startSwipeSession(caller: Caller): Promise<{ sessionId: string | undefined }> {
-  const reply = await send(caller.rt, appRequest(caller.target, routes.swipeSessionStart, { token: caller.user.accessToken, body: {} }));
+  const reply = await send(
+    caller.rt,
+    appRequest(caller.target, routes.swipeSessionStart, { token: caller.user.accessToken, body: {} }),
+  );
   const sessionId = stringField(reply.json, 'session_id', 'id');
-  caller.rt.check({ 'swipe session starts with an id': (reply.status === 200 || reply.status === 201) && sessionId !== undefined }, { name: reply.name });
+  caller.rt.check(
+    { 'swipe session starts with an id': (reply.status === 200 || reply.status === 201) && sessionId !== undefined },
+    { name: reply.name },
+  );
   if (sessionId) caller.rt.add('aclue_writes', 1, { entity: 'swipe_session', id: sessionId });
   return { sessionId };
 }

@@ -5,7 +5,11 @@ import { appRequest } from '../lib/requests.ts';
 import { stringField } from '../lib/responses.ts';
 
 /** Opens a product's detail page (the server records the view for the signed-in user). */
-export async function viewProduct(caller: Caller, productId: string, sessionId: string | undefined): Promise<{ found: boolean }> {
+export async function viewProduct(
+  caller: Caller,
+  productId: string,
+  sessionId: string | undefined,
+): Promise<{ found: boolean }> {
   const reply = await send(
     caller.rt,
     appRequest(caller.target, routes.product, {

@@ -8,7 +8,12 @@ import { writeLeaked } from '../lib/responses.ts';
  * Tries to insert a row in another user's name with the caller's token. RLS must refuse (403 from
  * PostgREST; 401 if the token is not accepted at all).
  */
-export async function insertAsOtherUser(caller: Caller, victimId: string, table: TableName, row: Record<string, unknown>): Promise<{ leaked: boolean }> {
+export async function insertAsOtherUser(
+  caller: Caller,
+  victimId: string,
+  table: TableName,
+  row: Record<string, unknown>,
+): Promise<{ leaked: boolean }> {
   const reply = await send(
     caller.rt,
     restRequest(caller.target, table, {
@@ -26,7 +31,12 @@ export async function insertAsOtherUser(caller: Caller, victimId: string, table:
 }
 
 /** Tries to update another user's rows; RLS must match none (200 with an empty representation). */
-export async function updateAsOtherUser(caller: Caller, victimId: string, table: TableName, patch: Record<string, unknown>): Promise<{ leaked: boolean }> {
+export async function updateAsOtherUser(
+  caller: Caller,
+  victimId: string,
+  table: TableName,
+  patch: Record<string, unknown>,
+): Promise<{ leaked: boolean }> {
   const reply = await send(
     caller.rt,
     restRequest(caller.target, table, {
@@ -40,6 +50,9 @@ export async function updateAsOtherUser(caller: Caller, victimId: string, table:
   );
   const leaked = writeLeaked('update', reply.status, reply.json);
   if (leaked) caller.rt.add('aclue_rls_leaks', 1, { name: reply.name, operation: 'update' });
-  caller.rt.check({ "update of another user's rows changes nothing": !leaked && reply.status !== 0 }, { name: reply.name });
+  caller.rt.check(
+    { "update of another user's rows changes nothing": !leaked && reply.status !== 0 },
+    { name: reply.name },
+  );
   return { leaked };
 }

@@ -7,4 +7,10 @@ import { returningUser } from './returning-user.ts';
 import { rlsProbe } from './rls-probe.ts';
 import { swipingUser } from './swiping-user.ts';
 
-export const journeys: Readonly<Record<JourneyName, Journey>> = { swipingUser, returningUser, anonymousBrowser, networkPostback, rlsProbe };
+export const journeys: Readonly<Record<JourneyName, Journey>> = {
+  swipingUser,
+  returningUser,
+  anonymousBrowser,
+  networkPostback,
+  rlsProbe,
+};

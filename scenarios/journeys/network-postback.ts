@@ -6,12 +6,13 @@
  * a replay, an unknown click, a late conversion on an aged seeded click); each plant and the answer
  * it owes are recorded as the load's truth (scenarios/actions/send-postback.ts).
  */
-import { journeyBehaviour } from '../../model/profiles.ts';
+
 import { seededRandom } from '../../model/prng.ts';
+import { journeyBehaviour } from '../../model/profiles.ts';
 import { clickAffiliate } from '../actions/click-affiliate.ts';
 import { sendPostback } from '../actions/send-postback.ts';
 import { iterationSeed, takesShare, userIndex } from '../lib/mix.ts';
-import { loadOrderId, pennyAmount, unknownClickId, type Conversion, type PostbackKind } from '../lib/postback.ts';
+import { type Conversion, loadOrderId, type PostbackKind, pennyAmount, unknownClickId } from '../lib/postback.ts';
 import type { Iteration } from '../lib/runtime.ts';
 import { think } from '../lib/think.ts';
 
@@ -29,23 +30,40 @@ export async function networkPostback({ rt, world, number, vuId, setup }: Iterat
     commissionRate: journeyBehaviour.postbackCommissionRate,
   });
 
-  const { clickId } = await clickAffiliate({ rt, target: world.target, user }, { productId: product.id, sessionId: undefined, source: 'recommendation' });
+  const { clickId } = await clickAffiliate(
+    { rt, target: world.target, user },
+    { productId: product.id, sessionId: undefined, source: 'recommendation' },
+  );
   if (!clickId) return;
   await think(rt, random, world.plan.thinkSeconds);
   // Forged first: an app that took it would put its order on the click and refuse the real one.
   if (takesShare(number, shares.bad_signature)) {
-    await sendPostback(network, secret, { kind: 'bad_signature', userId: user.id, conversion: conversion('bad_signature', clickId) });
+    await sendPostback(network, secret, {
+      kind: 'bad_signature',
+      userId: user.id,
+      conversion: conversion('bad_signature', clickId),
+    });
   }
   const converted = conversion('converted', clickId);
   await sendPostback(network, secret, { kind: 'converted', userId: user.id, conversion: converted });
-  if (takesShare(number, shares.duplicate)) await sendPostback(network, secret, { kind: 'duplicate', userId: user.id, conversion: converted });
+  if (takesShare(number, shares.duplicate))
+    await sendPostback(network, secret, { kind: 'duplicate', userId: user.id, conversion: converted });
   if (takesShare(number, shares.unknown_click)) {
     // Seeded by the run tag too, so runs against one database do not reuse the same unknown id.
     const unknown = unknownClickId(seededRandom(iterationSeed(`networkPostback:${setup.runTag}`, number)));
-    await sendPostback(network, secret, { kind: 'unknown_click', userId: '', conversion: conversion('unknown_click', unknown) });
+    await sendPostback(network, secret, {
+      kind: 'unknown_click',
+      userId: '',
+      conversion: conversion('unknown_click', unknown),
+    });
   }
   const aged = world.agedClicks.length > 0 ? world.agedClicks[number % world.agedClicks.length] : undefined;
   if (aged !== undefined && takesShare(number, shares.late)) {
-    await sendPostback(network, secret, { kind: 'late', userId: aged.userId, clickedAt: aged.clickedAt, conversion: conversion('late', aged.id) });
+    await sendPostback(network, secret, {
+      kind: 'late',
+      userId: aged.userId,
+      clickedAt: aged.clickedAt,
+      conversion: conversion('late', aged.id),
+    });
   }
 }

@@ -2,8 +2,9 @@
  * A user coming back for their recommendations: reads them and their own statistics, reacts to a
  * recommendation, and sometimes shares a gift link.
  */
-import { journeyBehaviour } from '../../model/profiles.ts';
+
 import { seededRandom } from '../../model/prng.ts';
+import { journeyBehaviour } from '../../model/profiles.ts';
 import { createGiftLink } from '../actions/create-gift-link.ts';
 import { getStatistics } from '../actions/get-statistics.ts';
 import { listRecommendations } from '../actions/list-recommendations.ts';

@@ -3,8 +3,9 @@
  * and try to write in their name. Every answer must be "none"; any leak increments
  * aclue_rls_leaks, whose threshold aborts the run.
  */
-import { insertAsOtherUser, updateAsOtherUser } from '../actions/write-as-other-user.ts';
+
 import { readOtherUserRows } from '../actions/read-other-user-rows.ts';
+import { insertAsOtherUser, updateAsOtherUser } from '../actions/write-as-other-user.ts';
 import { probe } from '../lib/endpoints.ts';
 import { otherUserIndex, userIndex } from '../lib/mix.ts';
 import type { Iteration } from '../lib/runtime.ts';

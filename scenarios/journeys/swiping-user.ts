@@ -3,11 +3,12 @@
  * through a few products with think time, sometimes opens one product's detail page and sometimes
  * clicks through to the merchant.
  */
-import { journeyBehaviour } from '../../model/profiles.ts';
+
 import { seededRandom } from '../../model/prng.ts';
+import { journeyBehaviour } from '../../model/profiles.ts';
 import { clickAffiliate } from '../actions/click-affiliate.ts';
 import { createSwipe } from '../actions/create-swipe.ts';
-import { listProducts, type ListedProduct } from '../actions/list-products.ts';
+import { type ListedProduct, listProducts } from '../actions/list-products.ts';
 import { startSwipeSession } from '../actions/start-swipe-session.ts';
 import { viewProduct } from '../actions/view-product.ts';
 import { iterationSeed, swipeDirection, takesShare, userIndex } from '../lib/mix.ts';
@@ -24,8 +25,13 @@ export async function swipingUser({ rt, world, number }: Iteration): Promise<voi
   // Browse the category of one seeded product, so swipes spread over the catalogue.
   const seeded = products[(number * 7) % products.length]!;
   let category: string | undefined;
-  for (let i = 0; i < categories.length && category === undefined; i++) if (categories[i]!.id === seeded.categoryId) category = categories[i]!.slug;
-  const listed = await listProducts(caller, { limit: journeyBehaviour.productListLimit, token: user.accessToken, ...(category ? { category } : {}) });
+  for (let i = 0; i < categories.length && category === undefined; i++)
+    if (categories[i]!.id === seeded.categoryId) category = categories[i]!.slug;
+  const listed = await listProducts(caller, {
+    limit: journeyBehaviour.productListLimit,
+    token: user.accessToken,
+    ...(category ? { category } : {}),
+  });
   // An empty list is already a failed check; the manifest's products keep the swipes going.
   const deck: ListedProduct[] = listed.length > 0 ? listed : [{ id: seeded.id }];
   await think(rt, random, plan.thinkSeconds);

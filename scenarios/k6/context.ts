@@ -8,7 +8,14 @@
  */
 import { SharedArray } from 'k6/data';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/env.ts';
-import { parseManifest, type Manifest, type ManifestAgedClick, type ManifestCategory, type ManifestProduct, type ManifestUser } from '../lib/manifest.ts';
+import {
+  type Manifest,
+  type ManifestAgedClick,
+  type ManifestCategory,
+  type ManifestProduct,
+  type ManifestUser,
+  parseManifest,
+} from '../lib/manifest.ts';
 import type { Target } from '../lib/requests.ts';
 import type { ManifestState } from '../lib/setup.ts';
 
@@ -47,13 +54,23 @@ function loadManifest(): { manifest?: Manifest; problem?: string } {
 
 const headerRows = new SharedArray<ManifestState>('manifest header', () => {
   const { manifest, problem } = loadManifest();
-  return [manifest ? { header: { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } } : { problem: problem ?? 'unknown' }];
+  return [
+    manifest
+      ? { header: { runId: manifest.runId, target: manifest.target, createdAt: manifest.createdAt } }
+      : { problem: problem ?? 'unknown' },
+  ];
 });
 
 export const users = new SharedArray<ManifestUser>('manifest users', () => [...(loadManifest().manifest?.users ?? [])]);
-export const products = new SharedArray<ManifestProduct>('manifest products', () => [...(loadManifest().manifest?.products ?? [])]);
-export const categories = new SharedArray<ManifestCategory>('manifest categories', () => [...(loadManifest().manifest?.categories ?? [])]);
-export const agedClicks = new SharedArray<ManifestAgedClick>('manifest aged clicks', () => [...(loadManifest().manifest?.agedClicks ?? [])]);
+export const products = new SharedArray<ManifestProduct>('manifest products', () => [
+  ...(loadManifest().manifest?.products ?? []),
+]);
+export const categories = new SharedArray<ManifestCategory>('manifest categories', () => [
+  ...(loadManifest().manifest?.categories ?? []),
+]);
+export const agedClicks = new SharedArray<ManifestAgedClick>('manifest aged clicks', () => [
+  ...(loadManifest().manifest?.agedClicks ?? []),
+]);
 
 /** The manifest's run and target, or why there is none. */
 export const manifestState: ManifestState = headerRows[0] ?? { problem: 'manifest not loaded' };

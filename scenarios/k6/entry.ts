@@ -6,7 +6,7 @@ import exec from 'k6/execution';
 import type { JourneyName } from '../../model/profiles.ts';
 import { journeys } from '../journeys/index.ts';
 import { setup as probeTarget, type SetupData } from '../lib/setup.ts';
-import { summaryOutputs, type SummaryInput } from '../lib/summary.ts';
+import { type SummaryInput, summaryOutputs } from '../lib/summary.ts';
 import { manifestState } from './context.ts';
 import { plan, world } from './run.ts';
 import { k6Runtime } from './runtime.ts';
@@ -20,7 +20,14 @@ export function handleSummary(data: SummaryInput): Record<string, string> {
 }
 
 function iterate(journey: JourneyName): (data: SetupData) => Promise<void> {
-  return (data) => journeys[journey]({ rt: k6Runtime, world, number: exec.scenario.iterationInTest, vuId: exec.vu.idInTest, setup: data });
+  return (data) =>
+    journeys[journey]({
+      rt: k6Runtime,
+      world,
+      number: exec.scenario.iterationInTest,
+      vuId: exec.vu.idInTest,
+      setup: data,
+    });
 }
 
 export const swipingUser = iterate('swipingUser');

@@ -4,7 +4,7 @@
  */
 import type { LoadPlan, ProfileName } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
-import { buildOptions, planFor, type PlainOptions } from '../lib/options.ts';
+import { buildOptions, type PlainOptions, planFor } from '../lib/options.ts';
 import type { World } from '../lib/runtime.ts';
 import { agedClicks, categories, env, products, target, users } from './context.ts';
 

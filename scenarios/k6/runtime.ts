@@ -7,14 +7,17 @@ import crypto from 'k6/crypto';
 import http from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import { headerOf } from '../lib/http.ts';
-import { customMetrics, customMetricNames, type CustomMetricName } from '../lib/metrics.ts';
+import { type CustomMetricName, customMetricNames, customMetrics } from '../lib/metrics.ts';
 import type { RequestSpec } from '../lib/requests.ts';
 import { parseJson } from '../lib/responses.ts';
 import type { Reply, Runtime } from '../lib/runtime.ts';
 
 // Custom metrics must be constructed in the init context: this module is imported from there.
 const metrics = Object.fromEntries(
-  customMetricNames.map((name) => [name, customMetrics[name].type === 'trend' ? new Trend(name, customMetrics[name].isTime) : new Counter(name)]),
+  customMetricNames.map((name) => [
+    name,
+    customMetrics[name].type === 'trend' ? new Trend(name, customMetrics[name].isTime) : new Counter(name),
+  ]),
 ) as Record<CustomMetricName, Counter | Trend>;
 
 const callbacks = new Map<string, ReturnType<typeof http.expectedStatuses>>();

@@ -4,8 +4,8 @@
  * many requests each endpoint will get. Pure; kept beside the journeys (scenarios/journeys/), which
  * test/scenarios/planned-requests.test.ts checks it against.
  */
-import { journeyBehaviour, journeyNames, type JourneyName } from '../../model/profiles.ts';
-import { routes, tables, type TableName } from '../../model/target.ts';
+import { type JourneyName, journeyBehaviour, journeyNames } from '../../model/profiles.ts';
+import { routes, type TableName, tables } from '../../model/target.ts';
 import { timesTaken } from './mix.ts';
 
 /** The Data API tables the RLS probe reads as another user, and where it tries to write in their name. */
@@ -22,7 +22,9 @@ export const restName = (table: TableName): string => `rest_${table}`;
  * (mix.ts takesShare). A request the journey skips when an earlier answer is empty (no
  * recommendation to react to, no click id to convert) is planned as sent: on a seeded target it is.
  */
-export type EndpointCall = { readonly endpoint: string; readonly times: number } | { readonly endpoint: string; readonly share: number };
+export type EndpointCall =
+  | { readonly endpoint: string; readonly times: number }
+  | { readonly endpoint: string; readonly share: number };
 
 export const journeyCalls: Readonly<Record<JourneyName, readonly EndpointCall[]>> = {
   swipingUser: [
@@ -46,7 +48,10 @@ export const journeyCalls: Readonly<Record<JourneyName, readonly EndpointCall[]>
     { endpoint: routes.affiliateClick.name, times: 1 },
     { endpoint: routes.affiliatePostback.name, times: 1 },
   ],
-  rlsProbe: [...probe.reads, probe.insertInto, probe.updateIn].map((table) => ({ endpoint: restName(table), times: 1 })),
+  rlsProbe: [...probe.reads, probe.insertInto, probe.updateIn].map((table) => ({
+    endpoint: restName(table),
+    times: 1,
+  })),
 };
 
 export const journeyEndpoints: Readonly<Record<JourneyName, readonly string[]>> = {

@@ -9,7 +9,7 @@
  * Must know: no k6 or node imports (unit-tested in Node). Reading the baseline file is passed in,
  * because k6 can read files only with `open()` in the init context.
  */
-import { defaultBaselineRates, journeyNames, type JourneyName, type JourneyRates } from '../../model/profiles.ts';
+import { defaultBaselineRates, type JourneyName, type JourneyRates, journeyNames } from '../../model/profiles.ts';
 import { LOCAL_ANON_KEY, LOCAL_API_URL, LOCAL_MANIFEST, LOCAL_POSTBACK_SECRET } from './local-defaults.ts';
 
 export interface ScenarioEnv {
@@ -73,7 +73,7 @@ export function parseScenarioEnv(env: Env, readFile: (path: string) => string): 
     // k6 reads K6_DURATION itself and then replaces every scenario with one plain VU loop.
     throw new ScenarioEnvError(
       'K6_DURATION',
-      'is k6\'s own option and would replace every scenario of the profile; set K6_PROFILE_DURATION instead',
+      "is k6's own option and would replace every scenario of the profile; set K6_PROFILE_DURATION instead",
     );
   }
   const apiUrl = httpUrl(env, 'K6_API_URL') ?? LOCAL_API_URL;
@@ -109,7 +109,10 @@ export function parseDuration(text: string): number | undefined {
 /** Validates a baseline object: journey names only, non-negative integer iterations per minute. */
 export function parseBaselineRates(raw: unknown, variable: string): JourneyRates {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioEnvError(variable, `expected a JSON object of iterations per minute per journey, got ${JSON.stringify(raw)}`);
+    throw new ScenarioEnvError(
+      variable,
+      `expected a JSON object of iterations per minute per journey, got ${JSON.stringify(raw)}`,
+    );
   }
   // A file may wrap the rates as { "baselineRates": {...} }, the shape load.json records.
   const source = 'baselineRates' in raw ? (raw as { baselineRates: unknown }).baselineRates : raw;
@@ -120,11 +123,15 @@ export function parseBaselineRates(raw: unknown, variable: string): JourneyRates
       throw new ScenarioEnvError(variable, `unknown journey "${key}"; expected one of ${journeyNames.join(', ')}`);
     }
     if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 0) {
-      throw new ScenarioEnvError(variable, `${key}: expected a whole number of iterations per minute >= 0, got ${JSON.stringify(rate)}`);
+      throw new ScenarioEnvError(
+        variable,
+        `${key}: expected a whole number of iterations per minute >= 0, got ${JSON.stringify(rate)}`,
+      );
     }
     rates[key as JourneyName] = rate;
   }
-  if (journeyNames.every((j) => rates[j] === 0)) throw new ScenarioEnvError(variable, 'every journey has rate 0; nothing would run');
+  if (journeyNames.every((j) => rates[j] === 0))
+    throw new ScenarioEnvError(variable, 'every journey has rate 0; nothing would run');
   return rates;
 }
 
@@ -167,28 +174,45 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
   const raw = value(env, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ScenarioEnvError(name, `expected a number from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new ScenarioEnvError(name, `expected a number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
-function baselineRates(env: Env, readFile: (path: string) => string): { rates: JourneyRates; source: ScenarioEnv['baselineSource'] } {
+function baselineRates(
+  env: Env,
+  readFile: (path: string) => string,
+): { rates: JourneyRates; source: ScenarioEnv['baselineSource'] } {
   const inline = value(env, 'K6_BASELINE_RATES');
-  if (inline !== undefined) return { rates: parseBaselineRates(parseJson(inline, 'K6_BASELINE_RATES'), 'K6_BASELINE_RATES'), source: 'K6_BASELINE_RATES' };
+  if (inline !== undefined)
+    return {
+      rates: parseBaselineRates(parseJson(inline, 'K6_BASELINE_RATES'), 'K6_BASELINE_RATES'),
+      source: 'K6_BASELINE_RATES',
+    };
   const file = value(env, 'K6_BASELINE_FILE');
   if (file === undefined) return { rates: defaultBaselineRates, source: 'default' };
   let text: string;
   try {
     text = readFile(file);
   } catch (error) {
-    throw new ScenarioEnvError('K6_BASELINE_FILE', `cannot read ${file} (${error instanceof Error ? error.message : String(error)})`);
+    throw new ScenarioEnvError(
+      'K6_BASELINE_FILE',
+      `cannot read ${file} (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  return { rates: parseBaselineRates(parseJson(text, `K6_BASELINE_FILE (${file})`), `K6_BASELINE_FILE (${file})`), source: 'K6_BASELINE_FILE' };
+  return {
+    rates: parseBaselineRates(parseJson(text, `K6_BASELINE_FILE (${file})`), `K6_BASELINE_FILE (${file})`),
+    source: 'K6_BASELINE_FILE',
+  };
 }
 
 function parseJson(text: string, variable: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ScenarioEnvError(variable, `expected JSON such as {"swipingUser": 48}, got ${JSON.stringify(text.slice(0, 80))} (${(error as Error).message})`);
+    throw new ScenarioEnvError(
+      variable,
+      `expected JSON such as {"swipingUser": 48}, got ${JSON.stringify(text.slice(0, 80))} (${(error as Error).message})`,
+    );
   }
 }

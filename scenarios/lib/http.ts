@@ -13,12 +13,16 @@ export async function send(rt: Runtime, spec: RequestSpec, timeoutSeconds = REQU
   const reply = await rt.request(spec, timeoutSeconds);
   const db = dbDurationMs(reply.header('Server-Timing'));
   if (db !== undefined) rt.add('aclue_db_time', db, { name: spec.name });
-  if (spec.ownResource && (reply.status === 401 || reply.status === 403)) rt.add('aclue_auth_failures', 1, { name: spec.name });
+  if (spec.ownResource && (reply.status === 401 || reply.status === 403))
+    rt.add('aclue_auth_failures', 1, { name: spec.name });
   return reply;
 }
 
 /** A header by name whatever its case (k6 canonicalises names, a proxy may not). */
-export function headerOf(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+export function headerOf(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | undefined {
   const pick = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
   if (headers[name] !== undefined) return pick(headers[name]);
   const lower = name.toLowerCase();

@@ -3,7 +3,7 @@
  * verify/k6/load-evidence.ts reads it). Rates in it are iterations per second, the unit verify
  * compares delivered load in. Pure: scripts/load.ts does the file and process work.
  */
-import { journeyNames, type JourneyName, type JourneyRates, type LoadPlan } from '../../model/profiles.ts';
+import { type JourneyName, type JourneyRates, journeyNames, type LoadPlan } from '../../model/profiles.ts';
 import { plannedRequests } from './endpoints.ts';
 
 export interface LoadEngineInfo {

@@ -81,20 +81,36 @@ export function parseManifest(text: string, file: string): Manifest {
       archetype: typeof r.archetype === 'string' ? r.archetype : 'unknown',
     };
   });
-  if (users.length < 2) throw new ManifestError(file, `expected at least 2 users (the RLS probe reads one user's rows as another), got ${users.length}`);
+  if (users.length < 2)
+    throw new ManifestError(
+      file,
+      `expected at least 2 users (the RLS probe reads one user's rows as another), got ${users.length}`,
+    );
   const products = asArray(m.products, file, 'products').map((p, i) => {
     const r = asRecord(p, file, `products[${i}]`);
     const asin = typeof r.asin === 'string' ? r.asin : undefined;
-    return { id: str(r, 'id', file, `products[${i}]`), categoryId: str(r, 'categoryId', file, `products[${i}]`), ...(asin ? { asin } : {}) };
+    return {
+      id: str(r, 'id', file, `products[${i}]`),
+      categoryId: str(r, 'categoryId', file, `products[${i}]`),
+      ...(asin ? { asin } : {}),
+    };
   });
   if (products.length === 0) throw new ManifestError(file, 'has no products; seed a run first');
   const categories = asArray(m.categories, file, 'categories').map((c, i) => {
     const r = asRecord(c, file, `categories[${i}]`);
-    return { id: str(r, 'id', file, `categories[${i}]`), slug: str(r, 'slug', file, `categories[${i}]`), name: str(r, 'name', file, `categories[${i}]`) };
+    return {
+      id: str(r, 'id', file, `categories[${i}]`),
+      slug: str(r, 'slug', file, `categories[${i}]`),
+      name: str(r, 'name', file, `categories[${i}]`),
+    };
   });
   const agedClicks = (m.agedClicks === undefined ? [] : asArray(m.agedClicks, file, 'agedClicks')).map((c, i) => {
     const r = asRecord(c, file, `agedClicks[${i}]`);
-    return { id: str(r, 'id', file, `agedClicks[${i}]`), userId: str(r, 'userId', file, `agedClicks[${i}]`), clickedAt: str(r, 'clickedAt', file, `agedClicks[${i}]`) };
+    return {
+      id: str(r, 'id', file, `agedClicks[${i}]`),
+      userId: str(r, 'userId', file, `agedClicks[${i}]`),
+      clickedAt: str(r, 'clickedAt', file, `agedClicks[${i}]`),
+    };
   });
   return {
     runId: str(m, 'runId', file, 'the manifest'),
@@ -113,14 +129,19 @@ export function parseManifest(text: string, file: string): Manifest {
 
 /** URLs compare equal without a trailing slash and with a lower-case scheme and host. */
 export function sameBaseUrl(a: string, b: string): boolean {
-  const norm = (url: string) => url.trim().replace(/\/+$/, '').replace(/^[a-z]+:\/\/[^/]+/i, (origin) => origin.toLowerCase());
+  const norm = (url: string) =>
+    url
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/^[a-z]+:\/\/[^/]+/i, (origin) => origin.toLowerCase());
   return norm(a) === norm(b);
 }
 
 // --- internal ---
 
 function asRecord(value: unknown, file: string, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError(file, `${what}: expected an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ManifestError(file, `${what}: expected an object`);
   return value as Record<string, unknown>;
 }
 
@@ -131,6 +152,7 @@ function asArray(value: unknown, file: string, what: string): unknown[] {
 
 function str(record: Record<string, unknown>, key: string, file: string, what: string): string {
   const value = record[key];
-  if (typeof value !== 'string' || value === '') throw new ManifestError(file, `${what}.${key}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value === '')
+    throw new ManifestError(file, `${what}.${key}: expected a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -2,8 +2,15 @@
  * The k6 options of an entry script, as plain data: the profile's scenarios, the thresholds, and
  * the tags and trend statistics the reports rely on. Pure; the entry scripts type it as k6 `Options`.
  */
-import { journeyNames, planLoad, type JourneyName, type JourneyRates, type LoadPlan, type ProfileName } from '../../model/profiles.ts';
-import { successCriteria, type SuccessCriteria } from '../../model/slo.ts';
+import {
+  type JourneyName,
+  type JourneyRates,
+  journeyNames,
+  type LoadPlan,
+  type ProfileName,
+  planLoad,
+} from '../../model/profiles.ts';
+import { type SuccessCriteria, successCriteria } from '../../model/slo.ts';
 import { plannedRequests } from './endpoints.ts';
 import type { ScenarioEnv } from './env.ts';
 import { buildThresholds, type Thresholds } from './thresholds.ts';
@@ -49,7 +56,12 @@ export interface PlainOptions {
  */
 export function planFor(profile: ProfileName, env: ScenarioEnv): LoadPlan {
   const plan = (durationSeconds: number | undefined) =>
-    planLoad({ profile, baselineRates: env.baselineRates, ...(durationSeconds !== undefined ? { durationSeconds } : {}), thinkTimeScale: env.thinkTimeScale });
+    planLoad({
+      profile,
+      baselineRates: env.baselineRates,
+      ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+      thinkTimeScale: env.thinkTimeScale,
+    });
   const asked = plan(env.durationSeconds);
   if (profile !== 'baseline') return asked;
   const needed = evidenceSeconds(env.baselineRates, successCriteria.degradationMinRequests);
@@ -62,9 +74,15 @@ export function planFor(profile: ProfileName, env: ScenarioEnv): LoadPlan {
  * @example evidenceSeconds(defaultBaselineRates, 20) // 195: 20 postbacks at 6 a minute
  */
 export function evidenceSeconds(baselineRates: JourneyRates, minRequests: number): number {
-  const sent = Object.keys(plannedRequests(Object.fromEntries(journeyNames.map((j) => [j, baselineRates[j] > 0 ? 1 : 0])) as Record<JourneyName, number>));
+  const sent = Object.keys(
+    plannedRequests(
+      Object.fromEntries(journeyNames.map((j) => [j, baselineRates[j] > 0 ? 1 : 0])) as Record<JourneyName, number>,
+    ),
+  );
   const enough = (seconds: number) => {
-    const planned = plannedRequests(planLoad({ profile: 'baseline', baselineRates, durationSeconds: seconds }).scheduledIterations);
+    const planned = plannedRequests(
+      planLoad({ profile: 'baseline', baselineRates, durationSeconds: seconds }).scheduledIterations,
+    );
     return sent.every((endpoint) => (planned[endpoint] ?? 0) >= minRequests);
   };
   // Planned requests only grow with the length: double to a long-enough length, then bisect.
@@ -84,9 +102,12 @@ export function evidenceSeconds(baselineRates: JourneyRates, minRequests: number
  * endpoint that needed it; undefined when it runs as asked.
  */
 export function lengthenedNote(plan: LoadPlan, askedSeconds: number | undefined): string | undefined {
-  const asked = askedSeconds ?? (plan.profile.shape.kind === 'constant' ? plan.profile.shape.seconds : plan.durationSeconds);
+  const asked =
+    askedSeconds ?? (plan.profile.shape.kind === 'constant' ? plan.profile.shape.seconds : plan.durationSeconds);
   if (plan.durationSeconds <= asked) return undefined;
-  const shortOf = plannedRequests(planLoad({ profile: plan.profile.name, baselineRates: plan.baseRates, durationSeconds: asked }).scheduledIterations);
+  const shortOf = plannedRequests(
+    planLoad({ profile: plan.profile.name, baselineRates: plan.baseRates, durationSeconds: asked }).scheduledIterations,
+  );
   const [fewest, count] = Object.entries(shortOf).sort((a, b) => a[1] - b[1])[0] ?? ['(none)', 0];
   return (
     `${plan.profile.name}: ${plan.durationSeconds} s instead of ${asked} s, so every endpoint gets the ${successCriteria.degradationMinRequests} requests ` +

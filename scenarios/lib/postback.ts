@@ -36,7 +36,13 @@ export type PostbackKind = keyof typeof postbackPlants;
 export const postbackKinds = Object.keys(postbackPlants) as PostbackKind[];
 
 /** The fields as sent, amount and commission rounded to pennies as a network reports them. */
-export function postbackFields(conversion: Conversion): { click_id: string; order_id: string; amount: number; commission: number; currency: string } {
+export function postbackFields(conversion: Conversion): {
+  click_id: string;
+  order_id: string;
+  amount: number;
+  commission: number;
+  currency: string;
+} {
   const amount = round2(conversion.amount);
   return {
     click_id: conversion.clickId,

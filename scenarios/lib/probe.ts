@@ -16,7 +16,8 @@ const noAnswer = (url: string, answer: ProbeAnswer, setting: string) =>
 
 export function healthProblem(url: string, answer: ProbeAnswer): string | undefined {
   if (answer.status === 0) return noAnswer(url, answer, 'K6_API_URL');
-  if (answer.status !== 200) return `GET ${url} answered ${answer.status}, expected 200: the app API is not healthy (K6_API_URL)`;
+  if (answer.status !== 200)
+    return `GET ${url} answered ${answer.status}, expected 200: the app API is not healthy (K6_API_URL)`;
   return undefined;
 }
 
@@ -33,7 +34,8 @@ export function apiKeyProblem(url: string, answer: ProbeAnswer): string | undefi
   if (answer.status === 401 || answer.status === 403) {
     return `the Data API refused K6_ANON_KEY (GET ${url} answered ${answer.status}${messageOf(answer)}); set K6_ANON_KEY to the project's anon key`;
   }
-  if (answer.status !== 200) return `GET ${url} answered ${answer.status}${messageOf(answer)}, expected 200 (K6_SUPABASE_URL, K6_ANON_KEY)`;
+  if (answer.status !== 200)
+    return `GET ${url} answered ${answer.status}${messageOf(answer)}, expected 200 (K6_SUPABASE_URL, K6_ANON_KEY)`;
   return undefined;
 }
 

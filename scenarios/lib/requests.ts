@@ -4,7 +4,7 @@
  * parameter) comes from model/target.ts, so the same journeys run against the local stack and a
  * real staging backend. Pure: sending is scenarios/lib/http.ts's job.
  */
-import { routePath, supabasePaths, type Route, type TableName } from '../../model/target.ts';
+import { type Route, routePath, supabasePaths, type TableName } from '../../model/target.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -100,6 +100,8 @@ export function restRequest(target: Target, table: TableName, options: RestReque
 
 /** `?a=1&b=x%20y` from a record (keys in insertion order), or '' when empty. */
 export function queryString(query: Readonly<Record<string, string | number | boolean>>): string {
-  const pairs = Object.entries(query).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  const pairs = Object.entries(query).map(
+    ([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`,
+  );
   return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
 }

@@ -6,12 +6,13 @@
  *
  * Must know: no k6/* or node:* imports here or in anything journeys import.
  */
+
+import type { LoadPlan } from '../../model/profiles.ts';
+import type { ScenarioEnv } from './env.ts';
 import type { ManifestAgedClick, ManifestCategory, ManifestProduct, ManifestUser } from './manifest.ts';
 import type { CustomMetricName } from './metrics.ts';
 import type { RequestSpec, Target } from './requests.ts';
-import type { ScenarioEnv } from './env.ts';
 import type { SetupData } from './setup.ts';
-import type { LoadPlan } from '../../model/profiles.ts';
 
 export type Tags = Readonly<Record<string, string>>;
 

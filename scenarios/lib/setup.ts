@@ -7,7 +7,7 @@ import { routePath, routes, tables } from '../../model/target.ts';
 import { send } from './http.ts';
 import type { ManifestHeader } from './manifest.ts';
 import { apiKeyProblem, healthProblem, seededProductProblem, targetProblem, tokenProblem } from './probe.ts';
-import { appRequest, restRequest, type RequestSpec } from './requests.ts';
+import { appRequest, type RequestSpec, restRequest } from './requests.ts';
 import type { Reply, Runtime, World } from './runtime.ts';
 
 export interface SetupData {
@@ -41,12 +41,18 @@ export async function setup(rt: Runtime, world: World, manifest: ManifestState):
   stopIf(healthProblem(`${target.apiUrl}${routePath(routes.health)}`, health));
 
   const header = manifest.header;
-  if (manifest.problem !== undefined || !header) stopIf(manifest.problem ?? `seed manifest ${env.manifestPath} has no target or run id`);
+  if (manifest.problem !== undefined || !header)
+    stopIf(manifest.problem ?? `seed manifest ${env.manifestPath} has no target or run id`);
   const runId = header!.runId;
   stopIf(targetProblem(env.manifestPath, header!.target.apiUrl, target.apiUrl));
 
   const categoriesUrl = `${target.supabaseUrl}/rest/v1/${tables.categories}`;
-  stopIf(apiKeyProblem(categoriesUrl, await probe(restRequest(target, tables.categories, { query: 'select=id&limit=1', expected: [200, 401, 403] }))));
+  stopIf(
+    apiKeyProblem(
+      categoriesUrl,
+      await probe(restRequest(target, tables.categories, { query: 'select=id&limit=1', expected: [200, 401, 403] })),
+    ),
+  );
 
   // /users/me, not /auth/me: it checks the token the way every journey route does (signature, expiry,
   // the user's row), while /auth/me also asks Auth for a live sign-in session, which pre-minted
@@ -56,13 +62,19 @@ export async function setup(rt: Runtime, world: World, manifest: ManifestState):
   stopIf(tokenProblem(`${target.apiUrl}${routePath(routes.userMe)}`, user.email, me));
 
   const product = products[0]!;
-  const seeded = await probe(restRequest(target, tables.products, { query: `select=id&id=eq.${product.id}`, expected: [200] }));
+  const seeded = await probe(
+    restRequest(target, tables.products, { query: `select=id&id=eq.${product.id}`, expected: [200] }),
+  );
   stopIf(seededProductProblem(product.id, runId, seeded));
 
   // Instances of one distributed run share K6_RUN_TAG; the instance number keeps their order ids apart
   // (each instance numbers its VUs from 1).
   const base = env.runTag ?? Date.now().toString(36);
-  return { runTag: env.instance ? `${base}-i${env.instance}` : base, startedAt: new Date().toISOString(), seedRunId: runId };
+  return {
+    runTag: env.instance ? `${base}-i${env.instance}` : base,
+    startedAt: new Date().toISOString(),
+    seedRunId: runId,
+  };
 }
 
 function stopIf(problem: string | undefined): void {

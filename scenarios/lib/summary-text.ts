@@ -43,7 +43,8 @@ export interface SummaryContext {
 export function thresholdResults(data: SummaryData): { metric: string; expression: string; ok: boolean }[] {
   const results: { metric: string; expression: string; ok: boolean }[] = [];
   for (const [metric, m] of Object.entries(data.metrics)) {
-    for (const [expression, result] of Object.entries(m.thresholds ?? {})) results.push({ metric, expression, ok: result.ok });
+    for (const [expression, result] of Object.entries(m.thresholds ?? {}))
+      results.push({ metric, expression, ok: result.ok });
   }
   return results.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
 }
@@ -72,18 +73,33 @@ export function formatSummary(data: SummaryData, context: SummaryContext): strin
 
   const thresholds = thresholdResults(data);
   const failed = thresholds.filter((t) => !t.ok).length;
-  lines.push(`THRESHOLDS  ${thresholds.length - failed} passed, ${failed} failed${failed > 0 ? '  (FAILED: the run exits 99)' : ''}`);
-  for (const t of thresholds) lines.push(`  ${t.ok ? 'ok  ' : 'FAIL'}  ${t.metric}  ${t.expression}${observed(data, t.metric, t.expression)}`);
+  lines.push(
+    `THRESHOLDS  ${thresholds.length - failed} passed, ${failed} failed${failed > 0 ? '  (FAILED: the run exits 99)' : ''}`,
+  );
+  for (const t of thresholds)
+    lines.push(`  ${t.ok ? 'ok  ' : 'FAIL'}  ${t.metric}  ${t.expression}${observed(data, t.metric, t.expression)}`);
   lines.push('');
 
   lines.push('ENDPOINTS');
-  const rows: string[][] = [['name', 'requests', 'failed', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'db p95 ms']];
+  const rows: string[][] = [
+    ['name', 'requests', 'failed', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'db p95 ms'],
+  ];
   for (const name of summaryEndpoints(data)) {
     const d = data.metrics[`http_req_duration{name:${name}}`]?.values ?? {};
     const reqs = data.metrics[`http_reqs{name:${name}}`]?.values.count;
     const failedRate = data.metrics[`http_req_failed{name:${name}}`]?.values.rate;
     const db = data.metrics[`aclue_db_time{name:${name}}`]?.values['p(95)'];
-    rows.push([name, num(reqs ?? d.count, 0), pct(failedRate), ms(d.med), ms(d['p(90)']), ms(d['p(95)']), ms(d['p(99)']), ms(d.max), ms(db)]);
+    rows.push([
+      name,
+      num(reqs ?? d.count, 0),
+      pct(failedRate),
+      ms(d.med),
+      ms(d['p(90)']),
+      ms(d['p(95)']),
+      ms(d['p(99)']),
+      ms(d.max),
+      ms(db),
+    ]);
   }
   lines.push(...table(rows));
   lines.push('');
@@ -101,7 +117,12 @@ export function formatSummary(data: SummaryData, context: SummaryContext): strin
       num(data.metrics[`dropped_iterations{scenario:${journey}}`]?.values.count ?? 0, 0),
     ]);
   }
-  loadRows.push(['total', String(scheduledTotal), num(data.metrics.iterations?.values.count ?? 0, 0), num(data.metrics.dropped_iterations?.values.count ?? 0, 0)]);
+  loadRows.push([
+    'total',
+    String(scheduledTotal),
+    num(data.metrics.iterations?.values.count ?? 0, 0),
+    num(data.metrics.dropped_iterations?.values.count ?? 0, 0),
+  ]);
   lines.push(...table(loadRows));
   const vusMax = data.metrics.vus_max?.values.value;
   if (vusMax !== undefined) lines.push(`  VUs allocated: ${vusMax}`);
@@ -110,7 +131,8 @@ export function formatSummary(data: SummaryData, context: SummaryContext): strin
   const checks = allChecks(data.root_group);
   const failedChecks = checks.filter((c) => c.fails > 0).length;
   lines.push(`CHECKS  ${checks.length - failedChecks} all passing, ${failedChecks} with failures`);
-  for (const c of checks) lines.push(`  ${c.fails === 0 ? 'ok  ' : 'FAIL'}  ${c.name}  ${c.passes} passed, ${c.fails} failed`);
+  for (const c of checks)
+    lines.push(`  ${c.fails === 0 ? 'ok  ' : 'FAIL'}  ${c.name}  ${c.passes} passed, ${c.fails} failed`);
   lines.push('');
 
   lines.push('KIT METRICS');
@@ -119,10 +141,14 @@ export function formatSummary(data: SummaryData, context: SummaryContext): strin
   lines.push(`  aclue_clicks_created  ${num(data.metrics.aclue_clicks_created?.values.count ?? 0, 0)}`);
   lines.push(`  aclue_writes          ${num(data.metrics.aclue_writes?.values.count ?? 0, 0)}`);
   const db = data.metrics.aclue_db_time?.values;
-  lines.push(`  aclue_db_time         ${db && db.count ? `p50 ${ms(db.med)} ms, p95 ${ms(db['p(95)'])} ms over ${db.count} responses` : 'no Server-Timing db figures'}`);
+  lines.push(
+    `  aclue_db_time         ${db?.count ? `p50 ${ms(db.med)} ms, p95 ${ms(db['p(95)'])} ms over ${db.count} responses` : 'no Server-Timing db figures'}`,
+  );
   const reqs = data.metrics.http_reqs?.values;
   const failedAll = data.metrics.http_req_failed?.values.rate;
-  lines.push(`  requests              ${num(reqs?.count ?? 0, 0)} (${num(reqs?.rate ?? 0, 1)}/s), failed ${pct(failedAll)}`);
+  lines.push(
+    `  requests              ${num(reqs?.count ?? 0, 0)} (${num(reqs?.rate ?? 0, 1)}/s), failed ${pct(failedAll)}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -132,7 +158,9 @@ export function formatSummary(data: SummaryData, context: SummaryContext): strin
 function observed(data: SummaryData, metric: string, expression: string): string {
   const stat = /^\s*([a-z]+(?:\([\d.]+\))?)\s*[<>=!]/.exec(expression)?.[1];
   const value = stat === undefined ? undefined : data.metrics[metric]?.values[stat];
-  return value === undefined ? '' : `  (${stat}=${Number.isInteger(value) ? value : value.toFixed(stat === 'rate' ? 4 : 1)})`;
+  return value === undefined
+    ? ''
+    : `  (${stat}=${Number.isInteger(value) ? value : value.toFixed(stat === 'rate' ? 4 : 1)})`;
 }
 
 function ms(value: number | undefined): string {
@@ -149,5 +177,8 @@ function pct(rate: number | undefined): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
-  return rows.map((row) => `  ${row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}`);
+  return rows.map(
+    (row) =>
+      `  ${row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}`,
+  );
 }

@@ -11,7 +11,10 @@ export interface SummaryInput extends SummaryData {
   readonly setup_data?: { readonly seedRunId?: string };
 }
 
-export function summaryOutputs(data: SummaryInput, run: { plan: LoadPlan; env: ScenarioEnv; seedRunId: string | undefined; engine: string }): Record<string, string> {
+export function summaryOutputs(
+  data: SummaryInput,
+  run: { plan: LoadPlan; env: ScenarioEnv; seedRunId: string | undefined; engine: string },
+): Record<string, string> {
   const text = formatSummary(data, {
     profile: run.plan.profile.name,
     engine: run.engine,

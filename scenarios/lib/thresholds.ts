@@ -7,7 +7,9 @@ import { allowedDroppedIterations, type JourneyName, type LoadPlan } from '../..
 import type { SuccessCriteria } from '../../model/slo.ts';
 import { endpointsOf } from './endpoints.ts';
 
-export type ThresholdSpec = string | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
+export type ThresholdSpec =
+  | string
+  | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
 export type Thresholds = Record<string, ThresholdSpec[]>;
 
 export function buildThresholds(plan: LoadPlan, criteria: SuccessCriteria): Thresholds {
@@ -25,7 +27,9 @@ export function buildThresholds(plan: LoadPlan, criteria: SuccessCriteria): Thre
     aclue_postbacks: [],
     aclue_db_time: [],
   };
-  const latency = plan.profile.judgesLatency ? [`p(90)<${criteria.latency.p90Ms}`, `p(95)<${criteria.latency.p95Ms}`] : [];
+  const latency = plan.profile.judgesLatency
+    ? [`p(90)<${criteria.latency.p90Ms}`, `p(95)<${criteria.latency.p95Ms}`]
+    : [];
   for (const name of endpointsOf(journeys)) {
     thresholds[`http_req_duration{name:${name}}`] = [...latency];
     // Empty lists: no pass/fail, but the sub-metric then appears in the summary.

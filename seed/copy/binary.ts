@@ -25,7 +25,8 @@ const EMPTY = Buffer.alloc(0);
 /** Returns a finished COPY's chunks to the pool (only after the server has acknowledged the COPY). */
 export function releaseChunks(chunks: readonly Buffer[]): void {
   for (const c of chunks) {
-    if (c.buffer.byteLength === CHUNK && c.byteOffset === 0 && pool.length < POOL_MAX) pool.push(Buffer.from(c.buffer, 0, CHUNK));
+    if (c.buffer.byteLength === CHUNK && c.byteOffset === 0 && pool.length < POOL_MAX)
+      pool.push(Buffer.from(c.buffer, 0, CHUNK));
   }
 }
 

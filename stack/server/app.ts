@@ -3,7 +3,7 @@
  * API, proxied to PostgREST), `/auth/v1` (Auth face), `/api/v1` (App API plugin) and `/kit/health`
  * (the stack's own liveness check).
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import appApi from './app-api/index.ts';
 import authFace from './auth/index.ts';
 import { apiKeyHook, dataApiProxy, registerCors } from './gateway.ts';
@@ -58,7 +58,11 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', apiKeyHook(apiKeys));
-      await scope.register(authFace, { databaseUrl: options.databaseUrl, jwtSecret: options.jwtSecret, issuer: `${options.publicUrl}/auth/v1` });
+      await scope.register(authFace, {
+        databaseUrl: options.databaseUrl,
+        jwtSecret: options.jwtSecret,
+        issuer: `${options.publicUrl}/auth/v1`,
+      });
     },
     { prefix: '/auth/v1' },
   );

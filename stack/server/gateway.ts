@@ -15,8 +15,14 @@ export const CORS_ALLOW_HEADERS =
 export const CORS_EXPOSE_HEADERS = 'Content-Range, Range';
 const CORS_ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
-const MISSING_KEY = { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' };
-const INVALID_KEY = { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' };
+const MISSING_KEY = {
+  message: 'No API key found in request',
+  hint: 'No `apikey` request header or url param was found.',
+};
+const INVALID_KEY = {
+  message: 'Invalid API key',
+  hint: 'Double check your Supabase `anon` or `service_role` API key.',
+};
 
 /** Adds CORS headers to every response and answers preflight requests. Register on the root instance. */
 export function registerCors(app: FastifyInstance): void {
@@ -63,7 +69,16 @@ export function apiKeyHook(keys: readonly string[]) {
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+]);
 
 function forwardHeaders(source: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
@@ -126,7 +141,15 @@ export async function dataApiProxy(app: FastifyInstance, options: DataApiOptions
 
     await new Promise<void>((resolve) => {
       const proxied = http.request(
-        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: raw.method, path, headers, agent },
+        {
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: raw.method,
+          path,
+          headers,
+          agent,
+        },
         (response) => {
           const out = forwardHeaders(response.headers);
           // CORS is the gateway's business (as on Supabase): PostgREST's own CORS headers are replaced.
@@ -144,7 +167,10 @@ export async function dataApiProxy(app: FastifyInstance, options: DataApiOptions
         reply
           .code(502)
           .type('application/json; charset=utf-8')
-          .send({ message: 'An invalid response was received from the upstream server', hint: `PostgREST at ${options.postgrestUrl}: ${error.message}` });
+          .send({
+            message: 'An invalid response was received from the upstream server',
+            hint: `PostgREST at ${options.postgrestUrl}: ${error.message}`,
+          });
         resolve();
       });
       // The client went away before the answer was written: stop the upstream request too.
@@ -152,7 +178,10 @@ export async function dataApiProxy(app: FastifyInstance, options: DataApiOptions
         if (!reply.raw.writableFinished) proxied.destroy();
       });
       // Bodyless requests (most reads) skip the pipe machinery.
-      const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
+      const hasBody =
+        raw.headers['content-length'] !== undefined
+          ? raw.headers['content-length'] !== '0'
+          : raw.headers['transfer-encoding'] !== undefined;
       if (hasBody) raw.pipe(proxied);
       else proxied.end();
     });

@@ -21,7 +21,10 @@ export function localKeys(jwtSecret: string): LocalKeys {
   if (!keys) {
     keys = {
       anonKey: signJwt({ iss: 'supabase-demo', role: 'anon', iat: ISSUED_AT, exp: EXPIRES_AT }, jwtSecret),
-      serviceRoleKey: signJwt({ iss: 'supabase-demo', role: 'service_role', iat: ISSUED_AT, exp: EXPIRES_AT }, jwtSecret),
+      serviceRoleKey: signJwt(
+        { iss: 'supabase-demo', role: 'service_role', iat: ISSUED_AT, exp: EXPIRES_AT },
+        jwtSecret,
+      ),
     };
     cache.set(jwtSecret, keys);
   }

@@ -5,8 +5,8 @@
  * no new connections, in-flight requests finish, then the pools close.
  */
 import { once } from 'node:events';
-import { loadConfig, settingFlags } from '../../lib/config.ts';
 import { parseFlags, runCommand } from '../../lib/cli.ts';
+import { loadConfig, settingFlags } from '../../lib/config.ts';
 import { EnvironmentError, ExitCode } from '../../lib/errors.ts';
 import { serverOptionsFor } from '../lifecycle.ts';
 import { buildApp } from './app.ts';
@@ -20,9 +20,10 @@ await runCommand(async () => {
     await app.listen({ host: '127.0.0.1', port: config.api.port });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new EnvironmentError(`KIT_API_PORT: cannot listen on 127.0.0.1:${config.api.port} (${code ?? (error as Error).message})`, [
-      'Stop the program using that port, or choose another with KIT_API_PORT (or --api-port).',
-    ]);
+    throw new EnvironmentError(
+      `KIT_API_PORT: cannot listen on 127.0.0.1:${config.api.port} (${code ?? (error as Error).message})`,
+      ['Stop the program using that port, or choose another with KIT_API_PORT (or --api-port).'],
+    );
   }
   await stopping;
   app.log.info('shutting down: draining in-flight requests');

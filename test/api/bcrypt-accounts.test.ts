@@ -5,9 +5,9 @@
  */
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { runSeed, type SeedResult } from '../../seed/run.ts';
 import { uuidText } from '../../seed/uuid.ts';
-import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { localTarget } from '../seed/support.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -50,7 +50,10 @@ afterAll(async () => {
   await db?.close();
 });
 
-const anon = () => createClient(stack.url, stack.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } });
+const anon = () =>
+  createClient(stack.url, stack.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
 
 describe('bcrypt passwords (lib/passwords.ts)', () => {
   it('hashes as GoTrue does and verifies its own hashes', async () => {
@@ -77,7 +80,7 @@ describe('bcrypt passwords (lib/passwords.ts)', () => {
 });
 
 describe('accounts written in bulk', () => {
-  it('sign in through the Auth face with the manifest\'s password, and not with a wrong one', async () => {
+  it("sign in through the Auth face with the manifest's password, and not with a wrong one", async () => {
     expect(seeded.authWriter).toBe('sql');
     const user = seeded.world.user(3);
     const ok = await anon().auth.signInWithPassword({ email: user.email, password: seeded.world.password() });
@@ -88,7 +91,7 @@ describe('accounts written in bulk', () => {
     expect(wrong.error?.code).toBe('invalid_credentials');
   });
 
-  it('carry one bcrypt hash per run, GoTrue\'s e-mail columns and an email identity', async () => {
+  it("carry one bcrypt hash per run, GoTrue's e-mail columns and an email identity", async () => {
     const { rows } = await db.pool.query<{ hashes: string; hash: string; nulls: string; confirmed: string }>(
       `select count(distinct encrypted_password) as hashes, min(encrypted_password) as hash,
               count(*) filter (where confirmation_token is null or recovery_token is null or email_change_token_new is null

@@ -15,7 +15,9 @@ const ROWS = 3000;
 beforeAll(async () => {
   db = await freshDatabase();
   stack = await startTestStack(db);
-  const { rows } = await db.pool.query<{ id: string }>(`insert into public.categories (name, slug) values ('Bulk', 'bulk') returning id`);
+  const { rows } = await db.pool.query<{ id: string }>(
+    `insert into public.categories (name, slug) values ('Bulk', 'bulk') returning id`,
+  );
   categoryId = rows[0]!.id;
 });
 
@@ -35,14 +37,23 @@ describe('gateway proxying', () => {
     }));
     const body = JSON.stringify(products);
     expect(body.length).toBeGreaterThan(300_000);
-    const insert = await fetch(`${stack.url}/rest/v1/products`, { method: 'POST', headers: { ...service(), 'content-type': 'application/json' }, body });
+    const insert = await fetch(`${stack.url}/rest/v1/products`, {
+      method: 'POST',
+      headers: { ...service(), 'content-type': 'application/json' },
+      body,
+    });
     expect(insert.status).toBe(201);
-    const { rows } = await db.pool.query<{ n: number }>('select count(*)::int as n from public.products where category_id = $1', [categoryId]);
+    const { rows } = await db.pool.query<{ n: number }>(
+      'select count(*)::int as n from public.products where category_id = $1',
+      [categoryId],
+    );
     expect(rows[0]!.n).toBe(ROWS);
 
     const query = `/products?select=title,description&category_id=eq.${categoryId}&order=title&limit=${ROWS}`;
     const viaGateway = await fetch(`${stack.url}/rest/v1${query}`, { headers: service() });
-    const direct = await fetch(`${stack.postgrestUrl}${query}`, { headers: { authorization: `Bearer ${stack.serviceRoleKey}` } });
+    const direct = await fetch(`${stack.postgrestUrl}${query}`, {
+      headers: { authorization: `Bearer ${stack.serviceRoleKey}` },
+    });
     const [a, b] = [Buffer.from(await viaGateway.arrayBuffer()), Buffer.from(await direct.arrayBuffer())];
     expect(viaGateway.status).toBe(200);
     expect(a.length).toBeGreaterThan(100_000);
@@ -63,7 +74,7 @@ describe('gateway proxying', () => {
     expect(await head.text()).toBe('');
   });
 
-  it('serves PostgREST\'s root (the OpenAPI document) at /rest/v1/', async () => {
+  it("serves PostgREST's root (the OpenAPI document) at /rest/v1/", async () => {
     for (const path of ['/rest/v1/', '/rest/v1']) {
       const root = await fetch(`${stack.url}${path}`, { headers: service() });
       expect(root.status, path).toBe(200);
@@ -78,8 +89,10 @@ describe('gateway proxying', () => {
 });
 
 describe('gateway helpers', () => {
-  it('adds db;dur in milliseconds from PostgREST 12\'s microsecond transaction timing', () => {
-    expect(withDbTiming('jwt;dur=12.5, transaction;dur=850.0, response;dur=4.1')).toBe('jwt;dur=12.5, transaction;dur=850.0, response;dur=4.1, db;dur=0.850');
+  it("adds db;dur in milliseconds from PostgREST 12's microsecond transaction timing", () => {
+    expect(withDbTiming('jwt;dur=12.5, transaction;dur=850.0, response;dur=4.1')).toBe(
+      'jwt;dur=12.5, transaction;dur=850.0, response;dur=4.1, db;dur=0.850',
+    );
     expect(withDbTiming(undefined)).toBeUndefined();
     expect(withDbTiming('jwt;dur=1.0')).toBe('jwt;dur=1.0');
   });

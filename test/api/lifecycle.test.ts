@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type KitConfig } from '../../lib/config.ts';
+import { type KitConfig, loadConfig } from '../../lib/config.ts';
 import { localDatabaseUrl } from '../../stack/cluster.ts';
-import { serverUp, stackDown, stackStatus, stackUp, serverDown } from '../../stack/lifecycle.ts';
+import { serverDown, serverUp, stackDown, stackStatus, stackUp } from '../../stack/lifecycle.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -25,7 +25,11 @@ function api(pathAndQuery: string, init: RequestInit = {}) {
   const keys = localKeys(config.jwtSecret);
   return fetch(`http://127.0.0.1:${config.api.port}/rest/v1${pathAndQuery}`, {
     ...init,
-    headers: { apikey: keys.serviceRoleKey, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+    headers: {
+      apikey: keys.serviceRoleKey,
+      'content-type': 'application/json',
+      ...(init.headers as Record<string, string>),
+    },
   });
 }
 
@@ -61,7 +65,12 @@ beforeAll(async () => {
     $$`);
   await pool.query('grant execute on function public.kit_test_slow_signup(text) to service_role');
   await pool.query(`notify pgrst, 'reload schema'`);
-  await waitFor(async () => (await api('/rpc/kit_test_slow_signup', { method: 'POST', body: '{"p_email":"probe@example.test"}' })).status === 204, 'the schema reload');
+  await waitFor(
+    async () =>
+      (await api('/rpc/kit_test_slow_signup', { method: 'POST', body: '{"p_email":"probe@example.test"}' })).status ===
+      204,
+    'the schema reload',
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -108,7 +117,10 @@ describe('stack lifecycle', () => {
     expect(Date.now() - stopping).toBeLessThan(20_000);
     const statuses = await Promise.all(writes);
     expect(statuses).toEqual(Array(8).fill(204));
-    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from public.newsletter_signups where email = any($1)', [emails]);
+    const { rows } = await pool.query<{ n: number }>(
+      'select count(*)::int as n from public.newsletter_signups where email = any($1)',
+      [emails],
+    );
     expect(rows[0]!.n).toBe(8);
     // And it is really down: new requests are refused.
     await expect(api('/newsletter_signups?select=id&limit=1')).rejects.toThrow();
@@ -126,7 +138,9 @@ describe('stack lifecycle', () => {
       // The gateway stays up and says what is wrong instead of hanging.
       const down = await api('/newsletter_signups?select=email&limit=1');
       expect(down.status).toBe(502);
-      expect(((await down.json()) as { message: string }).message).toBe('An invalid response was received from the upstream server');
+      expect(((await down.json()) as { message: string }).message).toBe(
+        'An invalid response was received from the upstream server',
+      );
     }
 
     const restarted: string[] = [];

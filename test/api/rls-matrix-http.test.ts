@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RLS_TABLES, rlsCells, type Actor, type Outcome, type RlsTable } from '../../model/rls-matrix.ts';
 import { signJwt } from '../../lib/jwt.ts';
+import { type Actor, type Outcome, RLS_TABLES, type RlsTable, rlsCells } from '../../model/rls-matrix.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -46,8 +46,14 @@ async function account(withPublicRows: boolean): Promise<string> {
   const id = randomUUID();
   const address = `${id}@example.test`;
   await insertRow('auth.users', {
-    instance_id: '00000000-0000-0000-0000-000000000000', id, aud: 'authenticated', role: 'authenticated', email: address,
-    raw_app_meta_data: { provider: 'email', providers: ['email'] }, created_at: new Date(), updated_at: new Date(),
+    instance_id: '00000000-0000-0000-0000-000000000000',
+    id,
+    aud: 'authenticated',
+    role: 'authenticated',
+    email: address,
+    raw_app_meta_data: { provider: 'email', providers: ['email'] },
+    created_at: new Date(),
+    updated_at: new Date(),
   });
   if (withPublicRows) {
     await insertRow('public.users', { id, email: address, first_name: 'Test', last_name: 'User' });
@@ -57,15 +63,29 @@ async function account(withPublicRows: boolean): Promise<string> {
 }
 
 const click = (s: Shared, user: string | null) => ({
-  user_id: user, product_id: s.productUsed, session_id: `s-${token()}`, source_page: 'recommendations',
-  affiliate_network: 'amazon', affiliate_url: 'https://www.amazon.co.uk/dp/B08N5WRWNW/?tag=aclue-21',
+  user_id: user,
+  product_id: s.productUsed,
+  session_id: `s-${token()}`,
+  source_page: 'recommendations',
+  affiliate_network: 'amazon',
+  affiliate_url: 'https://www.amazon.co.uk/dp/B08N5WRWNW/?tag=aclue-21',
 });
 const view = (s: Shared, user: string | null) => ({
-  product_id: s.productUsed, user_id: user, session_id: `s-${token()}`, view_source: 'swipe', interaction_type: 'impression',
+  product_id: s.productUsed,
+  user_id: user,
+  session_id: `s-${token()}`,
+  view_source: 'swipe',
+  interaction_type: 'impression',
 });
 const feedback = (s: Shared, user: string, recommendation: string) => ({
-  recommendation_id: recommendation, user_id: user, product_id: s.productUsed, feedback_type: 'explicit',
-  feedback_action: 'like', feedback_value: 1, feedback_source: 'web_app', model_version: 'test',
+  recommendation_id: recommendation,
+  user_id: user,
+  product_id: s.productUsed,
+  feedback_type: 'explicit',
+  feedback_action: 'like',
+  feedback_value: 1,
+  feedback_source: 'web_app',
+  model_version: 'test',
 });
 
 interface TableSpec {
@@ -81,70 +101,119 @@ interface TableSpec {
 
 const SPECS: Readonly<Record<RlsTable, TableSpec>> = {
   users: {
-    key: 'id', target: async (_s, u) => u, insertSubject: 'newcomer',
-    insert: (_s, u) => ({ id: u, email: email(), first_name: 'New', last_name: 'Comer' }), update: ['first_name', 'Changed'],
+    key: 'id',
+    target: async (_s, u) => u,
+    insertSubject: 'newcomer',
+    insert: (_s, u) => ({ id: u, email: email(), first_name: 'New', last_name: 'Comer' }),
+    update: ['first_name', 'Changed'],
   },
   profiles: {
-    key: 'id', target: async (_s, u) => u, insertSubject: 'newcomer',
-    insert: (_s, u) => ({ id: u, email: email(), first_name: 'New', last_name: 'Comer' }), update: ['first_name', 'Changed'],
+    key: 'id',
+    target: async (_s, u) => u,
+    insertSubject: 'newcomer',
+    insert: (_s, u) => ({ id: u, email: email(), first_name: 'New', last_name: 'Comer' }),
+    update: ['first_name', 'Changed'],
   },
   categories: {
-    key: 'id', target: () => insertRow('public.categories', { name: 'Target', slug: `t-${token()}` }), insertSubject: 'owner',
-    insert: () => ({ name: 'Inserted', slug: `ins-${token()}` }), update: ['sort_order', 42],
+    key: 'id',
+    target: () => insertRow('public.categories', { name: 'Target', slug: `t-${token()}` }),
+    insertSubject: 'owner',
+    insert: () => ({ name: 'Inserted', slug: `ins-${token()}` }),
+    update: ['sort_order', 42],
   },
   products: {
-    key: 'id', target: (s) => insertRow('public.products', { title: 'Target', category_id: s.categoryUsed }), insertSubject: 'owner',
-    insert: (s) => ({ title: 'Inserted product', category_id: s.categoryUsed }), update: ['review_count', 42],
+    key: 'id',
+    target: (s) => insertRow('public.products', { title: 'Target', category_id: s.categoryUsed }),
+    insertSubject: 'owner',
+    insert: (s) => ({ title: 'Inserted product', category_id: s.categoryUsed }),
+    update: ['review_count', 42],
   },
   swipe_sessions: {
-    key: 'id', target: (_s, u) => insertRow('public.swipe_sessions', { user_id: u }), insertSubject: 'owner',
-    insert: (_s, u) => ({ user_id: u }), update: ['total_swipes', 42],
+    key: 'id',
+    target: (_s, u) => insertRow('public.swipe_sessions', { user_id: u }),
+    insertSubject: 'owner',
+    insert: (_s, u) => ({ user_id: u }),
+    update: ['total_swipes', 42],
   },
   swipe_interactions: {
     key: 'id',
     target: async (s, u) => {
       const session = await insertRow('public.swipe_sessions', { user_id: u });
-      return insertRow('public.swipe_interactions', { session_id: session, user_id: u, product_id: s.productUsed, swipe_direction: 'right' });
+      return insertRow('public.swipe_interactions', {
+        session_id: session,
+        user_id: u,
+        product_id: s.productUsed,
+        swipe_direction: 'right',
+      });
     },
     insertSubject: 'owner',
     insert: (s, u) => ({ session_id: s.sessionOwner, user_id: u, product_id: s.productUsed, swipe_direction: 'up' }),
     update: ['time_spent_seconds', 42],
   },
   recommendations: {
-    key: 'id', target: (s, u) => insertRow('public.recommendations', { user_id: u, product_id: s.productUsed, confidence_score: 0.9 }),
-    insertSubject: 'owner', insert: (s, u) => ({ user_id: u, product_id: s.productUsed, confidence_score: 0.5 }), update: ['is_clicked', true],
+    key: 'id',
+    target: (s, u) =>
+      insertRow('public.recommendations', { user_id: u, product_id: s.productUsed, confidence_score: 0.9 }),
+    insertSubject: 'owner',
+    insert: (s, u) => ({ user_id: u, product_id: s.productUsed, confidence_score: 0.5 }),
+    update: ['is_clicked', true],
   },
   gift_links: {
-    key: 'id', target: (_s, u) => insertRow('public.gift_links', { user_id: u, link_token: token() }), insertSubject: 'owner',
-    insert: (_s, u) => ({ user_id: u, link_token: token() }), update: ['view_count', 42],
+    key: 'id',
+    target: (_s, u) => insertRow('public.gift_links', { user_id: u, link_token: token() }),
+    insertSubject: 'owner',
+    insert: (_s, u) => ({ user_id: u, link_token: token() }),
+    update: ['view_count', 42],
   },
   newsletter_signups: {
-    key: 'id', target: () => insertRow('public.newsletter_signups', { email: email() }), insertSubject: 'owner',
-    insert: () => ({ email: email() }), update: ['email_sent', true],
+    key: 'id',
+    target: () => insertRow('public.newsletter_signups', { email: email() }),
+    insertSubject: 'owner',
+    insert: () => ({ email: email() }),
+    update: ['email_sent', true],
   },
   affiliate_clicks: {
-    key: 'id', target: (s, u) => insertRow('public.affiliate_clicks', click(s, u)), insertSubject: 'owner',
-    insert: (s, u) => click(s, u), update: ['source_page', 'changed'],
+    key: 'id',
+    target: (s, u) => insertRow('public.affiliate_clicks', click(s, u)),
+    insertSubject: 'owner',
+    insert: (s, u) => click(s, u),
+    update: ['source_page', 'changed'],
   },
   user_preferences: {
-    key: 'user_id', target: (_s, u) => insertRow('public.user_preferences', { user_id: u }, 'user_id'), insertSubject: 'newcomer',
-    insert: (_s, u) => ({ user_id: u }), update: ['cluster_id', 42],
+    key: 'user_id',
+    target: (_s, u) => insertRow('public.user_preferences', { user_id: u }, 'user_id'),
+    insertSubject: 'newcomer',
+    insert: (_s, u) => ({ user_id: u }),
+    update: ['cluster_id', 42],
   },
   session_analytics: {
-    key: 'id', target: (_s, u) => insertRow('public.session_analytics', { session_id: `s-${token()}`, user_id: u, landing_page: '/' }),
-    insertSubject: 'owner', insert: (_s, u) => ({ session_id: `s-${token()}`, user_id: u, landing_page: '/' }), update: ['pages_viewed', 42],
+    key: 'id',
+    target: (_s, u) =>
+      insertRow('public.session_analytics', { session_id: `s-${token()}`, user_id: u, landing_page: '/' }),
+    insertSubject: 'owner',
+    insert: (_s, u) => ({ session_id: `s-${token()}`, user_id: u, landing_page: '/' }),
+    update: ['pages_viewed', 42],
   },
   product_views: {
-    key: 'id', target: (s, u) => insertRow('public.product_views', view(s, u)), insertSubject: 'owner',
-    insert: (s, u) => view(s, u), update: ['view_duration_seconds', 42],
+    key: 'id',
+    target: (s, u) => insertRow('public.product_views', view(s, u)),
+    insertSubject: 'owner',
+    insert: (s, u) => view(s, u),
+    update: ['view_duration_seconds', 42],
   },
   recommendation_feedback: {
     key: 'id',
     target: async (s, u) => {
-      const rec = await insertRow('public.recommendations', { user_id: u, product_id: s.productUsed, confidence_score: 0.9 });
+      const rec = await insertRow('public.recommendations', {
+        user_id: u,
+        product_id: s.productUsed,
+        confidence_score: 0.9,
+      });
       return insertRow('public.recommendation_feedback', feedback(s, u, rec));
     },
-    insertSubject: 'owner', insert: (s, u) => feedback(s, u, s.recommendationOwner), update: ['comment', 'changed'],
+    insertSubject: 'owner',
+    insert: (s, u) => feedback(s, u, s.recommendationOwner),
+    update: ['comment', 'changed'],
   },
 };
 
@@ -158,7 +227,10 @@ function headersFor(actor: Actor, owner: string): Record<string, string> {
     case 'other': {
       const sub = actor === 'owner' ? owner : shared.other;
       const now = Math.floor(Date.now() / 1000);
-      const jwt = signJwt({ sub, role: 'authenticated', aud: 'authenticated', email: `${sub}@example.test`, iat: now, exp: now + 600 }, stack.jwtSecret);
+      const jwt = signJwt(
+        { sub, role: 'authenticated', aud: 'authenticated', email: `${sub}@example.test`, iat: now, exp: now + 600 },
+        stack.jwtSecret,
+      );
       return { apikey: stack.anonKey, authorization: `Bearer ${jwt}` };
     }
   }
@@ -166,12 +238,25 @@ function headersFor(actor: Actor, owner: string): Record<string, string> {
 
 const deniedStatus = (actor: Actor) => (actor === 'anon' ? 401 : 403);
 
-async function current(table: RlsTable, key: string, target: string, column: string): Promise<string | null | undefined> {
-  const { rows } = await db.pool.query<{ v: string | null }>(`select ${column}::text as v from public.${table} where ${key} = $1`, [target]);
+async function current(
+  table: RlsTable,
+  key: string,
+  target: string,
+  column: string,
+): Promise<string | null | undefined> {
+  const { rows } = await db.pool.query<{ v: string | null }>(
+    `select ${column}::text as v from public.${table} where ${key} = $1`,
+    [target],
+  );
   return rows.length === 0 ? undefined : rows[0]!.v;
 }
 
-async function send(actor: Actor, owner: string, path: string, init: { method: string; body?: unknown; prefer?: string }) {
+async function send(
+  actor: Actor,
+  owner: string,
+  path: string,
+  init: { method: string; body?: unknown; prefer?: string },
+) {
   const headers: Record<string, string> = { ...headersFor(actor, owner) };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.prefer) headers.prefer = init.prefer;
@@ -192,7 +277,11 @@ beforeAll(async () => {
   const categoryUsed = await insertRow('public.categories', { name: 'Used', slug: `used-${token()}` });
   const productUsed = await insertRow('public.products', { title: 'Used', category_id: categoryUsed });
   const sessionOwner = await insertRow('public.swipe_sessions', { user_id: owner });
-  const recommendationOwner = await insertRow('public.recommendations', { user_id: owner, product_id: productUsed, confidence_score: 0.9 });
+  const recommendationOwner = await insertRow('public.recommendations', {
+    user_id: owner,
+    product_id: productUsed,
+    confidence_score: 0.9,
+  });
   shared = { owner, other, categoryUsed, productUsed, sessionOwner, recommendationOwner };
 });
 
@@ -210,7 +299,9 @@ describe.each([...RLS_TABLES])('RLS matrix over HTTP: %s', (table) => {
     if (op === 'insert') {
       const subject = spec.insertSubject === 'owner' ? shared.owner : await account(false);
       const result = await send(actor, subject, `/${table}?select=${spec.key}`, {
-        method: 'POST', body: spec.insert(shared, subject), prefer: 'return=representation',
+        method: 'POST',
+        body: spec.insert(shared, subject),
+        prefer: 'return=representation',
       });
       if (expected === 'rows') {
         expect(result.status, label).toBe(201);
@@ -238,7 +329,12 @@ describe.each([...RLS_TABLES])('RLS matrix over HTTP: %s', (table) => {
       return;
     }
 
-    const result = await send(actor, owner, `/${table}?${filter}`, op === 'update' ? { method: 'PATCH', body: { [column]: value } } : { method: 'DELETE' });
+    const result = await send(
+      actor,
+      owner,
+      `/${table}?${filter}`,
+      op === 'update' ? { method: 'PATCH', body: { [column]: value } } : { method: 'DELETE' },
+    );
     expect(result.status, label).toBe(expected === 'denied' ? deniedStatus(actor) : 204);
     const after = await current(table, spec.key, target, column);
     if (op === 'update') {

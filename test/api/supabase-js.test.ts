@@ -8,7 +8,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../../lib/jwt.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { startTestStack, waitForSchema, type TestStack } from '../support/stack.ts';
+import { startTestStack, type TestStack, waitForSchema } from '../support/stack.ts';
 
 let db: TestDatabase;
 let stack: TestStack;
@@ -36,9 +36,17 @@ async function signedIn(email: string): Promise<SupabaseClient> {
 
 /** A user through the admin API, with the public.users row the app's tables reference. */
 async function account(email: string): Promise<string> {
-  const { data, error } = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true, user_metadata: { first_name: 'T' } });
+  const { data, error } = await admin.auth.admin.createUser({
+    email,
+    password: PASSWORD,
+    email_confirm: true,
+    user_metadata: { first_name: 'T' },
+  });
   if (error) throw error;
-  await db.pool.query(`insert into public.users (id, email, first_name, last_name) values ($1, $2, 'T', 'U')`, [data.user.id, email]);
+  await db.pool.query(`insert into public.users (id, email, first_name, last_name) values ($1, $2, 'T', 'U')`, [
+    data.user.id,
+    email,
+  ]);
   return data.user.id;
 }
 
@@ -58,7 +66,11 @@ beforeAll(async () => {
   const category = await admin.from('categories').insert({ name: 'Gadgets', slug: 'gadgets' }).select('id').single();
   if (category.error) throw category.error;
   categoryId = (category.data as { id: string }).id;
-  const products = ['Echo', 'Alpha', 'Delta', 'Bravo', 'Charlie'].map((title) => ({ title, category_id: categoryId, price_min: 10 }));
+  const products = ['Echo', 'Alpha', 'Delta', 'Bravo', 'Charlie'].map((title) => ({
+    title,
+    category_id: categoryId,
+    price_min: 10,
+  }));
   const inserted = await admin.from('products').insert(products);
   if (inserted.error) throw inserted.error;
 });
@@ -78,7 +90,10 @@ describe('Auth face through supabase-js', () => {
     expect(session.expires_in).toBe(3600);
     expect(session.user.id).toBe(aliceId);
     expect(session.user.email).toBe('alice@example.test');
-    const claims = JSON.parse(Buffer.from(session.access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(session.access_token.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({
       sub: aliceId,
       aud: 'authenticated',
@@ -92,7 +107,10 @@ describe('Auth face through supabase-js', () => {
     });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
     expect(typeof claims.session_id).toBe('string');
-    const sessions = await db.pool.query('select 1 from auth.sessions where id = $1 and user_id = $2', [claims.session_id, aliceId]);
+    const sessions = await db.pool.query('select 1 from auth.sessions where id = $1 and user_id = $2', [
+      claims.session_id,
+      aliceId,
+    ]);
     expect(sessions.rowCount).toBe(1);
 
     const user = await c.auth.getUser();
@@ -100,21 +118,33 @@ describe('Auth face through supabase-js', () => {
     expect(user.data.user?.id).toBe(aliceId);
   });
 
-  it('stores a salted bcrypt hash at GoTrue\'s cost, never the password', async () => {
-    const { rows } = await db.pool.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [aliceId]);
+  it("stores a salted bcrypt hash at GoTrue's cost, never the password", async () => {
+    const { rows } = await db.pool.query<{ encrypted_password: string }>(
+      'select encrypted_password from auth.users where id = $1',
+      [aliceId],
+    );
     expect(rows[0]!.encrypted_password).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
     expect(rows[0]!.encrypted_password).not.toContain(PASSWORD);
-    const bobs = await db.pool.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [bobId]);
+    const bobs = await db.pool.query<{ encrypted_password: string }>(
+      'select encrypted_password from auth.users where id = $1',
+      [bobId],
+    );
     expect(bobs.rows[0]!.encrypted_password).not.toBe(rows[0]!.encrypted_password); // per-user salt
   });
 
   it('refuses a wrong password with 400 invalid_credentials', async () => {
-    const { data, error } = await client(stack.anonKey).auth.signInWithPassword({ email: 'alice@example.test', password: 'wrong-password' });
+    const { data, error } = await client(stack.anonKey).auth.signInWithPassword({
+      email: 'alice@example.test',
+      password: 'wrong-password',
+    });
     expect(data.session).toBeNull();
     expect(error?.status).toBe(400);
     expect(error?.code).toBe('invalid_credentials');
     expect(error?.message).toBe('Invalid login credentials');
-    const unknown = await client(stack.anonKey).auth.signInWithPassword({ email: 'nobody@example.test', password: PASSWORD });
+    const unknown = await client(stack.anonKey).auth.signInWithPassword({
+      email: 'nobody@example.test',
+      password: PASSWORD,
+    });
     expect(unknown.error?.code).toBe('invalid_credentials');
   });
 
@@ -130,7 +160,10 @@ describe('Auth face through supabase-js', () => {
       body: JSON.stringify({ refresh_token: first.refresh_token }),
     });
     expect(reused.status).toBe(400);
-    expect(await reused.json()).toEqual({ code: 'refresh_token_already_used', message: 'Invalid Refresh Token: Already Used' });
+    expect(await reused.json()).toEqual({
+      code: 'refresh_token_already_used',
+      message: 'Invalid Refresh Token: Already Used',
+    });
   });
 
   it('logout ends the session: its access token no longer reaches /user', async () => {
@@ -145,7 +178,12 @@ describe('Auth face through supabase-js', () => {
   });
 
   it('admin creates, lists, reads and deletes users; duplicates are 422 email_exists', async () => {
-    const created = await admin.auth.admin.createUser({ email: 'carol@example.test', password: PASSWORD, email_confirm: true, app_metadata: { tier: 'x' } });
+    const created = await admin.auth.admin.createUser({
+      email: 'carol@example.test',
+      password: PASSWORD,
+      email_confirm: true,
+      app_metadata: { tier: 'x' },
+    });
     expect(created.error).toBeNull();
     const id = created.data.user!.id;
     expect(created.data.user!.app_metadata).toEqual({ provider: 'email', providers: ['email'], tier: 'x' });
@@ -176,7 +214,11 @@ describe('Auth face through supabase-js', () => {
 
   it('signs up (confirmed at once, as with the CLI default) and refuses a taken e-mail with 422', async () => {
     const c = client(stack.anonKey);
-    const up = await c.auth.signUp({ email: 'frank@example.test', password: PASSWORD, options: { data: { first_name: 'Frank' } } });
+    const up = await c.auth.signUp({
+      email: 'frank@example.test',
+      password: PASSWORD,
+      options: { data: { first_name: 'Frank' } },
+    });
     expect(up.error).toBeNull();
     expect(up.data.session?.access_token).toBeTruthy();
     expect(up.data.user?.user_metadata).toEqual({ first_name: 'Frank' });
@@ -186,20 +228,37 @@ describe('Auth face through supabase-js', () => {
   });
 
   it('admin updates a user: new password works, the old one does not, metadata merges', async () => {
-    const created = await admin.auth.admin.createUser({ email: 'grace@example.test', password: PASSWORD, email_confirm: true, user_metadata: { a: 1 } });
+    const created = await admin.auth.admin.createUser({
+      email: 'grace@example.test',
+      password: PASSWORD,
+      email_confirm: true,
+      user_metadata: { a: 1 },
+    });
     const id = created.data.user!.id;
-    const updated = await admin.auth.admin.updateUserById(id, { password: 'a-brand-new-password', user_metadata: { b: 2 } });
+    const updated = await admin.auth.admin.updateUserById(id, {
+      password: 'a-brand-new-password',
+      user_metadata: { b: 2 },
+    });
     expect(updated.error).toBeNull();
     expect(updated.data.user?.user_metadata).toEqual({ a: 1, b: 2 });
-    const oldLogin = await client(stack.anonKey).auth.signInWithPassword({ email: 'grace@example.test', password: PASSWORD });
+    const oldLogin = await client(stack.anonKey).auth.signInWithPassword({
+      email: 'grace@example.test',
+      password: PASSWORD,
+    });
     expect(oldLogin.error?.code).toBe('invalid_credentials');
-    const newLogin = await client(stack.anonKey).auth.signInWithPassword({ email: 'grace@example.test', password: 'a-brand-new-password' });
+    const newLogin = await client(stack.anonKey).auth.signInWithPassword({
+      email: 'grace@example.test',
+      password: 'a-brand-new-password',
+    });
     expect(newLogin.error).toBeNull();
   });
 
   it('refuses to sign in a user whose e-mail is not confirmed', async () => {
     await admin.auth.admin.createUser({ email: 'heidi@example.test', password: PASSWORD });
-    const login = await client(stack.anonKey).auth.signInWithPassword({ email: 'heidi@example.test', password: PASSWORD });
+    const login = await client(stack.anonKey).auth.signInWithPassword({
+      email: 'heidi@example.test',
+      password: PASSWORD,
+    });
     expect(login.error?.status).toBe(400);
     expect(login.error?.code).toBe('email_not_confirmed');
   });
@@ -208,8 +267,14 @@ describe('Auth face through supabase-js', () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: aliceId, role: 'authenticated', aud: 'authenticated' };
     const cases = [
-      [signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, stack.jwtSecret), 'token has invalid claims: token is expired'],
-      [signJwt({ ...claims, iat: now, exp: now + 3600 }, 'another-secret-with-at-least-32-characters'), 'signature is invalid'],
+      [
+        signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, stack.jwtSecret),
+        'token has invalid claims: token is expired',
+      ],
+      [
+        signJwt({ ...claims, iat: now, exp: now + 3600 }, 'another-secret-with-at-least-32-characters'),
+        'signature is invalid',
+      ],
       // Only the apikey: the gateway turns it into the bearer token, which has no subject.
       [undefined, 'invalid claim: missing sub claim'],
     ] as const;
@@ -243,22 +308,33 @@ describe('Auth face through supabase-js', () => {
       body: JSON.stringify({ email: 'alice@example.test', password: 'nope-nope' }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' });
+    expect(await response.json()).toEqual({
+      code: 400,
+      error_code: 'invalid_credentials',
+      msg: 'Invalid login credentials',
+    });
     expect(response.headers.get('x-supabase-api-version')).toBeNull();
   });
 
   it('handles 20 concurrent admin creates (the seed does this at scale)', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => admin.auth.admin.createUser({ email: `bulk-${i}@example.test`, password: PASSWORD, email_confirm: true })),
+      Array.from({ length: 20 }, (_, i) =>
+        admin.auth.admin.createUser({ email: `bulk-${i}@example.test`, password: PASSWORD, email_confirm: true }),
+      ),
     );
     expect(results.map((r) => r.error)).toEqual(Array(20).fill(null));
-    const { rows } = await db.pool.query<{ n: number }>(`select count(*)::int as n from auth.users where email like 'bulk-%'`);
+    const { rows } = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from auth.users where email like 'bulk-%'`,
+    );
     expect(rows[0]!.n).toBe(20);
   });
 
   it('reports the database time in Server-Timing', async () => {
     const response = await fetch(`${stack.url}/auth/v1/user`, {
-      headers: { apikey: stack.anonKey, authorization: `Bearer ${(await alice.auth.getSession()).data.session!.access_token}` },
+      headers: {
+        apikey: stack.anonKey,
+        authorization: `Bearer ${(await alice.auth.getSession()).data.session!.access_token}`,
+      },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('server-timing')).toMatch(/^db;dur=\d+\.\d$/);
@@ -290,23 +366,34 @@ describe('Data API through supabase-js', () => {
   });
 
   it('insert without .select() is 201 with no body; with .select() returns the row', async () => {
-    const minimal = await alice.from('gift_links').insert({ user_id: aliceId, link_token: `min-${randomUUID()}`, title: 'Minimal' });
+    const minimal = await alice
+      .from('gift_links')
+      .insert({ user_id: aliceId, link_token: `min-${randomUUID()}`, title: 'Minimal' });
     expect(minimal.error).toBeNull();
     expect(minimal.status).toBe(201);
     expect(minimal.data).toBeNull();
 
     const token = `rep-${randomUUID()}`;
-    const represented = await alice.from('gift_links').insert({ user_id: aliceId, link_token: token, title: 'Represented' }).select('link_token, title');
+    const represented = await alice
+      .from('gift_links')
+      .insert({ user_id: aliceId, link_token: token, title: 'Represented' })
+      .select('link_token, title');
     expect(represented.status).toBe(201);
     expect(represented.data).toEqual([{ link_token: token, title: 'Represented' }]);
   });
 
   it('upsert inserts, then merges on the conflict column', async () => {
     const token = `ups-${randomUUID()}`;
-    const first = await alice.from('gift_links').upsert({ user_id: aliceId, link_token: token, title: 'v1' }, { onConflict: 'link_token' }).select('title');
+    const first = await alice
+      .from('gift_links')
+      .upsert({ user_id: aliceId, link_token: token, title: 'v1' }, { onConflict: 'link_token' })
+      .select('title');
     expect(first.status).toBe(201);
     expect(first.data).toEqual([{ title: 'v1' }]);
-    const second = await alice.from('gift_links').upsert({ user_id: aliceId, link_token: token, title: 'v2' }, { onConflict: 'link_token' }).select('title');
+    const second = await alice
+      .from('gift_links')
+      .upsert({ user_id: aliceId, link_token: token, title: 'v2' }, { onConflict: 'link_token' })
+      .select('title');
     expect(second.status).toBe(200);
     expect(second.data).toEqual([{ title: 'v2' }]);
     const { rows } = await db.pool.query('select title from public.gift_links where link_token = $1', [token]);
@@ -318,7 +405,11 @@ describe('Data API through supabase-js', () => {
     await alice.from('gift_links').insert({ user_id: aliceId, link_token: token, title: 'before' });
     const update = await alice.from('gift_links').update({ title: 'after' }).eq('link_token', token);
     expect(update.status).toBe(204);
-    const selected = await alice.from('gift_links').update({ view_count: 7 }).eq('link_token', token).select('title, view_count');
+    const selected = await alice
+      .from('gift_links')
+      .update({ view_count: 7 })
+      .eq('link_token', token)
+      .select('title, view_count');
     expect(selected.status).toBe(200);
     expect(selected.data).toEqual([{ title: 'after', view_count: 7 }]);
     const removed = await alice.from('gift_links').delete().eq('link_token', token);
@@ -327,7 +418,9 @@ describe('Data API through supabase-js', () => {
   });
 
   it('rpc calls a SQL function with named arguments', async () => {
-    await db.pool.query(`create function public.kit_test_sum(a integer, b integer) returns integer language sql immutable as 'select a + b'`);
+    await db.pool.query(
+      `create function public.kit_test_sum(a integer, b integer) returns integer language sql immutable as 'select a + b'`,
+    );
     await db.pool.query(`grant execute on function public.kit_test_sum(integer, integer) to anon, authenticated`);
     await db.pool.query(`notify pgrst, 'reload schema'`);
     await waitForSchema(stack, '/rpc/kit_test_sum', { method: 'POST', body: JSON.stringify({ a: 0, b: 0 }) });
@@ -401,7 +494,10 @@ describe('Data API error cases', () => {
       [expired, /JWT expired/],
       [forged, /JWSInvalidSignature|signature|key/i],
     ] as const) {
-      const c = createClient(stack.url, stack.anonKey, { ...noSession, global: { headers: { Authorization: `Bearer ${token}` } } });
+      const c = createClient(stack.url, stack.anonKey, {
+        ...noSession,
+        global: { headers: { Authorization: `Bearer ${token}` } },
+      });
       const result = await c.from('gift_links').select('id');
       expect(result.status).toBe(401);
       expect(result.error?.code).toBe('PGRST301');
@@ -412,7 +508,10 @@ describe('Data API error cases', () => {
   it('a missing or unknown apikey is 401 with the gateway bodies', async () => {
     const missing = await rest('/products?select=id');
     expect(missing.status).toBe(401);
-    expect(await missing.json()).toEqual({ message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
+    expect(await missing.json()).toEqual({
+      message: 'No API key found in request',
+      hint: 'No `apikey` request header or url param was found.',
+    });
     const unknown = await client('not-a-key').from('products').select('id');
     expect(unknown.status).toBe(401);
     expect(unknown.error?.message).toBe('Invalid API key');
@@ -432,21 +531,29 @@ describe('Data API error cases', () => {
       headers: { apikey: stack.serviceRoleKey, authorization: `Bearer ${bobToken}` },
     });
     expect(await response.json()).toEqual([]);
-    const asService = await rest(`/gift_links?select=id&link_token=eq.${token}`, { headers: { apikey: stack.serviceRoleKey } });
+    const asService = await rest(`/gift_links?select=id&link_token=eq.${token}`, {
+      headers: { apikey: stack.serviceRoleKey },
+    });
     expect(await asService.json()).toHaveLength(1);
   });
 
   it('answers CORS preflights and exposes Content-Range', async () => {
     const preflight = await rest('/products', {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey, prefer' },
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey, prefer',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     for (const header of ['authorization', 'x-client-info', 'apikey', 'content-type', 'prefer', 'range']) {
       expect(preflight.headers.get('access-control-allow-headers')).toContain(header);
     }
-    const get = await rest('/products?select=id&limit=1', { headers: { apikey: stack.anonKey, origin: 'http://localhost:3000' } });
+    const get = await rest('/products?select=id&limit=1', {
+      headers: { apikey: stack.anonKey, origin: 'http://localhost:3000' },
+    });
     expect(get.headers.get('access-control-expose-headers')).toBe('Content-Range, Range');
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
   });

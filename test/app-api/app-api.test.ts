@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPostback } from '../../stack/server/app-api/routes/postbacks.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { api, insertCatalogue, register, type Account, type CatalogueProduct } from './fixtures.ts';
+import { type Account, api, type CatalogueProduct, insertCatalogue, register } from './fixtures.ts';
 
 let db: TestDatabase;
 let stack: TestStack;
@@ -39,11 +39,20 @@ describe('health and auth', () => {
   });
 
   it('registers (201, tokens, user) and logs in; a wrong password is 401', async () => {
-    const login = await api(stack.url, 'POST', '/auth/login', { body: { email: alice.email, password: alice.password } });
+    const login = await api(stack.url, 'POST', '/auth/login', {
+      body: { email: alice.email, password: alice.password },
+    });
     expect(login.status).toBe(200);
-    expect(login.body.user).toMatchObject({ id: alice.id, email: alice.email, first_name: 'alice', subscription_tier: 'free' });
+    expect(login.body.user).toMatchObject({
+      id: alice.id,
+      email: alice.email,
+      first_name: 'alice',
+      subscription_tier: 'free',
+    });
     expect(typeof login.body.access_token).toBe('string');
-    const wrong = await api(stack.url, 'POST', '/auth/login', { body: { email: alice.email, password: 'not-the-password' } });
+    const wrong = await api(stack.url, 'POST', '/auth/login', {
+      body: { email: alice.email, password: 'not-the-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ detail: 'Invalid email or password' });
   });
@@ -59,15 +68,23 @@ describe('health and auth', () => {
     expect(reused.status).toBe(401);
   });
 
-  it('answers missing auth per the route\'s auth style: bearer 403, header 401, query 422; bad token 401', async () => {
+  it("answers missing auth per the route's auth style: bearer 403, header 401, query 422; bad token 401", async () => {
     expect((await api(stack.url, 'GET', '/users/me')).status).toBe(403);
     expect((await api(stack.url, 'GET', '/users/me', { token: 'not.a.jwt' })).status).toBe(401);
-    expect((await api(stack.url, 'POST', '/swipes/', { body: { product_id: catalogue[0]!.id, direction: 'like' } })).status).toBe(401);
-    expect((await api(stack.url, 'GET', '/swipes/sessions', { headers: { authorization: 'Token abc' } })).status).toBe(401);
+    expect(
+      (await api(stack.url, 'POST', '/swipes/', { body: { product_id: catalogue[0]!.id, direction: 'like' } })).status,
+    ).toBe(401);
+    expect((await api(stack.url, 'GET', '/swipes/sessions', { headers: { authorization: 'Token abc' } })).status).toBe(
+      401,
+    );
     const click = await api(stack.url, 'POST', '/affiliate/clicks/', { body: { product_id: catalogue[0]!.id } });
     expect(click.status).toBe(422);
     expect(click.body.detail[0]).toMatchObject({ loc: ['query', 'authorization'], type: 'missing' });
-    const badQuery = await api(stack.url, 'GET', `/affiliate/stats/?authorization=${encodeURIComponent('Bearer nope')}`);
+    const badQuery = await api(
+      stack.url,
+      'GET',
+      `/affiliate/stats/?authorization=${encodeURIComponent('Bearer nope')}`,
+    );
     expect(badQuery.status).toBe(401);
   });
 });
@@ -81,8 +98,22 @@ describe('products', () => {
     expect(ids).toEqual((second.body as { id: string }[]).map((p) => p.id));
     expect(new Set(ids)).toEqual(new Set(catalogue.map((p) => p.id))); // the inactive product is not listed
     expect(Object.keys(first.body[0]).sort()).toEqual(
-      ['affiliate_url', 'asin', 'brand', 'category', 'currency', 'description', 'features', 'id', 'image_url', 'price',
-        'rating', 'retailer', 'review_count', 'title'].sort(),
+      [
+        'affiliate_url',
+        'asin',
+        'brand',
+        'category',
+        'currency',
+        'description',
+        'features',
+        'id',
+        'image_url',
+        'price',
+        'rating',
+        'retailer',
+        'review_count',
+        'title',
+      ].sort(),
     );
     const fashion = await api(stack.url, 'GET', '/products/?category=fashion');
     expect((fashion.body as { category: string }[]).map((p) => p.category)).toEqual(Array(4).fill('Fashion'));
@@ -110,16 +141,25 @@ describe('products', () => {
       'select user_id, view_source, interaction_type, session_id from public.product_views where product_id = $1',
       [product.id],
     );
-    expect(rows).toEqual([{ user_id: bob.id, view_source: 'search', interaction_type: 'detail_view', session_id: 's-1' }]);
+    expect(rows).toEqual([
+      { user_id: bob.id, view_source: 'search', interaction_type: 'detail_view', session_id: 's-1' },
+    ]);
   });
 });
 
 describe('swipes, preferences and recommendations', () => {
   it('persists a swipe with its session (created, then reused and counted)', async () => {
     const product = inCategory('Books & Media')[0]!;
-    const first = await api(stack.url, 'POST', '/swipes/', { token: bob.token, body: { product_id: product.id, direction: 'super_like' } });
+    const first = await api(stack.url, 'POST', '/swipes/', {
+      token: bob.token,
+      body: { product_id: product.id, direction: 'super_like' },
+    });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ product_id: product.id, direction: 'super_like', session_id: expect.any(String) });
+    expect(first.body).toMatchObject({
+      product_id: product.id,
+      direction: 'super_like',
+      session_id: expect.any(String),
+    });
     const second = await api(stack.url, 'POST', '/swipes/', {
       token: bob.token,
       body: { product_id: product.id, direction: 'dislike', session_id: first.body.session_id },
@@ -137,16 +177,23 @@ describe('swipes, preferences and recommendations', () => {
       [second.body.id, 'left', 0.2, true, 2, bob.id],
     ]);
     const sessions = await api(stack.url, 'GET', '/swipes/sessions', { token: bob.token });
-    expect(sessions.body).toEqual([expect.objectContaining({ id: first.body.session_id, total_swipes: 2, status: 'active' })]);
+    expect(sessions.body).toEqual([
+      expect.objectContaining({ id: first.body.session_id, total_swipes: 2, status: 'active' }),
+    ]);
   });
 
-  it('answers a bad swipe body with 422 in FastAPI\'s shape', async () => {
-    const bad = await api(stack.url, 'POST', '/swipes/', { token: alice.token, body: { product_id: catalogue[0]!.id, direction: 'sideways' } });
+  it("answers a bad swipe body with 422 in FastAPI's shape", async () => {
+    const bad = await api(stack.url, 'POST', '/swipes/', {
+      token: alice.token,
+      body: { product_id: catalogue[0]!.id, direction: 'sideways' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'direction'], type: 'enum' })]);
     const missing = await api(stack.url, 'POST', '/swipes/', { token: alice.token, body: { direction: 'like' } });
     expect(missing.status).toBe(422);
-    expect(missing.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'product_id'], type: 'missing', msg: 'Field required' })]);
+    expect(missing.body.detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'product_id'], type: 'missing', msg: 'Field required' }),
+    ]);
     const broken = await api(stack.url, 'POST', '/swipes/', { token: alice.token, rawBody: '{"product_id":' });
     expect(broken.status).toBe(422);
   });
@@ -155,15 +202,23 @@ describe('swipes, preferences and recommendations', () => {
     const session = await api(stack.url, 'POST', '/swipes/sessions', { token: alice.token });
     expect(session.status).toBe(200);
     for (const p of inCategory('Electronics')) {
-      await api(stack.url, 'POST', '/swipes/', { token: alice.token, body: { product_id: p.id, direction: 'like', session_id: session.body.id } });
+      await api(stack.url, 'POST', '/swipes/', {
+        token: alice.token,
+        body: { product_id: p.id, direction: 'like', session_id: session.body.id },
+      });
     }
     for (const p of inCategory('Fashion')) {
-      await api(stack.url, 'POST', '/swipes/', { token: alice.token, body: { product_id: p.id, direction: 'dislike', session_id: session.body.id } });
+      await api(stack.url, 'POST', '/swipes/', {
+        token: alice.token,
+        body: { product_id: p.id, direction: 'dislike', session_id: session.body.id },
+      });
     }
     const recs = await api(stack.url, 'GET', '/recommendations/?limit=6', { token: alice.token });
     expect(recs.status).toBe(200);
     expect(recs.body.length).toBeGreaterThan(0);
-    expect(recs.body.slice(0, 4).map((r: { product: { category: string } }) => r.product.category)).toEqual(Array(4).fill('Electronics'));
+    expect(recs.body.slice(0, 4).map((r: { product: { category: string } }) => r.product.category)).toEqual(
+      Array(4).fill('Electronics'),
+    );
     // Every liked-category item outranks every item of the disliked category.
     const categories: string[] = recs.body.map((r: { product: { category: string } }) => r.product.category);
     const firstFashion = categories.indexOf('Fashion');
@@ -186,11 +241,17 @@ describe('swipes, preferences and recommendations', () => {
       engagement: 0.5,
       calculation_version: 'v2.0',
     });
-    const liked = (await db.pool.query<{ min: string; max: string }>(
-      `select min(price_min) as min, max(price_min) as max from public.products where id = any($1::uuid[])`,
-      [inCategory('Electronics').map((p) => p.id)],
-    )).rows[0]!;
-    expect(prefs[0].price_range).toMatchObject({ min: Math.trunc(0.8 * Number(liked.min)), max: Math.trunc(1.2 * Number(liked.max)), currency: 'GBP' });
+    const liked = (
+      await db.pool.query<{ min: string; max: string }>(
+        `select min(price_min) as min, max(price_min) as max from public.products where id = any($1::uuid[])`,
+        [inCategory('Electronics').map((p) => p.id)],
+      )
+    ).rows[0]!;
+    expect(prefs[0].price_range).toMatchObject({
+      min: Math.trunc(0.8 * Number(liked.min)),
+      max: Math.trunc(1.2 * Number(liked.max)),
+      currency: 'GBP',
+    });
 
     // The shown items are stored, so feedback can reference them.
     const feedback = await api(stack.url, 'POST', '/recommendations/interactions', {
@@ -202,7 +263,9 @@ describe('swipes, preferences and recommendations', () => {
       'select user_id, product_id, feedback_action, feedback_type from public.recommendation_feedback where recommendation_id = $1',
       [recs.body[0].id],
     );
-    expect(stored).toEqual([{ user_id: alice.id, product_id: recs.body[0].product_id, feedback_action: 'click', feedback_type: 'implicit' }]);
+    expect(stored).toEqual([
+      { user_id: alice.id, product_id: recs.body[0].product_id, feedback_action: 'click', feedback_type: 'implicit' },
+    ]);
   });
 
   it('follows new swipes: preferences are recalculated when older than the latest swipe', async () => {
@@ -211,15 +274,25 @@ describe('swipes, preferences and recommendations', () => {
       await api(stack.url, 'POST', '/swipes/', { token: carol.token, body: { product_id: p.id, direction: 'like' } });
     }
     const before = await api(stack.url, 'GET', '/recommendations/?limit=3', { token: carol.token });
-    expect(before.body.map((r: { product: { category: string } }) => r.product.category)).toEqual(Array(3).fill('Fashion'));
+    expect(before.body.map((r: { product: { category: string } }) => r.product.category)).toEqual(
+      Array(3).fill('Fashion'),
+    );
     for (const p of [...inCategory('Fashion'), ...inCategory('Fashion')]) {
-      await api(stack.url, 'POST', '/swipes/', { token: carol.token, body: { product_id: p.id, direction: 'dislike' } });
+      await api(stack.url, 'POST', '/swipes/', {
+        token: carol.token,
+        body: { product_id: p.id, direction: 'dislike' },
+      });
     }
     for (const p of inCategory('Books & Media')) {
-      await api(stack.url, 'POST', '/swipes/', { token: carol.token, body: { product_id: p.id, direction: 'super_like' } });
+      await api(stack.url, 'POST', '/swipes/', {
+        token: carol.token,
+        body: { product_id: p.id, direction: 'super_like' },
+      });
     }
     const after = await api(stack.url, 'GET', '/recommendations/?limit=3', { token: carol.token });
-    expect(after.body.map((r: { product: { category: string } }) => r.product.category)).toEqual(Array(3).fill('Books & Media'));
+    expect(after.body.map((r: { product: { category: string } }) => r.product.category)).toEqual(
+      Array(3).fill('Books & Media'),
+    );
   });
 
   it('serves calculate_user_preferences as PostgREST RPC too', async () => {
@@ -242,8 +315,14 @@ describe('swipes, preferences and recommendations', () => {
 describe('affiliate clicks and postbacks', () => {
   const clickPath = (token: string) => `/affiliate/clicks/?authorization=${encodeURIComponent(`Bearer ${token}`)}`;
 
-  async function click(account: Account, productId: string, sessionId = 'web-session-1'): Promise<{ click_id: string; redirect_url: string }> {
-    const reply = await api(stack.url, 'POST', clickPath(account.token), { body: { product_id: productId, session_id: sessionId, source: 'recommendation' } });
+  async function click(
+    account: Account,
+    productId: string,
+    sessionId = 'web-session-1',
+  ): Promise<{ click_id: string; redirect_url: string }> {
+    const reply = await api(stack.url, 'POST', clickPath(account.token), {
+      body: { product_id: productId, session_id: sessionId, source: 'recommendation' },
+    });
     expect(reply.status).toBe(200);
     return reply.body;
   }
@@ -267,10 +346,24 @@ describe('affiliate clicks and postbacks', () => {
       'select user_id, product_id, session_id, affiliate_network, expected_commission::float8 as expected from public.affiliate_clicks where id = $1',
       [first.click_id],
     );
-    expect(rows).toEqual([{ user_id: alice.id, product_id: product.id, session_id: 'web-session-1', affiliate_network: 'amazon', expected: expect.any(Number) }]);
-    const counter = await db.pool.query('select affiliate_clicks from public.session_analytics where session_id = $1', ['web-session-1']);
+    expect(rows).toEqual([
+      {
+        user_id: alice.id,
+        product_id: product.id,
+        session_id: 'web-session-1',
+        affiliate_network: 'amazon',
+        expected: expect.any(Number),
+      },
+    ]);
+    const counter = await db.pool.query('select affiliate_clicks from public.session_analytics where session_id = $1', [
+      'web-session-1',
+    ]);
     expect(counter.rows).toEqual([{ affiliate_clicks: 2 }]);
-    const stats = await api(stack.url, 'GET', `/affiliate/stats/?authorization=${encodeURIComponent(`Bearer ${alice.token}`)}`);
+    const stats = await api(
+      stack.url,
+      'GET',
+      `/affiliate/stats/?authorization=${encodeURIComponent(`Bearer ${alice.token}`)}`,
+    );
     expect(stats.body).toMatchObject({ total_clicks: 2, conversions: 0 });
   });
 
@@ -296,7 +389,9 @@ describe('affiliate clicks and postbacks', () => {
     expect(replies.map((r) => r.status)).toEqual(Array(6).fill(200));
     expect(replies.filter((r) => r.body.status === 'converted')).toHaveLength(1);
     expect(replies.filter((r) => r.body.duplicate === true)).toHaveLength(5);
-    const { rows } = await db.pool.query(`select count(*)::int as n from public.affiliate_clicks where order_id = 'order-150' and is_converted`);
+    const { rows } = await db.pool.query(
+      `select count(*)::int as n from public.affiliate_clicks where order_id = 'order-150' and is_converted`,
+    );
     expect(rows).toEqual([{ n: 1 }]);
   });
 
@@ -304,13 +399,17 @@ describe('affiliate clicks and postbacks', () => {
     const orphan = await postback({ click_id: 'click_deadbeef0000', order_id: 'order-200', amount: 10, commission: 1 });
     expect(orphan.status).toBe(202);
     expect(orphan.body).toMatchObject({ orphan: true });
-    const { rows } = await db.pool.query(`select reason, click_id from app_private.affiliate_postback_orphans where order_id = 'order-200'`);
+    const { rows } = await db.pool.query(
+      `select reason, click_id from app_private.affiliate_postback_orphans where order_id = 'order-200'`,
+    );
     expect(rows).toEqual([{ reason: 'unknown_click', click_id: 'click_deadbeef0000' }]);
 
     const { click_id } = await click(bob, catalogue[3]!.id);
     const forged = await postback({ click_id, order_id: 'order-300', amount: 10, commission: 1 }, 'ab'.repeat(32));
     expect(forged.status).toBe(401);
-    const unsigned = await api(stack.url, 'POST', '/affiliate/postbacks/', { body: { click_id, order_id: 'order-300', amount: 10, commission: 1 } });
+    const unsigned = await api(stack.url, 'POST', '/affiliate/postbacks/', {
+      body: { click_id, order_id: 'order-300', amount: 10, commission: 1 },
+    });
     expect(unsigned.status).toBe(401);
     const state = await db.pool.query('select is_converted from public.affiliate_clicks where id = $1', [click_id]);
     expect(state.rows).toEqual([{ is_converted: false }]);
@@ -318,7 +417,10 @@ describe('affiliate clicks and postbacks', () => {
 
   it('flags a conversion outside the attribution window as expired and leaves the click unconverted', async () => {
     const { click_id } = await click(bob, catalogue[4]!.id);
-    await db.pool.query(`update public.affiliate_clicks set click_timestamp = now() - interval '40 days' where id = $1`, [click_id]);
+    await db.pool.query(
+      `update public.affiliate_clicks set click_timestamp = now() - interval '40 days' where id = $1`,
+      [click_id],
+    );
     const late = await postback({ click_id, order_id: 'order-400', amount: 10, commission: 1 });
     expect(late.status).toBe(202);
     expect(late.body).toMatchObject({ expired: true, status: 'expired' });
@@ -346,13 +448,17 @@ describe('gift links and statistics', () => {
     expect((await api(stack.url, 'GET', '/gift-links/abc123def456')).status).toBe(404);
   });
 
-  it('answers /users/me and /users/me/statistics from the caller\'s own rows', async () => {
+  it("answers /users/me and /users/me/statistics from the caller's own rows", async () => {
     const me = await api(stack.url, 'GET', '/users/me', { token: alice.token });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: alice.id, email: alice.email });
     const stats = await api(stack.url, 'GET', '/users/me/statistics', { token: alice.token });
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ user_id: alice.id, period_days: 30, swipes: { total: 8, likes: 4, dislikes: 4 } });
+    expect(stats.body).toMatchObject({
+      user_id: alice.id,
+      period_days: 30,
+      swipes: { total: 8, likes: 4, dislikes: 4 },
+    });
     expect(stats.body.engagement_score).toBeGreaterThan(0);
   });
 });

@@ -31,19 +31,30 @@ export async function insertCatalogue(pool: pg.Pool): Promise<CatalogueProduct[]
                                       review_count, affiliate_url, affiliate_network, commission_rate, features)
          select $1, $2, $3, $3, 'GBP', $4, c.id, $5, $6, $7, 'amazon', 0.05, '{}'::jsonb
          from public.categories c where c.slug = $8 returning id`,
-        [`${category} item ${i + 1}`, `A ${category.toLowerCase()} gift`, 20 + n * 5, brand, (3.6 + ((n * 7) % 13) / 10).toFixed(2),
-          100 * n, `https://www.amazon.co.uk/dp/${asin}/?tag=aclue-21&linkCode=as2`, slug],
+        [
+          `${category} item ${i + 1}`,
+          `A ${category.toLowerCase()} gift`,
+          20 + n * 5,
+          brand,
+          (3.6 + ((n * 7) % 13) / 10).toFixed(2),
+          100 * n,
+          `https://www.amazon.co.uk/dp/${asin}/?tag=aclue-21&linkCode=as2`,
+          slug,
+        ],
       );
       products.push({ id: rows[0]!.id, category, brand, asin });
     }
   }
-  await pool.query(`insert into public.products (title, price_min, is_active, affiliate_url) values ('Retired', 10, false, 'https://example.com/x')`);
+  await pool.query(
+    `insert into public.products (title, price_min, is_active, affiliate_url) values ('Retired', 10, false, 'https://example.com/x')`,
+  );
   return products;
 }
 
 export interface ApiCall {
   readonly status: number;
   readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read answer bodies of many shapes field by field
   readonly body: any;
 }
 
@@ -89,5 +100,11 @@ export async function register(baseUrl: string, name: string): Promise<Account> 
     body: { first_name: name, last_name: 'Tester', email, password },
   });
   if (reply.status !== 201) throw new Error(`register ${email}: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return { id: reply.body.user.id, email, password, token: reply.body.access_token, refreshToken: reply.body.refresh_token };
+  return {
+    id: reply.body.user.id,
+    email,
+    password,
+    token: reply.body.access_token,
+    refreshToken: reply.body.refresh_token,
+  };
 }

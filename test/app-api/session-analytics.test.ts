@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck, sqlCheck } from '../../verify/sql/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { api, insertCatalogue, register, type Account, type CatalogueProduct } from './fixtures.ts';
+import { type Account, api, type CatalogueProduct, insertCatalogue, register } from './fixtures.ts';
 
 let db: TestDatabase;
 let stack: TestStack;
@@ -30,18 +30,31 @@ afterAll(async () => {
 
 describe('session analytics follow the events of their session', () => {
   it('counts swipes, views and clicks of one session in its row', async () => {
-    const first = await api(stack.url, 'POST', '/swipes/', { token: carol.token, body: { product_id: catalogue[0]!.id, direction: 'like' } });
+    const first = await api(stack.url, 'POST', '/swipes/', {
+      token: carol.token,
+      body: { product_id: catalogue[0]!.id, direction: 'like' },
+    });
     expect(first.status).toBe(200);
     const session = first.body.session_id as string;
     for (const p of catalogue.slice(1, 4)) {
-      const swipe = await api(stack.url, 'POST', '/swipes/', { token: carol.token, body: { product_id: p.id, direction: 'dislike', session_id: session } });
+      const swipe = await api(stack.url, 'POST', '/swipes/', {
+        token: carol.token,
+        body: { product_id: p.id, direction: 'dislike', session_id: session },
+      });
       expect(swipe.status).toBe(200);
     }
-    const view = await api(stack.url, 'GET', `/products/${catalogue[1]!.id}?session_id=${session}&view_source=swipe`, { token: carol.token });
-    expect(view.status).toBe(200);
-    const click = await api(stack.url, 'POST', `/affiliate/clicks/?authorization=${encodeURIComponent(`Bearer ${carol.token}`)}`, {
-      body: { product_id: catalogue[1]!.id, session_id: session },
+    const view = await api(stack.url, 'GET', `/products/${catalogue[1]!.id}?session_id=${session}&view_source=swipe`, {
+      token: carol.token,
     });
+    expect(view.status).toBe(200);
+    const click = await api(
+      stack.url,
+      'POST',
+      `/affiliate/clicks/?authorization=${encodeURIComponent(`Bearer ${carol.token}`)}`,
+      {
+        body: { product_id: catalogue[1]!.id, session_id: session },
+      },
+    );
     expect(click.status).toBeLessThan(300);
     const { rows } = await db.pool.query(
       'select user_id, total_swipes, products_viewed, affiliate_clicks from public.session_analytics where session_id = $1',
@@ -51,13 +64,26 @@ describe('session analytics follow the events of their session', () => {
     expect(await runCheck(db.pool, sqlCheck('data-integrity', 'session_analytics_vs_events'), [[]])).toEqual([]);
   });
 
-  it('never counts into another user\'s session of the same id', async () => {
-    const { rows: before } = await db.pool.query('select total_swipes, products_viewed from public.session_analytics where user_id = $1', [carol.id]);
+  it("never counts into another user's session of the same id", async () => {
+    const { rows: before } = await db.pool.query(
+      'select total_swipes, products_viewed from public.session_analytics where user_id = $1',
+      [carol.id],
+    );
     // dave views a product naming carol's session id: his view is his own, carol's counters do not move
-    const session = (await db.pool.query<{ session_id: string }>('select session_id from public.session_analytics where user_id = $1', [carol.id])).rows[0]!.session_id;
-    const view = await api(stack.url, 'GET', `/products/${catalogue[2]!.id}?session_id=${session}`, { token: dave.token });
+    const session = (
+      await db.pool.query<{ session_id: string }>(
+        'select session_id from public.session_analytics where user_id = $1',
+        [carol.id],
+      )
+    ).rows[0]!.session_id;
+    const view = await api(stack.url, 'GET', `/products/${catalogue[2]!.id}?session_id=${session}`, {
+      token: dave.token,
+    });
     expect(view.status).toBe(200);
-    const { rows: after } = await db.pool.query('select total_swipes, products_viewed from public.session_analytics where user_id = $1', [carol.id]);
+    const { rows: after } = await db.pool.query(
+      'select total_swipes, products_viewed from public.session_analytics where user_id = $1',
+      [carol.id],
+    );
     expect(after).toEqual(before);
   });
 });

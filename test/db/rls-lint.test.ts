@@ -39,7 +39,12 @@ describe('RLS and index lint (public schema)', () => {
   });
 
   it('no policy calls auth.uid()/jwt()/role()/email() per row (unwrapped)', async () => {
-    const policies = await rows<{ tablename: string; policyname: string; qual: string | null; with_check: string | null }>(`
+    const policies = await rows<{
+      tablename: string;
+      policyname: string;
+      qual: string | null;
+      with_check: string | null;
+    }>(`
       select tablename, policyname, qual, with_check from pg_policies where schemaname = 'public'`);
     // pg_policies deparses a wrapped call as "( SELECT auth.uid() AS uid)".
     const wrapped = /\(\s*SELECT\s+auth\.(uid|jwt|role|email)\(\)\s+AS\s+\1\s*\)/gi;

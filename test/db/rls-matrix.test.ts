@@ -4,10 +4,10 @@
 // or grant flips at least one cell.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withIdentity } from '../../lib/pg/impersonate.ts';
 import type { DbClient, Identity } from '../../lib/pg/impersonate.ts';
-import { RLS_TABLES, rlsCells } from '../../model/rls-matrix.ts';
+import { withIdentity } from '../../lib/pg/impersonate.ts';
 import type { Actor, Operation, Outcome, RlsTable } from '../../model/rls-matrix.ts';
+import { RLS_TABLES, rlsCells } from '../../model/rls-matrix.ts';
 import { freshDatabase } from '../support/db.ts';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -220,13 +220,19 @@ async function runCell(table: RlsTable, op: Operation, actor: Actor): Promise<Ou
     const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
     // RETURNING, like PostgREST's return=representation: the new row must be visible too.
     const sql = `insert into ${relation} (${columns.join(', ')}) values (${placeholders}) returning ${spec.key}`;
-    return outcomeUnder(identityOf(actor, subject), async (c) => (await c.query(sql, Object.values(row))).rowCount ?? 0);
+    return outcomeUnder(
+      identityOf(actor, subject),
+      async (c) => (await c.query(sql, Object.values(row))).rowCount ?? 0,
+    );
   }
   const identity = identityOf(actor, fx.owner);
   switch (op) {
     case 'select':
       return outcomeUnder(identity, async (c) => {
-        const result = await c.query<{ n: number }>(`select count(*)::int as n from ${relation} where ${spec.key} = $1`, [target]);
+        const result = await c.query<{ n: number }>(
+          `select count(*)::int as n from ${relation} where ${spec.key} = $1`,
+          [target],
+        );
         return result.rows[0]?.n ?? 0;
       });
     case 'update':
@@ -236,7 +242,10 @@ async function runCell(table: RlsTable, op: Operation, actor: Actor): Promise<Ou
       });
     case 'delete':
       return outcomeUnder(identity, async (c) => {
-        return (await c.query(`delete from ${relation} where ${spec.key} = $1 returning ${spec.key}`, [target])).rowCount ?? 0;
+        return (
+          (await c.query(`delete from ${relation} where ${spec.key} = $1 returning ${spec.key}`, [target])).rowCount ??
+          0
+        );
       });
   }
 }
@@ -285,49 +294,106 @@ beforeAll(async () => {
   // delete cell is not blocked by a NO ACTION foreign key.
   const categoryUsed = await insertRow('public.categories', { name: 'Used', slug: `used-${token()}` });
   const categoryTarget = await insertRow('public.categories', { name: 'Target', slug: `target-${token()}` });
-  const categoryInactive = await insertRow('public.categories', { name: 'Off', slug: `off-${token()}`, is_active: false });
+  const categoryInactive = await insertRow('public.categories', {
+    name: 'Off',
+    slug: `off-${token()}`,
+    is_active: false,
+  });
   const productUsed = await insertRow('public.products', { title: 'Used', category_id: categoryUsed });
   const productTarget = await insertRow('public.products', { title: 'Target', category_id: categoryUsed });
-  const productInactive = await insertRow('public.products', { title: 'Off', category_id: categoryUsed, is_active: false });
+  const productInactive = await insertRow('public.products', {
+    title: 'Off',
+    category_id: categoryUsed,
+    is_active: false,
+  });
 
   const sessionOwner = await insertRow('public.swipe_sessions', { user_id: owner });
   await insertRow('public.swipe_sessions', { user_id: other });
   const swipeOwner = await insertRow('public.swipe_interactions', {
-    session_id: sessionOwner, user_id: owner, product_id: productUsed, swipe_direction: 'right',
+    session_id: sessionOwner,
+    user_id: owner,
+    product_id: productUsed,
+    swipe_direction: 'right',
   });
   const recommendationOwner = await insertRow('public.recommendations', {
-    user_id: owner, product_id: productUsed, confidence_score: 0.9,
+    user_id: owner,
+    product_id: productUsed,
+    confidence_score: 0.9,
   });
   const giftLinkOwner = await insertRow('public.gift_links', { user_id: owner, link_token: token() });
   const newsletter = await insertRow('public.newsletter_signups', { email: email() });
 
   const click = (userId: string | null): Record<string, unknown> => ({
-    user_id: userId, product_id: productUsed, session_id: `s-${token()}`, source_page: 'recommendations',
-    affiliate_network: 'amazon', affiliate_url: 'https://www.amazon.co.uk/dp/B08N5WRWNW/?tag=aclue-21',
+    user_id: userId,
+    product_id: productUsed,
+    session_id: `s-${token()}`,
+    source_page: 'recommendations',
+    affiliate_network: 'amazon',
+    affiliate_url: 'https://www.amazon.co.uk/dp/B08N5WRWNW/?tag=aclue-21',
   });
   const clickOwner = await insertRow('public.affiliate_clicks', click(owner));
   const clickAnonymous = await insertRow('public.affiliate_clicks', { ...click(null), anonymous_id: 'anon-1' });
 
-  await insertRow('public.user_preferences', { user_id: owner, total_swipes: 3, right_swipes: 1, left_swipes: 1, engagement_rate: 0.6667 }, 'user_id');
+  await insertRow(
+    'public.user_preferences',
+    { user_id: owner, total_swipes: 3, right_swipes: 1, left_swipes: 1, engagement_rate: 0.6667 },
+    'user_id',
+  );
 
-  const sessionAnalyticsOwner = await insertRow('public.session_analytics', { session_id: `s-${token()}`, user_id: owner, landing_page: '/' });
-  const sessionAnalyticsAnonymous = await insertRow('public.session_analytics', { session_id: `s-${token()}`, user_id: null, landing_page: '/' });
+  const sessionAnalyticsOwner = await insertRow('public.session_analytics', {
+    session_id: `s-${token()}`,
+    user_id: owner,
+    landing_page: '/',
+  });
+  const sessionAnalyticsAnonymous = await insertRow('public.session_analytics', {
+    session_id: `s-${token()}`,
+    user_id: null,
+    landing_page: '/',
+  });
 
   const view = (userId: string | null): Record<string, unknown> => ({
-    product_id: productUsed, user_id: userId, session_id: `s-${token()}`, view_source: 'swipe', interaction_type: 'impression',
+    product_id: productUsed,
+    user_id: userId,
+    session_id: `s-${token()}`,
+    view_source: 'swipe',
+    interaction_type: 'impression',
     recommendation_id: recommendationOwner,
   });
   const viewOwner = await insertRow('public.product_views', view(owner));
   const viewAnonymous = await insertRow('public.product_views', view(null));
   const feedbackOwner = await insertRow('public.recommendation_feedback', {
-    recommendation_id: recommendationOwner, user_id: owner, product_id: productUsed, feedback_type: 'explicit',
-    feedback_action: 'like', feedback_value: 1, feedback_source: 'web_app', model_version: 'test',
+    recommendation_id: recommendationOwner,
+    user_id: owner,
+    product_id: productUsed,
+    feedback_type: 'explicit',
+    feedback_action: 'like',
+    feedback_value: 1,
+    feedback_source: 'web_app',
+    model_version: 'test',
   });
 
   fx = {
-    owner, other, newcomer, categoryUsed, categoryTarget, categoryInactive, productUsed, productTarget, productInactive,
-    sessionOwner, swipeOwner, recommendationOwner, giftLinkOwner, newsletter, clickOwner, clickAnonymous,
-    sessionAnalyticsOwner, sessionAnalyticsAnonymous, viewOwner, viewAnonymous, feedbackOwner,
+    owner,
+    other,
+    newcomer,
+    categoryUsed,
+    categoryTarget,
+    categoryInactive,
+    productUsed,
+    productTarget,
+    productInactive,
+    sessionOwner,
+    swipeOwner,
+    recommendationOwner,
+    giftLinkOwner,
+    newsletter,
+    clickOwner,
+    clickAnonymous,
+    sessionAnalyticsOwner,
+    sessionAnalyticsAnonymous,
+    viewOwner,
+    viewAnonymous,
+    feedbackOwner,
   };
 });
 
@@ -352,21 +418,29 @@ describe('RLS beyond the matrix', () => {
   it.each(analytics)('%s rows with user_id NULL are readable by no client', async (table, rowOf) => {
     for (const actor of ['anon', 'owner', 'other'] as const) {
       const outcome = await outcomeUnder(identityOf(actor, fx.owner), async (c) => {
-        const result = await c.query<{ n: number }>(`select count(*)::int as n from public.${table} where id = $1`, [rowOf(fx)]);
+        const result = await c.query<{ n: number }>(`select count(*)::int as n from public.${table} where id = $1`, [
+          rowOf(fx),
+        ]);
         return result.rows[0]?.n ?? 0;
       });
       expect(outcome, `${table} anonymous row as ${actor}`).not.toBe('rows');
     }
   });
 
-  it.each(analytics.map(([table]) => table))('%s: an authenticated client cannot insert an anonymous (user_id NULL) row', async (table) => {
-    const row = SPECS[table].insert(fx, fx.owner);
-    const columns = Object.keys(row);
-    const values = Object.values(row).map((v, i) => (columns[i] === 'user_id' ? null : v));
-    const sql = `insert into public.${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
-    const outcome = await outcomeUnder(identityOf('owner', fx.owner), async (c) => (await c.query(sql, values)).rowCount ?? 0);
-    expect(outcome).toBe('denied');
-  });
+  it.each(analytics.map(([table]) => table))(
+    '%s: an authenticated client cannot insert an anonymous (user_id NULL) row',
+    async (table) => {
+      const row = SPECS[table].insert(fx, fx.owner);
+      const columns = Object.keys(row);
+      const values = Object.values(row).map((v, i) => (columns[i] === 'user_id' ? null : v));
+      const sql = `insert into public.${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+      const outcome = await outcomeUnder(
+        identityOf('owner', fx.owner),
+        async (c) => (await c.query(sql, values)).rowCount ?? 0,
+      );
+      expect(outcome).toBe('denied');
+    },
+  );
 
   it.each([
     ['products', (f: Fixture) => f.productInactive],
@@ -374,7 +448,9 @@ describe('RLS beyond the matrix', () => {
   ] as const)('inactive %s are invisible to anon and authenticated', async (table, rowOf) => {
     for (const actor of ['anon', 'owner'] as const) {
       const outcome = await outcomeUnder(identityOf(actor, fx.owner), async (c) => {
-        const result = await c.query<{ n: number }>(`select count(*)::int as n from public.${table} where id = $1`, [rowOf(fx)]);
+        const result = await c.query<{ n: number }>(`select count(*)::int as n from public.${table} where id = $1`, [
+          rowOf(fx),
+        ]);
         return result.rows[0]?.n ?? 0;
       });
       expect(outcome, `${table} inactive as ${actor}`).toBe('none');
@@ -384,16 +460,22 @@ describe('RLS beyond the matrix', () => {
   it.each(['swipe_sessions', 'swipe_interactions', 'gift_links'] as const)(
     '%s: the owner cannot hand a row to another user',
     async (table) => {
-      const outcome = await outcomeUnder(identityOf('owner', fx.owner), async (c) =>
-        (await c.query(`update public.${table} set user_id = $2 where id = $1`, [SPECS[table].target(fx), fx.other])).rowCount ?? 0,
+      const outcome = await outcomeUnder(
+        identityOf('owner', fx.owner),
+        async (c) =>
+          (await c.query(`update public.${table} set user_id = $2 where id = $1`, [SPECS[table].target(fx), fx.other]))
+            .rowCount ?? 0,
       );
       expect(outcome).toBe('denied');
     },
   );
 
   it.each(['users', 'profiles'] as const)('%s: the owner cannot change their own subscription tier', async (table) => {
-    const outcome = await outcomeUnder(identityOf('owner', fx.owner), async (c) =>
-      (await c.query(`update public.${table} set subscription_tier = 'enterprise' where id = $1`, [fx.owner])).rowCount ?? 0,
+    const outcome = await outcomeUnder(
+      identityOf('owner', fx.owner),
+      async (c) =>
+        (await c.query(`update public.${table} set subscription_tier = 'enterprise' where id = $1`, [fx.owner]))
+          .rowCount ?? 0,
     );
     expect(outcome).toBe('denied');
   });
@@ -401,14 +483,26 @@ describe('RLS beyond the matrix', () => {
   it('auth helpers see the impersonated identity, and nothing leaks after the transaction', async () => {
     const client = await db.pool.connect();
     try {
-      const seen = await withIdentity(client, { role: 'authenticated', sub: fx.owner, email: 'o@example.test' }, async (c) => {
-        const r = await c.query<{ uid: string; role: string; email: string; who: string; aud: string }>(
-          "select auth.uid()::text as uid, auth.role() as role, auth.email() as email, current_user::text as who, auth.jwt() ->> 'aud' as aud",
-        );
-        return r.rows[0];
+      const seen = await withIdentity(
+        client,
+        { role: 'authenticated', sub: fx.owner, email: 'o@example.test' },
+        async (c) => {
+          const r = await c.query<{ uid: string; role: string; email: string; who: string; aud: string }>(
+            "select auth.uid()::text as uid, auth.role() as role, auth.email() as email, current_user::text as who, auth.jwt() ->> 'aud' as aud",
+          );
+          return r.rows[0];
+        },
+      );
+      expect(seen).toEqual({
+        uid: fx.owner,
+        role: 'authenticated',
+        email: 'o@example.test',
+        who: 'authenticated',
+        aud: 'authenticated',
       });
-      expect(seen).toEqual({ uid: fx.owner, role: 'authenticated', email: 'o@example.test', who: 'authenticated', aud: 'authenticated' });
-      const after = await client.query<{ uid: string | null; who: string }>('select auth.uid()::text as uid, current_user::text as who');
+      const after = await client.query<{ uid: string | null; who: string }>(
+        'select auth.uid()::text as uid, current_user::text as who',
+      );
       expect(after.rows[0]).toEqual({ uid: null, who: 'postgres' });
     } finally {
       client.release();

@@ -17,7 +17,18 @@ import { holdPorts } from '../support/hold-ports.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
 
-const BRIEF_GATES = ['api-latency', 'availability', 'load-delivered', 'degradation', 'database', 'preference-accuracy', 'attribution', 'real-data', 'security', 'data-integrity'];
+const BRIEF_GATES = [
+  'api-latency',
+  'availability',
+  'load-delivered',
+  'degradation',
+  'database',
+  'preference-accuracy',
+  'attribution',
+  'real-data',
+  'security',
+  'data-integrity',
+];
 
 let stateDir: string;
 let outDir: string;
@@ -39,7 +50,12 @@ beforeAll(async () => {
   try {
     // 20 s: the shortest peak that gives every endpoint the degradation gate's 20 requests (20
     // postbacks at 60 a minute); the baseline runs its own 195 s whatever is asked.
-    demo = await runScript('scripts/demo.ts', ['--scale', '0.1', '--duration', '20s', '--out-dir', outDir], env, 900_000);
+    demo = await runScript(
+      'scripts/demo.ts',
+      ['--scale', '0.1', '--duration', '20s', '--out-dir', outDir],
+      env,
+      900_000,
+    );
   } finally {
     await held.release();
   }
@@ -59,7 +75,8 @@ describe('npm run demo', () => {
     expect(demo.stdout).toContain(`verdict: ${summary.verdict}`);
     expect(demo.code).toBe(summary.verdict === 'NO-GO' ? 1 : 0);
     expect(demo.stdout).toContain(path.join(outDir, 'index.html'));
-    for (const file of ['index.html', 'summary.json', 'junit.xml']) expect(existsSync(path.join(outDir, file))).toBe(true);
+    for (const file of ['index.html', 'summary.json', 'junit.xml'])
+      expect(existsSync(path.join(outDir, file))).toBe(true);
   });
 
   it('answers every gate of the brief with evidence, and the rollback drill', () => {
@@ -88,15 +105,23 @@ describe('npm run demo', () => {
   });
 
   it('moves the default ports another program holds to free ones, says so, and records them', () => {
-    const said = /^demo: stack on database 127\.0\.0\.1:(\d+), API http:\/\/127\.0\.0\.1:(\d+), PostgREST 127\.0\.0\.1:(\d+): (.*)$/m.exec(demo.stdout);
+    const said =
+      /^demo: stack on database 127\.0\.0\.1:(\d+), API http:\/\/127\.0\.0\.1:(\d+), PostgREST 127\.0\.0\.1:(\d+): (.*)$/m.exec(
+        demo.stdout,
+      );
     expect(said, demo.stdout).not.toBeNull();
     const [pg, api, rest] = [Number(said![1]), Number(said![2]), Number(said![3])];
     expect(pg).not.toBe(54322);
     expect(api).not.toBe(54321);
     expect(rest).toBe(Number(env.KIT_POSTGREST_PORT));
-    expect(said![4]).toContain('default ports 54322 (KIT_PG_PORT) and 54321 (KIT_API_PORT) are used by another program');
+    expect(said![4]).toContain(
+      'default ports 54322 (KIT_PG_PORT) and 54321 (KIT_API_PORT) are used by another program',
+    );
     // the run folder records them, and every phase used them
-    const recorded = JSON.parse(readFileSync(path.join(outDir, 'demo.json'), 'utf8')) as { ports: Record<string, number>; apiUrl: string };
+    const recorded = JSON.parse(readFileSync(path.join(outDir, 'demo.json'), 'utf8')) as {
+      ports: Record<string, number>;
+      apiUrl: string;
+    };
     expect(recorded.ports).toEqual({ KIT_PG_PORT: pg, KIT_API_PORT: api, KIT_POSTGREST_PORT: rest });
     const stackUp = readFileSync(path.join(outDir, 'logs', '02-stack up.log'), 'utf8');
     expect(stackUp).toContain(`PostgreSQL started on 127.0.0.1:${pg}`);

@@ -16,7 +16,13 @@ let env: Record<string, string>;
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-distribute-'));
   const manifest = path.join(tmp, 'manifest.json');
-  const user = (n: number) => ({ id: `00000000-0000-4000-8000-00000000000${n}`, email: `u${n}@kit.invalid`, password: 'x', accessToken: `token-${n}`, archetype: 'a' });
+  const user = (n: number) => ({
+    id: `00000000-0000-4000-8000-00000000000${n}`,
+    email: `u${n}@kit.invalid`,
+    password: 'x',
+    accessToken: `token-${n}`,
+    archetype: 'a',
+  });
   const seed = {
     version: 1,
     runId: 'seed-run-for-distribute-test',
@@ -47,7 +53,11 @@ afterAll(() => {
 describe('npm run distribute -- k8s', () => {
   it('writes manifests with the bundled script and the seed manifest, and a collect script, without k6', async () => {
     const out = path.join(tmp, 'out');
-    const run = await runScript('scripts/distribute.ts', ['k8s', '--instances', '3', '--profile', 'smoke', '--name', 'aclue-smoke-test', '--out-dir', out], env);
+    const run = await runScript(
+      'scripts/distribute.ts',
+      ['k8s', '--instances', '3', '--profile', 'smoke', '--name', 'aclue-smoke-test', '--out-dir', out],
+      env,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('3 runners of scenarios/smoke.ts');
@@ -92,13 +102,20 @@ describe('npm run distribute -- k8s', () => {
     const where = await runScript('scripts/distribute.ts', ['nomad', '--instances', '2', '--out-dir', out], env);
     expect(where.code).toBe(2);
     expect(where.stderr).toContain('expected the target "k8s"');
-    const unseeded = await runScript('scripts/distribute.ts', ['k8s', '--instances', '2', '--out-dir', out], { ...env, K6_MANIFEST: path.join(tmp, 'no-such-manifest.json') });
+    const unseeded = await runScript('scripts/distribute.ts', ['k8s', '--instances', '2', '--out-dir', out], {
+      ...env,
+      K6_MANIFEST: path.join(tmp, 'no-such-manifest.json'),
+    });
     expect(unseeded.code).toBe(2);
     expect(unseeded.stderr).toContain('K6_MANIFEST');
     expect(unseeded.stderr).toContain('npm run seed');
     const huge = path.join(tmp, 'huge-manifest.json');
     writeFileSync(huge, JSON.stringify({ runId: 'huge', users: [{ accessToken: 'x'.repeat(1024 * 1024) }] }));
-    const tooBig = await runScript('scripts/distribute.ts', ['k8s', '--instances', '2', '--profile', 'smoke', '--out-dir', out], { ...env, K6_MANIFEST: huge });
+    const tooBig = await runScript(
+      'scripts/distribute.ts',
+      ['k8s', '--instances', '2', '--profile', 'smoke', '--out-dir', out],
+      { ...env, K6_MANIFEST: huge },
+    );
     expect(tooBig.code).toBe(2);
     expect(tooBig.stderr).toContain('1 MiB');
     expect(() => statSync(out)).toThrow();

@@ -12,7 +12,7 @@ import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 import type { TestStack } from '../support/stack.ts';
 
 interface RawPoint {
@@ -88,10 +88,17 @@ describe('npm run load -- peak --instances 2', () => {
     const union = perInstance.flat();
     const requests = union.filter((p) => p.metric === 'http_reqs').length;
     expect(merged.overall.requests).toBe(requests);
-    expect(merged.overall.requests).toBe(perInstance[0]!.filter((p) => p.metric === 'http_reqs').length + perInstance[1]!.filter((p) => p.metric === 'http_reqs').length);
+    expect(merged.overall.requests).toBe(
+      perInstance[0]!.filter((p) => p.metric === 'http_reqs').length +
+        perInstance[1]!.filter((p) => p.metric === 'http_reqs').length,
+    );
     const durations = union.filter((p) => p.metric === 'http_req_duration').map((p) => p.value);
     expect(merged.overall.latency.count).toBe(durations.length);
-    for (const [p, key] of [[50, 'p50'], [95, 'p95'], [99, 'p99']] as const) {
+    for (const [p, key] of [
+      [50, 'p50'],
+      [95, 'p95'],
+      [99, 'p99'],
+    ] as const) {
       const exact = exactPercentile(durations, p);
       // the merged histogram keeps 3 significant digits; the percentile definitions differ by at most one sample gap
       const neighbours = [...durations].sort((a, b) => a - b);
@@ -101,26 +108,42 @@ describe('npm run load -- peak --instances 2', () => {
       expect(merged.overall.latency[key]).toBeGreaterThanOrEqual(Math.min(lo, exact) * 0.99);
       expect(merged.overall.latency[key]).toBeLessThanOrEqual(Math.max(hi, exact) * 1.01);
     }
-    const scheduled = dirs.map((d) => JSON.parse(readFileSync(path.join(d, 'load.json'), 'utf8')).scheduled.iterations as number);
+    const scheduled = dirs.map(
+      (d) => JSON.parse(readFileSync(path.join(d, 'load.json'), 'utf8')).scheduled.iterations as number,
+    );
     expect(merged.iterations.scheduled).toBeCloseTo(scheduled[0]! + scheduled[1]!, 6);
   });
 
   it('verify judges the merge as one run', async () => {
     const out = await runScript(
       'scripts/verify.ts',
-      ['--run', path.join(runDir, 'instance-1'), '--run', path.join(runDir, 'instance-2'), '--out', path.join(tmp, 'report')],
+      [
+        '--run',
+        path.join(runDir, 'instance-1'),
+        '--run',
+        path.join(runDir, 'instance-2'),
+        '--out',
+        path.join(tmp, 'report'),
+      ],
       { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', DATABASE_URL: db.url },
     );
     expect([0, 1]).toContain(out.code);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(tmp, 'report', 'summary.json'), 'utf8')));
-    const requests = [1, 2].map((i) => rawPoints(path.join(runDir, `instance-${i}`, 'k6-raw.json.gz')).filter((p) => p.metric === 'http_reqs').length);
+    const requests = [1, 2].map(
+      (i) =>
+        rawPoints(path.join(runDir, `instance-${i}`, 'k6-raw.json.gz')).filter((p) => p.metric === 'http_reqs').length,
+    );
     expect(summary.load?.sources.map((s) => s.instance).sort()).toEqual(['1', '2']);
     expect(summary.load?.overall.requests).toBe(requests[0]! + requests[1]!);
     // the gates judge the merged run: the latency gate's evidence covers every request of both
     const latency = summary.gates.find((g) => g.id === 'api-latency');
     expect(latency?.status).not.toBe('insufficient-data');
     expect(latency?.evidence.figures ?? latency?.evidence.rows).toBeDefined();
-    const scheduled = [1, 2].map((i) => JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).scheduled.iterations as number);
+    const scheduled = [1, 2].map(
+      (i) =>
+        JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).scheduled
+          .iterations as number,
+    );
     expect(summary.load?.iterations.scheduled).toBeCloseTo(scheduled[0]! + scheduled[1]!, 6);
     // each instance's baseline is scaled by its share like its schedule, so the merge reads 10x
     const delivered = summary.gates.find((g) => g.id === 'load-delivered');

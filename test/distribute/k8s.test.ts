@@ -6,8 +6,12 @@ import { buildK8sManifests, CONFIGMAP_LIMIT_BYTES, type K8sPlan } from '../../di
 import { runnerSettings } from '../../distribute/settings.ts';
 import { testRunSchema } from '../../distribute/testrun-schema.ts';
 import { toYaml } from '../../distribute/yaml.ts';
-import { ExitCode, KitError } from '../../lib/errors.ts';
+import { ExitCode, type KitError } from '../../lib/errors.ts';
 import { repoRoot } from '../../lib/paths.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests broken on purpose, field by field
+type Loose = Record<string, any>;
+
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
 
 const plan: K8sPlan = {
@@ -16,14 +20,28 @@ const plan: K8sPlan = {
   parallelism: 4,
   script: 'import http from "k6/http";\nexport default function () {}\n',
   manifest: '{"runId":"seed-run-1","users":[]}',
-  env: { K6_API_URL: 'https://staging.example.test', K6_PROFILE_DURATION: '5m', K6_POSTBACK_SECRET: 'runner-secret', K6_MANIFEST: '/home/me/.kit/manifest-latest.json' },
+  env: {
+    K6_API_URL: 'https://staging.example.test',
+    K6_PROFILE_DURATION: '5m',
+    K6_POSTBACK_SECRET: 'runner-secret',
+    K6_MANIFEST: '/home/me/.kit/manifest-latest.json',
+  },
   secretNames: new Set(['K6_POSTBACK_SECRET']),
   image: 'grafana/k6:2.2.0',
   storage: '2Gi',
 };
 
 /** Everything an entry script exports for k6: options, lifecycle functions, one function per journey. */
-const ENTRY_EXPORTS = ['options', 'setup', 'handleSummary', 'swipingUser', 'returningUser', 'anonymousBrowser', 'networkPostback', 'rlsProbe'];
+const ENTRY_EXPORTS = [
+  'options',
+  'setup',
+  'handleSummary',
+  'swipingUser',
+  'returningUser',
+  'anonymousBrowser',
+  'networkPostback',
+  'rlsProbe',
+];
 
 describe('k6-operator manifests', () => {
   it('writes a ConfigMap (script and seed manifest), a claim and a TestRun that round-trip through YAML and fit the CRD', () => {
@@ -33,7 +51,9 @@ describe('k6-operator manifests', () => {
     const [configMap, claim, testRun] = docs;
     expect(configMap.data).toEqual({ 'script.js': plan.script, 'manifest.json': plan.manifest });
     expect(configMap.binaryData).toBeUndefined();
-    expect(configMapBytes).toBe('script.js'.length + plan.script.length + 'manifest.json'.length + plan.manifest.length);
+    expect(configMapBytes).toBe(
+      'script.js'.length + plan.script.length + 'manifest.json'.length + plan.manifest.length,
+    );
     const parsed = testRunSchema.parse(testRun); // validates the fields the kit uses
     expect(parsed.spec.parallelism).toBe(4);
     expect(parsed.spec.script.configMap).toEqual({ name: configMap.metadata.name, file: 'script.js' });
@@ -48,7 +68,9 @@ describe('k6-operator manifests', () => {
     const { testRun } = buildK8sManifests(plan);
     const runner = testRun.spec.runner?.env ?? [];
     // the operator mounts the whole ConfigMap at /test, one file per key
-    expect(runner.filter((e) => e.name === 'K6_MANIFEST')).toEqual([{ name: 'K6_MANIFEST', value: '/test/manifest.json' }]);
+    expect(runner.filter((e) => e.name === 'K6_MANIFEST')).toEqual([
+      { name: 'K6_MANIFEST', value: '/test/manifest.json' },
+    ]);
     expect(runner).toEqual(
       expect.arrayContaining([
         { name: 'K6_API_URL', value: 'https://staging.example.test' },
@@ -64,13 +86,13 @@ describe('k6-operator manifests', () => {
 
   it('the schema rejects what the CRD rejects', () => {
     const { testRun } = buildK8sManifests(plan);
-    const broken = structuredClone(testRun) as Record<string, any>;
+    const broken = structuredClone(testRun) as Loose;
     delete broken.spec.parallelism;
     expect(testRunSchema.safeParse(broken).success).toBe(false);
-    const typo = structuredClone(testRun) as Record<string, any>;
+    const typo = structuredClone(testRun) as Loose;
     typo.spec.paralellism = 4; // a misspelt field would be pruned silently by the API server
     expect(testRunSchema.safeParse(typo).success).toBe(false);
-    const cleanup = structuredClone(testRun) as Record<string, any>;
+    const cleanup = structuredClone(testRun) as Loose;
     cleanup.spec.cleanup = 'always';
     expect(testRunSchema.safeParse(cleanup).success).toBe(false);
   });
@@ -78,7 +100,8 @@ describe('k6-operator manifests', () => {
   it('the collect script merges every runner in one verify', () => {
     const { collectScript } = buildK8sManifests(plan);
     expect(collectScript).toContain('kubectl -n load apply -f manifests.yaml');
-    for (let i = 1; i <= 4; i++) expect(collectScript).toContain(`--run "reports/aclue-peak-20261125/instances/aclue-peak-20261125-${i}"`);
+    for (let i = 1; i <= 4; i++)
+      expect(collectScript).toContain(`--run "reports/aclue-peak-20261125/instances/aclue-peak-20261125-${i}"`);
   });
 
   it('refuses bad input with a usage error naming the flag or the limit', () => {
@@ -116,14 +139,22 @@ describe('runner settings', () => {
   };
 
   it('passes set settings, marks secrets, and a baseline file by value (the runners cannot read it)', () => {
-    const given = { K6_API_URL: 'https://staging.example.test', K6_ANON_KEY: 'anon', K6_BASELINE_FILE: 'baseline.json', K6_MANIFEST: 'm.json', K6_THINK_TIME_SCALE: '' };
+    const given = {
+      K6_API_URL: 'https://staging.example.test',
+      K6_ANON_KEY: 'anon',
+      K6_BASELINE_FILE: 'baseline.json',
+      K6_MANIFEST: 'm.json',
+      K6_THINK_TIME_SCALE: '',
+    };
     const { env, secretNames } = runnerSettings(given, parseScenarioEnv(given, readFile));
     expect(Object.keys(env).sort()).toEqual(['K6_ANON_KEY', 'K6_API_URL', 'K6_BASELINE_RATES']);
     expect([...secretNames]).toEqual(['K6_ANON_KEY']);
     const rates = JSON.parse(env.K6_BASELINE_RATES ?? '{}');
     expect(rates.swipingUser).toBe(30);
     // the runners parse the value with the same code
-    expect(parseScenarioEnv({ K6_BASELINE_RATES: env.K6_BASELINE_RATES }, readFile).baselineRates).toEqual(parseScenarioEnv(given, readFile).baselineRates);
+    expect(parseScenarioEnv({ K6_BASELINE_RATES: env.K6_BASELINE_RATES }, readFile).baselineRates).toEqual(
+      parseScenarioEnv(given, readFile).baselineRates,
+    );
   });
 });
 

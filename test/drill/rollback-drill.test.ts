@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drillInTransaction, MANUAL_STEPS, readRollbackStatements, type DrillResult } from '../../drill/rollback.ts';
+import { type DrillResult, drillInTransaction, MANUAL_STEPS, readRollbackStatements } from '../../drill/rollback.ts';
 import { findDrill, judgeDrill } from '../../verify/gates/rollback-drill.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -30,8 +30,17 @@ function drillFile(name: string, result: Partial<DrillResult>): string {
   const dir = path.join(tmp, name, 'rollback-drill');
   mkdirSync(dir, { recursive: true });
   const full: DrillResult = {
-    version: 1, mode: 'transaction', startedAt: '2026-11-25T17:00:00Z', finishedAt: '2026-11-25T17:00:05Z', target: 'test',
-    statements: [], manualSteps: MANUAL_STEPS, deviationsBefore: [], deviationsAfter: [], changedByRollback: [], restored: true,
+    version: 1,
+    mode: 'transaction',
+    startedAt: '2026-11-25T17:00:00Z',
+    finishedAt: '2026-11-25T17:00:05Z',
+    target: 'test',
+    statements: [],
+    manualSteps: MANUAL_STEPS,
+    deviationsBefore: [],
+    deviationsAfter: [],
+    changedByRollback: [],
+    restored: true,
     ...result,
   };
   writeFileSync(path.join(dir, 'rollback-drill.json'), JSON.stringify(full));
@@ -52,10 +61,16 @@ describe('rollback drill (transaction mode)', () => {
     expect(outcome.statements.filter((s) => s.ok)).toHaveLength(6);
   });
 
-  it('finds the cells the rollback opens: disabling RLS lets a user read another user\'s rows', () => {
+  it("finds the cells the rollback opens: disabling RLS lets a user read another user's rows", () => {
     expect(outcome.deviationsBefore).toEqual([]);
     const opened = outcome.changedByRollback.map((c) => `${c.table}/${c.op}/${c.actor}`);
-    for (const table of ['affiliate_clicks', 'user_preferences', 'session_analytics', 'product_views', 'recommendation_feedback']) {
+    for (const table of [
+      'affiliate_clicks',
+      'user_preferences',
+      'session_analytics',
+      'product_views',
+      'recommendation_feedback',
+    ]) {
       expect(opened).toContain(`${table}/select/other`);
     }
     // tables the rollback does not touch stay as they were
@@ -79,17 +94,28 @@ describe('rollback-drill gate', () => {
     const result = judgeDrill(findDrill(drillFile('real', outcome)));
     expect(result.status).toBe('fail');
     expect(result.evidence.summary).toContain('1 documented statement(s) fail as written');
-    expect(result.evidence.rows?.some((r) => String(r.detail).includes('DROP POLICY "Users view own affiliate clicks"'))).toBe(true);
+    expect(
+      result.evidence.rows?.some((r) => String(r.detail).includes('DROP POLICY "Users view own affiliate clicks"')),
+    ).toBe(true);
     expect(result.evidence.rows?.some((r) => r.detail === 'user_preferences select as other')).toBe(true);
   });
 
   it('passes a drill whose statements all ran and opened nothing', () => {
-    const result = judgeDrill(findDrill(drillFile('clean', { statements: [{ sql: 'ALTER TABLE x ENABLE ROW LEVEL SECURITY', ok: true }] })));
+    const result = judgeDrill(
+      findDrill(drillFile('clean', { statements: [{ sql: 'ALTER TABLE x ENABLE ROW LEVEL SECURITY', ok: true }] })),
+    );
     expect(result.status).toBe('pass');
   });
 
   it('fails when the smoke profile fails on the rolled-back copy', () => {
-    const smoke = { exitCode: 99, checksPassed: 10, checksFailed: 2, failedChecks: ['swipe stored'], failedThresholds: [], runDir: '/x' };
+    const smoke = {
+      exitCode: 99,
+      checksPassed: 10,
+      checksFailed: 2,
+      failedChecks: ['swipe stored'],
+      failedThresholds: [],
+      runDir: '/x',
+    };
     const result = judgeDrill(findDrill(drillFile('smoke', { mode: 'scratch', smoke })));
     expect(result.status).toBe('fail');
     expect(result.evidence.summary).toContain('smoke profile fails');

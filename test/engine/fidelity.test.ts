@@ -3,16 +3,15 @@
  * and, when the target stalls, dropped iterations counted instead of latency invented or lost.
  * The engine runs in this process; the server in a child process of its own.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEngine, type EngineScript } from '../../engine/run.ts';
 import type { ScenarioOptions } from '../../engine/executor.ts';
+import { type EngineScript, runEngine } from '../../engine/run.ts';
 import type { Runtime } from '../../scenarios/lib/runtime.ts';
-import { startAnswerServer, type AnswerServer } from './support/answer-server.ts';
+import { type AnswerServer, startAnswerServer } from './support/answer-server.ts';
 
 let server: AnswerServer;
 
@@ -27,7 +26,10 @@ interface Point {
 }
 
 /** One GET per iteration of one constant-arrival-rate scenario; the raw points it wrote. */
-async function run(scenario: Omit<ScenarioOptions, 'executor' | 'exec'> & { rate: number; duration: string }, during?: (elapsed: () => number) => Promise<void>): Promise<{ code: number; points: Point[] }> {
+async function run(
+  scenario: Omit<ScenarioOptions, 'executor' | 'exec'> & { rate: number; duration: string },
+  during?: (elapsed: () => number) => Promise<void>,
+): Promise<{ code: number; points: Point[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-fidelity-'));
   const script: EngineScript<undefined> = {
     options: {
@@ -41,14 +43,30 @@ async function run(scenario: Omit<ScenarioOptions, 'executor' | 'exec'> & { rate
     setup: async () => undefined,
     exec: {
       get: async (rt: Runtime) => {
-        await rt.request({ method: 'GET', url: `${server.url}/`, headers: {}, body: undefined, name: 'answer', expected: [200], ownResource: false }, 30);
+        await rt.request(
+          {
+            method: 'GET',
+            url: `${server.url}/`,
+            headers: {},
+            body: undefined,
+            name: 'answer',
+            expected: [200],
+            ownResource: false,
+          },
+          30,
+        );
       },
     },
     handleSummary: () => ({}),
   };
   const started = performance.now();
   const [code] = await Promise.all([
-    runEngine(script, { rawOut: path.join(dir, 'raw.json.gz'), log: () => undefined, tty: false, stdout: () => undefined }),
+    runEngine(script, {
+      rawOut: path.join(dir, 'raw.json.gz'),
+      log: () => undefined,
+      tty: false,
+      stdout: () => undefined,
+    }),
     during?.(() => (performance.now() - started) / 1000),
   ]);
   const points = gunzipSync(readFileSync(path.join(dir, 'raw.json.gz')))
@@ -100,12 +118,15 @@ describe('engine fidelity against a server answering in 20 ms', { retry: 2 }, ()
   it('with the server stalled, starts that find no free VU are dropped and counted; no latency sample is lost or invented', async () => {
     const before = await server.command('count');
     let held = 0;
-    const { code, points } = await run({ rate: 100, duration: '4s', preAllocatedVUs: 10, gracefulStop: '10s' }, async (elapsed) => {
-      while (elapsed() < 1) await new Promise((r) => setTimeout(r, 20));
-      await server.command('stall');
-      while (elapsed() < 3) await new Promise((r) => setTimeout(r, 20));
-      held = (await server.command('resume')).held - before.held;
-    });
+    const { code, points } = await run(
+      { rate: 100, duration: '4s', preAllocatedVUs: 10, gracefulStop: '10s' },
+      async (elapsed) => {
+        while (elapsed() < 1) await new Promise((r) => setTimeout(r, 20));
+        await server.command('stall');
+        while (elapsed() < 3) await new Promise((r) => setTimeout(r, 20));
+        held = (await server.command('resume')).held - before.held;
+      },
+    );
     const after = await server.command('count');
     expect(code).toBe(0);
     const dropped = values(points, 'dropped_iterations').length;

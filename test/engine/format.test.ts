@@ -10,7 +10,7 @@ import { RawOutput } from '../../engine/raw-output.ts';
 import { LoadAccumulator } from '../../verify/k6/accumulator.ts';
 import { parsePointFast } from '../../verify/k6/point-parser.ts';
 import { readRawFile } from '../../verify/k6/raw-file.ts';
-import { FIXTURE_RAW, fixtureSummary, fixtureThresholds, readRaw, replay, type RawFile } from './replay.ts';
+import { FIXTURE_RAW, fixtureSummary, fixtureThresholds, type RawFile, readRaw, replay } from './replay.ts';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{0,8}[1-9])?Z$/;
 
@@ -47,7 +47,11 @@ describe('raw output replayed from a real k6 run', () => {
     const theirs = byMetric(k6.declarations);
     for (const d of ours.declarations) {
       const k = theirs.get(d.metric)!;
-      expect({ name: d.data.name, type: d.data.type, contains: d.data.contains }).toEqual({ name: k.data.name, type: k.data.type, contains: k.data.contains });
+      expect({ name: d.data.name, type: d.data.type, contains: d.data.contains }).toEqual({
+        name: k.data.name,
+        type: k.data.type,
+        contains: k.data.contains,
+      });
     }
     for (const file of [k6, ours]) {
       const declared = new Set<string>();
@@ -67,14 +71,16 @@ describe('raw output replayed from a real k6 run', () => {
       const k = theirs.get(d.metric)!;
       expect(Object.keys(d.data)).toEqual(Object.keys(k.data));
       expect(d.data.thresholds).toEqual(k.data.thresholds);
-      const sorted = (subs: typeof d.data.submetrics) => (subs === null ? null : [...subs].sort((a, b) => (a.name < b.name ? -1 : 1)));
+      const sorted = (subs: typeof d.data.submetrics) =>
+        subs === null ? null : [...subs].sort((a, b) => (a.name < b.name ? -1 : 1));
       expect(sorted(d.data.submetrics), d.metric).toEqual(sorted(k.data.submetrics));
     }
   });
 
   it('writes the same tag keys per metric, and time in the same format', () => {
     expect(tagKeysPerMetric(ours)).toEqual(tagKeysPerMetric(k6));
-    for (const file of [k6, ours]) expect(file.points.filter((p) => !TIME.test(p.data.time)).map((p) => p.data.time)).toEqual([]);
+    for (const file of [k6, ours])
+      expect(file.points.filter((p) => !TIME.test(p.data.time)).map((p) => p.data.time)).toEqual([]);
   });
 
   it('writes every Point line byte for byte as k6 did (same key order, numbers, tag order, time)', () => {
@@ -90,7 +96,13 @@ describe('raw output replayed from a real k6 run', () => {
     const read = async (file: string) => {
       const acc = new LoadAccumulator();
       const result = await readRawFile(file, acc, 'one');
-      return { result, endpoints: acc.endpointStats(), overall: acc.overallStats(), windows: acc.windowStats(), checks: [acc.checksPass, acc.checksFail] };
+      return {
+        result,
+        endpoints: acc.endpointStats(),
+        overall: acc.overallStats(),
+        windows: acc.windowStats(),
+        checks: [acc.checksPass, acc.checksFail],
+      };
     };
     const [theirs, mine] = await Promise.all([read(FIXTURE_RAW), read(oursFile)]);
     expect(mine.result.problems).toEqual([]);

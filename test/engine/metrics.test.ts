@@ -1,6 +1,6 @@
 /** Metrics: k6's four aggregates, exact trend percentiles, and submetrics selected by one or more tags. */
 import { describe, expect, it } from 'vitest';
-import { builtinMetrics, Metrics, type MetricSpec, type TrendAggregate } from '../../engine/metrics.ts';
+import { builtinMetrics, type MetricSpec, Metrics, type TrendAggregate } from '../../engine/metrics.ts';
 
 const specs: MetricSpec[] = [
   { name: 'reqs', type: 'counter', contains: 'default' },
@@ -81,7 +81,10 @@ describe('Metrics aggregates', () => {
 
 describe('Metrics submetrics', () => {
   it('adds a sample to every submetric whose one tag matches', () => {
-    const m = new Metrics({ specs, thresholds: { 'duration{name:a}': [], 'duration{name:b}': ['p(95)<100'], 'duration{status:200}': [] } });
+    const m = new Metrics({
+      specs,
+      thresholds: { 'duration{name:a}': [], 'duration{name:b}': ['p(95)<100'], 'duration{status:200}': [] },
+    });
     m.add('duration', 10, { name: 'a', status: '200' });
     m.add('duration', 20, { name: 'b', status: '500' });
     m.add('duration', 30, { name: 'c', status: '200' });
@@ -117,11 +120,15 @@ describe('Metrics submetrics', () => {
   });
 
   it('rejects threshold keys on unknown metrics, malformed keys and two spellings of one submetric', () => {
-    expect(() => new Metrics({ specs, thresholds: { 'nope{name:a}': [] } })).toThrow(/"nope\{name:a\}" names metric "nope", which is not declared; declared metrics: reqs, vus/);
+    expect(() => new Metrics({ specs, thresholds: { 'nope{name:a}': [] } })).toThrow(
+      /"nope\{name:a\}" names metric "nope", which is not declared; declared metrics: reqs, vus/,
+    );
     expect(() => new Metrics({ specs, thresholds: { 'reqs{name:a': [] } })).toThrow(/"reqs\{name:a" is malformed/);
     expect(() => new Metrics({ specs, thresholds: { 'reqs{name:a}x': [] } })).toThrow(/malformed/);
     expect(() => new Metrics({ specs, thresholds: { 'reqs{}': [] } })).toThrow(/selects no tags/);
-    expect(() => new Metrics({ specs, thresholds: { 'reqs{a:1,b:2}': [], 'reqs{b:2,a:1}': [] } })).toThrow(/"reqs\{a:1,b:2\}" and "reqs\{b:2,a:1\}" select the same submetric/);
+    expect(() => new Metrics({ specs, thresholds: { 'reqs{a:1,b:2}': [], 'reqs{b:2,a:1}': [] } })).toThrow(
+      /"reqs\{a:1,b:2\}" and "reqs\{b:2,a:1\}" select the same submetric/,
+    );
     expect(() => new Metrics({ specs, thresholds: { reqs: ['p(95)<1'] } })).toThrow(/threshold "p\(95\)<1" on reqs/);
   });
 
@@ -141,7 +148,11 @@ describe('Metrics submetrics', () => {
     m.add('http_req_duration', 7, { expected_response: 'true' });
     expect(m.keys()).toEqual(['http_req_duration', 'http_req_duration{expected_response:true}']);
     expect((m.aggregate('http_req_duration{expected_response:true}') as TrendAggregate).avg).toBe(7);
-    expect(m.spec('http_req_duration{expected_response:true}')).toEqual({ name: 'http_req_duration', type: 'trend', contains: 'time' });
+    expect(m.spec('http_req_duration{expected_response:true}')).toEqual({
+      name: 'http_req_duration',
+      type: 'trend',
+      contains: 'time',
+    });
     expect(m.spec('http_req_duration{name:undeclared}')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Progress, progressLine, type ProgressFigures } from '../../engine/progress.ts';
+import { Progress, type ProgressFigures, progressLine } from '../../engine/progress.ts';
 
 const at = (elapsedSeconds: number, requests: number): ProgressFigures => ({
   elapsedSeconds,

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Metrics, type MetricSpec } from '../../engine/metrics.ts';
+import { type MetricSpec, Metrics } from '../../engine/metrics.ts';
 import { parseSampleTime, RawOutput, sampleTimeNow } from '../../engine/raw-output.ts';
 import { parsePointFast, parsePointSlow } from '../../verify/k6/point-parser.ts';
-import { FIXTURE_RAW, readRaw, type RawFile } from './replay.ts';
+import { FIXTURE_RAW, type RawFile, readRaw } from './replay.ts';
 
 const specs: MetricSpec[] = [
   { name: 'http_reqs', type: 'counter', contains: 'default' },
@@ -42,8 +42,23 @@ describe('RawOutput', () => {
   it("writes Metric and Point lines in the fixture's shapes, readable by verify's fast parser", async () => {
     const file = path.join(dir, 'shapes.json.gz');
     const out = new RawOutput(file);
-    const metrics = new Metrics({ specs, thresholds: { http_req_duration: ['p(95)<200'], 'http_req_duration{name:swipe_create}': [], checks: ['rate>=0.999'] }, out });
-    const tags = { status: '201', name: 'swipe_create', method: 'POST', expected_response: 'true', group: '', scenario: 'swipingUser' };
+    const metrics = new Metrics({
+      specs,
+      thresholds: {
+        http_req_duration: ['p(95)<200'],
+        'http_req_duration{name:swipe_create}': [],
+        checks: ['rate>=0.999'],
+      },
+      out,
+    });
+    const tags = {
+      status: '201',
+      name: 'swipe_create',
+      method: 'POST',
+      expected_response: 'true',
+      group: '',
+      scenario: 'swipingUser',
+    };
     const time = sampleTimeNow();
     metrics.add('http_reqs', 1, tags, time);
     metrics.add('http_req_duration', 7.25669, tags, time);
@@ -56,7 +71,17 @@ describe('RawOutput', () => {
 
     const written = lines(file);
     expect(written.pop()).toBe(''); // every line ends with a newline
-    expect(written.map((l) => JSON.parse(l).type)).toEqual(['Metric', 'Point', 'Metric', 'Point', 'Metric', 'Point', 'Metric', 'Point', 'Point']);
+    expect(written.map((l) => JSON.parse(l).type)).toEqual([
+      'Metric',
+      'Point',
+      'Metric',
+      'Point',
+      'Metric',
+      'Point',
+      'Metric',
+      'Point',
+      'Point',
+    ]);
     const k6Shapes = new Set(k6.lines.map(shape));
     for (const line of written) expect(k6Shapes, line).toContain(shape(line));
 
@@ -68,7 +93,9 @@ describe('RawOutput', () => {
     expect(written[3]).toMatch(
       /^\{"metric":"http_req_duration","type":"Point","data":\{"time":"[^"]+","value":7\.25669,"tags":\{"expected_response":"true","group":"","method":"POST","name":"swipe_create","scenario":"swipingUser","status":"201"\}\}\}$/,
     );
-    expect(written[6]).toBe('{"type":"Metric","data":{"name":"vus","type":"gauge","contains":"default","thresholds":[],"submetrics":null},"metric":"vus"}');
+    expect(written[6]).toBe(
+      '{"type":"Metric","data":{"name":"vus","type":"gauge","contains":"default","thresholds":[],"submetrics":null},"metric":"vus"}',
+    );
     for (const line of written.filter((l) => l.startsWith('{"metric"'))) {
       // The fast path keeps only the tags verify reads; those and the rest must agree with JSON.parse.
       const fast = parsePointFast(line);
@@ -82,10 +109,21 @@ describe('RawOutput', () => {
     const file = path.join(dir, 'times.json.gz');
     const out = new RawOutput(file, { level: 3 });
     const metrics = new Metrics({ specs, thresholds: {}, out });
-    const texts = ['2026-12-02T00:55:03.211370154Z', '2026-12-02T00:55:03.44261591Z', '2026-12-02T00:55:04.5Z', '2026-12-02T00:55:04Z', '2026-12-31T23:59:59.000000001Z', '2027-01-01T00:00:00.1Z'];
+    const texts = [
+      '2026-12-02T00:55:03.211370154Z',
+      '2026-12-02T00:55:03.44261591Z',
+      '2026-12-02T00:55:04.5Z',
+      '2026-12-02T00:55:04Z',
+      '2026-12-31T23:59:59.000000001Z',
+      '2027-01-01T00:00:00.1Z',
+    ];
     for (const text of texts) metrics.add('vus', 1, {}, parseSampleTime(text));
     await out.close();
-    expect(lines(file).filter((l) => l.startsWith('{"metric"')).map((l) => JSON.parse(l).data.time)).toEqual(texts);
+    expect(
+      lines(file)
+        .filter((l) => l.startsWith('{"metric"'))
+        .map((l) => JSON.parse(l).data.time),
+    ).toEqual(texts);
   });
 
   it('reads the clock with sub-millisecond resolution', () => {
@@ -105,14 +143,26 @@ describe('RawOutput', () => {
     const out = new RawOutput(file);
     const metrics = new Metrics({
       specs: [{ name: 'odd"name', type: 'counter', contains: 'default' }],
-      thresholds: { 'odd"name': [{ threshold: 'count<=0', abortOnFail: true }, { threshold: 'count<9', abortOnFail: false }, { threshold: 'rate<1', abortOnFail: true, delayAbortEval: '10s' }] },
+      thresholds: {
+        'odd"name': [
+          { threshold: 'count<=0', abortOnFail: true },
+          { threshold: 'count<9', abortOnFail: false },
+          { threshold: 'rate<1', abortOnFail: true, delayAbortEval: '10s' },
+        ],
+      },
       out,
     });
     metrics.add('odd"name', 2, { z: 'a&b<c>', a: 'line\nbreak "q" \u2028' });
     await out.close();
     const [declaration, point] = lines(file);
-    expect(JSON.parse(declaration!).data.thresholds).toEqual([{ threshold: 'count<=0', abortOnFail: true, delayAbortEval: null }, 'count<9', { threshold: 'rate<1', abortOnFail: true, delayAbortEval: '10s' }]);
-    expect(point).toBe('{"metric":"odd\\"name","type":"Point","data":{"time":"' + JSON.parse(point!).data.time + '","value":2,"tags":{"a":"line\\nbreak \\"q\\" \\u2028","z":"a&b<c>"}}}');
+    expect(JSON.parse(declaration!).data.thresholds).toEqual([
+      { threshold: 'count<=0', abortOnFail: true, delayAbortEval: null },
+      'count<9',
+      { threshold: 'rate<1', abortOnFail: true, delayAbortEval: '10s' },
+    ]);
+    expect(point).toBe(
+      `{"metric":"odd\\"name","type":"Point","data":{"time":"${JSON.parse(point!).data.time}","value":2,"tags":{"a":"line\\nbreak \\"q\\" \\u2028","z":"a&b<c>"}}}`,
+    );
   });
 
   it('spans many chunks, takes lines larger than a chunk, and refuses writes after close', async () => {
@@ -127,7 +177,10 @@ describe('RawOutput', () => {
     expect(out.backlogBytes).toBe(0);
     const written = lines(file).filter((l) => l !== '');
     expect(written).toHaveLength(50_001);
-    expect(written.map((l) => (JSON.parse(l) as { data: { value?: number } }).data.value)).toEqual([undefined, ...Array.from({ length: 50_000 }, (_, i) => i)]);
+    expect(written.map((l) => (JSON.parse(l) as { data: { value?: number } }).data.value)).toEqual([
+      undefined,
+      ...Array.from({ length: 50_000 }, (_, i) => i),
+    ]);
     expect(JSON.parse(written[20_001]!).data.tags.name).toHaveLength(3 << 20);
     expect(() => metrics.add('http_req_duration', 1, tags)).toThrow(/write after close/);
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { builtinMetrics, Metrics, type MetricSpec, type ThresholdSpec } from '../../engine/metrics.ts';
+import { builtinMetrics, type MetricSpec, Metrics, type ThresholdSpec } from '../../engine/metrics.ts';
 import { parseSampleTime, type RawOutput } from '../../engine/raw-output.ts';
 import type { SummaryObject } from '../../engine/summary-data.ts';
 import { openNdjson } from '../../verify/k6/raw-file.ts';
@@ -30,7 +30,9 @@ export interface MetricLine {
     readonly type: string;
     readonly contains: string;
     readonly thresholds: readonly unknown[];
-    readonly submetrics: readonly { readonly name: string; readonly suffix: string; readonly tags: Record<string, string> }[] | null;
+    readonly submetrics:
+      | readonly { readonly name: string; readonly suffix: string; readonly tags: Record<string, string> }[]
+      | null;
   };
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleSeconds, startTimes, ScheduleError } from '../../engine/schedule.ts';
+import { ScheduleError, scheduleSeconds, startTimes } from '../../engine/schedule.ts';
 import { owns, parseSegment, SegmentError, share, wholeRun } from '../../engine/segments.ts';
 
 describe('arrival schedule (the open model)', () => {
   it('starts a constant rate evenly from time 0, rate x duration iterations', () => {
-    expect([...startTimes({ executor: 'constant-arrival-rate', rate: 2, timeUnit: '1s', duration: '2s' })]).toEqual([0, 0.5, 1, 1.5]);
+    expect([...startTimes({ executor: 'constant-arrival-rate', rate: 2, timeUnit: '1s', duration: '2s' })]).toEqual([
+      0, 0.5, 1, 1.5,
+    ]);
     const perMinute = startTimes({ executor: 'constant-arrival-rate', rate: 48, timeUnit: '1m', duration: '30s' });
     expect(perMinute.length).toBe(24);
     expect(perMinute[1]).toBeCloseTo(1.25, 9);
@@ -12,11 +14,24 @@ describe('arrival schedule (the open model)', () => {
 
   it('follows a linear ramp: the area under the rate curve reaches k at iteration k', () => {
     // 0 → 10/s over 10 s: area 50; area(t) = t²/2, so iteration k starts at sqrt(2k)
-    const times = startTimes({ executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', stages: [{ target: 10, duration: '10s' }] });
+    const times = startTimes({
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      timeUnit: '1s',
+      stages: [{ target: 10, duration: '10s' }],
+    });
     expect(times.length).toBe(50);
     for (const k of [1, 8, 49]) expect(times[k]).toBeCloseTo(Math.sqrt(2 * k), 9);
     // a hold after the ramp continues at the reached rate
-    const held = startTimes({ executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', stages: [{ target: 10, duration: '10s' }, { target: 10, duration: '2s' }] });
+    const held = startTimes({
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      timeUnit: '1s',
+      stages: [
+        { target: 10, duration: '10s' },
+        { target: 10, duration: '2s' },
+      ],
+    });
     expect(held.length).toBe(70);
     expect(held[50]).toBeCloseTo(10, 9);
     expect(held[51]).toBeCloseTo(10.1, 9);
@@ -25,9 +40,19 @@ describe('arrival schedule (the open model)', () => {
   });
 
   it('measures the schedule and refuses a bad duration naming the field', () => {
-    expect(scheduleSeconds({ executor: 'ramping-arrival-rate', stages: [{ target: 1, duration: '1m' }, { target: 2, duration: '30s' }] })).toBe(90);
+    expect(
+      scheduleSeconds({
+        executor: 'ramping-arrival-rate',
+        stages: [
+          { target: 1, duration: '1m' },
+          { target: 2, duration: '30s' },
+        ],
+      }),
+    ).toBe(90);
     expect(() => startTimes({ executor: 'constant-arrival-rate', rate: 1, duration: 'soon' })).toThrow(ScheduleError);
-    expect(() => startTimes({ executor: 'constant-arrival-rate', rate: 1, duration: 'soon' })).toThrow(/scenario duration: expected a duration such as 30s, 1m or 1h30m, got "soon"/);
+    expect(() => startTimes({ executor: 'constant-arrival-rate', rate: 1, duration: 'soon' })).toThrow(
+      /scenario duration: expected a duration such as 30s, 1m or 1h30m, got "soon"/,
+    );
   });
 });
 

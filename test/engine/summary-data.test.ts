@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Metrics } from '../../engine/metrics.ts';
-import { summaryData, type SummaryObject } from '../../engine/summary-data.ts';
+import { type SummaryObject, summaryData } from '../../engine/summary-data.ts';
 import { FIXTURE_RAW, fixtureSummary, fixtureThresholds, readRaw, replay } from './replay.ts';
 
 let k6: SummaryObject;
@@ -37,7 +37,8 @@ beforeAll(async () => {
   });
 });
 
-const close = (actual: number, expected: number, relative: number) => Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), 1e-12);
+const close = (actual: number, expected: number, relative: number) =>
+  Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), 1e-12);
 
 describe('summaryData', () => {
   it('has the top-level shape of k6 handleSummary data', () => {
@@ -48,24 +49,31 @@ describe('summaryData', () => {
     const { checks: ourChecks, ...ourGroup } = ours.root_group;
     const { checks: theirChecks, ...theirGroup } = k6.root_group;
     expect(ourGroup).toEqual(theirGroup);
-    const byName = <T extends { name: string }>(list: readonly T[]) => [...list].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const byName = <T extends { name: string }>(list: readonly T[]) =>
+      [...list].sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(byName(ourChecks)).toEqual(byName(theirChecks));
   });
 
   it('has the same metric keys, including declared submetrics without samples', () => {
     expect(Object.keys(ours.metrics).sort()).toEqual(Object.keys(k6.metrics).sort());
-    expect(ours.metrics['dropped_iterations{scenario:rlsProbe}']).toEqual(k6.metrics['dropped_iterations{scenario:rlsProbe}']);
+    expect(ours.metrics['dropped_iterations{scenario:rlsProbe}']).toEqual(
+      k6.metrics['dropped_iterations{scenario:rlsProbe}'],
+    );
     expect(ours.metrics['aclue_rls_leaks']).toEqual(k6.metrics['aclue_rls_leaks']);
   });
 
   it('has per metric the same type, contains, values keys, thresholds and counts', () => {
     for (const [key, theirs] of Object.entries(k6.metrics)) {
       const mine = ours.metrics[key]!;
-      expect({ type: mine.type, contains: mine.contains }, key).toEqual({ type: theirs.type, contains: theirs.contains });
+      expect({ type: mine.type, contains: mine.contains }, key).toEqual({
+        type: theirs.type,
+        contains: theirs.contains,
+      });
       expect(Object.keys(mine.values).sort(), key).toEqual(Object.keys(theirs.values).sort());
       expect(mine.thresholds, key).toEqual(theirs.thresholds);
       for (const exact of ['count', 'passes', 'fails', 'value', 'min', 'max']) {
-        if (theirs.type !== 'trend' && exact in theirs.values) expect(mine.values[exact], `${key} ${exact}`).toBe(theirs.values[exact]);
+        if (theirs.type !== 'trend' && exact in theirs.values)
+          expect(mine.values[exact], `${key} ${exact}`).toBe(theirs.values[exact]);
       }
     }
     expect(ours.metrics['http_reqs']!.values['count']).toBe(3022);
@@ -79,27 +87,66 @@ describe('summaryData', () => {
       if (theirs.type === 'trend') trends += 1;
       if (theirs.type !== 'trend' && theirs.type !== 'counter') continue;
       for (const [stat, expected] of Object.entries(theirs.values)) {
-        expect(close(mine.values[stat]!, expected, 1e-12), `${key} ${stat}: ${mine.values[stat]} vs k6 ${expected}`).toBe(true);
+        expect(
+          close(mine.values[stat]!, expected, 1e-12),
+          `${key} ${stat}: ${mine.values[stat]} vs k6 ${expected}`,
+        ).toBe(true);
       }
     }
     expect(trends).toBeGreaterThan(20);
   });
 
   it('judges thresholds with the run time and writes each expression as given', () => {
-    const metrics = new Metrics({ specs: [{ name: 'c', type: 'counter', contains: 'default' }], thresholds: { c: ['rate>1', 'count >= 2'], 'c{tag:x}': [] } });
+    const metrics = new Metrics({
+      specs: [{ name: 'c', type: 'counter', contains: 'default' }],
+      thresholds: { c: ['rate>1', 'count >= 2'], 'c{tag:x}': [] },
+    });
     metrics.add('c', 3, { tag: 'x' });
     const data = (durationMs: number) =>
-      summaryData({ metrics, thresholds: { c: ['rate>1', 'count >= 2'], 'c{tag:x}': [] }, trendStats: ['avg'], durationMs, setupData: undefined, checks: [], isStdOutTTY: true, isStdErrTTY: false });
-    expect(data(1000).metrics['c']).toEqual({ type: 'counter', contains: 'default', values: { count: 3, rate: 3 }, thresholds: { 'rate>1': { ok: true }, 'count >= 2': { ok: true } } });
+      summaryData({
+        metrics,
+        thresholds: { c: ['rate>1', 'count >= 2'], 'c{tag:x}': [] },
+        trendStats: ['avg'],
+        durationMs,
+        setupData: undefined,
+        checks: [],
+        isStdOutTTY: true,
+        isStdErrTTY: false,
+      });
+    expect(data(1000).metrics['c']).toEqual({
+      type: 'counter',
+      contains: 'default',
+      values: { count: 3, rate: 3 },
+      thresholds: { 'rate>1': { ok: true }, 'count >= 2': { ok: true } },
+    });
     expect(data(6000).metrics['c']!.thresholds).toEqual({ 'rate>1': { ok: false }, 'count >= 2': { ok: true } });
-    expect(data(1000).metrics['c{tag:x}']).toEqual({ type: 'counter', contains: 'default', values: { count: 3, rate: 3 } });
+    expect(data(1000).metrics['c{tag:x}']).toEqual({
+      type: 'counter',
+      contains: 'default',
+      values: { count: 3, rate: 3 },
+    });
     expect(data(1000).state).toEqual({ isStdOutTTY: true, isStdErrTTY: false, testRunDurationMs: 1000 });
   });
 
   it('gives empty trends zeros for every stat, and rejects an unknown trend stat', () => {
-    const metrics = new Metrics({ specs: [{ name: 't', type: 'trend', contains: 'time' }], thresholds: { 't{name:a}': [] } });
-    const input = { metrics, thresholds: { 't{name:a}': [] }, durationMs: 10, setupData: null, checks: [], isStdOutTTY: false, isStdErrTTY: false };
-    expect(summaryData({ ...input, trendStats: ['avg', 'p(99.9)', 'count'] }).metrics['t{name:a}']!.values).toEqual({ avg: 0, 'p(99.9)': 0, count: 0 });
+    const metrics = new Metrics({
+      specs: [{ name: 't', type: 'trend', contains: 'time' }],
+      thresholds: { 't{name:a}': [] },
+    });
+    const input = {
+      metrics,
+      thresholds: { 't{name:a}': [] },
+      durationMs: 10,
+      setupData: null,
+      checks: [],
+      isStdOutTTY: false,
+      isStdErrTTY: false,
+    };
+    expect(summaryData({ ...input, trendStats: ['avg', 'p(99.9)', 'count'] }).metrics['t{name:a}']!.values).toEqual({
+      avg: 0,
+      'p(99.9)': 0,
+      count: 0,
+    });
     expect(() => summaryData({ ...input, trendStats: ['p(101)'] })).toThrow(/trend stat "p\(101\)" is unknown/);
     expect(() => summaryData({ ...input, trendStats: ['mean'] })).toThrow(/"mean"/);
   });

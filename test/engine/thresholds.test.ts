@@ -1,6 +1,6 @@
 /** Threshold expressions: k6's syntax and aggregations per type, and k6's verdicts, also on metrics without samples. */
 import { describe, expect, it } from 'vitest';
-import { Metrics, type MetricSpec, type ThresholdSpec } from '../../engine/metrics.ts';
+import { type MetricSpec, Metrics, type ThresholdSpec } from '../../engine/metrics.ts';
 import { evaluateThresholds, parseThreshold, parseThresholdSpec } from '../../engine/thresholds.ts';
 
 const specs: MetricSpec[] = [
@@ -12,20 +12,52 @@ const specs: MetricSpec[] = [
 
 describe('parseThreshold', () => {
   it('reads every aggregation of each type, every operator, with or without spaces', () => {
-    expect(parseThreshold('duration', 'trend', 'p(90)<100')).toEqual({ expression: 'p(90)<100', aggregation: 'p', percentile: 90, operator: '<', value: 100 });
-    expect(parseThreshold('duration', 'trend', '  p(99.99) >= 1.5e3 ')).toMatchObject({ aggregation: 'p', percentile: 99.99, operator: '>=', value: 1500 });
-    expect(parseThreshold('reqs', 'counter', 'count<=0')).toMatchObject({ aggregation: 'count', operator: '<=', value: 0 });
-    expect(parseThreshold('reqs', 'counter', 'rate > -2')).toMatchObject({ aggregation: 'rate', operator: '>', value: -2 });
-    expect(parseThreshold('failed', 'rate', 'rate>=0.999')).toMatchObject({ aggregation: 'rate', operator: '>=', value: 0.999 });
-    expect(parseThreshold('vus', 'gauge', 'value==3')).toMatchObject({ aggregation: 'value', operator: '==', value: 3 });
+    expect(parseThreshold('duration', 'trend', 'p(90)<100')).toEqual({
+      expression: 'p(90)<100',
+      aggregation: 'p',
+      percentile: 90,
+      operator: '<',
+      value: 100,
+    });
+    expect(parseThreshold('duration', 'trend', '  p(99.99) >= 1.5e3 ')).toMatchObject({
+      aggregation: 'p',
+      percentile: 99.99,
+      operator: '>=',
+      value: 1500,
+    });
+    expect(parseThreshold('reqs', 'counter', 'count<=0')).toMatchObject({
+      aggregation: 'count',
+      operator: '<=',
+      value: 0,
+    });
+    expect(parseThreshold('reqs', 'counter', 'rate > -2')).toMatchObject({
+      aggregation: 'rate',
+      operator: '>',
+      value: -2,
+    });
+    expect(parseThreshold('failed', 'rate', 'rate>=0.999')).toMatchObject({
+      aggregation: 'rate',
+      operator: '>=',
+      value: 0.999,
+    });
+    expect(parseThreshold('vus', 'gauge', 'value==3')).toMatchObject({
+      aggregation: 'value',
+      operator: '==',
+      value: 3,
+    });
     expect(parseThreshold('vus', 'gauge', 'value===3')).toMatchObject({ operator: '===' });
     expect(parseThreshold('vus', 'gauge', 'value != .5')).toMatchObject({ operator: '!=', value: 0.5 });
-    for (const a of ['avg', 'min', 'max', 'med']) expect(parseThreshold('duration', 'trend', `${a}<1`).aggregation).toBe(a);
+    for (const a of ['avg', 'min', 'max', 'med'])
+      expect(parseThreshold('duration', 'trend', `${a}<1`).aggregation).toBe(a);
   });
 
   it('rejects aggregations of another metric type, naming metric, expression and what would fit', () => {
-    expect(() => parseThreshold('failed', 'rate', 'count<1')).toThrow('threshold "count<1" on failed: aggregation "count" does not apply; expected "<aggregation> <operator> <number>" with aggregation rate (rate metric)');
-    expect(() => parseThreshold('reqs', 'counter', 'p(95)<1')).toThrow(/aggregation "p\(95\)" does not apply.*count, rate \(counter metric\)/);
+    expect(() => parseThreshold('failed', 'rate', 'count<1')).toThrow(
+      'threshold "count<1" on failed: aggregation "count" does not apply; expected "<aggregation> <operator> <number>" with aggregation rate (rate metric)',
+    );
+    expect(() => parseThreshold('reqs', 'counter', 'p(95)<1')).toThrow(
+      /aggregation "p\(95\)" does not apply.*count, rate \(counter metric\)/,
+    );
     expect(() => parseThreshold('duration', 'trend', 'rate<1')).toThrow(/avg, min, max, med, p\(N\) \(trend metric\)/);
     expect(() => parseThreshold('vus', 'gauge', 'avg<1')).toThrow(/on vus/);
   });
@@ -44,22 +76,41 @@ describe('parseThreshold', () => {
       ['avg(5)<1', /"avg" takes no argument/],
       ['', /not of the form/],
     ];
-    for (const [expression, why] of bad) expect(() => parseThreshold('duration', 'trend', expression), expression).toThrow(why);
+    for (const [expression, why] of bad)
+      expect(() => parseThreshold('duration', 'trend', expression), expression).toThrow(why);
   });
 
   it('reads the object form, with abortOnFail and delayAbortEval as k6 durations', () => {
-    expect(parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true })).toMatchObject({ abortOnFail: true, delayAbortEvalSeconds: 0 });
-    expect(parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true, delayAbortEval: '1m30s' }).delayAbortEvalSeconds).toBe(90);
-    expect(parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: false, delayAbortEval: '500ms' }).delayAbortEvalSeconds).toBe(0.5);
-    expect(() => parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true, delayAbortEval: '10 s' })).toThrow(/delayAbortEval "10 s" is not a duration/);
+    expect(parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true })).toMatchObject({
+      abortOnFail: true,
+      delayAbortEvalSeconds: 0,
+    });
+    expect(
+      parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true, delayAbortEval: '1m30s' })
+        .delayAbortEvalSeconds,
+    ).toBe(90);
+    expect(
+      parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: false, delayAbortEval: '500ms' })
+        .delayAbortEvalSeconds,
+    ).toBe(0.5);
+    expect(() =>
+      parseThresholdSpec('reqs', 'counter', { threshold: 'count<=0', abortOnFail: true, delayAbortEval: '10 s' }),
+    ).toThrow(/delayAbortEval "10 s" is not a duration/);
   });
 });
 
 describe('evaluateThresholds', () => {
-  const judge = (thresholds: Record<string, ThresholdSpec[]>, fill: (m: Metrics) => void, durationSeconds = 10, duringRun = false) => {
+  const judge = (
+    thresholds: Record<string, ThresholdSpec[]>,
+    fill: (m: Metrics) => void,
+    durationSeconds = 10,
+    duringRun = false,
+  ) => {
     const m = new Metrics({ specs, thresholds });
     fill(m);
-    return evaluateThresholds(m, thresholds, durationSeconds, { duringRun }).map((r) => `${r.metric} ${r.expression} ${r.ok ? 'ok' : 'FAIL'}`);
+    return evaluateThresholds(m, thresholds, durationSeconds, { duringRun }).map(
+      (r) => `${r.metric} ${r.expression} ${r.ok ? 'ok' : 'FAIL'}`,
+    );
   };
 
   it('compares each aggregation with each operator', () => {
@@ -123,7 +174,10 @@ describe('evaluateThresholds', () => {
   it('skips metrics without samples during the run, so they cannot abort it', () => {
     const thresholds = { reqs: ['count>0'], duration: ['p(95)>0'] };
     expect(judge(thresholds, () => undefined, 10, true)).toEqual(['reqs count>0 ok', 'duration p(95)>0 ok']);
-    expect(judge(thresholds, (m) => m.add('duration', 0, {}), 10, true)).toEqual(['reqs count>0 ok', 'duration p(95)>0 FAIL']);
+    expect(judge(thresholds, (m) => m.add('duration', 0, {}), 10, true)).toEqual([
+      'reqs count>0 ok',
+      'duration p(95)>0 FAIL',
+    ]);
   });
 
   it('reports abortOnFail and the abort delay of each expression', () => {
@@ -138,6 +192,8 @@ describe('evaluateThresholds', () => {
 
   it('refuses thresholds the Metrics were not built with', () => {
     const m = new Metrics({ specs, thresholds: {} });
-    expect(() => evaluateThresholds(m, { 'reqs{name:a}': ['count<1'] }, 1)).toThrow(/"reqs\{name:a\}" is not declared in these Metrics/);
+    expect(() => evaluateThresholds(m, { 'reqs{name:a}': ['count<1'] }, 1)).toThrow(
+      /"reqs\{name:a\}" is not declared in these Metrics/,
+    );
   });
 });

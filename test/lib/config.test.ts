@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, LOCAL_JWT_SECRET } from '../../lib/config.ts';
+import { LOCAL_JWT_SECRET, loadConfig } from '../../lib/config.ts';
 import { ExitCode, KitError } from '../../lib/errors.ts';
 import { repoRoot } from '../../lib/paths.ts';
 
@@ -34,7 +34,9 @@ describe('loadConfig', () => {
   });
 
   it('names every bad setting on its own line and exits 2', () => {
-    const error = failure(() => loadConfig({ env: { DATABASE_URL: 'mysql://x', KIT_PG_PORT: 'abc', KIT_JWT_SECRET: 'short' } }));
+    const error = failure(() =>
+      loadConfig({ env: { DATABASE_URL: 'mysql://x', KIT_PG_PORT: 'abc', KIT_JWT_SECRET: 'short' } }),
+    );
     expect(error.exitCode).toBe(ExitCode.usage);
     const lines = error.message.split('\n').slice(1);
     expect(lines).toHaveLength(3);
@@ -44,7 +46,9 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret, only its length', () => {
-    const error = failure(() => loadConfig({ env: { ...noFile, KIT_JWT_SECRET: 'too-short-secret', DATABASE_URL: 'postgres//u:pw@h' } }));
+    const error = failure(() =>
+      loadConfig({ env: { ...noFile, KIT_JWT_SECRET: 'too-short-secret', DATABASE_URL: 'postgres//u:pw@h' } }),
+    );
     expect(error.message).not.toContain('too-short-secret');
     expect(error.message).not.toContain('u:pw');
     expect(error.message).toContain('received 16 characters');

@@ -17,8 +17,11 @@ describe('settings documentation', () => {
     expect(readFileSync(path.join(repoRoot, '.env.example'), 'utf8')).toBe(renderEnvExample());
   });
 
-  it.each(describeSettings().map((s) => [s.name, s.flag]))("the README's settings table lists %s with --%s", (name, flag) => {
-    expect(configurationSection).toContain(`\`${name}\``);
-    expect(configurationSection).toContain(`\`--${flag}\``);
-  });
+  it.each(describeSettings().map((s) => [s.name, s.flag]))(
+    "the README's settings table lists %s with --%s",
+    (name, flag) => {
+      expect(configurationSection).toContain(`\`${name}\``);
+      expect(configurationSection).toContain(`\`--${flag}\``);
+    },
+  );
 });

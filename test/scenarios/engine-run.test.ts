@@ -12,14 +12,14 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journeyNames } from '../../model/profiles.ts';
-import { localKeys } from '../../stack/server/keys.ts';
 import { journeyEndpoints } from '../../scenarios/lib/endpoints.ts';
-import { allChecks, thresholdResults, type SummaryData } from '../../scenarios/lib/summary-text.ts';
+import { allChecks, type SummaryData, thresholdResults } from '../../scenarios/lib/summary-text.ts';
+import { localKeys } from '../../stack/server/keys.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freePort } from '../support/ports.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
-import type { TestStack } from '../support/stack.ts';
 import { runScript } from '../support/run-script.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
+import type { TestStack } from '../support/stack.ts';
 import { runEngineCli } from './support/engine.ts';
 
 let seeded: SeededStack;
@@ -39,7 +39,10 @@ afterAll(() => seeded?.stop());
 function emptyBin(): string {
   const dir = path.join(tmp, 'bin');
   mkdirSync(dir, { recursive: true });
-  return `${dir}:/usr/bin:/bin`.split(':').filter((d) => d === dir || !existsSync(path.join(d, 'k6'))).join(':');
+  return `${dir}:/usr/bin:/bin`
+    .split(':')
+    .filter((d) => d === dir || !existsSync(path.join(d, 'k6')))
+    .join(':');
 }
 
 interface Run {
@@ -93,7 +96,7 @@ async function run(name: string, profile: string, env: Record<string, string> = 
   };
 }
 
-describe('the journeys on the kit\'s engine against a seeded local stack', () => {
+describe("the journeys on the kit's engine against a seeded local stack", () => {
   it('smoke: exit 0, every check passes, every endpoint in the summary, clicks in the database', async () => {
     const run = await smoke('smoke');
     expect(run.stderr.trim(), run.text).toBe('');
@@ -121,7 +124,10 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
 
     const clickIds = run.points.filter((p) => p.metric === 'aclue_clicks_created').map((p) => p.tags.click_id!);
     expect(clickIds.length).toBeGreaterThan(0);
-    const stored = await db.pool.query<{ n: string }>('select count(*) as n from public.affiliate_clicks where id::text = any($1)', [clickIds]);
+    const stored = await db.pool.query<{ n: string }>(
+      'select count(*) as n from public.affiliate_clicks where id::text = any($1)',
+      [clickIds],
+    );
     expect(Number(stored.rows[0]!.n)).toBe(new Set(clickIds).size);
     const converted = await db.pool.query<{ n: string }>(
       'select count(*) as n from public.affiliate_clicks where id::text = any($1) and is_converted',
@@ -130,13 +136,18 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
     expect(Number(converted.rows[0]!.n)).toBeGreaterThan(0);
 
     // Every swipe the load says was stored is in the table (what verify's real-data gate relies on).
-    const swipeIds = run.points.filter((p) => p.metric === 'aclue_writes' && p.tags.entity === 'swipe').map((p) => p.tags.id!);
+    const swipeIds = run.points
+      .filter((p) => p.metric === 'aclue_writes' && p.tags.entity === 'swipe')
+      .map((p) => p.tags.id!);
     expect(swipeIds.length).toBe(summary.metrics['http_reqs{name:swipe_create}']!.values.count);
-    const swipes = await db.pool.query<{ n: string }>('select count(*) as n from public.swipe_interactions where id::text = any($1)', [swipeIds]);
+    const swipes = await db.pool.query<{ n: string }>(
+      'select count(*) as n from public.swipe_interactions where id::text = any($1)',
+      [swipeIds],
+    );
     expect(Number(swipes.rows[0]!.n)).toBe(swipeIds.length);
   });
 
-  it('npm run load -- smoke (no k6 on PATH) runs the kit\'s engine and keeps raw output, summaries and load.json in one folder', async () => {
+  it("npm run load -- smoke (no k6 on PATH) runs the kit's engine and keeps raw output, summaries and load.json in one folder", async () => {
     const dir = path.join(tmp, 'load-smoke');
     const result = await runScript('scripts/load.ts', ['smoke', '--out-dir', dir], {
       PATH: emptyBin(),
@@ -152,9 +163,17 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
       expect(existsSync(path.join(dir, file)), file).toBe(true);
     }
     const load = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as Record<string, unknown>;
-    expect(load).toMatchObject({ profile: 'smoke', exitCode: 0, targetUrl: stack.url, rateUnit: 'iterations/s', engine: { name: 'kit-engine', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) } });
+    expect(load).toMatchObject({
+      profile: 'smoke',
+      exitCode: 0,
+      targetUrl: stack.url,
+      rateUnit: 'iterations/s',
+      engine: { name: 'kit-engine', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) },
+    });
     expect(load.seedRunId).toMatch(/^run-k6-scenarios-/);
-    expect(load.command).toMatch(/^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=\S+ node --import tsx engine\/cli\.ts run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/);
+    expect(load.command).toMatch(
+      /^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=\S+ node --import tsx engine\/cli\.ts run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/,
+    );
     expect(load.command).not.toContain(stack.postbackSecret);
     expect((load.scheduled as { iterations: number }).iterations).toBe(19);
     expect(result.stdout).toContain('LOAD DELIVERED');
@@ -162,19 +181,23 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
   });
 
   it('npm run load -- smoke --engine k6 without k6 exits 3 and says how to get k6', async () => {
-    const result = await runScript('scripts/load.ts', ['smoke', '--engine', 'k6', '--out-dir', path.join(tmp, 'no-k6')], {
-      PATH: emptyBin(),
-      HOME: process.env.HOME ?? '/tmp',
-      KIT_ENV_FILE: '/dev/null',
-      K6_API_URL: stack.url,
-      K6_MANIFEST: manifestFile,
-    });
+    const result = await runScript(
+      'scripts/load.ts',
+      ['smoke', '--engine', 'k6', '--out-dir', path.join(tmp, 'no-k6')],
+      {
+        PATH: emptyBin(),
+        HOME: process.env.HOME ?? '/tmp',
+        KIT_ENV_FILE: '/dev/null',
+        K6_API_URL: stack.url,
+        K6_MANIFEST: manifestFile,
+      },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('--engine k6: k6 not found (K6_BIN, PATH)');
     expect(result.stderr).toContain("install k6 (1.0 or newer) from Grafana's packages");
   });
 
-  it('latency injected on one Data API table: exit 99, the summary names that endpoint\'s threshold', async () => {
+  it("latency injected on one Data API table: exit 99, the summary names that endpoint's threshold", async () => {
     // A restrictive policy whose sub-select runs once per statement: +150 ms on every categories read.
     await db.pool.query(`
       create function public.kit_fault_sleep(seconds float8) returns boolean language sql volatile
@@ -185,24 +208,38 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
     try {
       // Smoke does not judge latency; the baseline profile does. Only the anonymous browser runs.
       const rates = { swipingUser: 0, returningUser: 0, anonymousBrowser: 120, networkPostback: 0, rlsProbe: 0 };
-      const result = await run('latency', 'baseline', { K6_BASELINE_RATES: JSON.stringify(rates), K6_PROFILE_DURATION: '6s', K6_THINK_TIME_SCALE: '0' });
+      const result = await run('latency', 'baseline', {
+        K6_BASELINE_RATES: JSON.stringify(rates),
+        K6_PROFILE_DURATION: '6s',
+        K6_THINK_TIME_SCALE: '0',
+      });
       expect(result.code, result.stderr).toBe(99);
-      expect(result.summary!.metrics['http_req_duration{name:rest_categories}']!.values['p(90)']).toBeGreaterThanOrEqual(150);
+      expect(
+        result.summary!.metrics['http_req_duration{name:rest_categories}']!.values['p(90)'],
+      ).toBeGreaterThanOrEqual(150);
       expect(result.text).toMatch(/FAIL {2}http_req_duration\{name:rest_categories\} {2}p\(90\)<100/);
-      expect(result.stderr).toMatch(/thresholds on metrics '[^']*http_req_duration\{name:rest_categories\}[^']*' have been crossed/);
+      expect(result.stderr).toMatch(
+        /thresholds on metrics '[^']*http_req_duration\{name:rest_categories\}[^']*' have been crossed/,
+      );
     } finally {
-      await db.pool.query('drop policy kit_fault_latency on public.categories; drop function public.kit_fault_sleep(float8);');
+      await db.pool.query(
+        'drop policy kit_fault_latency on public.categories; drop function public.kit_fault_sleep(float8);',
+      );
     }
   });
 
-  it('an RLS policy loosened: the probe sees other users\' rows, the run aborts with exit 99 naming aclue_rls_leaks', async () => {
-    await db.pool.query('create policy kit_fault_leak on public.swipe_interactions for select to authenticated using (true)');
+  it("an RLS policy loosened: the probe sees other users' rows, the run aborts with exit 99 naming aclue_rls_leaks", async () => {
+    await db.pool.query(
+      'create policy kit_fault_leak on public.swipe_interactions for select to authenticated using (true)',
+    );
     try {
       const run = await smoke('leak', { K6_PROFILE_DURATION: '6s' });
       expect(run.code, run.stderr).toBe(99);
       expect(run.summary!.metrics.aclue_rls_leaks!.values.count).toBeGreaterThan(0);
       expect(run.text).toMatch(/FAIL {2}aclue_rls_leaks {2}count<=0/);
-      expect(run.stderr).toMatch(/thresholds on metrics '[^']*aclue_rls_leaks[^']*' were crossed; at least one has abortOnFail enabled/);
+      expect(run.stderr).toMatch(
+        /thresholds on metrics '[^']*aclue_rls_leaks[^']*' were crossed; at least one has abortOnFail enabled/,
+      );
     } finally {
       await db.pool.query('drop policy kit_fault_leak on public.swipe_interactions');
     }
@@ -217,16 +254,25 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
 
     it('with a wrong anon key', async () => {
       const wrong = localKeys('another-secret-that-is-at-least-32-characters').anonKey;
-      expectStopped(await smoke('wrong-key', { K6_ANON_KEY: wrong }), /setup: the target is not ready for load: the Data API refused K6_ANON_KEY/);
+      expectStopped(
+        await smoke('wrong-key', { K6_ANON_KEY: wrong }),
+        /setup: the target is not ready for load: the Data API refused K6_ANON_KEY/,
+      );
     });
 
     it('with a stopped server', async () => {
       const port = await freePort();
-      expectStopped(await smoke('stopped', { K6_API_URL: `http://127.0.0.1:${port}` }), new RegExp(`cannot reach http://127.0.0.1:${port}/api/v1/health`));
+      expectStopped(
+        await smoke('stopped', { K6_API_URL: `http://127.0.0.1:${port}` }),
+        new RegExp(`cannot reach http://127.0.0.1:${port}/api/v1/health`),
+      );
     });
 
     it('without a manifest', async () => {
-      expectStopped(await smoke('no-manifest', { K6_MANIFEST: path.join(tmp, 'missing.json') }), /seed manifest .*missing\.json cannot be read.*npm run seed/);
+      expectStopped(
+        await smoke('no-manifest', { K6_MANIFEST: path.join(tmp, 'missing.json') }),
+        /seed manifest .*missing\.json cannot be read.*npm run seed/,
+      );
     });
 
     it('with a manifest made for another target', async () => {
@@ -234,7 +280,10 @@ describe('the journeys on the kit\'s engine against a seeded local stack', () =>
       foreign.target.apiUrl = 'https://staging.example.test';
       const file = path.join(tmp, 'foreign.json');
       writeFileSync(file, JSON.stringify(foreign));
-      expectStopped(await smoke('foreign', { K6_MANIFEST: file }), /was made for https:\/\/staging\.example\.test, but this run targets/);
+      expectStopped(
+        await smoke('foreign', { K6_MANIFEST: file }),
+        /was made for https:\/\/staging\.example\.test, but this run targets/,
+      );
     });
   });
 });

@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultBaselineRates } from '../../model/profiles.ts';
-import { readFileSync } from 'node:fs';
-import { parseDuration, parseScenarioEnv, scenarioSettings, ScenarioEnvError } from '../../scenarios/lib/env.ts';
+import { parseDuration, parseScenarioEnv, ScenarioEnvError, scenarioSettings } from '../../scenarios/lib/env.ts';
 
 const noFile = (file: string): string => {
   throw new Error(`ENOENT ${file}`);
@@ -30,14 +30,20 @@ describe('scenario settings', () => {
   });
 
   it('reads URLs without a trailing slash, and empty values as unset', () => {
-    const env = parseScenarioEnv({ K6_API_URL: 'https://api.example.test/', K6_SUPABASE_URL: '', K6_PROFILE_DURATION: '1m30s' }, noFile);
+    const env = parseScenarioEnv(
+      { K6_API_URL: 'https://api.example.test/', K6_SUPABASE_URL: '', K6_PROFILE_DURATION: '1m30s' },
+      noFile,
+    );
     expect(env.apiUrl).toBe('https://api.example.test');
     expect(env.supabaseUrl).toBe('https://api.example.test');
     expect(env.durationSeconds).toBe(90);
   });
 
   it('merges a partial baseline from K6_BASELINE_RATES over the defaults, before K6_BASELINE_FILE', () => {
-    const env = parseScenarioEnv({ K6_BASELINE_RATES: '{"swipingUser": 120}', K6_BASELINE_FILE: 'ignored.json' }, noFile);
+    const env = parseScenarioEnv(
+      { K6_BASELINE_RATES: '{"swipingUser": 120}', K6_BASELINE_FILE: 'ignored.json' },
+      noFile,
+    );
     expect(env.baselineRates).toEqual({ ...defaultBaselineRates, swipingUser: 120 });
     expect(env.baselineSource).toBe('K6_BASELINE_RATES');
     const fromFile = parseScenarioEnv({ K6_BASELINE_FILE: 'rates.json' }, () => '{"baselineRates": {"rlsProbe": 1}}');
@@ -50,7 +56,13 @@ describe('scenario settings', () => {
     [{ K6_BASELINE_RATES: '{swipingUser: 1}' }, 'K6_BASELINE_RATES', 'expected JSON'],
     [{ K6_BASELINE_RATES: '{"swiper": 1}' }, 'K6_BASELINE_RATES', 'unknown journey "swiper"'],
     [{ K6_BASELINE_RATES: '{"swipingUser": 0.5}' }, 'K6_BASELINE_RATES', 'whole number of iterations per minute'],
-    [{ K6_BASELINE_RATES: '{"swipingUser":0,"returningUser":0,"anonymousBrowser":0,"networkPostback":0,"rlsProbe":0}' }, 'K6_BASELINE_RATES', 'nothing would run'],
+    [
+      {
+        K6_BASELINE_RATES: '{"swipingUser":0,"returningUser":0,"anonymousBrowser":0,"networkPostback":0,"rlsProbe":0}',
+      },
+      'K6_BASELINE_RATES',
+      'nothing would run',
+    ],
     [{ K6_BASELINE_FILE: 'missing.json' }, 'K6_BASELINE_FILE', 'cannot read missing.json'],
     [{ K6_PROFILE_DURATION: 'ten minutes' }, 'K6_PROFILE_DURATION', 'expected a duration'],
     [{ K6_THINK_TIME_SCALE: '-1' }, 'K6_THINK_TIME_SCALE', 'expected a number from 0 to 100'],

@@ -4,20 +4,23 @@
  * This tests what the adapter asks of k6, not k6 itself; the scenarios typecheck against @types/k6
  * (typecheck.test.ts) and run under a real k6 where one is installed (inspect.test.ts).
  */
+
+import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { planLoad, defaultBaselineRates } from '../../model/profiles.ts';
+import { defaultBaselineRates, planLoad } from '../../model/profiles.ts';
 import { journeys } from '../../scenarios/journeys/index.ts';
+import { k6Runtime } from '../../scenarios/k6/runtime.ts';
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
 import { POSTBACK_SIGNATURE_HEADER } from '../../scenarios/lib/postback.ts';
 import type { World } from '../../scenarios/lib/runtime.ts';
-import { k6Runtime } from '../../scenarios/k6/runtime.ts';
+import http, { answers, calls } from './support/k6-stand-in/http.ts';
 import { recorded } from './support/k6-stand-in/k6.ts';
-import http from './support/k6-stand-in/http.ts';
-import { answers, calls } from './support/k6-stand-in/http.ts';
 import { samples } from './support/k6-stand-in/metrics.ts';
-import { createHmac } from 'node:crypto';
 
-const env = parseScenarioEnv({ K6_API_URL: 'http://api.test', K6_POSTBACK_SECRET: 'a-postback-secret-of-some-length' }, () => '');
+const env = parseScenarioEnv(
+  { K6_API_URL: 'http://api.test', K6_POSTBACK_SECRET: 'a-postback-secret-of-some-length' },
+  () => '',
+);
 const world: World = {
   env,
   target: { apiUrl: env.apiUrl, supabaseUrl: env.supabaseUrl, anonKey: 'anon-key' },
@@ -44,11 +47,29 @@ describe('the k6 runtime adapter', () => {
   it('sends a RequestSpec with http.asyncRequest: method, URL, body, headers, the name tag, its expected statuses and timeout', async () => {
     answers.push({ status: 201, body: '{"id":"s1"}', headers: { 'Server-Timing': 'db;dur=3.5' } });
     const reply = await k6Runtime.request(
-      { method: 'POST', url: 'http://api.test/x', headers: { A: 'b' }, body: '{"k":1}', name: 'swipe_create', expected: [200, 201], ownResource: true },
+      {
+        method: 'POST',
+        url: 'http://api.test/x',
+        headers: { A: 'b' },
+        body: '{"k":1}',
+        name: 'swipe_create',
+        expected: [200, 201],
+        ownResource: true,
+      },
       30,
     );
     expect(calls).toEqual([
-      { method: 'POST', url: 'http://api.test/x', body: '{"k":1}', params: { headers: { A: 'b' }, tags: { name: 'swipe_create' }, responseCallback: { expected: [200, 201] }, timeout: '30s' } },
+      {
+        method: 'POST',
+        url: 'http://api.test/x',
+        body: '{"k":1}',
+        params: {
+          headers: { A: 'b' },
+          tags: { name: 'swipe_create' },
+          responseCallback: { expected: [200, 201] },
+          timeout: '30s',
+        },
+      },
     ]);
     expect(reply).toMatchObject({ name: 'swipe_create', status: 201, error: '', json: { id: 's1' } });
     expect(reply.header('server-timing')).toBe('db;dur=3.5');
@@ -56,7 +77,9 @@ describe('the k6 runtime adapter', () => {
 
   it("maps checks, metrics, sleep and HMAC onto k6's own functions", async () => {
     k6Runtime.check({ 'one passes': true, 'one fails': false }, { name: 'n' });
-    expect(recorded.checks).toEqual([{ val: null, sets: { 'one passes': true, 'one fails': false }, tags: { name: 'n' } }]);
+    expect(recorded.checks).toEqual([
+      { val: null, sets: { 'one passes': true, 'one fails': false }, tags: { name: 'n' } },
+    ]);
     k6Runtime.add('aclue_writes', 1, { entity: 'swipe', id: 's1' });
     k6Runtime.add('aclue_db_time', 2.5, { name: 'n' });
     expect(samples).toEqual([
@@ -73,7 +96,10 @@ describe('the k6 runtime adapter', () => {
     answers.push({ status: 201, body: '{"click_id":"c-9","redirect_url":"https://shop.test/?sub=c-9"}' });
     answers.push({ status: 200, body: '{"status":"converted"}' });
     await journeys.networkPostback({ rt: k6Runtime, world, number: 4, vuId: 2, setup });
-    expect(calls.map((c) => `${c.method} ${c.params.tags?.name}`)).toEqual(['POST affiliate_click', 'POST affiliate_postback']);
+    expect(calls.map((c) => `${c.method} ${c.params.tags?.name}`)).toEqual([
+      'POST affiliate_click',
+      'POST affiliate_postback',
+    ]);
     const postback = calls[1]!;
     const signature = createHmac('sha256', env.postbackSecret).update(String(postback.body)).digest('hex');
     expect(postback.params.headers?.[POSTBACK_SIGNATURE_HEADER]).toBe(signature);
@@ -88,7 +114,14 @@ describe('the k6 runtime adapter', () => {
       { entity: 'conversion', id: 'k6-tag-2-4' },
     ]);
     expect(samples.filter((s) => s.metric === 'aclue_postbacks').map((s) => s.tags)).toEqual([
-      expect.objectContaining({ kind: 'converted', click_id: 'c-9', order_id: 'k6-tag-2-4', user_id: 'u2', status: '200', outcome: 'converted' }),
+      expect.objectContaining({
+        kind: 'converted',
+        click_id: 'c-9',
+        order_id: 'k6-tag-2-4',
+        user_id: 'u2',
+        status: '200',
+        outcome: 'converted',
+      }),
     ]);
   });
 });

@@ -7,14 +7,18 @@ describe('npm run load: bad input stops before any load starts', () => {
   it('refuses an unknown profile with exit 2 and the list of profiles', async () => {
     const result = await runScript('scripts/load.ts', ['peek'], base);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: load: expected one profile of smoke, baseline, peak, stress, spike, soak; received "peek"');
+    expect(result.stderr).toContain(
+      'error: load: expected one profile of smoke, baseline, peak, stress, spike, soak; received "peek"',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
   it('refuses a bad scenario setting with exit 2, naming the variable', async () => {
     const result = await runScript('scripts/load.ts', ['peak'], { ...base, K6_BASELINE_RATES: '{"swipingUser": -3}' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: K6_BASELINE_RATES: swipingUser: expected a whole number of iterations per minute >= 0, got -3');
+    expect(result.stderr).toContain(
+      'error: K6_BASELINE_RATES: swipingUser: expected a whole number of iterations per minute >= 0, got -3',
+    );
   });
 
   it("refuses k6's own K6_DURATION, which would replace the profile's scenarios", async () => {
@@ -24,7 +28,10 @@ describe('npm run load: bad input stops before any load starts', () => {
   });
 
   it('refuses an unknown --engine with exit 2 naming the choices', async () => {
-    const result = await runScript('scripts/load.ts', ['smoke', '--engine', 'jmeter'], { ...base, KIT_ENV_FILE: '/dev/null' });
+    const result = await runScript('scripts/load.ts', ['smoke', '--engine', 'jmeter'], {
+      ...base,
+      KIT_ENV_FILE: '/dev/null',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--engine: expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"');
   });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
+import { LOCAL_JWT_SECRET, loadConfig } from '../../lib/config.ts';
+import {
+  LOCAL_ANON_KEY,
+  LOCAL_API_URL,
+  LOCAL_POSTBACK_SECRET as SCENARIO_POSTBACK_SECRET,
+} from '../../scenarios/lib/local-defaults.ts';
 import { LOCAL_POSTBACK_SECRET } from '../../stack/lifecycle.ts';
 import { localKeys } from '../../stack/server/keys.ts';
-import { LOCAL_ANON_KEY, LOCAL_API_URL, LOCAL_POSTBACK_SECRET as SCENARIO_POSTBACK_SECRET } from '../../scenarios/lib/local-defaults.ts';
-import { loadConfig } from '../../lib/config.ts';
 
 describe('scenario defaults for the local stack', () => {
   it('match the keys, secret and port the stack itself uses', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest, sameBaseUrl } from '../../scenarios/lib/manifest.ts';
-import { apiKeyProblem, healthProblem, seededProductProblem, targetProblem, tokenProblem } from '../../scenarios/lib/probe.ts';
+import {
+  apiKeyProblem,
+  healthProblem,
+  seededProductProblem,
+  targetProblem,
+  tokenProblem,
+} from '../../scenarios/lib/probe.ts';
 
 const good = {
   version: 1,
@@ -27,11 +33,16 @@ describe('seed manifest', () => {
     ['{', 'is not JSON'],
     [JSON.stringify({ ...good, version: 2 }), 'expected "version": 1'],
     [JSON.stringify({ ...good, users: [good.users[0]] }), 'at least 2 users'],
-    [JSON.stringify({ ...good, users: [{ ...good.users[0], accessToken: null }, good.users[1]] }), 'accessToken is missing'],
+    [
+      JSON.stringify({ ...good, users: [{ ...good.users[0], accessToken: null }, good.users[1]] }),
+      'accessToken is missing',
+    ],
     [JSON.stringify({ ...good, products: [] }), 'has no products'],
     [JSON.stringify({ ...good, target: undefined }), 'target: expected an object'],
   ])('refuses a broken manifest, naming the file: %s', (text, reason) => {
-    expect(() => parseManifest(text, 'reports/seed/x/manifest.json')).toThrow(`seed manifest reports/seed/x/manifest.json: `);
+    expect(() => parseManifest(text, 'reports/seed/x/manifest.json')).toThrow(
+      `seed manifest reports/seed/x/manifest.json: `,
+    );
     expect(() => parseManifest(text, 'm.json')).toThrow(reason);
   });
 
@@ -53,14 +64,24 @@ describe('setup probes', () => {
   });
 
   it('says what is wrong and which setting to look at', () => {
-    expect(healthProblem('http://127.0.0.1:1/api/v1/health', { status: 0, error: 'dial: connection refused', json: undefined })).toMatch(
-      /cannot reach http:\/\/127\.0\.0\.1:1\/api\/v1\/health \(dial: connection refused\).*K6_API_URL/,
+    expect(
+      healthProblem('http://127.0.0.1:1/api/v1/health', {
+        status: 0,
+        error: 'dial: connection refused',
+        json: undefined,
+      }),
+    ).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/api\/v1\/health \(dial: connection refused\).*K6_API_URL/);
+    expect(apiKeyProblem('u', { status: 401, error: '', json: { message: 'Invalid API key' } })).toMatch(
+      /refused K6_ANON_KEY .*"Invalid API key"/,
     );
-    expect(apiKeyProblem('u', { status: 401, error: '', json: { message: 'Invalid API key' } })).toMatch(/refused K6_ANON_KEY .*"Invalid API key"/);
-    expect(tokenProblem('u', 'a@x', { status: 401, error: '', json: { detail: 'expired' } })).toMatch(/access token for a@x was refused.*npm run seed/);
+    expect(tokenProblem('u', 'a@x', { status: 401, error: '', json: { detail: 'expired' } })).toMatch(
+      /access token for a@x was refused.*npm run seed/,
+    );
     expect(targetProblem('m.json', 'http://127.0.0.1:54321', 'https://staging.test')).toMatch(
       /m\.json was made for http:\/\/127\.0\.0\.1:54321, but this run targets https:\/\/staging\.test/,
     );
-    expect(seededProductProblem('p9', 'run-1', ok)).toMatch(/product p9 of seed run run-1 is not on the target .*0 rows/);
+    expect(seededProductProblem('p9', 'run-1', ok)).toMatch(
+      /product p9 of seed run run-1 is not on the target .*0 rows/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { iterationSeed, otherUserIndex, swipeDirection, takesShare, thinkTime, userIndex } from '../../scenarios/lib/mix.ts';
 import { seededRandom } from '../../model/prng.ts';
+import {
+  iterationSeed,
+  otherUserIndex,
+  swipeDirection,
+  takesShare,
+  thinkTime,
+  userIndex,
+} from '../../scenarios/lib/mix.ts';
 
 describe('journey mix', () => {
   it('takes an optional step on the first iteration and on ceil(n x share) of n iterations, spread evenly', () => {

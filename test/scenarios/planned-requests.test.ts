@@ -17,31 +17,64 @@ const min = successCriteria.degradationMinRequests;
 
 describe('planned requests per endpoint', () => {
   it('counts optional steps as takesShare takes them', () => {
-    for (const [n, share] of [[24, 0.3], [12, 0.25], [1, 0.2], [97, 0.2], [0, 0.3]] as const) {
-      expect(timesTaken(n, share)).toBe(Array.from({ length: n }, (_, i) => takesShare(i, share)).filter(Boolean).length);
+    for (const [n, share] of [
+      [24, 0.3],
+      [12, 0.25],
+      [1, 0.2],
+      [97, 0.2],
+      [0, 0.3],
+    ] as const) {
+      expect(timesTaken(n, share)).toBe(
+        Array.from({ length: n }, (_, i) => takesShare(i, share)).filter(Boolean).length,
+      );
     }
   });
 
-  it('gives the demo\'s 30 s of baseline rates fewer than the minimum on the optional endpoints (the issue\'s case)', () => {
-    const planned = plannedRequests(planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 30 }).scheduledIterations);
-    expect(planned).toMatchObject({ swipe_create: 144, product_detail: 8, affiliate_click: 5 + 3, gift_link_create: 3, affiliate_postback: 3, rest_affiliate_clicks: 3 });
-    expect(Object.keys(planned).sort()).toEqual(endpointsOf(['swipingUser', 'returningUser', 'anonymousBrowser', 'networkPostback', 'rlsProbe']).sort());
+  it("gives the demo's 30 s of baseline rates fewer than the minimum on the optional endpoints (the issue's case)", () => {
+    const planned = plannedRequests(
+      planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 30 }).scheduledIterations,
+    );
+    expect(planned).toMatchObject({
+      swipe_create: 144,
+      product_detail: 8,
+      affiliate_click: 5 + 3,
+      gift_link_create: 3,
+      affiliate_postback: 3,
+      rest_affiliate_clicks: 3,
+    });
+    expect(Object.keys(planned).sort()).toEqual(
+      endpointsOf(['swipingUser', 'returningUser', 'anonymousBrowser', 'networkPostback', 'rlsProbe']).sort(),
+    );
   });
 
   it('leaves out endpoints of journeys that do not run', () => {
-    const planned = plannedRequests({ swipingUser: 10, returningUser: 0, anonymousBrowser: 0, networkPostback: 0, rlsProbe: 0 });
-    expect(Object.keys(planned).sort()).toEqual(['affiliate_click', 'product_detail', 'products_list', 'swipe_create', 'swipe_session_start']);
+    const planned = plannedRequests({
+      swipingUser: 10,
+      returningUser: 0,
+      anonymousBrowser: 0,
+      networkPostback: 0,
+      rlsProbe: 0,
+    });
+    expect(Object.keys(planned).sort()).toEqual([
+      'affiliate_click',
+      'product_detail',
+      'products_list',
+      'swipe_create',
+      'swipe_session_start',
+    ]);
   });
 });
 
 describe('the baseline runs long enough to judge every endpoint', () => {
-  it('lengthens the demo\'s 30 s baseline to the shortest length that gives every endpoint the minimum', () => {
+  it("lengthens the demo's 30 s baseline to the shortest length that gives every endpoint the minimum", () => {
     expect(evidenceSeconds(defaultBaselineRates, min)).toBe(195);
     const plan = planFor('baseline', env({ K6_PROFILE_DURATION: '30s' }));
     expect(plan.durationSeconds).toBe(195);
     expect(plan.scenarios.swipingUser).toMatchObject({ rate: 48, duration: '195s' }); // the 1x rates, not faster
     expect(Math.min(...Object.values(plannedRequests(plan.scheduledIterations)))).toBe(min);
-    const shorter = plannedRequests(planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 194 }).scheduledIterations);
+    const shorter = plannedRequests(
+      planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 194 }).scheduledIterations,
+    );
     expect(Math.min(...Object.values(shorter))).toBeLessThan(min);
     expect(lengthenedNote(plan, 30)).toBe(
       `baseline: 195 s instead of 30 s, so every endpoint gets the ${min} requests the degradation gate needs to judge it (in 30 s gift_link_create would get 3)`,
@@ -58,11 +91,18 @@ describe('the baseline runs long enough to judge every endpoint', () => {
   it('lengthens past the default 300 s when the baseline rates are low, and counts only journeys that run', () => {
     const slow = planFor('baseline', env({ K6_BASELINE_RATES: '{"networkPostback": 2}' }));
     expect(slow.durationSeconds).toBe(585); // 20 postbacks at 2 a minute (rounded iterations)
-    const onlyBrowsing = planFor('baseline', env({ K6_BASELINE_RATES: '{"swipingUser":0,"returningUser":0,"anonymousBrowser":120,"networkPostback":0,"rlsProbe":0}', K6_PROFILE_DURATION: '6s' }));
+    const onlyBrowsing = planFor(
+      'baseline',
+      env({
+        K6_BASELINE_RATES:
+          '{"swipingUser":0,"returningUser":0,"anonymousBrowser":120,"networkPostback":0,"rlsProbe":0}',
+        K6_PROFILE_DURATION: '6s',
+      }),
+    );
     expect(onlyBrowsing.durationSeconds).toBe(10);
   });
 
-  it('load.json records the planned requests per endpoint, scaled to an instance\'s share', () => {
+  it("load.json records the planned requests per endpoint, scaled to an instance's share", () => {
     const plan = planFor('baseline', env({ K6_PROFILE_DURATION: '30s' }));
     const common = {
       plan,
@@ -79,6 +119,8 @@ describe('the baseline runs long enough to judge every endpoint', () => {
     const whole = loadMetadata(common);
     expect(whole.scheduled.requestsPerEndpoint).toEqual(plannedRequests(plan.scheduledIterations));
     expect(whole.scheduled.requestsPerEndpoint.product_detail).toBe(47);
-    expect(loadMetadata({ ...common, instance: '1', share: 0.5 }).scheduled.requestsPerEndpoint.product_detail).toBe(23.5);
+    expect(loadMetadata({ ...common, instance: '1', share: 0.5 }).scheduled.requestsPerEndpoint.product_detail).toBe(
+      23.5,
+    );
   });
 });

@@ -2,15 +2,21 @@ import { describe, expect, it } from 'vitest';
 import {
   allowedDroppedIterations,
   defaultBaselineRates,
+  type JourneyRates,
   journeyNames,
   PEAK_MULTIPLIER,
   planLoad,
   profileNames,
-  type JourneyRates,
 } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
 
-const custom: JourneyRates = { swipingUser: 7, returningUser: 3, anonymousBrowser: 11, networkPostback: 1, rlsProbe: 2 };
+const custom: JourneyRates = {
+  swipingUser: 7,
+  returningUser: 3,
+  anonymousBrowser: 11,
+  networkPostback: 1,
+  rlsProbe: 2,
+};
 
 describe('load profiles', () => {
   it('schedules peak at exactly 10x the baseline on every journey, for the default and a custom baseline', () => {
@@ -49,7 +55,9 @@ describe('load profiles', () => {
     }
     const baseline = planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates });
     const peak = planLoad({ profile: 'peak', baselineRates: defaultBaselineRates });
-    expect(peak.scenarios.swipingUser!.preAllocatedVUs).toBeGreaterThan(5 * baseline.scenarios.swipingUser!.preAllocatedVUs);
+    expect(peak.scenarios.swipingUser!.preAllocatedVUs).toBeGreaterThan(
+      5 * baseline.scenarios.swipingUser!.preAllocatedVUs,
+    );
   });
 
   it('counts scheduled iterations as the area under the rate curve', () => {

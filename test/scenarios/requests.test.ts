@@ -36,7 +36,13 @@ describe('request building', () => {
     expect(anon.headers).toMatchObject({ apikey: 'anon-key', Authorization: 'Bearer anon-key' });
     expect(anon.name).toBe('rest_categories');
     expect(anon.expected).toEqual([200, 206]);
-    const write = restRequest(target, tables.swipeInteractions, { method: 'POST', token: 'user', body: { a: 1 }, prefer: 'return=minimal', expected: [403] });
+    const write = restRequest(target, tables.swipeInteractions, {
+      method: 'POST',
+      token: 'user',
+      body: { a: 1 },
+      prefer: 'return=minimal',
+      expected: [403],
+    });
     expect(write.headers).toMatchObject({ apikey: 'anon-key', Authorization: 'Bearer user', Prefer: 'return=minimal' });
     expect(write.expected).toEqual([403]);
   });

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { leakedReadRows, listItems, parseJson, stringField, urlCarriesClickId, writeLeaked } from '../../scenarios/lib/responses.ts';
-import { dbDurationMs } from '../../scenarios/lib/server-timing.ts';
-import { pennyAmount, postbackBody, postbackFields, unknownClickId } from '../../scenarios/lib/postback.ts';
 import { seededRandom } from '../../model/prng.ts';
+import { pennyAmount, postbackBody, postbackFields, unknownClickId } from '../../scenarios/lib/postback.ts';
+import {
+  leakedReadRows,
+  listItems,
+  parseJson,
+  stringField,
+  urlCarriesClickId,
+  writeLeaked,
+} from '../../scenarios/lib/responses.ts';
+import { dbDurationMs } from '../../scenarios/lib/server-timing.ts';
 
 describe('reading answers', () => {
   it('reads lists bare or wrapped', () => {
@@ -53,7 +60,12 @@ describe('reading answers', () => {
   it('plants amounts whose amount and commission both carry pennies, and unknown click ids shaped as uuids', () => {
     const random = seededRandom(3);
     for (let i = 0; i < 200; i += 1) {
-      const fields = postbackFields({ clickId: 'c', orderId: 'o', amount: pennyAmount(random, 0.075), commissionRate: 0.075 });
+      const fields = postbackFields({
+        clickId: 'c',
+        orderId: 'o',
+        amount: pennyAmount(random, 0.075),
+        commissionRate: 0.075,
+      });
       expect(Math.round(fields.amount * 100) % 100).not.toBe(0);
       expect(Math.round(fields.commission * 100) % 100).not.toBe(0);
     }

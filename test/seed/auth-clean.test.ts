@@ -12,16 +12,27 @@ import { connect } from '../../lib/pg/connect.ts';
 import { AdminApiAuth } from '../../seed/auth.ts';
 import { cleanRun } from '../../seed/clean.ts';
 import { writeManifest } from '../../seed/manifest.ts';
-import { signInTokens } from '../../seed/sign-in.ts';
 import { runSeed, type SeedResult } from '../../seed/run.ts';
+import { signInTokens } from '../../seed/sign-in.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { checksums, localTarget } from './support.ts';
 
 const ALL_TABLES = [
-  'auth.users', 'public.users', 'public.profiles', 'public.categories', 'public.products', 'public.swipe_sessions',
-  'public.swipe_interactions', 'public.recommendations', 'public.gift_links', 'public.newsletter_signups',
-  'public.affiliate_clicks', 'public.user_preferences', 'public.session_analytics', 'public.product_views',
+  'auth.users',
+  'public.users',
+  'public.profiles',
+  'public.categories',
+  'public.products',
+  'public.swipe_sessions',
+  'public.swipe_interactions',
+  'public.recommendations',
+  'public.gift_links',
+  'public.newsletter_signups',
+  'public.affiliate_clicks',
+  'public.user_preferences',
+  'public.session_analytics',
+  'public.product_views',
   'public.recommendation_feedback',
 ];
 
@@ -54,7 +65,12 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-seed-'));
   await foreignRows(db);
   before = await checksums(db.pool, ALL_TABLES);
-  seeded = await runSeed({ seed: 'auth', scale: 0.04, authWriter: 'admin-api', target: localTarget(db.url, stack.url, stack.serviceRoleKey) });
+  seeded = await runSeed({
+    seed: 'auth',
+    scale: 0.04,
+    authWriter: 'admin-api',
+    target: localTarget(db.url, stack.url, stack.serviceRoleKey),
+  });
 });
 
 afterAll(async () => {
@@ -65,13 +81,19 @@ afterAll(async () => {
 
 describe('seed through the Auth admin API', () => {
   it('creates every user as an Auth account that can sign in, and a manifest whose tokens the stack accepts', async () => {
-    const n = await db.pool.query<{ n: string }>(`select count(*) as n from auth.users u join kit_truth.users t on t.user_id = u.id where t.run_id = $1 and u.email_confirmed_at is not null`, [seeded.runId]);
+    const n = await db.pool.query<{ n: string }>(
+      `select count(*) as n from auth.users u join kit_truth.users t on t.user_id = u.id where t.run_id = $1 and u.email_confirmed_at is not null`,
+      [seeded.runId],
+    );
     expect(Number(n.rows[0]!.n)).toBe(40);
 
     const target = localTarget(db.url, stack.url, stack.serviceRoleKey);
     const { file } = await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target);
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-      runId: string; users: { id: string; email: string; password: string; accessToken: string }[]; products: { id: string }[]; categories: unknown[];
+      runId: string;
+      users: { id: string; email: string; password: string; accessToken: string }[];
+      products: { id: string }[];
+      categories: unknown[];
     };
     expect(manifest.runId).toBe(seeded.runId);
     expect(manifest.users).toHaveLength(40);
@@ -95,20 +117,35 @@ describe('seed through the Auth admin API', () => {
   });
 
   it('without the JWT secret, signs a sample of users in and lists only them', async () => {
-    const target = { ...localTarget(db.url, stack.url, stack.serviceRoleKey), anonKey: stack.anonKey, jwtSecret: undefined };
+    const target = {
+      ...localTarget(db.url, stack.url, stack.serviceRoleKey),
+      anonKey: stack.anonKey,
+      jwtSecret: undefined,
+    };
     const tokens = await signInTokens(target, seeded.world, 2, () => undefined, 10);
     expect([...tokens.keys()]).toEqual([0, 1]);
-    const { file } = await writeManifest(tmp, path.join(tmp, 'state'), `${seeded.runId}-signin`, seeded.world, target, tokens);
+    const { file } = await writeManifest(
+      tmp,
+      path.join(tmp, 'state'),
+      `${seeded.runId}-signin`,
+      seeded.world,
+      target,
+      tokens,
+    );
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { users: { id: string; accessToken: string }[] };
     expect(manifest.users.map((u) => u.accessToken)).toEqual([tokens.get(0), tokens.get(1)]);
-    const me = await fetch(`${stack.url}/auth/v1/user`, { headers: { apikey: stack.anonKey, authorization: `Bearer ${manifest.users[1]!.accessToken}` } });
+    const me = await fetch(`${stack.url}/auth/v1/user`, {
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${manifest.users[1]!.accessToken}` },
+    });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { id: string }).id).toBe(manifest.users[1]!.id);
   });
 
   it('refuses a wrong service-role key before writing anything', async () => {
     const wrong = localTarget(db.url, stack.url, `${stack.serviceRoleKey.slice(0, -4)}AAAA`);
-    const error = await runSeed({ seed: 'wrong-key', scale: 0.01, authWriter: 'admin-api', target: wrong }).catch((e: unknown) => e);
+    const error = await runSeed({ seed: 'wrong-key', scale: 0.01, authWriter: 'admin-api', target: wrong }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(KitError);
     expect((error as KitError).exitCode).toBe(2);
     expect((error as KitError).message).toMatch(/service-role key/);
@@ -124,7 +161,9 @@ describe('seed through the Auth admin API', () => {
     expect(deleted.get('public.swipe_interactions')).toBeGreaterThan(100);
     const after = await checksums(db.pool, ALL_TABLES);
     expect(after).toEqual(before);
-    const truth = await db.pool.query('select (select count(*) from kit_truth.runs) + (select count(*) from kit_truth.users) + (select count(*) from kit_truth.clicks) as n');
+    const truth = await db.pool.query(
+      'select (select count(*) from kit_truth.runs) + (select count(*) from kit_truth.users) + (select count(*) from kit_truth.clicks) as n',
+    );
     expect(truth.rows[0].n).toBe('0');
   });
 });

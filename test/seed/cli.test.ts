@@ -34,7 +34,8 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-const seed = (args: string[], extra: Record<string, string> = {}) => runScript('scripts/seed.ts', args, { ...env, ...extra });
+const seed = (args: string[], extra: Record<string, string> = {}) =>
+  runScript('scripts/seed.ts', args, { ...env, ...extra });
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error:'));
 
 describe('npm run seed: bad input', () => {
@@ -56,7 +57,9 @@ describe('npm run seed: bad input', () => {
 
   it('unreachable database → exit 3, one line', async () => {
     const port = await freePort();
-    const r = await seed(['--scale', '0.01', '--auth-writer', 'sql'], { DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/none` });
+    const r = await seed(['--scale', '0.01', '--auth-writer', 'sql'], {
+      DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/none`,
+    });
     expect(r.code).toBe(3);
     expect(errorLines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/cannot reach PostgreSQL/);
@@ -92,27 +95,56 @@ describe('npm run seed: runs', () => {
 
   it('a run that fails half-way is marked failed and --clean removes all it wrote', async () => {
     // Someone else already uses the e-mail the seed will give its 60th user: batch 2 fails.
-    const planned = await seed(['--scale', '0.1', '--seed', 'clash', '--auth-writer', 'sql', '--batch-users', '25', '--dry-run']);
+    const planned = await seed([
+      '--scale',
+      '0.1',
+      '--seed',
+      'clash',
+      '--auth-writer',
+      'sql',
+      '--batch-users',
+      '25',
+      '--dry-run',
+    ]);
     expect(planned.code).toBe(0);
     const { World } = await import('../../seed/world.ts');
     const { productCount } = await import('../../model/behaviour.ts');
     const { categorySlugs } = await import('../../model/behaviour.ts');
     const categories = categorySlugs.map((slug) => ({ slug, id: new Uint8Array(16) }));
-    const email = new World({ seed: 'clash', scale: 0.1, users: 100, products: productCount(0.1) }, categories).user(60).email;
+    const email = new World({ seed: 'clash', scale: 0.1, users: 100, products: productCount(0.1) }, categories).user(
+      60,
+    ).email;
     await db.pool.query(
       `insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000c1', $1);
-       insert into public.users (id, email) values ('00000000-0000-4000-8000-0000000000c1', $1)`.replace(/\$1/g, `'${email}'`),
+       insert into public.users (id, email) values ('00000000-0000-4000-8000-0000000000c1', $1)`.replace(
+        /\$1/g,
+        `'${email}'`,
+      ),
     );
-    const tables = ['auth.users', 'public.users', 'public.profiles', 'public.products', 'public.swipe_sessions', 'public.swipe_interactions', 'public.affiliate_clicks'];
+    const tables = [
+      'auth.users',
+      'public.users',
+      'public.profiles',
+      'public.products',
+      'public.swipe_sessions',
+      'public.swipe_interactions',
+      'public.affiliate_clicks',
+    ];
     const before = await checksums(db.pool, tables);
 
     const r = await seed(['--scale', '0.1', '--seed', 'clash', '--auth-writer', 'sql', '--batch-users', '25']);
     expect(r.code).toBe(3);
     expect(errorLines(r.stderr)).toHaveLength(1);
-    const run = (await db.pool.query<{ run_id: string; status: string }>(`select run_id, status from kit_truth.runs where seed = 'clash'`)).rows[0]!;
+    const run = (
+      await db.pool.query<{ run_id: string; status: string }>(
+        `select run_id, status from kit_truth.runs where seed = 'clash'`,
+      )
+    ).rows[0]!;
     expect(run.status).toBe('failed');
     expect(r.stderr).toContain(`--clean ${run.run_id}`);
-    expect(Number((await db.pool.query('select count(*) as n from public.swipe_interactions')).rows[0].n)).toBeGreaterThan(0);
+    expect(
+      Number((await db.pool.query('select count(*) as n from public.swipe_interactions')).rows[0].n),
+    ).toBeGreaterThan(0);
 
     const clean = await seed(['--clean', run.run_id]);
     expect(clean.code, clean.stderr).toBe(0);

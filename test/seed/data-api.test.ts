@@ -11,7 +11,7 @@ import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi, truthDir } f
 import { runSeed, type SeedResult } from '../../seed/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { PUBLIC_SEEDED, checksums, localTarget } from './support.ts';
+import { checksums, localTarget, PUBLIC_SEEDED } from './support.ts';
 
 const TABLES = [...PUBLIC_SEEDED.map((t) => `public.${t}`), 'public.categories'];
 let viaApi: TestDatabase;
@@ -27,7 +27,14 @@ beforeAll(async () => {
   reports = mkdtempSync(path.join(os.tmpdir(), 'kit-seed-api-'));
   before = await checksums(viaApi.pool, TABLES);
   const target = { ...localTarget(viaApi.url, stack.url, stack.serviceRoleKey), databaseUrl: undefined };
-  result = await runSeedViaDataApi({ seed: 'api', scale: 0.03, authWriter: 'admin-api', target, reportsDir: reports, batchUsers: 20 });
+  result = await runSeedViaDataApi({
+    seed: 'api',
+    scale: 0.03,
+    authWriter: 'admin-api',
+    target,
+    reportsDir: reports,
+    batchUsers: 20,
+  });
   await runSeed({ seed: 'api', scale: 0.03, authWriter: 'sql', target: localTarget(viaCopy.url) });
 });
 
@@ -39,8 +46,14 @@ afterAll(async () => {
 
 describe('Data API fallback', () => {
   it('writes the same rows as the COPY writer and its truth as files', async () => {
-    const api = await checksums(viaApi.pool, PUBLIC_SEEDED.map((t) => `public.${t}`));
-    const copy = await checksums(viaCopy.pool, PUBLIC_SEEDED.map((t) => `public.${t}`));
+    const api = await checksums(
+      viaApi.pool,
+      PUBLIC_SEEDED.map((t) => `public.${t}`),
+    );
+    const copy = await checksums(
+      viaCopy.pool,
+      PUBLIC_SEEDED.map((t) => `public.${t}`),
+    );
     expect(api).toEqual(copy);
     const dir = truthDir(reports, result.runId);
     const users = readFileSync(path.join(dir, 'users.ndjson'), 'utf8').trim().split('\n');
@@ -50,7 +63,12 @@ describe('Data API fallback', () => {
   });
 
   it('--clean through the Data API leaves the database as it was', async () => {
-    const deleted = await cleanViaDataApi(reports, result.runId, new DataApi(stack.url, stack.serviceRoleKey), new AdminApiAuth(stack.url, stack.serviceRoleKey));
+    const deleted = await cleanViaDataApi(
+      reports,
+      result.runId,
+      new DataApi(stack.url, stack.serviceRoleKey),
+      new AdminApiAuth(stack.url, stack.serviceRoleKey),
+    );
     expect(deleted.get('auth.users')).toBe(30);
     expect(deleted.get('public.swipe_interactions')).toBeGreaterThan(50);
     expect(await checksums(viaApi.pool, TABLES)).toEqual(before);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from '../../seed/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { PUBLIC_SEEDED, checksum, checksums, localTarget } from './support.ts';
+import { checksum, checksums, localTarget, PUBLIC_SEEDED } from './support.ts';
 
 const SCALE = 0.2;
 let a: TestDatabase;
@@ -17,7 +17,14 @@ beforeAll(async () => {
   [a, b, c] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
   await runSeed({ seed: 'same', scale: SCALE, authWriter: 'sql', target: localTarget(a.url), batchUsers: 70 });
   await runSeed({ seed: 'same', scale: SCALE, authWriter: 'sql', target: localTarget(b.url), batchUsers: 70 });
-  await runSeed({ seed: 'same', scale: SCALE, users: 120, authWriter: 'sql', target: localTarget(c.url), batchUsers: 50 });
+  await runSeed({
+    seed: 'same',
+    scale: SCALE,
+    users: 120,
+    authWriter: 'sql',
+    target: localTarget(c.url),
+    batchUsers: 50,
+  });
 });
 
 afterAll(async () => {
@@ -27,7 +34,14 @@ afterAll(async () => {
 describe('seed determinism', () => {
   it('writes identical rows for the same seed and parameters, whatever the batch size', async () => {
     // auth.users too: the run's one bcrypt hash has a salt derived from the seed.
-    const tables = ['auth.users', ...PUBLIC_SEEDED.map((t) => `public.${t}`), 'kit_truth.users', 'kit_truth.products', 'kit_truth.clicks', 'kit_truth.conversions'];
+    const tables = [
+      'auth.users',
+      ...PUBLIC_SEEDED.map((t) => `public.${t}`),
+      'kit_truth.users',
+      'kit_truth.products',
+      'kit_truth.clicks',
+      'kit_truth.conversions',
+    ];
     const first = await checksums(a.pool, tables);
     const second = await checksums(b.pool, tables);
     expect(second).toEqual(first);
@@ -35,8 +49,10 @@ describe('seed determinism', () => {
     for (const [table, sum] of Object.entries(first)) expect(Number(sum.split(':')[0]), table).toBeGreaterThan(0);
   });
 
-  it('leaves the first users\' rows identical when the user count changes', async () => {
-    const ids = (await c.pool.query<{ id: string }>('select user_id::text as id from kit_truth.users order by user_index')).rows.map((r) => r.id);
+  it("leaves the first users' rows identical when the user count changes", async () => {
+    const ids = (
+      await c.pool.query<{ id: string }>('select user_id::text as id from kit_truth.users order by user_index')
+    ).rows.map((r) => r.id);
     expect(ids).toHaveLength(120);
     const byUser: Record<string, string> = {
       'public.users': 'id = any($1::uuid[])',

@@ -27,13 +27,18 @@ afterAll(async () => {
 
 describe('seed memory', () => {
   it(`seeds scale 3 with a peak RSS under ${PEAK_RSS_LIMIT_MB} MB`, async () => {
-    const r = await runScript('scripts/seed.ts', ['--scale', '3', '--seed', 'memory'], {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? tmp,
-      KIT_ENV_FILE: path.join(tmp, 'empty.env'),
-      KIT_STATE_DIR: path.join(tmp, 'state'),
-      DATABASE_URL: db.url,
-    }, 600_000);
+    const r = await runScript(
+      'scripts/seed.ts',
+      ['--scale', '3', '--seed', 'memory'],
+      {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? tmp,
+        KIT_ENV_FILE: path.join(tmp, 'empty.env'),
+        KIT_STATE_DIR: path.join(tmp, 'state'),
+        DATABASE_URL: db.url,
+      },
+      600_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     const users = await db.pool.query<{ n: string }>('select count(*) as n from auth.users');
     expect(Number(users.rows[0]!.n)).toBe(3000);

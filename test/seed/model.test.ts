@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-const one = async <T>(sql: string, params: unknown[] = []): Promise<T> => (await db.pool.query(sql, params)).rows[0] as T;
+const one = async <T>(sql: string, params: unknown[] = []): Promise<T> =>
+  (await db.pool.query(sql, params)).rows[0] as T;
 
 describe('behaviour model in the data', () => {
   it('likes follow the planted tiers', async () => {
@@ -37,7 +38,9 @@ describe('behaviour model in the data', () => {
       expect(r.rate, r.tier).toBeGreaterThan(behaviour.likeProbability.value[r.tier] - 0.05);
       expect(r.rate, r.tier).toBeLessThan(behaviour.likeProbability.value[r.tier] + 0.05);
     }
-    const overall = await one<{ rate: number }>(`select avg((swipe_direction <> 'left')::int)::float as rate from public.swipe_interactions`);
+    const overall = await one<{ rate: number }>(
+      `select avg((swipe_direction <> 'left')::int)::float as rate from public.swipe_interactions`,
+    );
     expect(overall.rate).toBeGreaterThan(0.25);
     expect(overall.rate).toBeLessThan(0.4);
   });
@@ -127,7 +130,10 @@ describe('truth and data agree', () => {
   });
 
   it('records the run as complete with its row counts', async () => {
-    const run = await one<{ status: string; row_counts: Record<string, number> }>('select status, row_counts from kit_truth.runs where run_id = $1', [result.runId]);
+    const run = await one<{ status: string; row_counts: Record<string, number> }>(
+      'select status, row_counts from kit_truth.runs where run_id = $1',
+      [result.runId],
+    );
     expect(run.status).toBe('complete');
     const swipes = await one<{ n: string }>('select count(*) as n from public.swipe_interactions');
     expect(run.row_counts['public.swipe_interactions']).toBe(Number(swipes.n));

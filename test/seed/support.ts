@@ -1,12 +1,16 @@
 /**
  * Helpers for the seed tests: a local target on a test database, and per-table checksums.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
-import { localKeys } from '../../stack/server/keys.ts';
 import type { SeedTarget } from '../../seed/target.ts';
+import { localKeys } from '../../stack/server/keys.ts';
 
-export function localTarget(databaseUrl: string, supabaseUrl = 'http://127.0.0.1:9', serviceRoleKey?: string): SeedTarget {
+export function localTarget(
+  databaseUrl: string,
+  supabaseUrl = 'http://127.0.0.1:9',
+  serviceRoleKey?: string,
+): SeedTarget {
   const keys = localKeys(LOCAL_JWT_SECRET);
   return {
     kind: 'local',
@@ -21,8 +25,16 @@ export function localTarget(databaseUrl: string, supabaseUrl = 'http://127.0.0.1
 }
 
 export const PUBLIC_SEEDED = [
-  'products', 'users', 'profiles', 'swipe_sessions', 'swipe_interactions', 'recommendations',
-  'product_views', 'recommendation_feedback', 'affiliate_clicks', 'session_analytics',
+  'products',
+  'users',
+  'profiles',
+  'swipe_sessions',
+  'swipe_interactions',
+  'recommendations',
+  'product_views',
+  'recommendation_feedback',
+  'affiliate_clicks',
+  'session_analytics',
 ] as const;
 
 /** md5 over every row's text form, in a stable order; plus the row count. */

@@ -10,7 +10,11 @@ const baseEnv = { HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null' };
 
 describe('stack and setup reject bad settings', () => {
   it('a malformed DATABASE_URL exits 2 with one line naming it', async () => {
-    const out = await runScript('scripts/stack.ts', ['status'], { ...baseEnv, PATH: process.env.PATH ?? '', DATABASE_URL: 'not a url' });
+    const out = await runScript('scripts/stack.ts', ['status'], {
+      ...baseEnv,
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: 'not a url',
+    });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/DATABASE_URL \(from environment\): expected a URL like postgresql:\/\//);
     expect(out.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
@@ -23,7 +27,9 @@ describe('stack and setup reject bad settings', () => {
       DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/postgres',
     });
     expect(out.code).toBe(3);
-    expect(out.stderr).toContain('DATABASE_URL: cannot reach PostgreSQL at postgresql://postgres:***@127.0.0.1:1/postgres');
+    expect(out.stderr).toContain(
+      'DATABASE_URL: cannot reach PostgreSQL at postgresql://postgres:***@127.0.0.1:1/postgres',
+    );
   });
 
   it('an unknown action or flag exits 2 with the usage', async () => {
@@ -35,7 +41,7 @@ describe('stack and setup reject bad settings', () => {
     expect(flag.stderr).toContain("Unknown option '--colour'");
   });
 
-  it('setup without k6 says the kit\'s engine runs the load and how to get k6, and exits 0', async () => {
+  it("setup without k6 says the kit's engine runs the load and how to get k6, and exits 0", async () => {
     const pg = await findPostgres(undefined);
     const emptyBin = mkdtempSync(path.join(os.tmpdir(), 'kit-nobin-'));
     const out = await runScript('scripts/setup.ts', [], { ...baseEnv, PATH: emptyBin, KIT_PG_BINDIR: pg.bindir });
@@ -46,7 +52,11 @@ describe('stack and setup reject bad settings', () => {
   });
 
   it('setup with a K6_BIN that is not k6 exits 2 naming K6_BIN', async () => {
-    const out = await runScript('scripts/setup.ts', [], { ...baseEnv, PATH: process.env.PATH ?? '', K6_BIN: '/bin/false' });
+    const out = await runScript('scripts/setup.ts', [], {
+      ...baseEnv,
+      PATH: process.env.PATH ?? '',
+      K6_BIN: '/bin/false',
+    });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('K6_BIN: /bin/false does not run as k6');
   });

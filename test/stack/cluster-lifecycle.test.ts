@@ -77,7 +77,9 @@ describe('npm run stack (database part)', () => {
     try {
       const out = await runScript('scripts/stack.ts', ['up'], env);
       expect(out.code).toBe(3);
-      expect(out.stderr).toContain(`KIT_PG_PORT: port ${env.KIT_PG_PORT} on 127.0.0.1 is already used by another program`);
+      expect(out.stderr).toContain(
+        `KIT_PG_PORT: port ${env.KIT_PG_PORT} on 127.0.0.1 is already used by another program`,
+      );
     } finally {
       blocker.close();
     }

@@ -18,10 +18,25 @@ describe.runIf(root)('npm run stack as a normal user', () => {
   let env: Record<string, string> = {};
 
   const asNobody = (action: string) =>
-    exec('runuser', ['-u', 'nobody', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), nodeBin, '--import', 'tsx', path.join(repoRoot, 'scripts/stack.ts'), action], {
-      cwd: repoRoot,
-      timeoutMs: 120_000,
-    });
+    exec(
+      'runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        'env',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        nodeBin,
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'scripts/stack.ts'),
+        action,
+      ],
+      {
+        cwd: repoRoot,
+        timeoutMs: 120_000,
+      },
+    );
 
   afterAll(async () => {
     await asNobody('down');
@@ -29,7 +44,10 @@ describe.runIf(root)('npm run stack as a normal user', () => {
   });
 
   it('starts, reports and stops a cluster owned by that user', async () => {
-    const nobody = { uid: Number((await exec('id', ['-u', 'nobody'])).stdout), gid: Number((await exec('id', ['-g', 'nobody'])).stdout) };
+    const nobody = {
+      uid: Number((await exec('id', ['-u', 'nobody'])).stdout),
+      gid: Number((await exec('id', ['-g', 'nobody'])).stdout),
+    };
     chownSync(stateDir, nobody.uid, nobody.gid);
     env = {
       HOME: stateDir,

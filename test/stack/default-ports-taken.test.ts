@@ -22,14 +22,29 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('the test suite beside a stack on the default ports', () => {
   it('runs a database test file on a cluster of its own, on a free port', async () => {
     const held = await holdPorts([54321, 54322]);
-    let run;
+    let run: Awaited<ReturnType<typeof exec>>;
     try {
       // --reporter: the child must not write the parent's JSON results file.
-      run = await exec(nodeBin, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/db/rls-lint.test.ts', '--reporter=default'], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, TMPDIR: tmp, KIT_ENV_FILE: '/dev/null', NO_COLOR: '1' },
-        timeoutMs: 180_000,
-      });
+      run = await exec(
+        nodeBin,
+        [
+          path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'),
+          'run',
+          'test/db/rls-lint.test.ts',
+          '--reporter=default',
+        ],
+        {
+          cwd: repoRoot,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? tmp,
+            TMPDIR: tmp,
+            KIT_ENV_FILE: '/dev/null',
+            NO_COLOR: '1',
+          },
+          timeoutMs: 180_000,
+        },
+      );
     } finally {
       await held.release();
     }

@@ -8,10 +8,19 @@ const base = { HOME: os.tmpdir(), PATH: process.env.PATH ?? '', KIT_ENV_FILE: '/
 
 describe('npm run signoff -- --target staging', () => {
   it('lists every missing setting at once and exits 2', async () => {
-    const out = await runScript('scripts/signoff.ts', ['--target', 'staging'], { ...base, SUPABASE_URL: 'https://abcd.supabase.co' });
+    const out = await runScript('scripts/signoff.ts', ['--target', 'staging'], {
+      ...base,
+      SUPABASE_URL: 'https://abcd.supabase.co',
+    });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('5 required settings are missing');
-    for (const name of ['SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'KIT_STAGING_PROJECT_REF', 'DATABASE_URL', 'K6_API_URL']) {
+    for (const name of [
+      'SUPABASE_ANON_KEY',
+      'SUPABASE_SERVICE_ROLE_KEY',
+      'KIT_STAGING_PROJECT_REF',
+      'DATABASE_URL',
+      'K6_API_URL',
+    ]) {
       expect(out.stderr).toContain(name);
     }
     expect(out.stderr).not.toMatch(/^\s+SUPABASE_URL/m);

@@ -14,10 +14,14 @@ import { holdPorts } from '../support/hold-ports.ts';
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'kit-ports-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const config = (env: Record<string, string> = {}) => loadConfig({ env: { KIT_ENV_FILE: '/dev/null', KIT_STATE_DIR: stateDir, ...env } });
+const config = (env: Record<string, string> = {}) =>
+  loadConfig({ env: { KIT_ENV_FILE: '/dev/null', KIT_STATE_DIR: stateDir, ...env } });
 
 /** A machine where `held` ports are taken, free ports count up from 41000, and `running` parts of this checkout run. */
-function probe(held: readonly number[], running: Partial<Record<PortSetting, number>> = {}): PortProbe & { asked: number[] } {
+function probe(
+  held: readonly number[],
+  running: Partial<Record<PortSetting, number>> = {},
+): PortProbe & { asked: number[] } {
   let next = 41000;
   const asked: number[] = [];
   return {
@@ -35,8 +39,15 @@ describe('chooseStackPorts', () => {
   it('keeps the default ports when they are free, and aims the load at the API', async () => {
     const chosen = await chooseStackPorts(config(), {}, probe([]));
     expect(chosen.ports).toEqual({ KIT_PG_PORT: 54322, KIT_API_PORT: 54321, KIT_POSTGREST_PORT: 54331 });
-    expect(chosen.env).toEqual({ KIT_PG_PORT: '54322', KIT_API_PORT: '54321', KIT_POSTGREST_PORT: '54331', K6_API_URL: 'http://127.0.0.1:54321' });
-    expect(chosen.sentence).toBe('stack on database 127.0.0.1:54322, API http://127.0.0.1:54321, PostgREST 127.0.0.1:54331');
+    expect(chosen.env).toEqual({
+      KIT_PG_PORT: '54322',
+      KIT_API_PORT: '54321',
+      KIT_POSTGREST_PORT: '54331',
+      K6_API_URL: 'http://127.0.0.1:54321',
+    });
+    expect(chosen.sentence).toBe(
+      'stack on database 127.0.0.1:54322, API http://127.0.0.1:54321, PostgREST 127.0.0.1:54331',
+    );
     expect(chosen.stackSettings).toBe('');
   });
 
@@ -55,16 +66,26 @@ describe('chooseStackPorts', () => {
 
   it('keeps a port the user set even when it is taken (stack up then refuses it), and a K6_API_URL the user set', async () => {
     const machine = probe([54321, 54322]);
-    const chosen = await chooseStackPorts(config({ KIT_PG_PORT: '54322' }), { K6_API_URL: 'http://127.0.0.1:9' }, machine);
+    const chosen = await chooseStackPorts(
+      config({ KIT_PG_PORT: '54322' }),
+      { K6_API_URL: 'http://127.0.0.1:9' },
+      machine,
+    );
     expect(chosen.ports.KIT_PG_PORT).toBe(54322);
     expect(machine.asked).not.toContain(54322);
     expect(chosen.ports.KIT_API_PORT).toBe(41000);
     expect(chosen.env.K6_API_URL).toBeUndefined();
-    expect(chosen.sentence).toContain('default port 54321 (KIT_API_PORT) is used by another program, so the stack takes a free port instead');
+    expect(chosen.sentence).toContain(
+      'default port 54321 (KIT_API_PORT) is used by another program, so the stack takes a free port instead',
+    );
   });
 
   it("reuses the ports this checkout's stack already runs on", async () => {
-    const chosen = await chooseStackPorts(config(), {}, probe([54321, 54322], { KIT_PG_PORT: 42000, KIT_API_PORT: 42001 }));
+    const chosen = await chooseStackPorts(
+      config(),
+      {},
+      probe([54321, 54322], { KIT_PG_PORT: 42000, KIT_API_PORT: 42001 }),
+    );
     expect(chosen.ports).toEqual({ KIT_PG_PORT: 42000, KIT_API_PORT: 42001, KIT_POSTGREST_PORT: 54331 });
     expect(chosen.sentence).toContain("this checkout's stack already runs there");
     expect(chosen.sentence).not.toContain('another program');

@@ -33,7 +33,9 @@ export async function freshDatabase(): Promise<TestDatabase> {
     pool,
     async close() {
       await pool.end();
-      await withClient(serverUrl, 'test database', (client) => client.query(`drop database if exists ${name} with (force)`));
+      await withClient(serverUrl, 'test database', (client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      );
     },
   };
 }

@@ -11,7 +11,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { isAlive } from '../../stack/daemon.ts';
 import { migrate } from '../../stack/migrate.ts';
-import { testClusterUp, type TestCluster } from './test-cluster.ts';
+import { type TestCluster, testClusterUp } from './test-cluster.ts';
 import { databaseUrlFor, TEMPLATE_PREFIX, templateDatabaseName } from './urls.ts';
 
 declare module 'vitest' {
@@ -61,8 +61,14 @@ async function serverWithTemplate(template: string): Promise<TestCluster> {
 async function stopUnlessShared(server: TestCluster, template: string): Promise<void> {
   const others = await withClient(server.url, 'test database', async (client) => {
     await client.query(`drop database if exists ${template} with (force)`);
-    const rows = (await client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [TEMPLATE_PREFIX])).rows;
-    return rows.map((r) => Number(r.datname.slice(TEMPLATE_PREFIX.length))).filter((pid) => pid !== process.pid && isAlive(pid));
+    const rows = (
+      await client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [
+        TEMPLATE_PREFIX,
+      ])
+    ).rows;
+    return rows
+      .map((r) => Number(r.datname.slice(TEMPLATE_PREFIX.length)))
+      .filter((pid) => pid !== process.pid && isAlive(pid));
   });
   if (others.length === 0) await server.stop();
 }

@@ -15,7 +15,9 @@ export async function holdPorts(ports: readonly number[]): Promise<HeldPorts> {
       (port) =>
         new Promise<net.Server | undefined>((resolve, reject) => {
           const server = net.createServer((socket) => socket.destroy());
-          server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)));
+          server.once('error', (error: NodeJS.ErrnoException) =>
+            error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error),
+          );
           server.listen(port, '127.0.0.1', () => resolve(server));
         }),
     ),

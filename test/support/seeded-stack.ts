@@ -8,10 +8,10 @@ import path from 'node:path';
 import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { TOKEN_TTL_SECONDS, writeManifest } from '../../seed/manifest.ts';
-import { recordTokenSessions } from '../../seed/token-sessions.ts';
-import { uuidText } from '../../seed/uuid.ts';
 import { runSeed } from '../../seed/run.ts';
 import type { SeedTarget } from '../../seed/target.ts';
+import { recordTokenSessions } from '../../seed/token-sessions.ts';
+import { uuidText } from '../../seed/uuid.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 import { startTestStack, type TestStack } from './stack.ts';
@@ -44,7 +44,9 @@ export async function startSeededStack(seed: string, users = 12): Promise<Seeded
   const seeded = await runSeed({ seed, scale: 0.02, users, authWriter: 'sql', target });
   const manifestFile = (await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target)).file;
   const ids = Array.from({ length: seeded.world.params.users }, (_, u) => uuidText(seeded.world.user(u).id));
-  await withClient(db.url, 'test database', (client) => recordTokenSessions(client, ids, new Date(Date.now() + TOKEN_TTL_SECONDS * 1000)));
+  await withClient(db.url, 'test database', (client) =>
+    recordTokenSessions(client, ids, new Date(Date.now() + TOKEN_TTL_SECONDS * 1000)),
+  );
   return {
     db,
     stack,

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET } from '../../lib/config.ts';
-import { postgrestUrl as urlOfPostgrest, startPostgrest, stopPostgrest } from '../../stack/postgrest.ts';
+import { startPostgrest, stopPostgrest, postgrestUrl as urlOfPostgrest } from '../../stack/postgrest.ts';
 import { buildApp } from '../../stack/server/app.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import type { TestDatabase } from './db.ts';
@@ -41,7 +41,14 @@ export async function startTestStack(db: TestDatabase, opts: TestStackOptions = 
   const url = `http://127.0.0.1:${apiPort}`;
   let app: FastifyInstance;
   try {
-    app = await buildApp({ databaseUrl: db.url, postgrestUrl, jwtSecret, publicUrl: url, postbackSecret: LOCAL_POSTBACK_SECRET, logger: false });
+    app = await buildApp({
+      databaseUrl: db.url,
+      postgrestUrl,
+      jwtSecret,
+      publicUrl: url,
+      postbackSecret: LOCAL_POSTBACK_SECRET,
+      logger: false,
+    });
     await app.listen({ host: '127.0.0.1', port: apiPort });
   } catch (error) {
     await stopPostgrest(dir);
@@ -65,12 +72,21 @@ export async function startTestStack(db: TestDatabase, opts: TestStackOptions = 
 }
 
 /** Waits until PostgREST's schema cache knows `path` (after DDL + NOTIFY pgrst in a test). */
-export async function waitForSchema(stack: TestStack, pathAndQuery: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<void> {
+export async function waitForSchema(
+  stack: TestStack,
+  pathAndQuery: string,
+  init: RequestInit = {},
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${stack.url}/rest/v1${pathAndQuery}`, {
       ...init,
-      headers: { apikey: stack.serviceRoleKey, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      headers: {
+        apikey: stack.serviceRoleKey,
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string>),
+      },
     });
     await response.body?.cancel();
     if (response.status !== 404) return;

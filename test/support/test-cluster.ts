@@ -15,7 +15,14 @@ import path from 'node:path';
 import type { KitConfig } from '../../lib/config.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { freePort } from '../../lib/ports.ts';
-import { clusterPaths, initCluster, localDatabaseUrl, runningClusterPort, startCluster, stopCluster } from '../../stack/cluster.ts';
+import {
+  clusterPaths,
+  initCluster,
+  localDatabaseUrl,
+  runningClusterPort,
+  startCluster,
+  stopCluster,
+} from '../../stack/cluster.ts';
 import { findPostgres } from '../../stack/postgres-binaries.ts';
 
 export interface TestCluster {

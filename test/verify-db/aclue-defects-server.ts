@@ -7,7 +7,16 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const ASINS = ['B08N5WRWNW', 'B08GYKNCCP', 'B07HGJQJZ6', 'B08C1KN5J2', 'B087DXQZPB', 'B08DFBNG7F', 'B08SQCFDNR', 'B07VNRG4ZX'];
+const ASINS = [
+  'B08N5WRWNW',
+  'B08GYKNCCP',
+  'B07HGJQJZ6',
+  'B08C1KN5J2',
+  'B087DXQZPB',
+  'B08DFBNG7F',
+  'B08SQCFDNR',
+  'B07VNRG4ZX',
+];
 const MOCK_STATISTICS = { total_swipes: 42, total_likes: 17, favourite_category: 'Electronics', gift_links_created: 3 };
 
 export async function startAclueDefects(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -18,7 +27,16 @@ export async function startAclueDefects(): Promise<{ url: string; stop(): Promis
       res.end(JSON.stringify(body));
     };
     if (path === '/api/v1/products/') {
-      return send(200, ASINS.map((asin, i) => ({ id: randomUUID(), asin, title: `Product ${i}`, price: 29.99 + i * 10, category: 'Electronics' })));
+      return send(
+        200,
+        ASINS.map((asin, i) => ({
+          id: randomUUID(),
+          asin,
+          title: `Product ${i}`,
+          price: 29.99 + i * 10,
+          category: 'Electronics',
+        })),
+      );
     }
     if (path === '/api/v1/recommendations/') return send(200, []);
     if (path === '/api/v1/users/me/statistics') return send(200, MOCK_STATISTICS);

@@ -3,13 +3,13 @@
 // credit each fail naming their class and rows; without a judged seed run it is insufficient-data,
 // load clicks or not (those are the attribution gate's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import attributionGate from '../../verify/gates/attribution-history.ts';
 import type { LoadEvidence } from '../../verify/context.ts';
-import { freshDatabase } from '../support/db.ts';
+import attributionGate from '../../verify/gates/attribution-history.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
-import { plantWorld } from './world.ts';
 import type { World } from './world.ts';
+import { plantWorld } from './world.ts';
 
 let db: TestDatabase;
 let world: World;
@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-const loadWith = (clickIds: string[]): LoadEvidence => ({ clickIds, writes: [], sources: [] }) as unknown as LoadEvidence;
+const loadWith = (clickIds: string[]): LoadEvidence =>
+  ({ clickIds, writes: [], sources: [] }) as unknown as LoadEvidence;
 
 /** Runs the gate with `fault` applied inside a transaction that is rolled back afterwards. */
 async function withFault(fault: string, params: unknown[], load?: LoadEvidence) {
@@ -57,26 +58,39 @@ describe('gate attribution-history', () => {
   it('fails on a conversion credited to another click (misattributed) and on commission drift', async () => {
     const [from] = world.convertedClickIds;
     const to = world.clickIds.find((id) => !world.convertedClickIds.includes(id) && id !== world.clickIds[0]);
-    const result = await withFault(`
+    const result = await withFault(
+      `
       with moved as (update public.affiliate_clicks set is_converted = false, order_id = null, actual_commission = null, conversion_timestamp = null
                      where id = $1 returning id)
       update public.affiliate_clicks c set is_converted = true, order_id = (select order_id from kit_truth.conversions where expected_click_id = $1 and expected_class = 'attributed'),
-        conversion_timestamp = now(), actual_commission = 1.23 where c.id = $2 and exists (select 1 from moved)`, [from, to]);
+        conversion_timestamp = now(), actual_commission = 1.23 where c.id = $2 and exists (select 1 from moved)`,
+      [from, to],
+    );
     expect(result.status).toBe('fail');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ failure_class: 'misattributed', click_id: to }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ failure_class: 'misattributed', click_id: to }),
+    );
     expect(Number(result.evidence.figures?.['commissionDifference'])).not.toBe(0);
   });
 
   it('fails when a late conversion is attributed (expired) and when an orphan postback is credited', async () => {
-    const late = await withFault(`
+    const late = await withFault(
+      `
       update public.affiliate_clicks c set is_converted = true, conversion_timestamp = v.converted_at, order_id = v.order_id, actual_commission = v.commission
-      from kit_truth.conversions v where v.expected_class = 'late' and v.expected_click_id = c.id and v.run_id = $1`, [world.runId]);
+      from kit_truth.conversions v where v.expected_class = 'late' and v.expected_click_id = c.id and v.run_id = $1`,
+      [world.runId],
+    );
     expect(late.status).toBe('fail');
     expect(late.evidence.figures?.['failures_expired']).toBeGreaterThan(0);
-    const orphan = await withFault(`
+    const orphan = await withFault(
+      `
       update public.affiliate_clicks set is_converted = true, conversion_timestamp = now(), order_id = $2, actual_commission = 2.75
-      where id = $1`, [world.clickIds[1], `ORD-ORPHAN-${world.runId}`]);
-    expect(orphan.evidence.rows).toContainEqual(expect.objectContaining({ failure_class: 'orphan', click_id: world.clickIds[1] }));
+      where id = $1`,
+      [world.clickIds[1], `ORD-ORPHAN-${world.runId}`],
+    );
+    expect(orphan.evidence.rows).toContainEqual(
+      expect.objectContaining({ failure_class: 'orphan', click_id: world.clickIds[1] }),
+    );
   });
 
   it('is insufficient-data without a judged seed run, even with load clicks', async () => {

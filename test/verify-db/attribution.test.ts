@@ -13,8 +13,8 @@ import type { GateResult } from '../../verify/gate.ts';
 import attributionGate from '../../verify/gates/attribution.ts';
 import historyGate from '../../verify/gates/attribution-history.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
 import { runEngineCli } from '../scenarios/support/engine.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 import { testContext } from './context.ts';
 
 let seeded: SeededStack;
@@ -24,7 +24,9 @@ beforeAll(async () => {
   seeded = await startSeededStack('attribution-app');
   const migration = readFileSync(path.join(repoRoot, 'db/migrations/0032_app_api_affiliate.sql'), 'utf8');
   const start = migration.indexOf('CREATE FUNCTION public.apply_affiliate_postback(');
-  original = migration.slice(start, migration.indexOf('$$;', start) + 3).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
+  original = migration
+    .slice(start, migration.indexOf('$$;', start) + 3)
+    .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
 });
 afterAll(() => seeded?.stop());
 
@@ -32,14 +34,17 @@ afterAll(() => seeded?.stop());
 async function loadAndJudge(name: string): Promise<{ load: LoadEvidence; result: GateResult; history: GateResult }> {
   const dir = path.join(seeded.tmp, name);
   mkdirSync(dir, { recursive: true });
-  const run = await runEngineCli(['run', '--quiet', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, 'scenarios/smoke.ts'], {
-    K6_API_URL: seeded.stack.url,
-    K6_MANIFEST: seeded.manifestFile,
-    K6_POSTBACK_SECRET: seeded.stack.postbackSecret,
-    K6_SUMMARY_DIR: dir,
-    K6_PROFILE_DURATION: '3s',
-    K6_RUN_TAG: name,
-  });
+  const run = await runEngineCli(
+    ['run', '--quiet', '--out', `json=${path.join(dir, 'k6-raw.json.gz')}`, 'scenarios/smoke.ts'],
+    {
+      K6_API_URL: seeded.stack.url,
+      K6_MANIFEST: seeded.manifestFile,
+      K6_POSTBACK_SECRET: seeded.stack.postbackSecret,
+      K6_SUMMARY_DIR: dir,
+      K6_PROFILE_DURATION: '3s',
+      K6_RUN_TAG: name,
+    },
+  );
   expect([0, 99], run.stderr).toContain(run.code);
   const load = await readLoadEvidence([dir]);
   const ctx = testContext(seeded.db.pool, {
@@ -66,7 +71,9 @@ async function withFault(name: string, fault: (source: string) => string) {
 describe('gate attribution (app-processed postbacks)', () => {
   it('passes the clean app, with every kind of postback planted and the statistics equal to the truth', async () => {
     const { load, result, history } = await loadAndJudge('clean');
-    expect(new Set(load.postbacks.map((p) => p.kind))).toEqual(new Set(['converted', 'duplicate', 'late', 'unknown_click', 'bad_signature']));
+    expect(new Set(load.postbacks.map((p) => p.kind))).toEqual(
+      new Set(['converted', 'duplicate', 'late', 'unknown_click', 'bad_signature']),
+    );
     expect(load.postbacks.filter((p) => p.kind === 'converted').every((p) => !p.commission.endsWith('.00'))).toBe(true);
     expect(result.evidence.rows, result.evidence.summary).toEqual([]);
     expect(result.status).toBe('pass');
@@ -76,8 +83,11 @@ describe('gate attribution (app-processed postbacks)', () => {
 
   it('fails when the handler counts a replayed postback again', async () => {
     const { result, history } = await withFault('double-count', (s) =>
-      s.replace("      RETURN pg_catalog.jsonb_build_object('status', 'duplicate'",
-        "      UPDATE public.affiliate_clicks c SET actual_commission = c.actual_commission + p_commission WHERE c.id = v_other;\n      RETURN pg_catalog.jsonb_build_object('status', 'duplicate'"));
+      s.replace(
+        "      RETURN pg_catalog.jsonb_build_object('status', 'duplicate'",
+        "      UPDATE public.affiliate_clicks c SET actual_commission = c.actual_commission + p_commission WHERE c.id = v_other;\n      RETURN pg_catalog.jsonb_build_object('status', 'duplicate'",
+      ),
+    );
     expect(result.status).toBe('fail');
     expect(result.evidence.figures?.['failures_duplicate']).toBeGreaterThan(0);
     expect(result.evidence.figures?.['failures_revenue']).toBeGreaterThan(0);
@@ -85,7 +95,9 @@ describe('gate attribution (app-processed postbacks)', () => {
   });
 
   it('fails when the handler drops the pennies of the commission', async () => {
-    const { result, history } = await withFault('drop-pennies', (s) => s.replace('actual_commission = p_commission', 'actual_commission = trunc(p_commission)'));
+    const { result, history } = await withFault('drop-pennies', (s) =>
+      s.replace('actual_commission = p_commission', 'actual_commission = trunc(p_commission)'),
+    );
     expect(result.status).toBe('fail');
     expect(result.evidence.figures?.['failures_commission']).toBeGreaterThan(0);
     expect(Number(result.evidence.figures?.['commissionDifference'])).toBeLessThan(0);
@@ -94,15 +106,27 @@ describe('gate attribution (app-processed postbacks)', () => {
 
   // Last of the faults: it converts a seeded click, which the history gate then rightly names.
   it('fails when the handler attributes a conversion outside the window', async () => {
-    const { result } = await withFault('accept-late', (s) => s.replace(/\n\s*ELSIF v_at > v_click\.click_timestamp \+ p_attribution_window THEN\n\s*v_reason := 'expired';/, ''));
+    const { result } = await withFault('accept-late', (s) =>
+      s.replace(
+        /\n\s*ELSIF v_at > v_click\.click_timestamp \+ p_attribution_window THEN\n\s*v_reason := 'expired';/,
+        '',
+      ),
+    );
     expect(result.status).toBe('fail');
     expect(result.evidence.rows).toContainEqual(expect.objectContaining({ failure_class: 'expired', kind: 'late' }));
     expect(result.evidence.rows).toContainEqual(expect.objectContaining({ failure_class: 'answer', kind: 'late' }));
   });
 
   it('is insufficient-data when the load sent no postbacks, and without a judged seed run', async () => {
-    const noPostbacks = { clickIds: ['00000000-0000-4000-8000-000000000001'], writes: [], postbacks: [], sources: [] } as unknown as LoadEvidence;
-    const empty = await attributionGate.run(testContext(seeded.db.pool, { seedRunIds: [seeded.runId], load: noPostbacks }));
+    const noPostbacks = {
+      clickIds: ['00000000-0000-4000-8000-000000000001'],
+      writes: [],
+      postbacks: [],
+      sources: [],
+    } as unknown as LoadEvidence;
+    const empty = await attributionGate.run(
+      testContext(seeded.db.pool, { seedRunIds: [seeded.runId], load: noPostbacks }),
+    );
     expect(empty.status).toBe('insufficient-data');
     expect(empty.evidence.summary).toMatch(/sent no postbacks/);
     const unseeded = await attributionGate.run(testContext(seeded.db.pool, { load: noPostbacks }));

@@ -11,7 +11,9 @@ export function testContext(pool: pg.Pool | undefined, overrides: Partial<Verify
   return {
     config: loadConfig({ env: {} }),
     db: pool,
-    ...(pool === undefined ? { dbError: 'DATABASE_URL: cannot reach PostgreSQL at postgresql://127.0.0.1:1/x (ECONNREFUSED)' } : {}),
+    ...(pool === undefined
+      ? { dbError: 'DATABASE_URL: cannot reach PostgreSQL at postgresql://127.0.0.1:1/x (ECONNREFUSED)' }
+      : {}),
     seedRunIds: [],
     load: undefined,
     baseline: undefined,

@@ -3,11 +3,11 @@
 // user each fail naming the rows; an empty database is insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import integrityGate from '../../verify/gates/data-integrity.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
-import { plantWorld } from './world.ts';
 import type { World } from './world.ts';
+import { plantWorld } from './world.ts';
 
 let db: TestDatabase;
 let empty: TestDatabase;
@@ -41,11 +41,22 @@ describe('data-integrity gate', () => {
 
   it('fails when session analytics disagree with the raw events, naming the session', async () => {
     const session = world.sessionIds[2] as string;
-    const result = await withFault('update public.session_analytics set total_swipes = total_swipes + 3, affiliate_clicks = 0 where session_id = $1', [session]);
+    const result = await withFault(
+      'update public.session_analytics set total_swipes = total_swipes + 3, affiliate_clicks = 0 where session_id = $1',
+      [session],
+    );
     expect(result.status).toBe('fail');
     const rows = result.evidence.rows?.filter((r) => r['check_name'] === 'session_analytics_vs_events');
-    expect(rows?.map((r) => r['object'])).toEqual([`public.session_analytics ${session}`, `public.session_analytics ${session}`]);
-    expect(rows?.map((r) => r['detail'])).toEqual(expect.arrayContaining([expect.stringMatching(/^total_swipes 9, 6 swipes recorded$/), 'affiliate_clicks 0, 1 clicks recorded']));
+    expect(rows?.map((r) => r['object'])).toEqual([
+      `public.session_analytics ${session}`,
+      `public.session_analytics ${session}`,
+    ]);
+    expect(rows?.map((r) => r['detail'])).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^total_swipes 9, 6 swipes recorded$/),
+        'affiliate_clicks 0, 1 clicks recorded',
+      ]),
+    );
   });
 
   it('fails on an orphan behind a NOT VALID foreign key and on a missing seeded user', async () => {
@@ -55,9 +66,19 @@ describe('data-integrity gate', () => {
       alter table public.product_views add constraint product_views_product_id_fkey foreign key (product_id) references public.products (id) not valid;
       delete from public.users where id = '${world.userIds[0]}';`);
     expect(result.status).toBe('fail');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check_name: 'foreign_key_orphans', object: 'public.product_views.product_id', actual: '1' }));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check_name: 'seeded_rows_present', object: 'public.users' }));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check_name: 'seeded_counts', object: 'public.users' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({
+        check_name: 'foreign_key_orphans',
+        object: 'public.product_views.product_id',
+        actual: '1',
+      }),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check_name: 'seeded_rows_present', object: 'public.users' }),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check_name: 'seeded_counts', object: 'public.users' }),
+    );
   });
 
   it('is insufficient-data on an empty database and without one', async () => {

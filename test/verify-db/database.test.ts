@@ -7,20 +7,21 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeCriteria } from '../../verify/criteria.ts';
 import type { LoadEvidence } from '../../verify/context.ts';
+import { mergeCriteria } from '../../verify/criteria.ts';
 import { takeDbSnapshot, writeDbSnapshot } from '../../verify/db-snapshot.ts';
 import databaseGate from '../../verify/gates/database.ts';
 import { summariseSamples, watchDatabase, writeSamples } from '../../verify/sampler.ts';
 import { resetStats } from '../../verify/stats.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
 
 let db: TestDatabase;
 let empty: TestDatabase;
 let runDir: string;
-const loadIn = (dir: string): LoadEvidence => ({ sources: [{ runDir: dir }], clickIds: [], writes: [] }) as unknown as LoadEvidence;
+const loadIn = (dir: string): LoadEvidence =>
+  ({ sources: [{ runDir: dir }], clickIds: [], writes: [] }) as unknown as LoadEvidence;
 /** The workloads below scan `products` 150 times: judged with a minimum of 100 scans. */
 const criteria = mergeCriteria({ indexUsageMinScans: 100 });
 
@@ -28,14 +29,17 @@ const criteria = mergeCriteria({ indexUsageMinScans: 100 });
 async function workload(n = 150): Promise<void> {
   const client = await db.pool.connect();
   try {
-    for (let i = 0; i < n; i += 1) await client.query('select id from public.products where brand = $1', [`brand-${i % 200}`]);
+    for (let i = 0; i < n; i += 1)
+      await client.query('select id from public.products where brand = $1', [`brand-${i % 200}`]);
     await client.query('select pg_stat_force_next_flush()');
   } finally {
     client.release();
   }
   // The flush happens when that backend goes idle; wait until the counters show the scans.
   for (let tries = 0; tries < 50; tries += 1) {
-    const r = await db.pool.query<{ n: string }>("select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'products'");
+    const r = await db.pool.query<{ n: string }>(
+      "select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'products'",
+    );
     if (Number(r.rows[0]?.n ?? 0) >= n) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -91,12 +95,14 @@ describe('database gate', () => {
 
   it('needs index usage strictly above the bound, as the checklist says (">80%"): a ratio equal to it fails', async () => {
     // Every scan of the run went through the index (ratio 1); a bound of 1 is then met, not exceeded.
-    const result = await databaseGate.run(testContext(db.pool, { load: loadIn(runDir), criteria: mergeCriteria({ minIndexUsageRatio: 1 }) }));
+    const result = await databaseGate.run(
+      testContext(db.pool, { load: loadIn(runDir), criteria: mergeCriteria({ minIndexUsageRatio: 1 }) }),
+    );
     expect(result.evidence.figures?.['indexUsageOverall']).toBe(1);
     expect(result.status).toBe('fail');
   });
 
-  it('judges the snapshot only: scans made afterwards (verify\'s own SQL) change nothing, and no database is needed', async () => {
+  it("judges the snapshot only: scans made afterwards (verify's own SQL) change nothing, and no database is needed", async () => {
     const before = await databaseGate.run(testContext(undefined, { load: loadIn(runDir), criteria }));
     for (let i = 0; i < 20; i += 1) await db.pool.query("select count(*) from public.products where title like 'p%'");
     await db.pool.query('select pg_stat_force_next_flush()');
@@ -122,14 +128,27 @@ describe('database gate', () => {
   });
 
   it('warns when the counters were reset long before the run', async () => {
-    const result = await databaseGate.run(testContext(db.pool, { load: loadIn(runDir), criteria, statsWindow: { startedAt: new Date(Date.now() + 3_600_000).toISOString(), finishedAt: new Date(Date.now() + 7_200_000).toISOString() } }));
+    const result = await databaseGate.run(
+      testContext(db.pool, {
+        load: loadIn(runDir),
+        criteria,
+        statsWindow: {
+          startedAt: new Date(Date.now() + 3_600_000).toISOString(),
+          finishedAt: new Date(Date.now() + 7_200_000).toISOString(),
+        },
+      }),
+    );
     expect(result.status).toBe('warn');
     expect(result.evidence.summary).toMatch(/before the run started/);
   });
 
   it('fails when the samples taken during the run show connections at 80% of max_connections', async () => {
     const busy = mkdtempSync(path.join(os.tmpdir(), 'kit-db-samples-'));
-    const samples = Array.from({ length: 20 }, (_, i) => ({ t: 1_700_000_000_000 + i * 1000, connections: 40 + i * 2, active: 10 + i }));
+    const samples = Array.from({ length: 20 }, (_, i) => ({
+      t: 1_700_000_000_000 + i * 1000,
+      connections: 40 + i * 2,
+      active: 10 + i,
+    }));
     await writeSamples(busy, summariseSamples(samples, { maxConnections: 100, reservedConnections: 3 }, 1000));
     await snapshotInto(busy);
     const result = await databaseGate.run(testContext(db.pool, { load: loadIn(busy), criteria }));
@@ -147,8 +166,12 @@ describe('database gate', () => {
     const result = await databaseGate.run(testContext(db.pool, { load: loadIn(dir), criteria }));
     expect(result.status).toBe('fail');
     expect(result.evidence.summary).toMatch(/products index usage 0\.000/);
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'index_usage_below', table_name: 'products' }));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'seq_scans_on_large_table', table_name: 'products' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'index_usage_below', table_name: 'products' }),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'seq_scans_on_large_table', table_name: 'products' }),
+    );
     expect(String(result.evidence.figures?.['connectionSource'])).toMatch(/not sampled during the run/);
   });
 
@@ -165,17 +188,21 @@ describe('database gate', () => {
     }
     const result = await databaseGate.run(testContext(undefined, { load: loadIn(dir), criteria }));
     expect(result.status).toBe('fail'); // the dropped index still fails it
-    expect(String(result.evidence.figures?.['statementsProblem'])).toMatch(/top statements not available: relation "extensions.pg_stat_statements" does not exist/);
+    expect(String(result.evidence.figures?.['statementsProblem'])).toMatch(
+      /top statements not available: relation "extensions.pg_stat_statements" does not exist/,
+    );
   });
 
-  it('is insufficient-data with no large table scanned, and without the run\'s statistics', async () => {
+  it("is insufficient-data with no large table scanned, and without the run's statistics", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-db-samples-'));
     await resetStats(empty.pool);
     await snapshotInto(dir, empty.pool);
     const result = await databaseGate.run(testContext(empty.pool, { load: loadIn(dir) }));
     expect(result.status).toBe('insufficient-data');
     expect(result.evidence.summary).toMatch(/no table with more than 1000 rows was scanned/);
-    const none = await databaseGate.run(testContext(db.pool, { load: loadIn(mkdtempSync(path.join(os.tmpdir(), 'kit-db-samples-'))) }));
+    const none = await databaseGate.run(
+      testContext(db.pool, { load: loadIn(mkdtempSync(path.join(os.tmpdir(), 'kit-db-samples-'))) }),
+    );
     expect(none.status).toBe('insufficient-data');
     expect(none.evidence.summary).toMatch(/no database statistics recorded with the run \(db-tables\.json/);
     expect((await databaseGate.run(testContext(undefined))).status).toBe('insufficient-data');
@@ -189,16 +216,27 @@ describe('database gate', () => {
 describe('database gate on the statistics of recorded runs at scale 1', () => {
   const fixture = (name: string): string => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-db-fixture-'));
-    copyFileSync(path.join(import.meta.dirname, 'fixtures', `${name}-db-tables.json`), path.join(dir, 'db-tables.json'));
+    copyFileSync(
+      path.join(import.meta.dirname, 'fixtures', `${name}-db-tables.json`),
+      path.join(dir, 'db-tables.json'),
+    );
     return dir;
   };
   const statsWindow = (name: string) => {
-    const taken = String((JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}-db-tables.json`), 'utf8')) as { statsResetAt: string }).statsResetAt);
+    const taken = String(
+      (
+        JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}-db-tables.json`), 'utf8')) as {
+          statsResetAt: string;
+        }
+      ).statsResetAt,
+    );
     return { startedAt: taken, finishedAt: taken };
   };
 
   it.each(['scale1-baseline-5m', 'scale1-peak-10m'])('a clean %s run is not failed', async (name) => {
-    const result = await databaseGate.run(testContext(undefined, { load: loadIn(fixture(name)), statsWindow: statsWindow(name) }));
+    const result = await databaseGate.run(
+      testContext(undefined, { load: loadIn(fixture(name)), statsWindow: statsWindow(name) }),
+    );
     expect(result.status, result.evidence.summary).not.toBe('fail');
     expect(result.status).not.toBe('insufficient-data');
     expect(result.evidence.figures?.['indexUsageOverall']).toBeGreaterThan(0.99);
@@ -206,8 +244,12 @@ describe('database gate on the statistics of recorded runs at scale 1', () => {
 
   it('a 30-second peak with the index behind a busy lookup dropped fails, naming the table', async () => {
     const name = 'scale1-peak-30s-dropped-index';
-    const result = await databaseGate.run(testContext(undefined, { load: loadIn(fixture(name)), statsWindow: statsWindow(name) }));
+    const result = await databaseGate.run(
+      testContext(undefined, { load: loadIn(fixture(name)), statsWindow: statsWindow(name) }),
+    );
     expect(result.status).toBe('fail');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'index_usage_below', table_name: 'swipe_interactions' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'index_usage_below', table_name: 'swipe_interactions' }),
+    );
   });
 });

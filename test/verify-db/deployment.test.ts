@@ -9,8 +9,8 @@ import { deploymentManifest, parseTables } from '../../verify/checks/deployment-
 import deploymentGate from '../../verify/gates/deployment.ts';
 import monitoringGate from '../../verify/gates/monitoring.ts';
 import { checklist } from '../../verify/report/checklist.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
 import { plantWorld } from './world.ts';
 
@@ -20,8 +20,16 @@ let unmonitored: TestDatabase;
 let noExtension: TestDatabase;
 
 beforeAll(async () => {
-  [clean, broken, unmonitored, noExtension] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase(), freshDatabase()]);
-  await Promise.all([plantWorld(clean.pool, { measuredUsers: 4, coldUsers: 0, swipesPerUser: 5 }), plantWorld(broken.pool, { measuredUsers: 4, coldUsers: 0, swipesPerUser: 5 })]);
+  [clean, broken, unmonitored, noExtension] = await Promise.all([
+    freshDatabase(),
+    freshDatabase(),
+    freshDatabase(),
+    freshDatabase(),
+  ]);
+  await Promise.all([
+    plantWorld(clean.pool, { measuredUsers: 4, coldUsers: 0, swipesPerUser: 5 }),
+    plantWorld(broken.pool, { measuredUsers: 4, coldUsers: 0, swipesPerUser: 5 }),
+  ]);
   await broken.pool.query(`
     alter table public.products disable trigger update_products_updated_at;
     drop index public.idx_product_views_session;
@@ -44,12 +52,22 @@ afterAll(async () => {
 describe('deployment manifest', () => {
   it('reads the five tables, their columns, the triggers and the indexes from db/migrations', () => {
     const m = deploymentManifest();
-    expect(m.tables).toEqual(['affiliate_clicks', 'user_preferences', 'session_analytics', 'product_views', 'recommendation_feedback']);
+    expect(m.tables).toEqual([
+      'affiliate_clicks',
+      'user_preferences',
+      'session_analytics',
+      'product_views',
+      'recommendation_feedback',
+    ]);
     expect(m.columns).toHaveLength(138);
     expect(m.columns).toContainEqual({ table: 'session_analytics', column: 'operating_system', type: 'text' });
     expect(m.columns).toContainEqual({ table: 'user_preferences', column: 'embedding_vector', type: 'float8[]' });
     expect(m.triggers).toHaveLength(8);
-    expect(m.triggers).toContainEqual({ table: 'users', trigger: 'update_user_name_fields', function: 'update_name_fields' });
+    expect(m.triggers).toContainEqual({
+      table: 'users',
+      trigger: 'update_user_name_fields',
+      function: 'update_name_fields',
+    });
     expect(m.indexes).toHaveLength(64);
     expect(m.indexes).toContainEqual({ table: 'affiliate_clicks', index: 'uq_affiliate_clicks_order_id' });
   });
@@ -66,10 +84,14 @@ describe('deployment manifest', () => {
 
 describe('gate deployment', () => {
   it('passes on the kit schema, sees every trigger with a row fire, and leaves no change behind', async () => {
-    const stamp = 'select max(updated_at)::text as t, (select string_agg(full_name, \',\' order by id) from public.users) as names from public.products';
+    const stamp =
+      "select max(updated_at)::text as t, (select string_agg(full_name, ',' order by id) from public.users) as names from public.products";
     const before = (await clean.pool.query(stamp)).rows[0];
     const result = await deploymentGate.run(testContext(clean.pool));
-    expect(result.evidence.rows?.filter((r) => r['check'] !== 'trigger_not_exercised'), result.evidence.summary).toEqual([]);
+    expect(
+      result.evidence.rows?.filter((r) => r['check'] !== 'trigger_not_exercised'),
+      result.evidence.summary,
+    ).toEqual([]);
     expect(result.status).toBe('pass');
     // users (both), products, affiliate_clicks, user_preferences, session_analytics have rows; profiles and newsletter_signups do not.
     expect(result.evidence.figures).toMatchObject({ expectedTriggers: 8, triggersFired: 6, triggersNotExercised: 2 });
@@ -81,14 +103,16 @@ describe('gate deployment', () => {
     expect(result.status).toBe('fail');
     expect(result.id).toBe('deployment');
     const found = result.evidence.rows?.map((r) => `${String(r['check'])} ${String(r['object'])}`);
-    expect(found).toEqual(expect.arrayContaining([
-      'trigger_disabled public.products trigger update_products_updated_at',
-      'trigger_wrong_function public.affiliate_clicks trigger update_affiliate_clicks_updated_at',
-      'trigger_did_not_fire public.users trigger update_users_updated_at',
-      'index_missing public.idx_product_views_session',
-      'index_invalid public.idx_affiliate_clicks_network',
-      'column_missing public.session_analytics.operating_system',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'trigger_disabled public.products trigger update_products_updated_at',
+        'trigger_wrong_function public.affiliate_clicks trigger update_affiliate_clicks_updated_at',
+        'trigger_did_not_fire public.users trigger update_users_updated_at',
+        'index_missing public.idx_product_views_session',
+        'index_invalid public.idx_affiliate_clicks_network',
+        'column_missing public.session_analytics.operating_system',
+      ]),
+    );
   });
 
   it('is insufficient-data without a database', async () => {
@@ -97,26 +121,32 @@ describe('gate deployment', () => {
 });
 
 describe('gate monitoring', () => {
-  it('passes on the kit schema, and reports that the checklist\'s own baseline query fails on PostgreSQL 13+', async () => {
+  it("passes on the kit schema, and reports that the checklist's own baseline query fails on PostgreSQL 13+", async () => {
     await clean.pool.query('select count(*) from public.products');
     const result = await monitoringGate.run(testContext(clean.pool));
     expect(result.status, result.evidence.summary).toBe('pass');
     expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'checklist_baseline_query_fails' }));
-    expect(result.evidence.summary).toMatch(/column "total_time" does not exist.*PostgreSQL 13 renamed total_exec_time and mean_exec_time/);
+    expect(result.evidence.summary).toMatch(
+      /column "total_time" does not exist.*PostgreSQL 13 renamed total_exec_time and mean_exec_time/,
+    );
   });
 
-  it('fails when performance_monitoring_view is missing, saying why the project\'s SQL cannot create it', async () => {
+  it("fails when performance_monitoring_view is missing, saying why the project's SQL cannot create it", async () => {
     const result = await monitoringGate.run(testContext(unmonitored.pool));
     expect(result.status).toBe('fail');
     expect(result.level).toBe('warn');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'monitoring_view_missing', object: 'public.performance_monitoring_view' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'monitoring_view_missing', object: 'public.performance_monitoring_view' }),
+    );
     expect(result.evidence.summary).toMatch(/renamed total_exec_time and mean_exec_time: on PostgreSQL \d+/);
   });
 
   it('fails when pg_stat_statements is not installed', async () => {
     const result = await monitoringGate.run(testContext(noExtension.pool));
     expect(result.status).toBe('fail');
-    expect(result.evidence.rows?.map((r) => r['check'])).toEqual(expect.arrayContaining(['pg_stat_statements_missing', 'monitoring_view_missing']));
+    expect(result.evidence.rows?.map((r) => r['check'])).toEqual(
+      expect.arrayContaining(['pg_stat_statements_missing', 'monitoring_view_missing']),
+    );
   });
 });
 

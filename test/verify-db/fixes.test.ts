@@ -12,12 +12,12 @@ import { copyDatabase } from '../../drill/scratch.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { probeRlsMatrix } from '../../lib/pg/rls-probe.ts';
-import { runLints } from '../../verify/gates/security.ts';
 import { findingKey } from '../../verify/fixes/block.ts';
-import { planFixes } from '../../verify/fixes/generate.ts';
 import { findingsWithin } from '../../verify/fixes/findings.ts';
+import { planFixes } from '../../verify/fixes/generate.ts';
 import { proveOnCopy } from '../../verify/fixes/prove.ts';
 import { FIXES_FILE, fixIt } from '../../verify/fixes/run.ts';
+import { runLints } from '../../verify/gates/security.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
@@ -72,7 +72,8 @@ afterAll(async () => {
   await Promise.all([defects?.close(), widening?.close(), clean?.close()]);
 });
 
-const contextFor = (db: TestDatabase) => testContext(db.pool, { config: loadConfig({ env: { DATABASE_URL: db.url } }) });
+const contextFor = (db: TestDatabase) =>
+  testContext(db.pool, { config: loadConfig({ env: { DATABASE_URL: db.url } }) });
 
 /** The catalogue (policies, indexes, functions, views) and every public table's rows, hashed. */
 async function checksum(db: TestDatabase): Promise<string> {
@@ -82,33 +83,50 @@ async function checksum(db: TestDatabase): Promise<string> {
       union all select indexdef from pg_indexes where schemaname = 'public'
       union all select format('%s %s %s', oid::regprocedure, proacl, proconfig) from pg_proc where pronamespace = 'public'::regnamespace
       union all select format('%s %s', viewname, definition) from pg_views where schemaname = 'public') as t`);
-  const tables = await db.pool.query<{ t: string }>("select format('%I.%I', schemaname, tablename) as t from pg_tables where schemaname in ('public', 'auth') order by 1");
+  const tables = await db.pool.query<{ t: string }>(
+    "select format('%I.%I', schemaname, tablename) as t from pg_tables where schemaname in ('public', 'auth') order by 1",
+  );
   const rows: string[] = [];
-  for (const { t } of tables.rows) rows.push((await db.pool.query<{ h: string | null }>(`select md5(string_agg(r::text, ',' order by r::text)) as h from ${t} as r`)).rows[0]?.h ?? '-');
+  for (const { t } of tables.rows)
+    rows.push(
+      (
+        await db.pool.query<{ h: string | null }>(
+          `select md5(string_agg(r::text, ',' order by r::text)) as h from ${t} as r`,
+        )
+      ).rows[0]?.h ?? '-',
+    );
   return `${catalogue.rows[0]?.h}:${rows.join(',')}`;
 }
 
 /** The executable statements of fixes.sql (comments dropped), one per entry, in file order. */
 const statementsOf = (sql: string): string[] =>
-  sql.split('\n').filter((l) => !l.startsWith('--')).join('\n').split(/;\s*$/m).map((s) => s.trim()).filter((s) => s !== '');
+  sql
+    .split('\n')
+    .filter((l) => !l.startsWith('--'))
+    .join('\n')
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 describe('fix-it migration', () => {
-  it('writes a proved block for each of the real project\'s defects; applied to a copy it clears them and opens no cell; the original is unchanged', async () => {
+  it("writes a proved block for each of the real project's defects; applied to a copy it clears them and opens no cell; the original is unchanged", async () => {
     const before = await checksum(defects);
     const named = (await runLints(defects.pool)).map(findingKey);
-    expect(named).toEqual(expect.arrayContaining([
-      'auth_rls_initplan public.profiles policy "Users can view own profile"',
-      'auth_rls_initplan public.newsletter_signups policy "Service role can manage newsletter signups"',
-      'policy_applies_to_public public.profiles policy "Service role full access"',
-      'rls_policy_always_true public.profiles policy "Service role full access"',
-      'rls_policy_always_true public.users policy "Allow anon insert"',
-      'multiple_permissive_policies public.profiles SELECT for authenticated',
-      'anonymous_rows_readable public.affiliate_clicks policy "Users can view own clicks"',
-      'duplicate_indexes public.users',
-      'duplicate_indexes public.profiles',
-      'duplicate_indexes public.session_analytics',
-      'security_definer_executable_by_anon public.get_connection_stats()',
-    ]));
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'auth_rls_initplan public.profiles policy "Users can view own profile"',
+        'auth_rls_initplan public.newsletter_signups policy "Service role can manage newsletter signups"',
+        'policy_applies_to_public public.profiles policy "Service role full access"',
+        'rls_policy_always_true public.profiles policy "Service role full access"',
+        'rls_policy_always_true public.users policy "Allow anon insert"',
+        'multiple_permissive_policies public.profiles SELECT for authenticated',
+        'anonymous_rows_readable public.affiliate_clicks policy "Users can view own clicks"',
+        'duplicate_indexes public.users',
+        'duplicate_indexes public.profiles',
+        'duplicate_indexes public.session_analytics',
+        'security_definer_executable_by_anon public.get_connection_stats()',
+      ]),
+    );
     expect(named.some((k) => k.startsWith('unindexed_foreign_keys public.products.'))).toBe(true);
 
     // verify's path on a server it did not start: proved in a transaction that is rolled back.
@@ -122,19 +140,39 @@ describe('fix-it migration', () => {
     const blocking = lintsNow.filter((l) => l.level !== 'info' || l.lint === 'unindexed_foreign_keys').map(findingKey);
     expect(blocking.filter((k) => !answered.has(k))).toEqual([]);
     expect(answered.has('monitoring_view_missing public.performance_monitoring_view')).toBe(true);
-    expect(new Set(fixes?.blocks.map((b) => b.kind))).toEqual(new Set([
-      'policy-roles', 'always-true', 'anonymous-rows', 'auth-initplan', 'merge-permissive', 'duplicate-indexes', 'unindexed-foreign-keys', 'security-definer', 'monitoring-view',
-    ]));
+    expect(new Set(fixes?.blocks.map((b) => b.kind))).toEqual(
+      new Set([
+        'policy-roles',
+        'always-true',
+        'anonymous-rows',
+        'auth-initplan',
+        'merge-permissive',
+        'duplicate-indexes',
+        'unindexed-foreign-keys',
+        'security-definer',
+        'monitoring-view',
+      ]),
+    );
     const file = readFileSync(path.join(ctx.outDir, FIXES_FILE), 'utf8');
     expect(file).toContain('ALTER POLICY "Users can view own profile" ON public.profiles TO authenticated;');
     expect(file).toContain('ALTER POLICY "Service role full access" ON public.profiles TO service_role;');
-    expect(file).toContain('ALTER POLICY "Users can view own profile" ON public.profiles USING (((select auth.uid()) = id));');
-    expect(file).toContain('ALTER POLICY "Users can view own clicks" ON public.affiliate_clicks USING (( SELECT auth.uid() AS uid) = user_id);');
-    expect(file).toContain('ALTER POLICY "Users can update feedback" ON public.recommendation_feedback TO authenticated USING ((select auth.uid()) = user_id) WITH CHECK ((select auth.uid()) = user_id);');
+    expect(file).toContain(
+      'ALTER POLICY "Users can view own profile" ON public.profiles USING (((select auth.uid()) = id));',
+    );
+    expect(file).toContain(
+      'ALTER POLICY "Users can view own clicks" ON public.affiliate_clicks USING (( SELECT auth.uid() AS uid) = user_id);',
+    );
+    expect(file).toContain(
+      'ALTER POLICY "Users can update feedback" ON public.recommendation_feedback TO authenticated USING ((select auth.uid()) = user_id) WITH CHECK ((select auth.uid()) = user_id);',
+    );
     expect(file).toContain('DROP POLICY "Allow anon insert" ON public.users;');
-    expect(file).toMatch(/CREATE POLICY "profiles_update_merged" ON public\.profiles AS PERMISSIVE FOR UPDATE TO authenticated USING \(/);
+    expect(file).toMatch(
+      /CREATE POLICY "profiles_update_merged" ON public\.profiles AS PERMISSIVE FOR UPDATE TO authenticated USING \(/,
+    );
     expect(file).toContain('DROP INDEX IF EXISTS public.idx_users_email;');
-    expect(file).toMatch(/CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_products_category_id" ON public\.products \("category_id"\);/);
+    expect(file).toMatch(
+      /CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_products_category_id" ON public\.products \("category_id"\);/,
+    );
     expect(file).toContain('REVOKE EXECUTE ON FUNCTION public.get_connection_stats() FROM PUBLIC, anon;');
     expect(file).toContain("ALTER FUNCTION public.get_connection_stats() SET search_path = '';");
     expect(file).toContain('CREATE VIEW public.performance_monitoring_view');
@@ -142,7 +180,7 @@ describe('fix-it migration', () => {
 
     // The local-stack path: the same blocks proved on a scratch copy.
     const client = await defects.pool.connect();
-    let plan;
+    let plan: Awaited<ReturnType<typeof planFixes>>;
     try {
       await client.query('BEGIN READ ONLY');
       plan = await planFixes(client, await findingsWithin(client));
@@ -166,10 +204,19 @@ describe('fix-it migration', () => {
       for (const sql of statementsOf(file)) await copy.query(sql);
       const left = (await runLints(copy)).map(findingKey);
       expect(left.filter((k) => answered.has(k))).toEqual([]);
-      await copy.query(readFileSync(path.join(import.meta.dirname, '../../verify/sql/monitoring/0003_checklist_monitoring_query.sql'), 'utf8'));
+      await copy.query(
+        readFileSync(
+          path.join(import.meta.dirname, '../../verify/sql/monitoring/0003_checklist_monitoring_query.sql'),
+          'utf8',
+        ),
+      );
       const cellsAfter = await probeRlsMatrix(copy);
-      const opened = cellsAfter.filter((c) => c.actual === 'rows' && c.expected !== 'rows'
-        && cellsBefore.find((b) => b.table === c.table && b.op === c.op && b.actor === c.actor)?.actual !== 'rows');
+      const opened = cellsAfter.filter(
+        (c) =>
+          c.actual === 'rows' &&
+          c.expected !== 'rows' &&
+          cellsBefore.find((b) => b.table === c.table && b.op === c.op && b.actor === c.actor)?.actual !== 'rows',
+      );
       expect(opened).toEqual([]);
     } finally {
       await copy.end();
@@ -178,21 +225,30 @@ describe('fix-it migration', () => {
     expect(await checksum(defects)).toBe(before);
   });
 
-  it('npm run verify -- --prove-fixes writes fixes.sql beside the report and each block\'s proof into summary.json', async () => {
+  it("npm run verify -- --prove-fixes writes fixes.sql beside the report and each block's proof into summary.json", async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-fixes-cli-'));
     const out = path.join(tmp, 'report');
-    const verify = await runScript('scripts/verify.ts', ['--out', out, '--database-url', defects.url, '--prove-fixes'], { KIT_STATE_DIR: path.join(tmp, 'state') }, 300_000);
+    const verify = await runScript(
+      'scripts/verify.ts',
+      ['--out', out, '--database-url', defects.url, '--prove-fixes'],
+      { KIT_STATE_DIR: path.join(tmp, 'state') },
+      300_000,
+    );
     expect(verify.stderr).not.toMatch(/\n\s+at /);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
     expect(summary.fixes?.proof).toBe('transaction');
     expect(summary.fixes?.blocks.length).toBeGreaterThan(10);
     expect(summary.fixes?.blocks.every((b) => b.status === 'proved-safe')).toBe(true);
-    expect(verify.stdout).toMatch(new RegExp(`fixes: +${path.join(out, FIXES_FILE).replaceAll('.', '\\.')} \\(\\d+ blocks, \\d+ proved safe, 0 not safe`));
+    expect(verify.stdout).toMatch(
+      new RegExp(
+        `fixes: +${path.join(out, FIXES_FILE).replaceAll('.', '\\.')} \\(\\d+ blocks, \\d+ proved safe, 0 not safe`,
+      ),
+    );
     const file = readFileSync(path.join(out, FIXES_FILE), 'utf8');
     for (const b of summary.fixes?.blocks ?? []) expect(file).toContain(`-- [${b.id}] ${b.kind}: PROVED SAFE`);
   });
 
-  it('writes no fixes.sql on the kit\'s own schema, and removes a stale one', async () => {
+  it("writes no fixes.sql on the kit's own schema, and removes a stale one", async () => {
     const ctx = contextFor(clean);
     writeFileSync(path.join(ctx.outDir, FIXES_FILE), '-- from an earlier verify\n');
     expect(await fixIt(ctx, { prove: true })).toBeUndefined();
@@ -205,11 +261,16 @@ describe('fix-it migration', () => {
     const fixes = await fixIt(ctx, { prove: true });
     const merges = fixes?.blocks.filter((b) => b.kind === 'merge-permissive') ?? [];
     expect(merges.length).toBeGreaterThan(0);
-    const opening = merges.find((b) => b.reasons.some((r) => /RLS cell affiliate_clicks select as other: none → rows/.test(r)));
+    const opening = merges.find((b) =>
+      b.reasons.some((r) => /RLS cell affiliate_clicks select as other: none → rows/.test(r)),
+    );
     expect(opening?.status).toBe('not-safe');
     // A later merge that drops the rejected merge's policy is not safe either, without running.
-    for (const later of merges.filter((b) => b !== opening)) expect(later.reasons).toEqual([`builds on ${opening?.id}, which is not safe`]);
-    expect(fixes?.blocks.filter((b) => b.status === 'proved-safe').map((b) => b.kind)).not.toContain('merge-permissive');
+    for (const later of merges.filter((b) => b !== opening))
+      expect(later.reasons).toEqual([`builds on ${opening?.id}, which is not safe`]);
+    expect(fixes?.blocks.filter((b) => b.status === 'proved-safe').map((b) => b.kind)).not.toContain(
+      'merge-permissive',
+    );
     const file = readFileSync(path.join(ctx.outDir, FIXES_FILE), 'utf8');
     expect(file).toContain(`-- [${opening?.id}] merge-permissive: NOT SAFE`);
     // Every statement of a not-safe block is a comment: running the file does not apply it.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
-import { runCheck, sqlCheck, sqlChecks, sqlRoot, type SqlCheck } from '../../verify/sql/run.ts';
+import { runCheck, type SqlCheck, sqlCheck, sqlChecks, sqlRoot } from '../../verify/sql/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
 
@@ -29,10 +29,17 @@ let clickIds: string[];
 let writes: { entity: string; id: string }[];
 
 /** Postbacks the load sent, as the attribution gate hands them to its SQL (one row per plant). */
-const plants = (): string => JSON.stringify(clickIds.slice(0, 2_000).map((id, i) => ({
-  kind: i % 10 === 0 ? 'duplicate' : i % 10 === 1 ? 'unknown_click' : 'converted', click_id: id, order_id: `order-${i}`,
-  user_id: '00000000-0000-4000-8000-000000000001', amount: 10, commission: 1,
-})));
+const plants = (): string =>
+  JSON.stringify(
+    clickIds.slice(0, 2_000).map((id, i) => ({
+      kind: i % 10 === 0 ? 'duplicate' : i % 10 === 1 ? 'unknown_click' : 'converted',
+      click_id: id,
+      order_id: `order-${i}`,
+      user_id: '00000000-0000-4000-8000-000000000001',
+      amount: 10,
+      commission: 1,
+    })),
+  );
 
 /** The id-lookup checks (ids from the load) and the parameters the gates hand them. */
 const lookups = (): { check: SqlCheck; params: unknown[] }[] => [
@@ -44,7 +51,11 @@ const lookups = (): { check: SqlCheck; params: unknown[] }[] => [
     .flatMap((folder) => sqlChecks(folder).map((check) => ({ check, params: [plants(), 30] }))),
 ];
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
 
 function seqScans(node: PlanNode): string[] {
   const own = node['Node Type'] === 'Seq Scan' && node['Relation Name'] !== undefined ? [node['Relation Name']] : [];
@@ -64,13 +75,17 @@ async function best(rounds: number, fn: () => Promise<unknown>): Promise<number>
 
 beforeAll(async () => {
   db = await freshDatabase();
-  swipeIds = (await db.pool.query<{ id: string }>(
-    `insert into public.swipe_interactions (swipe_direction) select (array['left','right'])[1 + g % 2] from generate_series(1, ${SWIPES}) g returning id::text`,
-  )).rows.map((r) => r.id);
-  clickIds = (await db.pool.query<{ id: string }>(
-    `insert into public.affiliate_clicks (session_id, source_page, affiliate_network, affiliate_url)
+  swipeIds = (
+    await db.pool.query<{ id: string }>(
+      `insert into public.swipe_interactions (swipe_direction) select (array['left','right'])[1 + g % 2] from generate_series(1, ${SWIPES}) g returning id::text`,
+    )
+  ).rows.map((r) => r.id);
+  clickIds = (
+    await db.pool.query<{ id: string }>(
+      `insert into public.affiliate_clicks (session_id, source_page, affiliate_network, affiliate_url)
      select 's' || g, 'product', 'amazon', 'https://example.com/' || g from generate_series(1, ${CLICKS}) g returning id::text`,
-  )).rows.map((r) => r.id);
+    )
+  ).rows.map((r) => r.id);
   await db.pool.query('analyze public.swipe_interactions, public.affiliate_clicks');
   // Upper case like some APIs answer, a mock's own id and one that was never written.
   writes = [
@@ -84,26 +99,43 @@ afterAll(async () => db?.close());
 
 describe('checks that take ids from the load', () => {
   it('find what is there and report malformed and absent ids as findings', async () => {
-    const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(db.pool, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]);
+    const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(
+      db.pool,
+      sqlCheck('real-data', 'load_writes_missing'),
+      [JSON.stringify(writes)],
+    );
     expect(missing.map((m) => [m.check_name, m.entity, m.id])).toEqual([
       ['write_missing', 'swipe', '00000000-0000-4000-8000-000000000000'],
       ['write_missing', 'swipe_session', 'session_1727190000000'],
     ]);
     expect(missing[1]?.detail).toMatch(/not a uuid/);
-    const clicks = await runCheck<{ failure_class: string; click_id: string; detail: string }>(db.pool, sqlCheck('attribution', 'load_clicks_missing_or_incomplete'), [[], [...clickIds.slice(0, 3), 'click_0a1b2c3d4e5f']]);
+    const clicks = await runCheck<{ failure_class: string; click_id: string; detail: string }>(
+      db.pool,
+      sqlCheck('attribution', 'load_clicks_missing_or_incomplete'),
+      [[], [...clickIds.slice(0, 3), 'click_0a1b2c3d4e5f']],
+    );
     // the planted clicks have no user and product: incomplete, found through their ids
     expect(clicks.map((c) => c.failure_class).sort()).toEqual(['incomplete', 'incomplete', 'incomplete', 'missing']);
     expect(clicks.find((c) => c.click_id === 'click_0a1b2c3d4e5f')?.detail).toMatch(/not a uuid/);
   });
 
   it('never read a table above 10,000 rows with a sequential scan (EXPLAIN with the real parameters)', async () => {
-    const sizes = new Map((await db.pool.query<{ relname: string; n: number }>(
-      "select c.relname::text as relname, c.reltuples::float8 as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = 'public' and c.relkind = 'r'",
-    )).rows.map((r) => [r.relname, r.n]));
+    const sizes = new Map(
+      (
+        await db.pool.query<{ relname: string; n: number }>(
+          "select c.relname::text as relname, c.reltuples::float8 as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = 'public' and c.relkind = 'r'",
+        )
+      ).rows.map((r) => [r.relname, r.n]),
+    );
     expect(sizes.get('swipe_interactions')).toBeGreaterThan(100_000);
     for (const { check, params } of lookups()) {
       const used = Math.max(0, ...[...check.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-      const plan = (await db.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${check.sql}`, params.slice(0, used))).rows[0]!['QUERY PLAN'][0].Plan;
+      const plan = (
+        await db.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `explain (format json) ${check.sql}`,
+          params.slice(0, used),
+        )
+      ).rows[0]!['QUERY PLAN'][0].Plan;
       const large = seqScans(plan).filter((table) => (sizes.get(table) ?? 0) > LARGE);
       expect(large, `${check.file} scans ${large.join(', ')} sequentially`).toEqual([]);
     }
@@ -115,10 +147,17 @@ describe('checks that take ids from the load', () => {
       await db.pool.query('select count(*) from public.swipe_interactions where id = any ($1::uuid[])', [uuids]);
       await db.pool.query('select count(*) from public.affiliate_clicks where id = any ($1::uuid[])', [clickIds]);
     });
-    const realData = await best(3, () => runCheck(db.pool, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]));
-    const clicks = await best(3, () => runCheck(db.pool, sqlCheck('attribution', 'load_clicks_missing_or_incomplete'), [[], clickIds]));
+    const realData = await best(3, () =>
+      runCheck(db.pool, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]),
+    );
+    const clicks = await best(3, () =>
+      runCheck(db.pool, sqlCheck('attribution', 'load_clicks_missing_or_incomplete'), [[], clickIds]),
+    );
     const ratio = (realData + clicks) / anchor;
-    expect(ratio, `checks ${realData.toFixed(0)} + ${clicks.toFixed(0)} ms against the plain lookup's ${anchor.toFixed(0)} ms`).toBeLessThan(MAX_RATIO);
+    expect(
+      ratio,
+      `checks ${realData.toFixed(0)} + ${clicks.toFixed(0)} ms against the plain lookup's ${anchor.toFixed(0)} ms`,
+    ).toBeLessThan(MAX_RATIO);
   });
 
   it('the real-data gate judges the same evidence through its check', async () => {

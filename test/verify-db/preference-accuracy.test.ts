@@ -2,11 +2,11 @@
 // passes; preferences that are just global popularity fail; no seed run is insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
-import { plantWorld } from './world.ts';
 import type { World } from './world.ts';
+import { plantWorld } from './world.ts';
 
 let db: TestDatabase;
 let world: World;
@@ -18,14 +18,18 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 describe('preference-accuracy gate', () => {
-  it('passes when the stored preferences follow each user\'s swipes', async () => {
+  it("passes when the stored preferences follow each user's swipes", async () => {
     const result = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
     expect(result.status, result.evidence.summary).toBe('pass');
     const f = result.evidence.figures ?? {};
     expect(f['measuredUsers']).toBe(120);
     expect(f['coldStartUsers']).toBe(10);
     expect(Number(f['ndcg3CiLower'])).toBeGreaterThanOrEqual(0.8);
-    expect(result.evidence.rows?.filter((r) => r['breakdown'] === 'archetype').map((r) => r['group'])).toEqual(['adventurer', 'homebody', 'techie']);
+    expect(result.evidence.rows?.filter((r) => r['breakdown'] === 'archetype').map((r) => r['group'])).toEqual([
+      'adventurer',
+      'homebody',
+      'techie',
+    ]);
   });
 
   it('is deterministic: the same data gives the same interval', async () => {

@@ -4,24 +4,25 @@
 // a database nor an API it is insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
+import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
 import securityGate from '../../verify/gates/security.ts';
-import preferenceGate from '../../verify/gates/preference-accuracy.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
-import { startTestStack } from '../support/stack.ts';
+import { freshDatabase } from '../support/db.ts';
 import type { TestStack } from '../support/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { startAclueDefects } from './aclue-defects-server.ts';
 import { testContext } from './context.ts';
-import { plantWorld } from './world.ts';
 import type { World } from './world.ts';
+import { plantWorld } from './world.ts';
 
 let db: TestDatabase;
 let stack: TestStack;
 let defects: Awaited<ReturnType<typeof startAclueDefects>>;
 let world: World;
 
-const loadWith = (writes: { entity: string; id: string }[]): LoadEvidence => ({ writes, clickIds: [], sources: [] }) as unknown as LoadEvidence;
+const loadWith = (writes: { entity: string; id: string }[]): LoadEvidence =>
+  ({ writes, clickIds: [], sources: [] }) as unknown as LoadEvidence;
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -34,12 +35,18 @@ afterAll(async () => {
 });
 
 describe('real-data gate', () => {
-  it('passes against the kit\'s own stack', async () => {
-    const swipe = (await db.pool.query<{ id: string }>('select id::text from public.swipe_interactions order by id limit 1')).rows[0]?.id as string;
+  it("passes against the kit's own stack", async () => {
+    const swipe = (
+      await db.pool.query<{ id: string }>('select id::text from public.swipe_interactions order by id limit 1')
+    ).rows[0]?.id as string;
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
-      load: loadWith([{ entity: 'swipe', id: swipe }, { entity: 'swipe_session', id: world.sessionIds[0] as string }, { entity: 'affiliate_click', id: world.clickIds[0] as string }]),
+      load: loadWith([
+        { entity: 'swipe', id: swipe },
+        { entity: 'swipe_session', id: world.sessionIds[0] as string },
+        { entity: 'affiliate_click', id: world.clickIds[0] as string },
+      ]),
     });
     const result = await realDataGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } });
     expect(result.evidence.rows, result.evidence.summary).toEqual([]);
@@ -52,15 +59,24 @@ describe('real-data gate', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: defects.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
-      load: loadWith([{ entity: 'swipe_session', id: 'session_1727190000000' }, { entity: 'affiliate_click', id: 'click_0a1b2c3d4e5f' }]),
+      load: loadWith([
+        { entity: 'swipe_session', id: 'session_1727190000000' },
+        { entity: 'affiliate_click', id: 'click_0a1b2c3d4e5f' },
+      ]),
     });
     const result = await realDataGate.run(ctx);
     expect(result.status).toBe('fail');
     expect(result.id).toBe('real-data');
     const checks = new Set(result.evidence.rows?.map((r) => r['check']));
-    expect([...checks]).toEqual(expect.arrayContaining(['write_missing', 'ids_unstable', 'recommendations_empty', 'canned_body']));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'canned_body', endpoint: 'users_me_statistics' }));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'write_missing', entity: 'swipe_session', id: 'session_1727190000000' }));
+    expect([...checks]).toEqual(
+      expect.arrayContaining(['write_missing', 'ids_unstable', 'recommendations_empty', 'canned_body']),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'canned_body', endpoint: 'users_me_statistics' }),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'write_missing', entity: 'swipe_session', id: 'session_1727190000000' }),
+    );
     expect(result.evidence.summary).toMatch(/8 of 8 product ids changed between calls/);
   });
 
@@ -75,7 +91,10 @@ describe('real-data gate', () => {
 // The security gate's Data API half needs a real PostgREST and seeded users: this file has both.
 describe('security gate through the Data API', () => {
   const apiContext = () => {
-    const ctx = testContext(db.pool, { seedRunIds: [world.runId], api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey } });
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    });
     return { ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } };
   };
 
@@ -85,12 +104,21 @@ describe('security gate through the Data API', () => {
     expect(result.status).toBe('pass');
   });
 
-  it('sees another user\'s clicks through the API once a policy is loosened', async () => {
-    await db.pool.query('create policy kit_test_leak on public.affiliate_clicks for select to authenticated using (true)');
+  it("sees another user's clicks through the API once a policy is loosened", async () => {
+    await db.pool.query(
+      'create policy kit_test_leak on public.affiliate_clicks for select to authenticated using (true)',
+    );
     try {
       const result = await securityGate.run(apiContext());
       expect(result.status).toBe('fail');
-      expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'data_api', table: 'affiliate_clicks', actor: 'owner', expected: 'own rows only' }));
+      expect(result.evidence.rows).toContainEqual(
+        expect.objectContaining({
+          check: 'data_api',
+          table: 'affiliate_clicks',
+          actor: 'owner',
+          expected: 'own rows only',
+        }),
+      );
     } finally {
       await db.pool.query('drop policy kit_test_leak on public.affiliate_clicks');
     }
@@ -98,9 +126,15 @@ describe('security gate through the Data API', () => {
 });
 
 describe('preference-accuracy gate reading through the Data API', () => {
-  it('reads each user\'s stored preferences as that user and passes', async () => {
-    const ctx = testContext(db.pool, { seedRunIds: [world.runId], api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey } });
-    const result = await preferenceGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret, preferenceSource: 'api' } });
+  it("reads each user's stored preferences as that user and passes", async () => {
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    });
+    const result = await preferenceGate.run({
+      ...ctx,
+      config: { ...ctx.config, jwtSecret: stack.jwtSecret, preferenceSource: 'api' },
+    });
     expect(result.evidence.figures?.['source']).toBe('Data API /rest/v1/user_preferences');
     expect(result.evidence.figures?.['usersWithoutPreferences']).toBe(0);
     expect(result.status, result.evidence.summary).toBe('pass');

@@ -37,7 +37,11 @@ beforeAll(async () => {
   db = await freshDatabase();
   world = await plantWorld(db.pool, { measuredUsers: 40, coldUsers: 0, swipesPerUser: 60 });
   stack = await startTestStack(db);
-  original = (await db.pool.query<{ def: string }>("select pg_get_functiondef('public.get_recommendations(integer, integer, numeric, numeric, uuid)'::regprocedure) as def")).rows[0]!.def;
+  original = (
+    await db.pool.query<{ def: string }>(
+      "select pg_get_functiondef('public.get_recommendations(integer, integer, numeric, numeric, uuid)'::regprocedure) as def",
+    )
+  ).rows[0]!.def;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -45,7 +49,10 @@ afterAll(async () => {
 });
 
 function ctx(): VerifyContext {
-  const base = testContext(db.pool, { seedRunIds: [world.runId], api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey } });
+  const base = testContext(db.pool, {
+    seedRunIds: [world.runId],
+    api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+  });
   return { ...base, config: { ...base.config, jwtSecret: stack.jwtSecret } };
 }
 
@@ -59,11 +66,13 @@ async function withCannedPopular<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 describe('gate recommendation-accuracy', () => {
-  it('passes the app\'s own recommendations: above the popularity-only list, near what its preferences allow', async () => {
+  it("passes the app's own recommendations: above the popularity-only list, near what its preferences allow", async () => {
     const result = await recommendationGate.run(ctx());
     expect(result.status, result.evidence.summary).toBe('pass');
     expect(result.evidence.figures?.['measuredUsers']).toBe(40);
-    expect(Number(result.evidence.figures?.['ndcgMean'])).toBeGreaterThan(Number(result.evidence.figures?.['popularityNdcg']));
+    expect(Number(result.evidence.figures?.['ndcgMean'])).toBeGreaterThan(
+      Number(result.evidence.figures?.['popularityNdcg']),
+    );
   });
 
   it('fails when the recommendations are replaced by the most popular products', async () => {
@@ -73,7 +82,9 @@ describe('gate recommendation-accuracy', () => {
   });
 
   it('is insufficient-data without an API or a judged seed run', async () => {
-    expect((await recommendationGate.run(testContext(db.pool, { seedRunIds: [world.runId] }))).status).toBe('insufficient-data');
+    expect((await recommendationGate.run(testContext(db.pool, { seedRunIds: [world.runId] }))).status).toBe(
+      'insufficient-data',
+    );
     expect((await recommendationGate.run({ ...ctx(), seedRunIds: [] })).status).toBe('insufficient-data');
   });
 });
@@ -82,12 +93,17 @@ describe('real-data canned bodies with fresh ids', () => {
   it('names a canned recommendations list whose ids and times change per call', async () => {
     const { result, texts } = await withCannedPopular(async () => {
       const [a, b] = world.userIds;
-      const texts = [(await callRoute(stack.url, routes.recommendations, mintUserToken(a!, stack.jwtSecret))).text, (await callRoute(stack.url, routes.recommendations, mintUserToken(b!, stack.jwtSecret))).text];
+      const texts = [
+        (await callRoute(stack.url, routes.recommendations, mintUserToken(a!, stack.jwtSecret))).text,
+        (await callRoute(stack.url, routes.recommendations, mintUserToken(b!, stack.jwtSecret))).text,
+      ];
       return { result: await realDataGate.run(ctx()), texts };
     });
     // Byte for byte the two users' bodies differ, which the old comparison took for personal answers.
     expect(texts[0]).not.toBe(texts[1]);
     expect(result.status).toBe('fail');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'canned_body', endpoint: 'recommendations_list' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'canned_body', endpoint: 'recommendations_list' }),
+    );
   });
 });

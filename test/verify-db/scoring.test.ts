@@ -5,7 +5,8 @@ import { bootstrapMean, quantile } from '../../verify/scoring/bootstrap.ts';
 import { dcgAtK, ndcgAtK, precisionAtK } from '../../verify/scoring/ndcg.ts';
 import { appScoresBySlug, laplaceLikeRate, popularityScores, scoreUsers } from '../../verify/scoring/preference.ts';
 
-const items = (scores: (number | undefined)[], rel: number[]) => scores.map((score, i) => ({ score, relevance: rel[i] as number }));
+const items = (scores: (number | undefined)[], rel: number[]) =>
+  scores.map((score, i) => ({ score, relevance: rel[i] as number }));
 
 describe('NDCG@k', () => {
   it('is 1 for the ideal order and matches a hand-computed value otherwise', () => {
@@ -17,10 +18,22 @@ describe('NDCG@k', () => {
 
   it('averages ties: all-equal scores earn the mean gain, whatever the input order', () => {
     const rel = [2, 2, 2, 1, 1, 1, 0, 0, 0, 0];
-    const tied = items(rel.map(() => 0.5), rel);
+    const tied = items(
+      rel.map(() => 0.5),
+      rel,
+    );
     const meanGain = rel.reduce((a, b) => a + b, 0) / rel.length;
     expect(dcgAtK(tied, 3)).toBeCloseTo(meanGain * (1 + 1 / Math.log2(3) + 0.5), 12);
-    expect(ndcgAtK(tied, 3)).toBeCloseTo(ndcgAtK(items(rel.map(() => 0.5), [...rel].reverse()), 3) as number, 12);
+    expect(ndcgAtK(tied, 3)).toBeCloseTo(
+      ndcgAtK(
+        items(
+          rel.map(() => 0.5),
+          [...rel].reverse(),
+        ),
+        3,
+      ) as number,
+      12,
+    );
     expect(precisionAtK(tied, 3, 2)).toBeCloseTo(0.3, 12);
   });
 
@@ -51,8 +64,14 @@ describe('bootstrap', () => {
 
 describe('preference evidence', () => {
   it('maps name-keyed scores (numbers or objects) to slugs', () => {
-    const names = new Map([['books & media', 'books-media'], ['electronics', 'electronics']]);
-    expect(appScoresBySlug({ 'Books & Media': 0.7, Electronics: { score: 0.2 } }, names)).toEqual({ 'books-media': 0.7, electronics: 0.2 });
+    const names = new Map([
+      ['books & media', 'books-media'],
+      ['electronics', 'electronics'],
+    ]);
+    expect(appScoresBySlug({ 'Books & Media': 0.7, Electronics: { score: 0.2 } }, names)).toEqual({
+      'books-media': 0.7,
+      electronics: 0.2,
+    });
     expect(appScoresBySlug({}, names)).toBeUndefined();
     expect(appScoresBySlug(null, names)).toBeUndefined();
   });
@@ -61,8 +80,17 @@ describe('preference evidence', () => {
     expect(laplaceLikeRate({ swipes: 8, likes: 6 })).toBeCloseTo(0.7, 12);
     expect(laplaceLikeRate(undefined)).toBe(0.5);
     const user = (id: string, app: Record<string, number> | undefined) => ({
-      userId: id, archetype: 'a', plantedSwipes: 50, tiers: { a: 'love', b: 'neutral', c: 'dislike', d: 'dislike' } as const,
-      swipes: { a: { swipes: 10, likes: 8 }, b: { swipes: 10, likes: 3 }, c: { swipes: 10, likes: 0 }, d: { swipes: 10, likes: 1 } }, app,
+      userId: id,
+      archetype: 'a',
+      plantedSwipes: 50,
+      tiers: { a: 'love', b: 'neutral', c: 'dislike', d: 'dislike' } as const,
+      swipes: {
+        a: { swipes: 10, likes: 8 },
+        b: { swipes: 10, likes: 3 },
+        c: { swipes: 10, likes: 0 },
+        d: { swipes: 10, likes: 1 },
+      },
+      app,
     });
     const users = [user('u1', { a: 0.8, b: 0.3, c: 0, d: 0.1 }), user('u2', undefined)];
     const pop = popularityScores(users);

@@ -3,8 +3,8 @@
 // §2) is named lint by lint; no database gives insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import securityGate, { runLints } from '../../verify/gates/security.ts';
-import { freshDatabase } from '../support/db.ts';
 import type { TestDatabase } from '../support/db.ts';
+import { freshDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
 
 let clean: TestDatabase;
@@ -51,9 +51,16 @@ const ACLUE_MISTAKES = `
 `;
 
 beforeAll(async () => {
-  [clean, loosened, aclue, truthy] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase(), freshDatabase()]);
+  [clean, loosened, aclue, truthy] = await Promise.all([
+    freshDatabase(),
+    freshDatabase(),
+    freshDatabase(),
+    freshDatabase(),
+  ]);
   await truthy.pool.query(TRUTH_REACHABLE);
-  await loosened.pool.query('create policy affiliate_clicks_select_all on public.affiliate_clicks for select to authenticated using (true)');
+  await loosened.pool.query(
+    'create policy affiliate_clicks_select_all on public.affiliate_clicks for select to authenticated using (true)',
+  );
   await aclue.pool.query(ACLUE_MISTAKES);
 });
 
@@ -62,8 +69,12 @@ afterAll(async () => {
 });
 
 const counts = async (db: TestDatabase): Promise<string> =>
-  JSON.stringify((await db.pool.query(`select (select count(*) from auth.users) a, (select count(*) from public.products) p,
-    (select count(*) from public.affiliate_clicks) c, (select count(*) from public.categories) k`)).rows[0]);
+  JSON.stringify(
+    (
+      await db.pool.query(`select (select count(*) from auth.users) a, (select count(*) from public.products) p,
+    (select count(*) from public.affiliate_clicks) c, (select count(*) from public.categories) k`)
+    ).rows[0],
+  );
 
 describe('security gate', () => {
   it('passes on the kit schema: all matrix cells as expected, no blocking lint, no probe rows left behind', async () => {
@@ -79,39 +90,55 @@ describe('security gate', () => {
     const result = await securityGate.run(testContext(loosened.pool));
     expect(result.status).toBe('fail');
     expect(result.id).toBe('security');
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({
-      check: 'rls_matrix', table: 'affiliate_clicks', op: 'select', actor: 'other', expected: 'none', actual: 'rows',
-    }));
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ lint: 'multiple_permissive_policies', object: 'public.affiliate_clicks SELECT for authenticated' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({
+        check: 'rls_matrix',
+        table: 'affiliate_clicks',
+        op: 'select',
+        actor: 'other',
+        expected: 'none',
+        actual: 'rows',
+      }),
+    );
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({
+        lint: 'multiple_permissive_policies',
+        object: 'public.affiliate_clicks SELECT for authenticated',
+      }),
+    );
     expect(result.evidence.summary).toMatch(/affiliate_clicks select as other gave rows/);
   });
 
-  it('names each of the real project\'s RLS and index mistakes', async () => {
+  it("names each of the real project's RLS and index mistakes", async () => {
     const lints = await runLints(aclue.pool);
     const found = lints.map((l) => `${l.lint} ${l.object}`);
-    expect(found).toEqual(expect.arrayContaining([
-      'rls_disabled_in_public public.categories',
-      'rls_disabled_in_public public.products',
-      'policy_exists_rls_disabled public.categories',
-      'policy_exists_rls_disabled public.products',
-      'auth_rls_initplan public.profiles policy "Users can view own profile"',
-      'auth_rls_initplan public.profiles policy "Users can update own profile"',
-      'rls_policy_always_true public.profiles policy "Service role full access"',
-      'policy_applies_to_public public.profiles policy "Service role full access"',
-      'multiple_permissive_policies public.profiles SELECT for authenticated',
-      'multiple_permissive_policies public.profiles UPDATE for anon',
-      'duplicate_indexes public.users',
-      'duplicate_indexes public.profiles',
-      'duplicate_indexes public.session_analytics',
-      'anonymous_rows_readable public.affiliate_clicks policy "Users can view own clicks"',
-      'rls_policy_always_true public.users policy "Allow anon insert"',
-      'function_search_path_mutable public.get_connection_stats()',
-      'security_definer_executable_by_anon public.get_connection_stats()',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'rls_disabled_in_public public.categories',
+        'rls_disabled_in_public public.products',
+        'policy_exists_rls_disabled public.categories',
+        'policy_exists_rls_disabled public.products',
+        'auth_rls_initplan public.profiles policy "Users can view own profile"',
+        'auth_rls_initplan public.profiles policy "Users can update own profile"',
+        'rls_policy_always_true public.profiles policy "Service role full access"',
+        'policy_applies_to_public public.profiles policy "Service role full access"',
+        'multiple_permissive_policies public.profiles SELECT for authenticated',
+        'multiple_permissive_policies public.profiles UPDATE for anon',
+        'duplicate_indexes public.users',
+        'duplicate_indexes public.profiles',
+        'duplicate_indexes public.session_analytics',
+        'anonymous_rows_readable public.affiliate_clicks policy "Users can view own clicks"',
+        'rls_policy_always_true public.users policy "Allow anon insert"',
+        'function_search_path_mutable public.get_connection_stats()',
+        'security_definer_executable_by_anon public.get_connection_stats()',
+      ]),
+    );
     const result = await securityGate.run(testContext(aclue.pool));
     expect(result.status).toBe('fail');
     // The open profiles policy shows up in the matrix too: anon reads another user's profile.
-    expect(result.evidence.rows).toContainEqual(expect.objectContaining({ check: 'rls_matrix', table: 'profiles', op: 'select', actor: 'anon', actual: 'rows' }));
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ check: 'rls_matrix', table: 'profiles', op: 'select', actor: 'anon', actual: 'rows' }),
+    );
   });
 
   it('fails when a function, view or policy the API can reach reads the truth schema, or an API role may use it', async () => {

@@ -28,7 +28,11 @@ export interface World {
 const ARCHETYPES = ['techie', 'homebody', 'adventurer'] as const;
 const LIKE_P = { love: 0.75, neutral: 0.3, dislike: 0.06 } as const;
 
-export async function insertRows(pool: pg.Pool, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+export async function insertRows(
+  pool: pg.Pool,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const list = cols.join(', ');
@@ -48,14 +52,25 @@ export async function plantWorld(pool: pg.Pool, options: WorldOptions = {}): Pro
   const cold = options.coldUsers ?? 10;
   const depth = options.swipesPerUser ?? 80;
 
-  const categories = (await pool.query<{ id: string; slug: string; name: string }>('select id::text, slug, name from public.categories order by slug')).rows;
+  const categories = (
+    await pool.query<{ id: string; slug: string; name: string }>(
+      'select id::text, slug, name from public.categories order by slug',
+    )
+  ).rows;
   const products: { id: string; category: string; slug: string }[] = [];
   const productRows: Record<string, unknown>[] = [];
   for (const c of categories) {
     for (let i = 0; i < 4; i += 1) {
       const id = randomUUID();
       products.push({ id, category: c.id, slug: c.slug });
-      productRows.push({ id, title: `${c.name} ${i}`, category_id: c.id, price_min: 20 + i, commission_rate: 0.05, affiliate_url: `https://www.amazon.co.uk/dp/B0${i}/` });
+      productRows.push({
+        id,
+        title: `${c.name} ${i}`,
+        category_id: c.id,
+        price_min: 20 + i,
+        commission_rate: 0.05,
+        affiliate_url: `https://www.amazon.co.uk/dp/B0${i}/`,
+      });
     }
   }
   await insertRows(pool, 'public.products', productRows);
@@ -81,12 +96,22 @@ export async function plantWorld(pool: pg.Pool, options: WorldOptions = {}): Pro
     const id = randomUUID();
     userIds.push(id);
     const email = `world-${id}@example.test`;
-    auth.push({ instance_id: '00000000-0000-0000-0000-000000000000', id, aud: 'authenticated', role: 'authenticated', email, created_at: new Date(t0).toISOString(), updated_at: new Date(t0).toISOString() });
+    auth.push({
+      instance_id: '00000000-0000-0000-0000-000000000000',
+      id,
+      aud: 'authenticated',
+      role: 'authenticated',
+      email,
+      created_at: new Date(t0).toISOString(),
+      updated_at: new Date(t0).toISOString(),
+    });
     users.push({ id, email, first_name: 'World', last_name: `User ${u}` });
     const archetype = ARCHETYPES[u % ARCHETYPES.length] as string;
     // 3 love, 3 neutral, the rest dislike, shuffled per user.
     const order = [...categories].sort(() => random() - 0.5);
-    const tiers = Object.fromEntries(order.map((c, i) => [c.slug, i < 3 ? 'love' : i < 6 ? 'neutral' : 'dislike'])) as Record<string, keyof typeof LIKE_P>;
+    const tiers = Object.fromEntries(
+      order.map((c, i) => [c.slug, i < 3 ? 'love' : i < 6 ? 'neutral' : 'dislike']),
+    ) as Record<string, keyof typeof LIKE_P>;
     const n = u < measured ? depth : 10;
     const session = randomUUID();
     sessionIds.push(session);
@@ -99,23 +124,72 @@ export async function plantWorld(pool: pg.Pool, options: WorldOptions = {}): Pro
       likes += like ? 1 : 0;
       const name = categories.find((c) => c.slug === p.slug)?.name as string;
       tally[name] = { s: (tally[name]?.s ?? 0) + 1, l: (tally[name]?.l ?? 0) + (like ? 1 : 0) };
-      swipes.push({ id: randomUUID(), session_id: session, user_id: id, product_id: p.id, category_id: p.category, swipe_direction: like ? 'right' : 'left', swipe_timestamp: new Date(t0 + i * 1000).toISOString() });
+      swipes.push({
+        id: randomUUID(),
+        session_id: session,
+        user_id: id,
+        product_id: p.id,
+        category_id: p.category,
+        swipe_direction: like ? 'right' : 'left',
+        swipe_timestamp: new Date(t0 + i * 1000).toISOString(),
+      });
     }
-    truthUsers.push({ run_id: runId, user_id: id, user_index: u, email, archetype, tiers, liberal_factor: 1, swipe_count: n, like_count: likes });
+    truthUsers.push({
+      run_id: runId,
+      user_id: id,
+      user_index: u,
+      email,
+      archetype,
+      tiers,
+      liberal_factor: 1,
+      swipe_count: n,
+      like_count: likes,
+    });
     // The correct app: per category name, likes / swipes (the service's calculation).
-    prefs.push({ user_id: id, category_preferences: Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, v.l / v.s])), total_swipes: n, right_swipes: likes, left_swipes: n - likes, engagement_rate: likes / n });
+    prefs.push({
+      user_id: id,
+      category_preferences: Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, v.l / v.s])),
+      total_swipes: n,
+      right_swipes: likes,
+      left_swipes: n - likes,
+      engagement_rate: likes / n,
+    });
     // Two product views and one affiliate click in the session.
     const viewed = [pick(products), pick(products)];
-    for (const [i, p] of viewed.entries()) views.push({ id: randomUUID(), product_id: p.id, user_id: id, session_id: session, view_source: 'swipe', interaction_type: 'impression', view_position: i + 1 });
+    for (const [i, p] of viewed.entries())
+      views.push({
+        id: randomUUID(),
+        product_id: p.id,
+        user_id: id,
+        session_id: session,
+        view_source: 'swipe',
+        interaction_type: 'impression',
+        view_position: i + 1,
+      });
     const clickId = randomUUID();
     clickIds.push(clickId);
     const clickedAt = t0 + 3_600_000;
     const clickProduct = viewed[0] as { id: string };
     const click: Record<string, unknown> = {
-      id: clickId, user_id: id, product_id: clickProduct.id, session_id: session, source_page: 'product_detail', affiliate_network: 'amazon',
-      affiliate_url: `https://www.amazon.co.uk/dp/B01/?tag=aclue-20&subid=${clickId}`, click_timestamp: new Date(clickedAt).toISOString(), is_converted: false,
+      id: clickId,
+      user_id: id,
+      product_id: clickProduct.id,
+      session_id: session,
+      source_page: 'product_detail',
+      affiliate_network: 'amazon',
+      affiliate_url: `https://www.amazon.co.uk/dp/B01/?tag=aclue-20&subid=${clickId}`,
+      click_timestamp: new Date(clickedAt).toISOString(),
+      is_converted: false,
     };
-    truthClicks.push({ run_id: runId, click_id: clickId, user_id: id, product_id: clickProduct.id, session_id: session, clicked_at: new Date(clickedAt).toISOString(), duplicate_of: null });
+    truthClicks.push({
+      run_id: runId,
+      click_id: clickId,
+      user_id: id,
+      product_id: clickProduct.id,
+      session_id: session,
+      clicked_at: new Date(clickedAt).toISOString(),
+      duplicate_of: null,
+    });
     // Every 4th user converts; of those every 3rd is late (outside the window, not attributed).
     if (u % 4 === 0) {
       const late = u % 12 === 0;
@@ -124,20 +198,76 @@ export async function plantWorld(pool: pg.Pool, options: WorldOptions = {}): Pro
       const commission = Math.round(amount * 5) / 100;
       const at = new Date(clickedAt + (late ? 40 : 2) * 86_400_000).toISOString();
       if (!late) {
-        Object.assign(click, { is_converted: true, conversion_timestamp: at, order_id: orderId, actual_commission: commission });
+        Object.assign(click, {
+          is_converted: true,
+          conversion_timestamp: at,
+          order_id: orderId,
+          actual_commission: commission,
+        });
         convertedClickIds.push(clickId);
       }
-      conversions.push({ run_id: runId, conversion_id: randomUUID(), order_id: orderId, expected_click_id: clickId, click_ref: clickId, expected_class: late ? 'late' : 'attributed', amount, commission, converted_at: at, recorded_on_click: !late });
-      if (u % 8 === 4) conversions.push({ run_id: runId, conversion_id: randomUUID(), order_id: orderId, expected_click_id: clickId, click_ref: clickId, expected_class: 'duplicate', amount, commission, converted_at: at, recorded_on_click: false });
+      conversions.push({
+        run_id: runId,
+        conversion_id: randomUUID(),
+        order_id: orderId,
+        expected_click_id: clickId,
+        click_ref: clickId,
+        expected_class: late ? 'late' : 'attributed',
+        amount,
+        commission,
+        converted_at: at,
+        recorded_on_click: !late,
+      });
+      if (u % 8 === 4)
+        conversions.push({
+          run_id: runId,
+          conversion_id: randomUUID(),
+          order_id: orderId,
+          expected_click_id: clickId,
+          click_ref: clickId,
+          expected_class: 'duplicate',
+          amount,
+          commission,
+          converted_at: at,
+          recorded_on_click: false,
+        });
     }
     clicks.push(click);
-    analytics.push({ session_id: session, user_id: id, landing_page: '/', total_swipes: n, products_viewed: 2, affiliate_clicks: 1, started_at: new Date(t0).toISOString() });
+    analytics.push({
+      session_id: session,
+      user_id: id,
+      landing_page: '/',
+      total_swipes: n,
+      products_viewed: 2,
+      affiliate_clicks: 1,
+      started_at: new Date(t0).toISOString(),
+    });
   }
-  conversions.push({ run_id: runId, conversion_id: randomUUID(), order_id: `ORD-ORPHAN-${runId}`, expected_click_id: null, click_ref: randomUUID(), expected_class: 'orphan', amount: 55, commission: 2.75, converted_at: new Date(t0).toISOString(), recorded_on_click: false });
+  conversions.push({
+    run_id: runId,
+    conversion_id: randomUUID(),
+    order_id: `ORD-ORPHAN-${runId}`,
+    expected_click_id: null,
+    click_ref: randomUUID(),
+    expected_class: 'orphan',
+    amount: 55,
+    commission: 2.75,
+    converted_at: new Date(t0).toISOString(),
+    recorded_on_click: false,
+  });
 
   await pool.query(
     `insert into kit_truth.runs (run_id, seed, params, versions, target, status, finished_at, row_counts) values ($1, '7', '{}', '{}', 'local', 'running', now(), $2)`,
-    [runId, JSON.stringify({ users: users.length, swipe_interactions: swipes.length, affiliate_clicks: clicks.length, product_views: views.length, session_analytics: analytics.length })],
+    [
+      runId,
+      JSON.stringify({
+        users: users.length,
+        swipe_interactions: swipes.length,
+        affiliate_clicks: clicks.length,
+        product_views: views.length,
+        session_analytics: analytics.length,
+      }),
+    ],
   );
   await insertRows(pool, 'kit_truth.users', truthUsers);
   await insertRows(pool, 'auth.users', auth);

@@ -8,7 +8,13 @@ describe('LoadAccumulator', () => {
     const start = Date.UTC(2026, 0, 1);
     const seconds = 3 * 3600; // a three-hour soak
     for (let s = 0; s < seconds; s++) {
-      acc.add('http_req_duration', start + s * 1000, 10 + (s % 7), { name: 'page', status: '200', expected_response: 'true' }, 'gen-1');
+      acc.add(
+        'http_req_duration',
+        start + s * 1000,
+        10 + (s % 7),
+        { name: 'page', status: '200', expected_response: 'true' },
+        'gen-1',
+      );
       acc.add('iterations', start + s * 1000, 1, { scenario: 'browse' }, 'gen-1');
       acc.add('vus', start + s * 1000, 5, {}, 'gen-1');
       acc.add('vus', start + s * 1000, 7, {}, 'gen-2');
@@ -29,6 +35,10 @@ describe('LoadAccumulator', () => {
     acc.add('http_req_duration', 0, 5, { name: 'a', status: '404' }, 'i');
     acc.add('http_req_duration', 0, 5, { name: 'a', status: '0' }, 'i');
     acc.add('http_req_duration', 0, 5, { name: 'a', status: '201' }, 'i');
-    expect(acc.endpointStats()[0]).toMatchObject({ requests: 4, failed: 3, statuses: { '200': 1, '404': 1, '0': 1, '201': 1 } });
+    expect(acc.endpointStats()[0]).toMatchObject({
+      requests: 4,
+      failed: 3,
+      statuses: { '200': 1, '404': 1, '0': 1, '201': 1 },
+    });
   });
 });

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { successCriteria } from '../../model/slo.ts';
-import apiLatency from '../../verify/gates/api-latency.ts';
 import { loadCriteria } from '../../verify/criteria.ts';
+import apiLatency from '../../verify/gates/api-latency.ts';
 import { loadContext } from './support/fixtures.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-criteria-'));

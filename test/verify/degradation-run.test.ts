@@ -18,7 +18,7 @@ import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 
 /** No database for verify's own gates: this test is about the load gates only. */
 const UNREACHABLE_DB = 'postgresql://postgres:postgres@127.0.0.1:9/postgres';
@@ -36,20 +36,25 @@ afterAll(() => seeded?.stop());
 
 function load(profile: 'baseline' | 'peak', rates: Record<string, number>, duration: string) {
   const { stack, tmp, manifestFile } = seeded;
-  return runScript('scripts/load.ts', [profile, '--out-dir', path.join(tmp, profile)], {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    KIT_ENV_FILE: '/dev/null',
-    KIT_LOAD_ENGINE: 'kit',
-    // The load's database watcher is not needed here; it must not reset another cluster's statistics.
-    DATABASE_URL: UNREACHABLE_DB,
-    K6_API_URL: stack.url,
-    K6_MANIFEST: manifestFile,
-    K6_POSTBACK_SECRET: stack.postbackSecret,
-    K6_BASELINE_RATES: JSON.stringify(rates),
-    K6_PROFILE_DURATION: duration,
-    K6_THINK_TIME_SCALE: '0',
-  }, 240_000);
+  return runScript(
+    'scripts/load.ts',
+    [profile, '--out-dir', path.join(tmp, profile)],
+    {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      KIT_ENV_FILE: '/dev/null',
+      KIT_LOAD_ENGINE: 'kit',
+      // The load's database watcher is not needed here; it must not reset another cluster's statistics.
+      DATABASE_URL: UNREACHABLE_DB,
+      K6_API_URL: stack.url,
+      K6_MANIFEST: manifestFile,
+      K6_POSTBACK_SECRET: stack.postbackSecret,
+      K6_BASELINE_RATES: JSON.stringify(rates),
+      K6_PROFILE_DURATION: duration,
+      K6_THINK_TIME_SCALE: '0',
+    },
+    240_000,
+  );
 }
 
 describe('degradation on a planted delay', () => {
@@ -57,20 +62,37 @@ describe('degradation on a planted delay', () => {
     const { db, tmp } = seeded;
     const baseline = await load('baseline', swipingOnly, '10s');
     expect([0, 99], baseline.stderr).toContain(baseline.code);
-    expect(baseline.stderr).toContain('load: baseline: 48 s instead of 10 s, so every endpoint gets the 20 requests the degradation gate needs');
+    expect(baseline.stderr).toContain(
+      'load: baseline: 48 s instead of 10 s, so every endpoint gets the 20 requests the degradation gate needs',
+    );
 
     // load.json's plan matches what the journeys sent: every endpoint got at least its planned requests.
-    const recorded = JSON.parse(readFileSync(path.join(tmp, 'baseline', 'load.json'), 'utf8')) as { scheduled: { durationSeconds: number; requestsPerEndpoint: Record<string, number>; iterationsPerJourney: Record<string, number> } };
+    const recorded = JSON.parse(readFileSync(path.join(tmp, 'baseline', 'load.json'), 'utf8')) as {
+      scheduled: {
+        durationSeconds: number;
+        requestsPerEndpoint: Record<string, number>;
+        iterationsPerJourney: Record<string, number>;
+      };
+    };
     expect(recorded.scheduled.durationSeconds).toBe(48);
-    expect(recorded.scheduled.requestsPerEndpoint).toEqual(plannedRequests(recorded.scheduled.iterationsPerJourney as never));
-    const sent = new Map((await readLoadEvidence([path.join(tmp, 'baseline')])).endpoints.map((e) => [e.name, e.requests]));
+    expect(recorded.scheduled.requestsPerEndpoint).toEqual(
+      plannedRequests(recorded.scheduled.iterationsPerJourney as never),
+    );
+    const sent = new Map(
+      (await readLoadEvidence([path.join(tmp, 'baseline')])).endpoints.map((e) => [e.name, e.requests]),
+    );
     for (const [endpoint, planned] of Object.entries(recorded.scheduled.requestsPerEndpoint)) {
       expect(planned, endpoint).toBeGreaterThanOrEqual(20);
       expect(sent.get(endpoint), endpoint).toBeGreaterThanOrEqual(planned);
     }
     // Anything else the run sent is setup()'s probes, one request each.
     const unplanned = [...sent].filter(([endpoint]) => !(endpoint in recorded.scheduled.requestsPerEndpoint));
-    expect(unplanned.sort()).toEqual([['health', 1], ['rest_categories', 1], ['rest_products', 1], ['users_me', 1]]);
+    expect(unplanned.sort()).toEqual([
+      ['health', 1],
+      ['rest_categories', 1],
+      ['rest_products', 1],
+      ['users_me', 1],
+    ]);
 
     // A trigger fires whatever role writes: +250 ms on every product view the app records.
     await db.pool.query(`
@@ -81,14 +103,32 @@ describe('degradation on a planted delay', () => {
       const peak = await load('peak', peakRates, '13s');
       expect([0, 99], peak.stderr).toContain(peak.code);
     } finally {
-      await db.pool.query('drop trigger kit_fault_view_delay on public.product_views; drop function public.kit_fault_view_delay();');
+      await db.pool.query(
+        'drop trigger kit_fault_view_delay on public.product_views; drop function public.kit_fault_view_delay();',
+      );
     }
 
     const out = path.join(tmp, 'report');
     const verify = await runScript(
       'scripts/verify.ts',
-      ['--run', path.join(tmp, 'peak'), '--baseline', path.join(tmp, 'baseline'), '--out', out, '--database-url', UNREACHABLE_DB, '--api-port', String(await freePort())],
-      { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', KIT_ENV_FILE: '/dev/null', KIT_STATE_DIR: path.join(tmp, 'state') },
+      [
+        '--run',
+        path.join(tmp, 'peak'),
+        '--baseline',
+        path.join(tmp, 'baseline'),
+        '--out',
+        out,
+        '--database-url',
+        UNREACHABLE_DB,
+        '--api-port',
+        String(await freePort()),
+      ],
+      {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        KIT_ENV_FILE: '/dev/null',
+        KIT_STATE_DIR: path.join(tmp, 'state'),
+      },
     );
     expect(verify.code, verify.stderr).toBe(1);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
@@ -100,8 +140,15 @@ describe('degradation on a planted delay', () => {
     expect(gate.evidence.rows?.[0]?.endpoint, JSON.stringify(gate.evidence.rows)).toBe('product_detail'); // the worst
     expect(gate.evidence.summary).toMatch(/product_detail \d+\.\d\dx/);
     expect(gate.evidence.summary).toContain("Outside the load's plan (setup() probes), not judged: health (1)");
-    for (const endpoint of ['recommendations_list', 'users_me_statistics', 'recommendation_interaction', 'gift_link_create']) {
-      expect(gate.evidence.rows).toContainEqual(expect.objectContaining({ endpoint, status: 'insufficient-data', reason: 'no requests in the baseline' }));
+    for (const endpoint of [
+      'recommendations_list',
+      'users_me_statistics',
+      'recommendation_interaction',
+      'gift_link_create',
+    ]) {
+      expect(gate.evidence.rows).toContainEqual(
+        expect.objectContaining({ endpoint, status: 'insufficient-data', reason: 'no requests in the baseline' }),
+      );
       expect(gate.evidence.summary).toContain(`${endpoint} (no requests in the baseline)`);
     }
     expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('no requests in the baseline');

@@ -11,7 +11,7 @@ import { unlabelledFigures } from '../../verify/report/labels.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 import type { TestStack } from '../support/stack.ts';
 
 let seeded: SeededStack;
@@ -41,19 +41,35 @@ describe('seed → load → verify', () => {
 
     const out = path.join(tmp, 'report');
     const apiPort = new URL(stack.url).port;
-    const verify = await runScript('scripts/verify.ts', ['--run', runDir, '--out', out, '--database-url', db.url, '--api-port', apiPort], {
-      ...env,
-      KIT_STATE_DIR: path.join(tmp, 'state'),
-    });
+    const verify = await runScript(
+      'scripts/verify.ts',
+      ['--run', runDir, '--out', out, '--database-url', db.url, '--api-port', apiPort],
+      {
+        ...env,
+        KIT_STATE_DIR: path.join(tmp, 'state'),
+      },
+    );
     expect(verify.stderr).not.toMatch(/\n\s+at /);
     expect([0, 1]).toContain(verify.code);
-    for (const file of ['index.html', 'summary.json', 'junit.xml']) expect(existsSync(path.join(out, file)), file).toBe(true);
+    for (const file of ['index.html', 'summary.json', 'junit.xml'])
+      expect(existsSync(path.join(out, file)), file).toBe(true);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
     expect(verify.code).toBe(summary.verdict === 'NO-GO' ? 1 : 0);
     expect(verify.stdout).toContain(`verdict: ${summary.verdict}`);
 
     const gates = new Map(summary.gates.map((g) => [g.id, g]));
-    for (const id of ['api-latency', 'availability', 'load-delivered', 'degradation', 'database', 'preference-accuracy', 'attribution', 'real-data', 'security', 'data-integrity']) {
+    for (const id of [
+      'api-latency',
+      'availability',
+      'load-delivered',
+      'degradation',
+      'database',
+      'preference-accuracy',
+      'attribution',
+      'real-data',
+      'security',
+      'data-integrity',
+    ]) {
       expect(gates.has(id), id).toBe(true);
       expect(gates.get(id)!.evidence.summary.length, id).toBeGreaterThan(0);
     }

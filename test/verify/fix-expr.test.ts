@@ -5,7 +5,10 @@ import { orTerms, unparen, wrapAuthCalls } from '../../verify/fixes/expr.ts';
 
 describe('fix-it expression edits', () => {
   it('splits a top-level OR only, ignoring ORs in parentheses and string literals', () => {
-    expect(orTerms('((( SELECT auth.uid() AS uid) = user_id) OR (user_id IS NULL))')).toEqual(['(( SELECT auth.uid() AS uid) = user_id)', '(user_id IS NULL)']);
+    expect(orTerms('((( SELECT auth.uid() AS uid) = user_id) OR (user_id IS NULL))')).toEqual([
+      '(( SELECT auth.uid() AS uid) = user_id)',
+      '(user_id IS NULL)',
+    ]);
     expect(orTerms("((a OR b) AND (c = ' OR '::text))")).toEqual(["(a OR b) AND (c = ' OR '::text)"]);
   });
 
@@ -16,9 +19,12 @@ describe('fix-it expression edits', () => {
 
   it('wraps bare auth calls and current_setting once, leaving wrapped ones alone', () => {
     expect(wrapAuthCalls('(auth.uid() = id)')).toBe('((select auth.uid()) = id)');
-    expect(wrapAuthCalls("((auth.role() = 'service_role'::text) AND (( SELECT auth.uid() AS uid) = id))"))
-      .toBe("(((select auth.role()) = 'service_role'::text) AND (( SELECT auth.uid() AS uid) = id))");
-    expect(wrapAuthCalls("(current_setting('app.x'::text, true) = 'y'::text)")).toBe("((select current_setting('app.x'::text, true)) = 'y'::text)");
+    expect(wrapAuthCalls("((auth.role() = 'service_role'::text) AND (( SELECT auth.uid() AS uid) = id))")).toBe(
+      "(((select auth.role()) = 'service_role'::text) AND (( SELECT auth.uid() AS uid) = id))",
+    );
+    expect(wrapAuthCalls("(current_setting('app.x'::text, true) = 'y'::text)")).toBe(
+      "((select current_setting('app.x'::text, true)) = 'y'::text)",
+    );
   });
 
   it('compares conditions ignoring the alias PostgreSQL gives a wrapped call', () => {

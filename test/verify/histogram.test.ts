@@ -13,8 +13,11 @@ function exactPercentile(sorted: readonly number[], p: number): number {
 /** Deterministic log-normal-ish latencies (ms) from a small LCG. */
 function samples(n: number, seed: number): number[] {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Array.from({ length: n }, () => Math.round(Math.exp(1 + 3 * next() * next()) * 1e6) / 1e6 * (next() < 0.01 ? 40 : 1));
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from(
+    { length: n },
+    () => (Math.round(Math.exp(1 + 3 * next() * next()) * 1e6) / 1e6) * (next() < 0.01 ? 40 : 1),
+  );
 }
 
 describe('Histogram', () => {
@@ -38,8 +41,14 @@ describe('Histogram', () => {
     const ha = new Histogram();
     const hb = new Histogram();
     const union = new Histogram();
-    for (const v of a) (ha.record(v), union.record(v));
-    for (const v of b) (hb.record(v), union.record(v));
+    for (const v of a) {
+      ha.record(v);
+      union.record(v);
+    }
+    for (const v of b) {
+      hb.record(v);
+      union.record(v);
+    }
     ha.add(hb);
     for (const p of [0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) expect(ha.percentile(p)).toBe(union.percentile(p));
     expect([ha.count, ha.min, ha.max]).toEqual([union.count, union.min, union.max]);

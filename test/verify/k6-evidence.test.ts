@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import apiLatency from '../../verify/gates/api-latency.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
-import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
+import { busyMachineLatency, type Fixtures, loadContext, makeFixtures } from './support/fixtures.ts';
 
 let fx: Fixtures;
 
@@ -22,7 +22,8 @@ interface K6Trend {
 }
 
 function k6Summary(dir: string): Record<string, K6Trend> {
-  return (JSON.parse(readFileSync(path.join(dir, 'k6-summary.json'), 'utf8')) as { metrics: Record<string, K6Trend> }).metrics;
+  return (JSON.parse(readFileSync(path.join(dir, 'k6-summary.json'), 'utf8')) as { metrics: Record<string, K6Trend> })
+    .metrics;
 }
 
 function within(actual: number, expected: number, relative: number): boolean {
@@ -37,7 +38,7 @@ function emptyDir(name: string): string {
 }
 
 describe('k6 raw output', () => {
-  it('histogram percentiles agree with k6\'s exact summary percentiles within 1%', async () => {
+  it("histogram percentiles agree with k6's exact summary percentiles within 1%", async () => {
     for (const dir of [fx.good, fx.good2]) {
       const load = await readLoadEvidence([dir]);
       const metrics = k6Summary(dir);
@@ -45,7 +46,13 @@ describe('k6 raw output', () => {
       for (const endpoint of load.endpoints) {
         const exact = metrics[`http_req_duration{name:${endpoint.name}}`]!.values;
         expect(endpoint.latency.count).toBe(exact.count);
-        for (const [mine, theirs] of [['p50', 'p(50)'], ['p90', 'p(90)'], ['p95', 'p(95)'], ['p99', 'p(99)'], ['max', 'max']] as const) {
+        for (const [mine, theirs] of [
+          ['p50', 'p(50)'],
+          ['p90', 'p(90)'],
+          ['p95', 'p(95)'],
+          ['p99', 'p(99)'],
+          ['max', 'max'],
+        ] as const) {
           const ok = within(endpoint.latency[mine], exact[theirs]!, 0.01);
           expect(ok, `${endpoint.name} ${mine}: ${endpoint.latency[mine]} vs k6 ${exact[theirs]}`).toBe(true);
         }
@@ -59,7 +66,10 @@ describe('k6 raw output', () => {
   it('merging two instances equals reading the union of their samples', async () => {
     const merged = await readLoadEvidence([fx.good, fx.good2]);
     const unionDir = emptyDir('union');
-    const union = Buffer.concat([gunzipSync(readFileSync(path.join(fx.good, 'k6-raw.json.gz'))), gunzipSync(readFileSync(path.join(fx.good2, 'k6-raw.json.gz')))]);
+    const union = Buffer.concat([
+      gunzipSync(readFileSync(path.join(fx.good, 'k6-raw.json.gz'))),
+      gunzipSync(readFileSync(path.join(fx.good2, 'k6-raw.json.gz'))),
+    ]);
     writeFileSync(path.join(unionDir, 'k6-raw.json.gz'), gzipSync(union));
     const single = await readLoadEvidence([unionDir]);
     expect(merged.sources.map((s) => s.instance)).toEqual(['gen-1', 'gen-2']);
@@ -74,12 +84,16 @@ describe('k6 raw output', () => {
 
   it('a malformed line is named by file and line and makes the latency gate insufficient-data', async () => {
     const dir = emptyDir('malformed');
-    const lines = gunzipSync(readFileSync(path.join(fx.good, 'k6-raw.json.gz'))).toString('utf8').split('\n');
+    const lines = gunzipSync(readFileSync(path.join(fx.good, 'k6-raw.json.gz')))
+      .toString('utf8')
+      .split('\n');
     lines.splice(6, 0, '{"metric":"http_req_duration","type":"Point","data":{"time":"2026-');
     writeFileSync(path.join(dir, 'k6-raw.json.gz'), gzipSync(lines.join('\n')));
     const load = await readLoadEvidence([dir]);
     const problems = load.sources[0]!.problems;
-    expect(problems[0]).toBe(`${path.join(dir, 'k6-raw.json.gz')}:7: not valid JSON (${problems[0]!.split('(').slice(1).join('(')}`);
+    expect(problems[0]).toBe(
+      `${path.join(dir, 'k6-raw.json.gz')}:7: not valid JSON (${problems[0]!.split('(').slice(1).join('(')}`,
+    );
     const r = await apiLatency.run(loadContext(load));
     expect(r.status).toBe('insufficient-data');
     expect(r.evidence.summary).toContain('k6-raw.json.gz:7');
@@ -93,7 +107,9 @@ describe('k6 raw output', () => {
     const gz = emptyDir('bad-gzip');
     writeFileSync(path.join(gz, 'k6-raw.json.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
     const broken = await readLoadEvidence([gz]);
-    expect(broken.sources[0]!.problems[0]).toMatch(/k6-raw\.json\.gz: the (gzip stream is truncated|file cannot be decompressed)/);
+    expect(broken.sources[0]!.problems[0]).toMatch(
+      /k6-raw\.json\.gz: the (gzip stream is truncated|file cannot be decompressed)/,
+    );
   });
 
   it('a last line without newline is reported as cut off', async () => {
@@ -102,10 +118,12 @@ describe('k6 raw output', () => {
     writeFileSync(path.join(dir, 'k6-raw.json.gz'), gzipSync(text.slice(0, text.length - 30)));
     const load = await readLoadEvidence([dir]);
     const lineCount = text.split('\n').length - 1;
-    expect(load.sources[0]!.problems).toEqual([`${path.join(dir, 'k6-raw.json.gz')}:${lineCount}: the last line is cut off (no newline at the end); the run's output is incomplete`]);
+    expect(load.sources[0]!.problems).toEqual([
+      `${path.join(dir, 'k6-raw.json.gz')}:${lineCount}: the last line is cut off (no newline at the end); the run's output is incomplete`,
+    ]);
   });
 
-  it('falls back to k6-summary.json without raw output, saying so, with k6\'s exact per-endpoint percentiles', async () => {
+  it("falls back to k6-summary.json without raw output, saying so, with k6's exact per-endpoint percentiles", async () => {
     const dir = emptyDir('summary-only');
     copyFileSync(path.join(fx.good, 'k6-summary.json'), path.join(dir, 'k6-summary.json'));
     copyFileSync(path.join(fx.good, 'load.json'), path.join(dir, 'load.json'));

@@ -6,13 +6,13 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
+import { mergeCriteria } from '../../verify/criteria.ts';
 import apiLatency from '../../verify/gates/api-latency.ts';
 import availability from '../../verify/gates/availability.ts';
 import degradation from '../../verify/gates/degradation.ts';
-import { mergeCriteria } from '../../verify/criteria.ts';
 import loadDelivered from '../../verify/gates/load-delivered.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
-import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
+import { busyMachineLatency, type Fixtures, loadContext, makeFixtures } from './support/fixtures.ts';
 
 let fx: Fixtures;
 let good: LoadEvidence;
@@ -64,7 +64,7 @@ describe('gate availability', () => {
     expect(r.status).toBe('pass');
     expect(r.evidence.figures?.failed).toBe(0);
   });
-  it('fails on 500s and on 401s for a user\'s own resource, naming the endpoints', async () => {
+  it("fails on 500s and on 401s for a user's own resource, naming the endpoints", async () => {
     const r = await availability.run(loadContext(bad));
     expect(r.status).toBe('fail');
     const rows = new Map(r.evidence.rows?.map((row) => [row.endpoint, row]));
@@ -117,23 +117,36 @@ describe('gate degradation', () => {
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1 }) });
     expect(r.status).toBe('fail');
     expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', status: 'fail' });
-    expect(r.evidence.summary).toContain('Not judged, so the gate cannot pass for them: broken (no requests in the baseline)');
+    expect(r.evidence.summary).toContain(
+      'Not judged, so the gate cannot pass for them: broken (no requests in the baseline)',
+    );
   });
   it('judges only endpoints with enough requests in both runs, and names the others', async () => {
     const context = loadContext(good, summaryOfGood);
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1_000_000 }) });
     expect(r.status).toBe('insufficient-data');
     expect(r.evidence.summary).toContain('No endpoint of the peak run could be judged');
-    expect(r.evidence.summary).toMatch(/page \(too few requests, \d+ in the baseline and \d+ at peak, of the 1000000 needed in each run\)/);
+    expect(r.evidence.summary).toMatch(
+      /page \(too few requests, \d+ in the baseline and \d+ at peak, of the 1000000 needed in each run\)/,
+    );
     expect(r.evidence.rows?.map((row) => row.status)).toEqual(['insufficient-data', 'insufficient-data']);
   });
   it('says insufficient-data for a peak endpoint the baseline never sent, and names it', async () => {
-    const withoutOwn: LoadEvidence = { ...summaryOfGood, endpoints: summaryOfGood.endpoints.filter((e) => e.name !== 'own_resource') };
+    const withoutOwn: LoadEvidence = {
+      ...summaryOfGood,
+      endpoints: summaryOfGood.endpoints.filter((e) => e.name !== 'own_resource'),
+    };
     const r = await degradation.run(loadContext(good, withoutOwn));
     expect(r.status).toBe('insufficient-data');
     expect(r.measured).toContain('1 endpoint(s) not judged');
     expect(r.evidence.summary).toContain('own_resource (no requests in the baseline)');
-    expect(r.evidence.rows).toContainEqual(expect.objectContaining({ endpoint: 'own_resource', status: 'insufficient-data', reason: 'no requests in the baseline' }));
+    expect(r.evidence.rows).toContainEqual(
+      expect.objectContaining({
+        endpoint: 'own_resource',
+        status: 'insufficient-data',
+        reason: 'no requests in the baseline',
+      }),
+    );
     expect(r.evidence.rows).toContainEqual(expect.objectContaining({ endpoint: 'page', status: 'pass' }));
   });
   it('says insufficient-data without a baseline', async () => {

@@ -5,6 +5,10 @@
  * count, availability fails on the failed checks, and the report shows exit 99 and the breached
  * threshold.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import availability from '../../verify/gates/availability.ts';
@@ -14,9 +18,6 @@ import { renderHtml } from '../../verify/report/html.ts';
 import { buildSummary } from '../../verify/report/summary.ts';
 import { loadContext } from './support/fixtures.ts';
 import { runLoad, startTestServer } from './support/load-run.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 let root: string;
 let leaky: LoadEvidence;
@@ -30,7 +31,17 @@ beforeAll(async () => {
       {
         profile: 'peak',
         instance: 'gen-1',
-        scenarios: [{ name: 'probe', rate: 10, seconds: 2, requests: [{ path: '/fast', name: 'page' }, { path: '/others', name: 'rest_affiliate_clicks', leaks: true }] }],
+        scenarios: [
+          {
+            name: 'probe',
+            rate: 10,
+            seconds: 2,
+            requests: [
+              { path: '/fast', name: 'page' },
+              { path: '/others', name: 'rest_affiliate_clicks', leaks: true },
+            ],
+          },
+        ],
         baselineRates: { probe: 1 },
         thresholds: { aclue_rls_leaks: ['count<=0'] },
       },
@@ -71,10 +82,18 @@ describe('a leak counted under load', () => {
   it('shows the exit code and the breached threshold in the report', async () => {
     const results = [await security.run(loadContext(leaky)), await availability.run(loadContext(leaky))];
     const summary = buildSummary({
-      runId: 'leaky', outDir: root, verdict: 'NO-GO', results, load: leaky, baseline: undefined, generatedAt: '2026-01-01T00:00:00Z',
+      runId: 'leaky',
+      outDir: root,
+      verdict: 'NO-GO',
+      results,
+      load: leaky,
+      baseline: undefined,
+      generatedAt: '2026-01-01T00:00:00Z',
       reproducibility: { seedRunIds: [], loadRunDirs: [], criteria: {}, versions: {}, commands: [] },
     });
     const html = renderHtml(summary, { uplotCss: '', uplotJs: '' });
-    expect(html).toMatch(/<div id="load-outcome">.*instance gen-1: exit code 99; breached: <code>aclue_rls_leaks count&lt;=0<\/code>/s);
+    expect(html).toMatch(
+      /<div id="load-outcome">.*instance gen-1: exit code 99; breached: <code>aclue_rls_leaks count&lt;=0<\/code>/s,
+    );
   });
 });

@@ -7,7 +7,9 @@ const line = (tags: string, value = '12.5') =>
 
 describe('parsePointFast', () => {
   it('reads metric, time, value and the tags verify uses, like JSON.parse', () => {
-    const text = line('{"expected_response":"true","group":"","method":"GET","name":"swipe_create","proto":"HTTP/1.1","scenario":"swiper","status":"201","url":"http://h/api"}');
+    const text = line(
+      '{"expected_response":"true","group":"","method":"GET","name":"swipe_create","proto":"HTTP/1.1","scenario":"swiper","status":"201","url":"http://h/api"}',
+    );
     const fast = parsePointFast(text)!;
     const slow = parsePointSlow(text)!;
     expect(fast.metric).toBe(slow.metric);
@@ -16,7 +18,10 @@ describe('parsePointFast', () => {
     expect(fast.tags).toEqual({ expected_response: 'true', name: 'swipe_create', scenario: 'swiper', status: '201' });
     expect(parsePointFast(line('{}'))?.tags).toEqual({});
     expect(parsePointFast(line('null'))?.tags).toEqual({});
-    expect(parsePointFast(line('{"entity":"swipe","id":"s-1"}', '1e3'))).toMatchObject({ value: 1000, tags: { entity: 'swipe', id: 's-1' } });
+    expect(parsePointFast(line('{"entity":"swipe","id":"s-1"}', '1e3'))).toMatchObject({
+      value: 1000,
+      tags: { entity: 'swipe', id: 's-1' },
+    });
   });
 
   it('leaves escapes, cut lines and odd shapes to JSON.parse', () => {
@@ -26,6 +31,8 @@ describe('parsePointFast', () => {
     expect(parsePointFast(line('{"name":"n"}').slice(0, -2))).toBeUndefined();
     expect(parsePointFast(line('{"name":"n"}', '"12"'))).toBeUndefined();
     expect(parsePointFast(line('{"name":1}'))).toBeUndefined();
-    expect(() => parsePointSlow('{"metric":"http_req_duration","type":"Point","data":{"time":"2026-')).toThrow(SyntaxError);
+    expect(() => parsePointSlow('{"metric":"http_req_duration","type":"Point","data":{"time":"2026-')).toThrow(
+      SyntaxError,
+    );
   });
 });

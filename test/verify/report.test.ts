@@ -19,7 +19,7 @@ import { writeReport } from '../../verify/report/write.ts';
 import { loadGates, runGates, verdictOf } from '../../verify/run.ts';
 import { freePort } from '../support/ports.ts';
 import { attributionSample, preferenceSample } from './support/db-gate-samples.ts';
-import { busyMachineLatency, loadContext, makeFixtures, type Fixtures } from './support/fixtures.ts';
+import { busyMachineLatency, type Fixtures, loadContext, makeFixtures } from './support/fixtures.ts';
 
 let fx: Fixtures;
 /** Free port for the API setting: no stack answers there, so API-probing gates cannot see another stack. */
@@ -29,11 +29,22 @@ const UNREACHABLE_DB = 'postgresql://postgres:postgres@127.0.0.1:9/postgres';
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
 function verify(args: string[]) {
-  return exec(tsx, [path.join(repoRoot, 'scripts', 'verify.ts'), '--database-url', UNREACHABLE_DB, '--api-port', String(apiPort), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, KIT_CRITERIA_FILE: '' },
-    timeoutMs: 120_000,
-  });
+  return exec(
+    tsx,
+    [
+      path.join(repoRoot, 'scripts', 'verify.ts'),
+      '--database-url',
+      UNREACHABLE_DB,
+      '--api-port',
+      String(apiPort),
+      ...args,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, KIT_CRITERIA_FILE: '' },
+      timeoutMs: 120_000,
+    },
+  );
 }
 
 interface Opened {
@@ -48,7 +59,16 @@ interface Opened {
 async function inChromium(file: string, check: (opened: Opened) => Promise<void>): Promise<void> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -106,7 +126,12 @@ describe('npm run verify', () => {
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
     expect(summary.schemaVersion).toBe(1);
     const status = Object.fromEntries(summary.gates.map((g) => [g.id, g.status]));
-    expect(status).toMatchObject({ 'api-latency': 'fail', availability: 'fail', 'load-delivered': 'fail', degradation: 'insufficient-data' });
+    expect(status).toMatchObject({
+      'api-latency': 'fail',
+      availability: 'fail',
+      'load-delivered': 'fail',
+      degradation: 'insufficient-data',
+    });
     expect(summary.reproducibility.databaseError).toContain('cannot reach PostgreSQL');
     const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
     expect(junit.match(/<testcase /g)?.length).toBe(summary.gates.length);
@@ -125,7 +150,16 @@ describe('npm run verify', () => {
     // the bad run is starved of VUs and completes only a few requests per endpoint: compare them all
     const fewRequests = path.join(fx.root, 'few-requests.json');
     writeFileSync(fewRequests, JSON.stringify({ degradationMinRequests: 1 }));
-    const again = await verify(['--run', fx.bad, '--out', second, '--baseline', path.join(first, 'summary.json'), '--criteria', fewRequests]);
+    const again = await verify([
+      '--run',
+      fx.bad,
+      '--out',
+      second,
+      '--baseline',
+      path.join(first, 'summary.json'),
+      '--criteria',
+      fewRequests,
+    ]);
     expect(again.code).toBe(1);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(second, 'summary.json'), 'utf8')));
     expect(summary.baseline?.gates?.length).toBe(summary.gates.length);
@@ -171,10 +205,14 @@ describe('npm run verify', () => {
     expect(r.stdout).toContain(file);
     expect((await verify(['--compare', good])).code).toBe(2);
     expect((await verify(['--compare', good, path.join(fx.root, 'nope')])).stderr).toContain('--compare:');
-    const ids = summarySchema.parse(JSON.parse(readFileSync(path.join(bad, 'summary.json'), 'utf8'))).gates.map((g) => g.id);
+    const ids = summarySchema
+      .parse(JSON.parse(readFileSync(path.join(bad, 'summary.json'), 'utf8')))
+      .gates.map((g) => g.id);
 
     await inChromium(file, async ({ page, url, requests, errors }) => {
-      expect(await page.$$eval('table.gates tbody tr', (rows) => rows.map((row) => row.getAttribute('data-gate')))).toEqual(ids);
+      expect(
+        await page.$$eval('table.gates tbody tr', (rows) => rows.map((row) => row.getAttribute('data-gate'))),
+      ).toEqual(ids);
       expect(await page.textContent('#runs')).toMatch(/CONDITIONAL[\s\S]*NO-GO/);
       // Lenient criteria passed latency in A; the bad run's slow endpoints are new findings in B.
       expect(await page.$$eval('#cmp-api-latency .findings-new li', (items) => items.length)).toBeGreaterThan(0);
@@ -191,7 +229,9 @@ describe('index.html in headless Chromium', () => {
     const load = await readLoadEvidence([fx.bad]);
     const context = { ...loadContext(load), dbError: 'cannot reach PostgreSQL (test)' };
     // Without a database these gates say insufficient-data; samples shaped like their real output stand in, so their charts draw.
-    const results = (await runGates(await loadGates(), context)).map((r) => (r.id === 'preference-accuracy' ? preferenceSample : r.id === 'attribution' ? attributionSample : r));
+    const results = (await runGates(await loadGates(), context)).map((r) =>
+      r.id === 'preference-accuracy' ? preferenceSample : r.id === 'attribution' ? attributionSample : r,
+    );
     expect(unlabelledFigures(results)).toEqual([]);
     // A gate result carrying markup must show as text, never run or break the page.
     results.push({
@@ -201,7 +241,11 @@ describe('index.html in headless Chromium', () => {
       status: 'pass',
       threshold: '</script><script>alert(2)</script>',
       measured: '"quoted" & <b>bold</b>',
-      evidence: { summary: 'rows with markup', rows: [{ name: '<script>alert(3)</script>', link: 'http://example.invalid/x.png' }], figures: { '<k>': '</dd>' } },
+      evidence: {
+        summary: 'rows with markup',
+        rows: [{ name: '<script>alert(3)</script>', link: 'http://example.invalid/x.png' }],
+        figures: { '<k>': '</dd>' },
+      },
       checklist: [],
     });
     const out = path.join(fx.root, 'report-chromium');
@@ -213,7 +257,13 @@ describe('index.html in headless Chromium', () => {
       load,
       baseline: undefined,
       generatedAt: new Date().toISOString(),
-      reproducibility: { seedRunIds: ['seed-1'], loadRunDirs: [fx.bad], criteria: context.criteria as unknown as Record<string, unknown>, versions: { node: process.version }, commands: ['npm run verify'] },
+      reproducibility: {
+        seedRunIds: ['seed-1'],
+        loadRunDirs: [fx.bad],
+        criteria: context.criteria as unknown as Record<string, unknown>,
+        versions: { node: process.version },
+        commands: ['npm run verify'],
+      },
     });
     const files = writeReport(out, summary, readReportAssets());
 
@@ -221,30 +271,48 @@ describe('index.html in headless Chromium', () => {
       await page.waitForSelector('#charts-box canvas');
 
       expect(await page.textContent('#verdict b')).toBe('NO-GO');
-      const canvases = await page.$$eval('#charts-box canvas', (els) => els.map((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height]));
+      const canvases = await page.$$eval('#charts-box canvas', (els) =>
+        els.map((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height]),
+      );
       expect(canvases.length).toBe(3);
       for (const [w, h] of canvases) expect(w! * h!).toBeGreaterThan(0);
       expect(await page.$$eval('table.gates tbody tr', (rows) => rows.length)).toBe(results.length);
       expect(await page.textContent('#gate-hostile h3')).toContain('<img src=x onerror=alert(1)>');
       expect(await page.textContent('#gate-hostile')).toContain('<script>alert(3)</script>');
-      expect(await page.$$eval('#endpoints + figure + .scroll tbody tr', (rows) => rows.length)).toBe(load.endpoints.length + 1);
+      expect(await page.$$eval('#endpoints + figure + .scroll tbody tr', (rows) => rows.length)).toBe(
+        load.endpoints.length + 1,
+      );
 
       // What blocks sign-off: exactly the gates keeping the verdict from GO, in gate order.
       const blocking = results.filter((r) => r.level !== 'info' && r.status !== 'pass').map((r) => r.id);
       expect(blocking).toContain('attribution');
       expect(blockingGates(results).map((r) => r.id)).toEqual(blocking);
-      expect(await page.$$eval('#blockers li', (items) => items.map((li) => li.getAttribute('data-gate')))).toEqual(blocking);
+      expect(await page.$$eval('#blockers li', (items) => items.map((li) => li.getAttribute('data-gate')))).toEqual(
+        blocking,
+      );
       expect(await page.textContent('#blockers li[data-gate="api-latency"]')).toContain('What to do:');
 
       // Every chart draws: the three uPlot canvases above, and the three SVG charts with their marks.
-      const svgCharts = await page.$$eval('figure.chart svg', (svgs) => svgs.map((svg) => ({ label: svg.getAttribute('aria-label'), marks: svg.querySelectorAll('rect').length, width: svg.getBoundingClientRect().width })));
-      expect(svgCharts.map((c) => c.label)).toEqual(['p95 latency per endpoint', 'NDCG@3 per archetype', 'Attribution: from clicks to conversions']);
+      const svgCharts = await page.$$eval('figure.chart svg', (svgs) =>
+        svgs.map((svg) => ({
+          label: svg.getAttribute('aria-label'),
+          marks: svg.querySelectorAll('rect').length,
+          width: svg.getBoundingClientRect().width,
+        })),
+      );
+      expect(svgCharts.map((c) => c.label)).toEqual([
+        'p95 latency per endpoint',
+        'NDCG@3 per archetype',
+        'Attribution: from clicks to conversions',
+      ]);
       for (const c of svgCharts) {
         expect(c.marks).toBeGreaterThan(2);
         expect(c.width).toBeGreaterThan(0);
       }
       expect(await page.$$eval('#endpoints + figure line.limit', (lines) => lines.length)).toBe(1);
-      expect(await page.$$eval('#preference ~ figure .whisker', (w) => w.length)).toBe(preferenceSample.evidence.rows!.length);
+      expect(await page.$$eval('#preference ~ figure .whisker', (w) => w.length)).toBe(
+        preferenceSample.evidence.rows!.length,
+      );
 
       // Labels for people: figures read "NDCG@3, 95% CI lower bound", never ndcg3CiLower.
       expect(await page.textContent('#gate-preference-accuracy')).toContain('NDCG@3, 95% CI lower bound');

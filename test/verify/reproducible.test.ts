@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import { runScript } from '../support/run-script.ts';
-import { startSeededStack, type SeededStack } from '../support/seeded-stack.ts';
+import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 
 let seeded: SeededStack;
 let runDir: string;
@@ -28,20 +28,29 @@ beforeAll(async () => {
     DATABASE_URL: seeded.db.url,
     KIT_API_PORT: new URL(seeded.stack.url).port,
   };
-  const load = await runScript('scripts/load.ts', ['smoke', '--out-dir', runDir], {
-    ...env,
-    KIT_LOAD_ENGINE: 'kit',
-    K6_API_URL: seeded.stack.url,
-    K6_MANIFEST: seeded.manifestFile,
-    K6_POSTBACK_SECRET: seeded.stack.postbackSecret,
-    K6_PROFILE_DURATION: '8s',
-  }, 180_000);
+  const load = await runScript(
+    'scripts/load.ts',
+    ['smoke', '--out-dir', runDir],
+    {
+      ...env,
+      KIT_LOAD_ENGINE: 'kit',
+      K6_API_URL: seeded.stack.url,
+      K6_MANIFEST: seeded.manifestFile,
+      K6_POSTBACK_SECRET: seeded.stack.postbackSecret,
+      K6_PROFILE_DURATION: '8s',
+    },
+    180_000,
+  );
   expect([0, 99], load.stderr).toContain(load.code);
 }, 300_000);
 afterAll(() => seeded?.stop());
 
 async function verify(out: string) {
-  const result = await runScript('scripts/verify.ts', ['--run', runDir, '--seed-run', seeded.runId, '--out', path.join(seeded.tmp, out)], env);
+  const result = await runScript(
+    'scripts/verify.ts',
+    ['--run', runDir, '--seed-run', seeded.runId, '--out', path.join(seeded.tmp, out)],
+    env,
+  );
   expect([0, 1], result.stderr).toContain(result.code);
   return summarySchema.parse(JSON.parse(readFileSync(path.join(seeded.tmp, out, 'summary.json'), 'utf8')));
 }

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths.ts';
-import type { Gate, GateResult } from '../../verify/gate.ts';
 import type { VerifyContext } from '../../verify/context.ts';
+import type { Gate, GateResult } from '../../verify/gate.ts';
 import { gateIds, loadGates, runGate, runGates, verdictOf } from '../../verify/run.ts';
 import { loadContext } from './support/fixtures.ts';
 
@@ -33,18 +33,26 @@ describe('gate discovery and parity', () => {
     expect(gates.map((g) => g.id)).toEqual(ids);
   });
 
-  it.each(ids.map((id) => [id]))('gate %s has docs/gates/<id>.md with Level, Summary, Rationale, How to resolve', (id) => {
-    const file = path.join(repoRoot, 'docs', 'gates', `${id}.md`);
-    const text = readFileSync(file, 'utf8');
-    for (const heading of ['**Level:**', '## Summary', '## Rationale', '## How to resolve']) expect(text, `${file} lacks ${heading}`).toContain(heading);
-  });
+  it.each(ids.map((id) => [id]))(
+    'gate %s has docs/gates/<id>.md with Level, Summary, Rationale, How to resolve',
+    (id) => {
+      const file = path.join(repoRoot, 'docs', 'gates', `${id}.md`);
+      const text = readFileSync(file, 'utf8');
+      for (const heading of ['**Level:**', '## Summary', '## Rationale', '## How to resolve'])
+        expect(text, `${file} lacks ${heading}`).toContain(heading);
+    },
+  );
 
   it.each(ids.map((id) => [id]))('gate %s is named by at least one test', (id) => {
-    expect(testText.includes(`'${id}'`) || testText.includes(`gates/${id}.ts`) || testText.includes(`gate ${id}`)).toBe(true);
+    expect(testText.includes(`'${id}'`) || testText.includes(`gates/${id}.ts`) || testText.includes(`gate ${id}`)).toBe(
+      true,
+    );
   });
 
   it('every docs page belongs to a gate', () => {
-    const docs = readdirSync(path.join(repoRoot, 'docs', 'gates')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+    const docs = readdirSync(path.join(repoRoot, 'docs', 'gates'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3));
     expect(docs.filter((d) => !ids.includes(d))).toEqual([]);
   });
 });
@@ -59,8 +67,24 @@ const fake = (over: Partial<Gate<VerifyContext>> & { run: Gate<VerifyContext>['r
 
 describe('runner', () => {
   it('turns a gate that throws into insufficient-data with the error as evidence, and runs the rest', async () => {
-    const boom = fake({ run: async () => { throw new Error('relation "kit_truth.runs" does not exist'); } });
-    const ok = fake({ id: 'ok', run: async () => ({ id: 'ok', title: 't', level: 'error', status: 'pass', threshold: '', measured: '', evidence: { summary: '' }, checklist: [] }) });
+    const boom = fake({
+      run: async () => {
+        throw new Error('relation "kit_truth.runs" does not exist');
+      },
+    });
+    const ok = fake({
+      id: 'ok',
+      run: async () => ({
+        id: 'ok',
+        title: 't',
+        level: 'error',
+        status: 'pass',
+        threshold: '',
+        measured: '',
+        evidence: { summary: '' },
+        checklist: [],
+      }),
+    });
     const results = await runGates([boom, ok], loadContext(undefined));
     expect(results[0]).toMatchObject({ id: 'fake', status: 'insufficient-data' });
     expect(results[0]!.evidence.summary).toContain('relation "kit_truth.runs" does not exist');
@@ -68,7 +92,19 @@ describe('runner', () => {
   });
 
   it('keeps the declared id and level even if a gate reports others', async () => {
-    const liar = fake({ level: 'warn', run: async () => ({ id: 'other', title: 't', level: 'error', status: 'fail', threshold: '', measured: '', evidence: { summary: '' }, checklist: [] }) });
+    const liar = fake({
+      level: 'warn',
+      run: async () => ({
+        id: 'other',
+        title: 't',
+        level: 'error',
+        status: 'fail',
+        threshold: '',
+        measured: '',
+        evidence: { summary: '' },
+        checklist: [],
+      }),
+    });
     expect(await runGate(liar, loadContext(undefined))).toMatchObject({ id: 'fake', level: 'warn' });
   });
 });

@@ -26,7 +26,11 @@ afterAll(async () => {
 /** Runs the probe statement `n` times, sleeping `ms` inside it, and snapshots into `dir`. */
 async function run(dir: string, ms: number, n = 6) {
   await db.pool.query('select extensions.pg_stat_statements_reset()');
-  for (let i = 0; i < n; i++) await db.pool.query('select pg_sleep($1::float8 / 1000), count(*) from public.categories where sort_order >= $2', [ms, i]);
+  for (let i = 0; i < n; i++)
+    await db.pool.query('select pg_sleep($1::float8 / 1000), count(*) from public.categories where sort_order >= $2', [
+      ms,
+      i,
+    ]);
   await snapshotStatements(db.pool, dir);
   return readStatements(dir);
 }
@@ -46,14 +50,26 @@ describe('statement-regressions', () => {
   });
 
   it('names the statements it could not compare, with the reason', () => {
-    const stat = (queryid: string, calls: number, meanMs: number) => ({ queryid, query: `select ${queryid}`, calls, totalMs: calls * meanMs, meanMs });
+    const stat = (queryid: string, calls: number, meanMs: number) => ({
+      queryid,
+      query: `select ${queryid}`,
+      calls,
+      totalMs: calls * meanMs,
+      meanMs,
+    });
     const peak = [stat('new', 40, 9), stat('rare', 3, 5), stat('kept', 50, 1)];
     const baseline = [stat('rare', 10, 1), stat('kept', 50, 1)];
     const result = judgeStatements(peak, baseline, 4);
     expect(result.status).toBe('pass');
     expect(result.measured).toBe('worst 1.00x over 1 statements; 2 not compared');
-    expect(result.evidence.summary).toContain(`"select new" (not in the baseline's snapshot); "select rare" (too few calls, 3 at peak, of the 5 needed in each run)`);
-    expect(result.evidence.rows?.map((r) => r.not_compared ?? 'compared')).toEqual(['compared', "not in the baseline's snapshot", 'too few calls, 3 at peak, of the 5 needed in each run']);
+    expect(result.evidence.summary).toContain(
+      `"select new" (not in the baseline's snapshot); "select rare" (too few calls, 3 at peak, of the 5 needed in each run)`,
+    );
+    expect(result.evidence.rows?.map((r) => r.not_compared ?? 'compared')).toEqual([
+      'compared',
+      "not in the baseline's snapshot",
+      'too few calls, 3 at peak, of the 5 needed in each run',
+    ]);
     const none = judgeStatements([stat('new', 40, 9)], baseline, 4);
     expect(none.status).toBe('insufficient-data');
     expect(none.evidence.summary).toContain('"select new" (not in the baseline\'s snapshot)');

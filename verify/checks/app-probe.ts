@@ -2,8 +2,9 @@
  * Calls to the target's App API that show whether it answers real data: the same list twice
  * (stable ids), and per-user endpoints for several users (non-empty, personal, not canned).
  */
-import { routePath, routes } from '../../model/target.ts';
+
 import type { Route } from '../../model/target.ts';
+import { routePath, routes } from '../../model/target.ts';
 
 export interface ApiAnswer {
   readonly status: number;
@@ -22,7 +23,11 @@ export async function callRoute(baseUrl: string, route: Route, token?: string): 
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
   return { status: res.status, body, text };
 }
 

@@ -3,8 +3,9 @@
  * the service role each list every table; the user must see only their own rows. Writes are
  * probed in SQL (rls-probe.ts) where they can be rolled back.
  */
-import { RLS_MATRIX, RLS_TABLES } from '../../model/rls-matrix.ts';
+
 import type { RlsTable } from '../../model/rls-matrix.ts';
+import { RLS_MATRIX, RLS_TABLES } from '../../model/rls-matrix.ts';
 import { supabasePaths } from '../../model/target.ts';
 
 export interface ApiProbeFinding {
@@ -24,13 +25,22 @@ export interface ApiProbeInput {
 
 const OWNER_KEY: Partial<Record<RlsTable, string>> = { users: 'id', profiles: 'id' };
 
-async function list(input: ApiProbeInput, table: RlsTable, bearer: string, apikey: string): Promise<{ status: number; rows: unknown }> {
+async function list(
+  input: ApiProbeInput,
+  table: RlsTable,
+  bearer: string,
+  apikey: string,
+): Promise<{ status: number; rows: unknown }> {
   const res = await fetch(`${input.url}${supabasePaths.rest}/${table}?select=*&limit=200`, {
     headers: { apikey, authorization: `Bearer ${bearer}`, accept: 'application/json' },
   });
   const text = await res.text();
-  let rows: unknown = undefined;
-  try { rows = JSON.parse(text); } catch { rows = text.slice(0, 200); }
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch {
+    rows = text.slice(0, 200);
+  }
   return { status: res.status, rows };
 }
 
@@ -47,7 +57,8 @@ export async function probeDataApi(input: ApiProbeInput): Promise<{ findings: Ap
     // anon: denied → 401/403; rows/none → 2xx (and with 'none', no rows).
     if (expect.anon === 'denied' && ok(anon.status)) {
       const n = Array.isArray(anon.rows) ? anon.rows.length : 0;
-      if (n > 0) findings.push({ table, actor: 'anon', expected: 'denied (401)', actual: `${anon.status} with ${n} rows` });
+      if (n > 0)
+        findings.push({ table, actor: 'anon', expected: 'denied (401)', actual: `${anon.status} with ${n} rows` });
       else findings.push({ table, actor: 'anon', expected: 'denied (401)', actual: `${anon.status} []` });
     } else if (expect.anon !== 'denied' && !ok(anon.status)) {
       findings.push({ table, actor: 'anon', expected: '200', actual: String(anon.status) });
@@ -55,7 +66,12 @@ export async function probeDataApi(input: ApiProbeInput): Promise<{ findings: Ap
     // the user: only own rows where the matrix says owner-only reads.
     if (expect.owner === 'denied') {
       if (ok(user.status) && Array.isArray(user.rows) && user.rows.length > 0) {
-        findings.push({ table, actor: 'owner', expected: 'denied (403)', actual: `${user.status} with ${user.rows.length} rows` });
+        findings.push({
+          table,
+          actor: 'owner',
+          expected: 'denied (403)',
+          actual: `${user.status} with ${user.rows.length} rows`,
+        });
       }
     } else if (!ok(user.status)) {
       findings.push({ table, actor: 'owner', expected: '200', actual: String(user.status) });
@@ -63,10 +79,16 @@ export async function probeDataApi(input: ApiProbeInput): Promise<{ findings: Ap
       const key = OWNER_KEY[table] ?? 'user_id';
       const foreign = user.rows.filter((r) => (r as Record<string, unknown>)[key] !== input.userId);
       if (foreign.length > 0) {
-        findings.push({ table, actor: 'owner', expected: 'own rows only', actual: `${foreign.length} rows of other users or anonymous (first ${key}=${String((foreign[0] as Record<string, unknown>)[key])})` });
+        findings.push({
+          table,
+          actor: 'owner',
+          expected: 'own rows only',
+          actual: `${foreign.length} rows of other users or anonymous (first ${key}=${String((foreign[0] as Record<string, unknown>)[key])})`,
+        });
       }
     }
-    if (!ok(service.status)) findings.push({ table, actor: 'service_role', expected: '200', actual: String(service.status) });
+    if (!ok(service.status))
+      findings.push({ table, actor: 'service_role', expected: '200', actual: String(service.status) });
   }
   return { findings, requests };
 }

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadEvidence } from '../context.ts';
-import { DB_SAMPLES_FILE } from '../sampler.ts';
 import type { Samples } from '../sampler.ts';
+import { DB_SAMPLES_FILE } from '../sampler.ts';
 
 export interface FoundSamples {
   readonly file: string;

@@ -40,8 +40,10 @@ const withoutComments = (sql: string): string => sql.replace(/--[^\n]*/g, '');
 const TABLE = /CREATE TABLE public\.([a-z_][a-z0-9_]*) \(\n([\s\S]*?)\n\);/g;
 // A column line: two spaces, a lower-case name (constraints start with upper-case keywords), a type.
 const COLUMN = /^ {2}([a-z_][a-z0-9_]*)\s+([a-z_][a-z0-9_]*(?:\([0-9, ]+\))?(?:\[\])?)/;
-const INDEX = /CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)\s+ON (?:ONLY )?public\.([a-z_][a-z0-9_]*)/g;
-const TRIGGER = /CREATE TRIGGER ([a-z_][a-z0-9_]*)[\s\S]*? ON public\.([a-z_][a-z0-9_]*)[\s\S]*?EXECUTE (?:FUNCTION|PROCEDURE) public\.([a-z_][a-z0-9_]*)\(/g;
+const INDEX =
+  /CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)\s+ON (?:ONLY )?public\.([a-z_][a-z0-9_]*)/g;
+const TRIGGER =
+  /CREATE TRIGGER ([a-z_][a-z0-9_]*)[\s\S]*? ON public\.([a-z_][a-z0-9_]*)[\s\S]*?EXECUTE (?:FUNCTION|PROCEDURE) public\.([a-z_][a-z0-9_]*)\(/g;
 
 export function parseTables(sql: string): ExpectedColumn[] {
   const columns: ExpectedColumn[] = [];
@@ -55,15 +57,24 @@ export function parseTables(sql: string): ExpectedColumn[] {
 }
 
 export function parseIndexes(sql: string): ExpectedIndex[] {
-  return [...withoutComments(sql).matchAll(INDEX)].map(([, index, table]) => ({ table: table as string, index: index as string }));
+  return [...withoutComments(sql).matchAll(INDEX)].map(([, index, table]) => ({
+    table: table as string,
+    index: index as string,
+  }));
 }
 
 export function parseTriggers(sql: string): ExpectedTrigger[] {
-  return [...withoutComments(sql).matchAll(TRIGGER)].map(([, trigger, table, fn]) => ({ table: table as string, trigger: trigger as string, function: fn as string }));
+  return [...withoutComments(sql).matchAll(TRIGGER)].map(([, trigger, table, fn]) => ({
+    table: table as string,
+    trigger: trigger as string,
+    function: fn as string,
+  }));
 }
 
 export function deploymentManifest(dir = migrationsDir): DeploymentManifest {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const all = files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
   const columns = parseTables(readFileSync(path.join(dir, DEPLOYMENT_TABLES_MIGRATION), 'utf8'));
   return {

@@ -10,11 +10,25 @@ export function gateResult(
   measured: string,
   evidence: Evidence,
 ): GateResult {
-  return { id: gate.id, title: gate.title, level: gate.level, checklist: gate.checklist, status, threshold, measured, evidence };
+  return {
+    id: gate.id,
+    title: gate.title,
+    level: gate.level,
+    checklist: gate.checklist,
+    status,
+    threshold,
+    measured,
+    evidence,
+  };
 }
 
 /** `insufficient-data` naming what was missing and how to get it. */
-export function insufficient(gate: GateHead, threshold: string, missing: string, figures?: Evidence['figures']): GateResult {
+export function insufficient(
+  gate: GateHead,
+  threshold: string,
+  missing: string,
+  figures?: Evidence['figures'],
+): GateResult {
   return gateResult(gate, 'insufficient-data', threshold, 'not measured', {
     summary: missing,
     ...(figures === undefined ? {} : { figures }),

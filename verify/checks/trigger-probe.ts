@@ -10,10 +10,16 @@ import type { ExpectedTrigger } from './deployment-manifest.ts';
 import { oneLine } from './result.ts';
 
 /** What each of the deployment's trigger functions does to a row, as a probe can observe it. */
-const EFFECTS: Readonly<Record<string, { readonly column: string; readonly sentinel: string; readonly rowFilter?: string }>> = {
+const EFFECTS: Readonly<
+  Record<string, { readonly column: string; readonly sentinel: string; readonly rowFilter?: string }>
+> = {
   update_updated_at_column: { column: 'updated_at', sentinel: '2000-01-01 00:00:00+00' },
   // Rebuilds full_name from first/last name when either is set.
-  update_name_fields: { column: 'full_name', sentinel: 'kit trigger probe', rowFilter: 'first_name is not null or last_name is not null' },
+  update_name_fields: {
+    column: 'full_name',
+    sentinel: 'kit trigger probe',
+    rowFilter: 'first_name is not null or last_name is not null',
+  },
 };
 
 export interface FireResult {
@@ -36,7 +42,11 @@ export async function probeTriggers(pool: pg.Pool, triggers: readonly ExpectedTr
       const effect = EFFECTS[t.function];
       const base = { table: t.table, trigger: t.trigger };
       if (effect === undefined) {
-        results.push({ ...base, outcome: 'not_exercised', detail: `no probe knows what public.${t.function}() changes` });
+        results.push({
+          ...base,
+          outcome: 'not_exercised',
+          detail: `no probe knows what public.${t.function}() changes`,
+        });
         continue;
       }
       const table = `public.${ident(t.table)}`;
@@ -50,8 +60,18 @@ export async function probeTriggers(pool: pg.Pool, triggers: readonly ExpectedTr
           [effect.sentinel],
         );
         const row = r.rows[0];
-        if (row === undefined) results.push({ ...base, outcome: 'not_exercised', detail: `no row of ${t.table} to update${effect.rowFilter ? ` (${effect.rowFilter})` : ''}` });
-        else if (row.kept) results.push({ ...base, outcome: 'did_not_fire', detail: `UPDATE set ${effect.column} = '${effect.sentinel}' and the row kept it: the trigger did not run` });
+        if (row === undefined)
+          results.push({
+            ...base,
+            outcome: 'not_exercised',
+            detail: `no row of ${t.table} to update${effect.rowFilter ? ` (${effect.rowFilter})` : ''}`,
+          });
+        else if (row.kept)
+          results.push({
+            ...base,
+            outcome: 'did_not_fire',
+            detail: `UPDATE set ${effect.column} = '${effect.sentinel}' and the row kept it: the trigger did not run`,
+          });
         else results.push({ ...base, outcome: 'fired', detail: `${effect.column} rewritten by the trigger` });
       } catch (error) {
         results.push({ ...base, outcome: 'error', detail: `the probe UPDATE failed: ${oneLine(error)}` });

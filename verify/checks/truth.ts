@@ -11,10 +11,18 @@ export interface TruthRuns {
 export async function judgedRuns(pool: pg.Pool, runIds: readonly string[]): Promise<TruthRuns> {
   const exists = await pool.query<{ ok: boolean }>("select to_regclass('kit_truth.runs') is not null as ok");
   if (exists.rows[0]?.ok !== true) {
-    return { complete: [], problems: ['the truth schema kit_truth (tables runs, users, clicks, conversions) is absent: seed the target with `npm run seed` first'] };
+    return {
+      complete: [],
+      problems: [
+        'the truth schema kit_truth (tables runs, users, clicks, conversions) is absent: seed the target with `npm run seed` first',
+      ],
+    };
   }
   if (runIds.length === 0) return { complete: [], problems: ['no seed run id was given or found (kit_truth.runs)'] };
-  const r = await pool.query<{ run_id: string; status: string }>('select run_id, status from kit_truth.runs where run_id = any ($1::text[]) order by run_id', [runIds]);
+  const r = await pool.query<{ run_id: string; status: string }>(
+    'select run_id, status from kit_truth.runs where run_id = any ($1::text[]) order by run_id',
+    [runIds],
+  );
   const problems: string[] = [];
   for (const id of runIds) {
     const row = r.rows.find((x) => x.run_id === id);

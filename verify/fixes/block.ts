@@ -98,17 +98,24 @@ export const roleName = (role: string): string =>
 
 /** Roles a policy reaches among the API client roles; PUBLIC reaches both. */
 export function clientRoles(p: Pick<Policy, 'roles'>): string[] {
-  return p.roles.includes('public') ? ['anon', 'authenticated'] : p.roles.filter((r) => r === 'anon' || r === 'authenticated');
+  return p.roles.includes('public')
+    ? ['anon', 'authenticated']
+    : p.roles.filter((r) => r === 'anon' || r === 'authenticated');
 }
 
 /**
  * Expression text compared loosely: case, spaces, parentheses and the alias PostgreSQL adds to a
  * wrapped call (`( SELECT auth.uid() AS uid)`) ignored.
  */
-const loose = (e: string | null): string => (e ?? '').replace(/\s+as\s+\w+\s*\)/gi, ')').toLowerCase().replace(/[\s()]/g, '');
+const loose = (e: string | null): string =>
+  (e ?? '')
+    .replace(/\s+as\s+\w+\s*\)/gi, ')')
+    .toLowerCase()
+    .replace(/[\s()]/g, '');
 export const sameExpr = (a: string | null, b: string | null): boolean => loose(a) === loose(b);
 
-export const isTrue = (expr: string | null): boolean => expr !== null && ['true', '1=1'].includes(expr.toLowerCase().replace(/[\s()]/g, ''));
+export const isTrue = (expr: string | null): boolean =>
+  expr !== null && ['true', '1=1'].includes(expr.toLowerCase().replace(/[\s()]/g, ''));
 
 /**
  * A finding an earlier block already removed (its policy no longer has the defect in the model):
@@ -120,8 +127,14 @@ export function credit(p: Policy | undefined, key: string): boolean {
   return true;
 }
 
-export const block = (kind: string, findings: string[], what: string, why: string, statements: readonly string[], requires: readonly FixBlock[] = []): FixBlock =>
-  ({ id: '', kind, findings, what, why, statements, requires });
+export const block = (
+  kind: string,
+  findings: string[],
+  what: string,
+  why: string,
+  statements: readonly string[],
+  requires: readonly FixBlock[] = [],
+): FixBlock => ({ id: '', kind, findings, what, why, statements, requires });
 
 /** `auth.uid()`, `auth.jwt()`, `auth.email()` in an expression: it is about a signed-in user. */
 export const USER_CALL = /auth\.(uid|jwt|email)\(\)/i;

@@ -54,5 +54,7 @@ const BARE = /auth\.(uid|jwt|role|email)\(\)|current_setting\([^()]*\)/gi;
 export function wrapAuthCalls(expr: string): string {
   const kept: string[] = [];
   const masked = expr.replace(WRAPPED, (m) => `\u0000${kept.push(m) - 1}\u0000`);
-  return masked.replace(BARE, (m) => `(select ${m})`).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] as string);
+  return masked
+    .replace(BARE, (m) => `(select ${m})`)
+    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] as string);
 }

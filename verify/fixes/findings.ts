@@ -19,7 +19,12 @@ async function monitoringViewFinding(client: pg.PoolClient): Promise<Finding | u
   } catch (error) {
     const e = error as { code?: string; message?: string };
     const missing = e.code === '42P01';
-    return { lint: missing ? 'monitoring_view_missing' : 'monitoring_view_broken', level: 'warn', object: MONITORING_VIEW, detail: e.message ?? String(error) };
+    return {
+      lint: missing ? 'monitoring_view_missing' : 'monitoring_view_broken',
+      level: 'warn',
+      object: MONITORING_VIEW,
+      detail: e.message ?? String(error),
+    };
   } finally {
     await client.query('ROLLBACK TO SAVEPOINT kit_fix_monitoring');
     await client.query('RELEASE SAVEPOINT kit_fix_monitoring');
@@ -34,7 +39,17 @@ export async function findingsWithin(client: pg.PoolClient): Promise<Finding[]> 
 
 /** Every policy outside the platform schemas, as pg_policies deparses it. */
 export async function readPolicies(db: pg.Pool | pg.PoolClient): Promise<Policy[]> {
-  const r = await db.query<{ rel: string; table: string; name: string; ident: string; cmd: PolicyCommand; permissive: boolean; roles: string[]; using: string | null; check: string | null }>(`
+  const r = await db.query<{
+    rel: string;
+    table: string;
+    name: string;
+    ident: string;
+    cmd: PolicyCommand;
+    permissive: boolean;
+    roles: string[];
+    using: string | null;
+    check: string | null;
+  }>(`
     select format('%I.%I', schemaname, tablename) as rel, tablename::text as "table", policyname::text as name,
            quote_ident(policyname) as ident, cmd, permissive = 'PERMISSIVE' as permissive, roles::text[] as roles,
            qual as using, with_check as check

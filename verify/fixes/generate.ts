@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type pg from 'pg';
-import { findingKey, policyObject, type Finding, type FixBlock, type FixKind, type FixState } from './block.ts';
+import { type Finding, type FixBlock, type FixKind, type FixState, findingKey, policyObject } from './block.ts';
 import { readPolicies } from './findings.ts';
 import { remediation } from './remediation.ts';
 
@@ -16,10 +16,13 @@ const KIND_FILE = /^\d{2}-[a-z0-9-]+\.ts$/;
 
 export async function loadKinds(dir = kindsDir): Promise<FixKind[]> {
   const kinds: FixKind[] = [];
-  for (const file of readdirSync(dir).filter((f) => KIND_FILE.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => KIND_FILE.test(f))
+    .sort()) {
     const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: Partial<FixKind> };
     const k = mod.default;
-    if (typeof k?.kind !== 'string' || !Array.isArray(k.lints) || typeof k.plan !== 'function') throw new Error(`${file}: the default export is not a FixKind (kind, lints, plan)`);
+    if (typeof k?.kind !== 'string' || !Array.isArray(k.lints) || typeof k.plan !== 'function')
+      throw new Error(`${file}: the default export is not a FixKind (kind, lints, plan)`);
     kinds.push(k as FixKind);
   }
   return kinds;
@@ -41,13 +44,21 @@ export interface FixPlan {
 /** `db` is read only; the plan is built from its catalogue as it is now. */
 export async function planFixes(db: pg.Pool | pg.PoolClient, findings: readonly Finding[]): Promise<FixPlan> {
   const policies = await readPolicies(db);
-  const state: FixState = { db, findings, policies, policyByObject: new Map(policies.map((p) => [policyObject(p), p])), unfixed: new Map() };
+  const state: FixState = {
+    db,
+    findings,
+    policies,
+    policyByObject: new Map(policies.map((p) => [policyObject(p), p])),
+    unfixed: new Map(),
+  };
   const blocks: FixBlock[] = [];
   for (const kind of await loadKinds()) {
     const mine = findings.filter((f) => kind.lints.includes(f.lint));
     if (mine.length > 0) blocks.push(...(await kind.plan(mine, state)));
   }
-  blocks.forEach((b, i) => { b.id = `F${String(i + 1).padStart(2, '0')}`; });
+  blocks.forEach((b, i) => {
+    b.id = `F${String(i + 1).padStart(2, '0')}`;
+  });
   const answered = new Set(blocks.flatMap((b) => b.findings));
   const remediations = findings
     .filter((f) => !answered.has(findingKey(f)))

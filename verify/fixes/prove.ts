@@ -14,13 +14,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { copyDatabase } from '../../drill/scratch.ts';
 import { changedCells } from '../../drill/rollback.ts';
+import { copyDatabase } from '../../drill/scratch.ts';
 import { withClient } from '../../lib/pg/connect.ts';
-import { probeRlsMatrixWithin, type CellResult } from '../../lib/pg/rls-probe.ts';
+import { type CellResult, probeRlsMatrixWithin } from '../../lib/pg/rls-probe.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import { runCheck, sqlChecks } from '../sql/run.ts';
-import { findingKey, type FixBlock } from './block.ts';
+import { type FixBlock, findingKey } from './block.ts';
 import { findingsWithin } from './findings.ts';
 
 export type ProofMode = 'copy' | 'transaction';
@@ -41,7 +41,8 @@ interface Measure {
   readonly failing: ReadonlySet<string>;
 }
 
-const withoutConcurrently = (sql: string): string => sql.replace(/^(CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b/i, '$1');
+const withoutConcurrently = (sql: string): string =>
+  sql.replace(/^(CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b/i, '$1');
 
 async function measure(client: pg.PoolClient, runs: readonly string[]): Promise<Measure> {
   const findings = new Set((await findingsWithin(client)).map(findingKey));
@@ -57,12 +58,22 @@ async function measure(client: pg.PoolClient, runs: readonly string[]): Promise<
 /** Closed cells that now return rows though they should not, and cells that were right and are not. */
 function brokenCells(before: readonly CellResult[], after: readonly CellResult[]): string[] {
   const was = new Map(before.map((c) => [`${c.table}/${c.op}/${c.actor}`, c]));
-  const opened = after.filter((c) => c.actual === 'rows' && c.expected !== 'rows' && was.get(`${c.table}/${c.op}/${c.actor}`)?.actual !== 'rows');
+  const opened = after.filter(
+    (c) => c.actual === 'rows' && c.expected !== 'rows' && was.get(`${c.table}/${c.op}/${c.actor}`)?.actual !== 'rows',
+  );
   const broken = new Map([...changedCells(before, after), ...opened].map((c) => [`${c.table}/${c.op}/${c.actor}`, c]));
-  return [...broken.values()].map((c) => `RLS cell ${c.table} ${c.op} as ${c.actor}: ${was.get(`${c.table}/${c.op}/${c.actor}`)?.actual ?? '?'} → ${c.actual} (expected ${c.expected})`);
+  return [...broken.values()].map(
+    (c) =>
+      `RLS cell ${c.table} ${c.op} as ${c.actor}: ${was.get(`${c.table}/${c.op}/${c.actor}`)?.actual ?? '?'} → ${c.actual} (expected ${c.expected})`,
+  );
 }
 
-async function proveBlock(client: pg.PoolClient, block: FixBlock, current: Measure, runs: readonly string[]): Promise<{ proof: BlockProof; after?: Measure }> {
+async function proveBlock(
+  client: pg.PoolClient,
+  block: FixBlock,
+  current: Measure,
+  runs: readonly string[],
+): Promise<{ proof: BlockProof; after?: Measure }> {
   await client.query('SAVEPOINT kit_fix_block');
   for (const sql of block.statements) {
     try {
@@ -71,7 +82,17 @@ async function proveBlock(client: pg.PoolClient, block: FixBlock, current: Measu
       await client.query('ROLLBACK TO SAVEPOINT kit_fix_block');
       await client.query('RELEASE SAVEPOINT kit_fix_block');
       const e = error as { code?: string; message?: string };
-      return { proof: { id: block.id, status: 'not-safe', applied: false, findingsGone: false, reasons: [`did not apply: ${`${e.code ?? ''} ${e.message ?? String(error)}`.trim()} (in: ${sql.split('\n')[0]})`] } };
+      return {
+        proof: {
+          id: block.id,
+          status: 'not-safe',
+          applied: false,
+          findingsGone: false,
+          reasons: [
+            `did not apply: ${`${e.code ?? ''} ${e.message ?? String(error)}`.trim()} (in: ${sql.split('\n')[0]})`,
+          ],
+        },
+      };
     }
   }
   const after = await measure(client, runs);
@@ -85,12 +106,22 @@ async function proveBlock(client: pg.PoolClient, block: FixBlock, current: Measu
   const safe = reasons.length === 0;
   await client.query(safe ? 'RELEASE SAVEPOINT kit_fix_block' : 'ROLLBACK TO SAVEPOINT kit_fix_block');
   if (!safe) await client.query('RELEASE SAVEPOINT kit_fix_block');
-  const proof: BlockProof = { id: block.id, status: safe ? 'proved-safe' : 'not-safe', applied: true, findingsGone: remaining.length === 0, reasons };
+  const proof: BlockProof = {
+    id: block.id,
+    status: safe ? 'proved-safe' : 'not-safe',
+    applied: true,
+    findingsGone: remaining.length === 0,
+    reasons,
+  };
   return safe ? { proof, after } : { proof };
 }
 
 /** Staging: the blocks in order on `pool`'s database, inside one transaction that is always rolled back. */
-export async function proveInTransaction(pool: pg.Pool, blocks: readonly FixBlock[], seedRunIds: readonly string[]): Promise<BlockProof[]> {
+export async function proveInTransaction(
+  pool: pg.Pool,
+  blocks: readonly FixBlock[],
+  seedRunIds: readonly string[],
+): Promise<BlockProof[]> {
   const runs = (await judgedRuns(pool, seedRunIds)).complete;
   const client = await pool.connect();
   try {
@@ -104,7 +135,13 @@ export async function proveInTransaction(pool: pg.Pool, blocks: readonly FixBloc
         if (missing.length > 0) {
           // It drops what a rejected block would have created: it cannot run without that block.
           unsafe.add(block.id);
-          proofs.push({ id: block.id, status: 'not-safe', applied: false, findingsGone: false, reasons: [`builds on ${missing.join(', ')}, which is not safe`] });
+          proofs.push({
+            id: block.id,
+            status: 'not-safe',
+            applied: false,
+            findingsGone: false,
+            reasons: [`builds on ${missing.join(', ')}, which is not safe`],
+          });
           continue;
         }
         const { proof, after } = await proveBlock(client, block, current, runs);
@@ -125,7 +162,11 @@ export async function proveInTransaction(pool: pg.Pool, blocks: readonly FixBloc
  * Local: a scratch copy of the database at `url` (on the same server), dropped afterwards. Copying
  * needs the source without sessions, so its connections are closed; pools reconnect by themselves.
  */
-export async function proveOnCopy(url: string, blocks: readonly FixBlock[], seedRunIds: readonly string[]): Promise<BlockProof[]> {
+export async function proveOnCopy(
+  url: string,
+  blocks: readonly FixBlock[],
+  seedRunIds: readonly string[],
+): Promise<BlockProof[]> {
   const admin = new URL(url);
   const source = decodeURIComponent(admin.pathname.slice(1));
   admin.pathname = '/template1';

@@ -12,11 +12,11 @@ import { redactUrl } from '../../lib/pg/connect.ts';
 import { databaseTarget } from '../../stack/database.ts';
 import { oneLine } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
-import { writeAtomic } from '../report/write.ts';
 import type { FixesSummary } from '../report/summary-schema.ts';
+import { writeAtomic } from '../report/write.ts';
 import { findingsWithin } from './findings.ts';
-import { planFixes, type FixPlan } from './generate.ts';
-import { proveInTransaction, proveOnCopy, type BlockProof } from './prove.ts';
+import { type FixPlan, planFixes } from './generate.ts';
+import { type BlockProof, proveInTransaction, proveOnCopy } from './prove.ts';
 import { renderFixesSql } from './render.ts';
 
 export const FIXES_FILE = 'fixes.sql';
@@ -36,7 +36,10 @@ async function readPlan(db: pg.Pool): Promise<FixPlan> {
   }
 }
 
-export async function fixIt(ctx: VerifyContext, options: { readonly prove: boolean }): Promise<FixesSummary | undefined> {
+export async function fixIt(
+  ctx: VerifyContext,
+  options: { readonly prove: boolean },
+): Promise<FixesSummary | undefined> {
   const db = ctx.db;
   if (db === undefined) return undefined;
   const file = path.join(ctx.outDir, FIXES_FILE);
@@ -45,7 +48,13 @@ export async function fixIt(ctx: VerifyContext, options: { readonly prove: boole
   try {
     plan = await readPlan(db);
   } catch (error) {
-    return { file: FIXES_FILE, proof: 'not-run', blocks: [], remediations: [], error: `the fix-it plan could not be read: ${oneLine(error)}` };
+    return {
+      file: FIXES_FILE,
+      proof: 'not-run',
+      blocks: [],
+      remediations: [],
+      error: `the fix-it plan could not be read: ${oneLine(error)}`,
+    };
   }
   // Info findings alone (a public RPC to review) are the gate's to list, not a migration to write.
   if (plan.blocks.length === 0 && plan.remediations.every((r) => r.level === 'info')) {
@@ -56,7 +65,9 @@ export async function fixIt(ctx: VerifyContext, options: { readonly prove: boole
   let proofError: string | undefined;
   if (options.prove && plan.blocks.length > 0) {
     try {
-      proofs = target.external ? await proveInTransaction(db, plan.blocks, ctx.seedRunIds) : await proveOnCopy(target.url, plan.blocks, ctx.seedRunIds);
+      proofs = target.external
+        ? await proveInTransaction(db, plan.blocks, ctx.seedRunIds)
+        : await proveOnCopy(target.url, plan.blocks, ctx.seedRunIds);
     } catch (error) {
       proofError = `the proof could not run: ${oneLine(error)}`;
     }
@@ -68,7 +79,11 @@ export async function fixIt(ctx: VerifyContext, options: { readonly prove: boole
     blocks: plan.blocks.map((b) => {
       const proof = byId.get(b.id);
       return {
-        id: b.id, kind: b.kind, findings: [...b.findings], what: b.what, why: b.why,
+        id: b.id,
+        kind: b.kind,
+        findings: [...b.findings],
+        what: b.what,
+        why: b.why,
         status: proof?.status ?? 'unproved',
         ...(proof ? { applied: proof.applied, findingsGone: proof.findingsGone } : {}),
         reasons: [...(proof?.reasons ?? [])],
@@ -78,7 +93,13 @@ export async function fixIt(ctx: VerifyContext, options: { readonly prove: boole
     ...(proofError ? { error: proofError } : {}),
   };
   mkdirSync(ctx.outDir, { recursive: true });
-  writeAtomic(file, renderFixesSql(fixes, new Map(plan.blocks.map((b) => [b.id, b.statements])), { generatedAt: new Date().toISOString(), database: redactUrl(target.url) }));
+  writeAtomic(
+    file,
+    renderFixesSql(fixes, new Map(plan.blocks.map((b) => [b.id, b.statements])), {
+      generatedAt: new Date().toISOString(),
+      database: redactUrl(target.url),
+    }),
+  );
   return fixes;
 }
 

@@ -2,15 +2,20 @@
  * API latency at peak, per endpoint: p90 and p95 from the merged histograms of every instance
  * (never averaged per-instance percentiles). One slow endpoint fails the gate.
  */
-import type { Gate, GateResult } from '../gate.ts';
+
 import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { insufficient, ms, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'api-latency',
   title: 'API latency per endpoint at peak',
   level: 'error',
-  checklist: ['Query response time: <100ms (90th percentile)', '95th percentile query response time <200ms', 'Verify response time targets'],
+  checklist: [
+    'Query response time: <100ms (90th percentile)',
+    '95th percentile query response time <200ms',
+    'Verify response time targets',
+  ],
 } as const;
 
 export default {
@@ -21,9 +26,13 @@ export default {
     const unusable = unusableLoad(gate, threshold, load, 'peak run');
     if (unusable) return unusable;
     const endpoints = load!.endpoints.length > 0 ? load!.endpoints : load!.overall.requests > 0 ? [load!.overall] : [];
-    if (endpoints.length === 0) return insufficient(gate, threshold, 'The run recorded no HTTP requests (no http_req_duration samples).');
+    if (endpoints.length === 0)
+      return insufficient(gate, threshold, 'The run recorded no HTTP requests (no http_req_duration samples).');
     const rows = endpoints.map((e) => {
-      const fails = [e.latency.p90 >= p90Ms ? `p90 ≥ ${p90Ms} ms` : '', e.latency.p95 >= p95Ms ? `p95 ≥ ${p95Ms} ms` : ''].filter(Boolean);
+      const fails = [
+        e.latency.p90 >= p90Ms ? `p90 ≥ ${p90Ms} ms` : '',
+        e.latency.p95 >= p95Ms ? `p95 ≥ ${p95Ms} ms` : '',
+      ].filter(Boolean);
       return {
         endpoint: e.name,
         requests: e.latency.count,
@@ -38,7 +47,10 @@ export default {
     const failing = rows.filter((r) => r.status !== 'pass');
     const worst95 = endpoints.reduce((a, b) => (b.latency.p95 > a.latency.p95 ? b : a));
     const worst90 = endpoints.reduce((a, b) => (b.latency.p90 > a.latency.p90 ? b : a));
-    const perEndpoint = load!.endpoints.length > 0 ? '' : ' No per-endpoint figures exist in this evidence; all requests were judged together.';
+    const perEndpoint =
+      load!.endpoints.length > 0
+        ? ''
+        : ' No per-endpoint figures exist in this evidence; all requests were judged together.';
     return {
       ...gate,
       status: failing.length ? 'fail' : 'pass',
@@ -48,9 +60,12 @@ export default {
         summary:
           (failing.length
             ? `${failing.length} of ${rows.length} endpoints exceed the latency targets: ${failing.map((r) => r.endpoint).join(', ')}.`
-            : `All ${rows.length} endpoints meet p90 < ${p90Ms} ms and p95 < ${p95Ms} ms.`) + perEndpoint + profileNote(load!) + sourceNote(load!),
+            : `All ${rows.length} endpoints meet p90 < ${p90Ms} ms and p95 < ${p95Ms} ms.`) +
+          perEndpoint +
+          profileNote(load!) +
+          sourceNote(load!),
         figures: {
-          'requests': load!.overall.latency.count,
+          requests: load!.overall.latency.count,
           'overall p90 (ms)': load!.overall.latency.p90,
           'overall p95 (ms)': load!.overall.latency.p95,
           'overall p99 (ms)': load!.overall.latency.p99,

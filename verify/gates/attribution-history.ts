@@ -7,16 +7,22 @@
  * attributes: that is the attribution gate's, from the load's postbacks. SQL in
  * verify/sql/attribution-history/.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlCheck, sqlChecks } from '../sql/run.ts';
 
 type FailureRow = { failure_class: string; click_id: string | null; order_id: string | null; detail: string };
 interface Totals {
-  planted_clicks: number; recorded_clicks: number; planted_conversions: number; recorded_conversions: number;
-  planted_commission: number; recorded_commission: number; planted_revenue: number;
+  planted_clicks: number;
+  recorded_clicks: number;
+  planted_conversions: number;
+  recorded_conversions: number;
+  planted_commission: number;
+  recorded_commission: number;
+  planted_revenue: number;
 }
 
 const gate = {
@@ -26,31 +32,45 @@ const gate = {
   checklist: ['Data relationships maintained'],
 } as const;
 
-const THRESHOLD = 'every seeded click recorded once with user, session and product; every planted conversion on its click; 0 missing, orphan, misattributed, duplicate, expired; commission sums equal';
+const THRESHOLD =
+  'every seeded click recorded once with user, session and product; every planted conversion on its click; 0 missing, orphan, misattributed, duplicate, expired; commission sums equal';
 export const FAILURE_CLASSES = ['missing', 'incomplete', 'orphan', 'misattributed', 'duplicate', 'expired'] as const;
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
-  if (ctx.db === undefined) return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   try {
     const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
-    if (truth.complete.length === 0) return insufficient(gate, THRESHOLD, `no seeded history to reconcile: ${truth.problems.join('; ')}`);
+    if (truth.complete.length === 0)
+      return insufficient(gate, THRESHOLD, `no seeded history to reconcile: ${truth.problems.join('; ')}`);
     const failures: FailureRow[] = [];
     for (const check of sqlChecks('attribution-history')) {
-      failures.push(...(await runCheck<FailureRow>(ctx.db, check, [truth.complete])).map((r) => ({ ...r, check: check.name })));
+      failures.push(
+        ...(await runCheck<FailureRow>(ctx.db, check, [truth.complete])).map((r) => ({ ...r, check: check.name })),
+      );
     }
-    const totals = (await runCheck<Totals>(ctx.db, sqlCheck('attribution-history/totals', 'commission_sums'), [truth.complete]))[0];
-    const counts = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]));
-    const commissionDiff = totals === undefined ? 0 : Math.round((totals.recorded_commission - totals.planted_commission) * 100) / 100;
+    const totals = (
+      await runCheck<Totals>(ctx.db, sqlCheck('attribution-history/totals', 'commission_sums'), [truth.complete])
+    )[0];
+    const counts = Object.fromEntries(
+      FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),
+    );
+    const commissionDiff =
+      totals === undefined ? 0 : Math.round((totals.recorded_commission - totals.planted_commission) * 100) / 100;
     const sumsMatch = Math.abs(commissionDiff) < 0.005;
     const failed = failures.length > 0 || !sumsMatch;
     const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);
-    const measured = totals === undefined
-      ? `${failures.length} failures`
-      : `${totals.recorded_clicks}/${totals.planted_clicks} planted clicks; ` +
-        `${totals.recorded_conversions}/${totals.planted_conversions} conversions; commission ${totals.recorded_commission} vs planted ${totals.planted_commission}` +
-        `${classesHit.length > 0 ? `; ${classesHit.join(', ')}` : ''}`;
+    const measured =
+      totals === undefined
+        ? `${failures.length} failures`
+        : `${totals.recorded_clicks}/${totals.planted_clicks} planted clicks; ` +
+          `${totals.recorded_conversions}/${totals.planted_conversions} conversions; commission ${totals.recorded_commission} vs planted ${totals.planted_commission}` +
+          `${classesHit.length > 0 ? `; ${classesHit.join(', ')}` : ''}`;
     const summary = failed
-      ? `Failed: ${[...classesHit, ...(sumsMatch ? [] : [`commission off by ${commissionDiff}`])].join(', ')}. First: ${failures.slice(0, 3).map((f) => `${f.failure_class} ${f.click_id ?? f.order_id ?? ''} (${f.detail})`).join('; ')}.`
+      ? `Failed: ${[...classesHit, ...(sumsMatch ? [] : [`commission off by ${commissionDiff}`])].join(', ')}. First: ${failures
+          .slice(0, 3)
+          .map((f) => `${f.failure_class} ${f.click_id ?? f.order_id ?? ''} (${f.detail})`)
+          .join('; ')}.`
       : `All seeded clicks and conversions reconcile; commission sums equal.${truth.problems.length > 0 ? ` Not judged: ${truth.problems.join('; ')}.` : ''}`;
     return gateResult(gate, failed ? 'fail' : 'pass', THRESHOLD, measured, {
       summary,
@@ -67,7 +87,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         plantedRevenue: totals?.planted_revenue ?? null,
         notJudged: truth.problems.join('; ') || null,
       },
-      rows: FAILURE_CLASSES.flatMap((c) => firstRows(failures.filter((f) => f.failure_class === c), 10)),
+      rows: FAILURE_CLASSES.flatMap((c) =>
+        firstRows(
+          failures.filter((f) => f.failure_class === c),
+          10,
+        ),
+      ),
       links: ['#attribution-history'],
     });
   } catch (error) {

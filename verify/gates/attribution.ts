@@ -7,28 +7,64 @@
  * recorded, and the app's own statistics endpoint equal to the truth's sums for every user the
  * postbacks named. The seeded history is the attribution-history gate's. SQL in verify/sql/attribution/.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { PlantedPostback, VerifyContext } from '../context.ts';
+
+import { routePath, routes } from '../../model/target.ts';
+import { type PostbackKind, postbackKinds, postbackPlants } from '../../scenarios/lib/postback.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { PlantedPostback, VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlCheck, sqlChecks } from '../sql/run.ts';
-import { routePath, routes } from '../../model/target.ts';
-import { postbackKinds, postbackPlants, type PostbackKind } from '../../scenarios/lib/postback.ts';
 
-type FailureRow = { failure_class: string; kind: string; click_id: string | null; order_id: string | null; detail: string };
-interface Totals { planted_conversions: number; recorded_conversions: number; planted_commission: string; recorded_commission: string; planted_revenue: string }
-interface ExpectedStats { user_id: string; expected_conversions: number; expected_commission: string; planted_conversions: number }
+type FailureRow = {
+  failure_class: string;
+  kind: string;
+  click_id: string | null;
+  order_id: string | null;
+  detail: string;
+};
+interface Totals {
+  planted_conversions: number;
+  recorded_conversions: number;
+  planted_commission: string;
+  recorded_commission: string;
+  planted_revenue: string;
+}
+interface ExpectedStats {
+  user_id: string;
+  expected_conversions: number;
+  expected_commission: string;
+  planted_conversions: number;
+}
 
 const gate = {
   id: 'attribution',
   title: 'Affiliate attribution and revenue, as the app processes postbacks',
   level: 'error',
-  checklist: ['Affiliate attribution working 100%', 'Conversion tracking operational', 'Revenue reporting accurate', 'Affiliate attribution working'],
+  checklist: [
+    'Affiliate attribution working 100%',
+    'Conversion tracking operational',
+    'Revenue reporting accurate',
+    'Affiliate attribution working',
+  ],
 } as const;
 
-const THRESHOLD = 'every postback the load planted answered and stored as planted: conversions on their own click once with the exact commission, replays counted once, late / unknown-click / forged postbacks refused; load clicks recorded; the app\'s statistics equal the truth\'s sums';
-export const FAILURE_CLASSES = ['answer', 'missing', 'incomplete', 'misattributed', 'commission', 'duplicate', 'expired', 'orphan', 'unsigned', 'not_kept', 'revenue'] as const;
+const THRESHOLD =
+  "every postback the load planted answered and stored as planted: conversions on their own click once with the exact commission, replays counted once, late / unknown-click / forged postbacks refused; load clicks recorded; the app's statistics equal the truth's sums";
+export const FAILURE_CLASSES = [
+  'answer',
+  'missing',
+  'incomplete',
+  'misattributed',
+  'commission',
+  'duplicate',
+  'expired',
+  'orphan',
+  'unsigned',
+  'not_kept',
+  'revenue',
+] as const;
 /** The statistics endpoint's longest period: it covers the seeded history and the load alike. */
 export const STATS_DAYS = 3650;
 
@@ -39,9 +75,17 @@ const pounds = (c: number): string => (c / 100).toFixed(2);
 function wrongAnswers(plants: readonly PlantedPostback[]): FailureRow[] {
   return plants.flatMap((p) => {
     const owed = postbackPlants[p.kind as PostbackKind];
-    if (owed === undefined || (p.status === owed.status && (owed.outcome === '' || p.outcome === owed.outcome))) return [];
-    return [{ failure_class: 'answer', kind: p.kind, click_id: p.clickId, order_id: p.orderId,
-      detail: `answered ${p.status}${p.outcome === '' ? '' : ` "${p.outcome}"`}, owed ${owed.status}${owed.outcome === '' ? '' : ` "${owed.outcome}"`}` }];
+    if (owed === undefined || (p.status === owed.status && (owed.outcome === '' || p.outcome === owed.outcome)))
+      return [];
+    return [
+      {
+        failure_class: 'answer',
+        kind: p.kind,
+        click_id: p.clickId,
+        order_id: p.orderId,
+        detail: `answered ${p.status}${p.outcome === '' ? '' : ` "${p.outcome}"`}, owed ${owed.status}${owed.outcome === '' ? '' : ` "${owed.outcome}"`}`,
+      },
+    ];
   });
 }
 
@@ -55,13 +99,28 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
       const token = mintUserToken(e.user_id, ctx.config.jwtSecret);
       const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
       const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
-      const body = (await res.json().catch(() => undefined)) as { conversions?: unknown; actual_commission?: unknown } | undefined;
-      const said = { conversions: Number(body?.conversions), commission: Math.round(Number(body?.actual_commission) * 100) };
-      if (res.status !== 200 || said.conversions !== e.expected_conversions || said.commission !== cents(e.expected_commission)) {
-        rows.push({ failure_class: 'revenue', kind: 'statistics', click_id: null, order_id: null,
-          detail: res.status !== 200
-            ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
-            : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : pounds(said.commission)}; truth ${e.expected_conversions}, ${pounds(cents(e.expected_commission))} (${e.planted_conversions} planted by the load)` });
+      const body = (await res.json().catch(() => undefined)) as
+        | { conversions?: unknown; actual_commission?: unknown }
+        | undefined;
+      const said = {
+        conversions: Number(body?.conversions),
+        commission: Math.round(Number(body?.actual_commission) * 100),
+      };
+      if (
+        res.status !== 200 ||
+        said.conversions !== e.expected_conversions ||
+        said.commission !== cents(e.expected_commission)
+      ) {
+        rows.push({
+          failure_class: 'revenue',
+          kind: 'statistics',
+          click_id: null,
+          order_id: null,
+          detail:
+            res.status !== 200
+              ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
+              : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : pounds(said.commission)}; truth ${e.expected_conversions}, ${pounds(cents(e.expected_commission))} (${e.planted_conversions} planted by the load)`,
+        });
       }
     }
   };
@@ -70,17 +129,23 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
 }
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
-  if (ctx.db === undefined) return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   const db = ctx.db;
   try {
     const truth = await judgedRuns(db, ctx.seedRunIds);
     // Late plants name the judged run's aged clicks: without that run nothing says they were late.
-    if (truth.complete.length === 0) return insufficient(gate, THRESHOLD, `no judged seed run: ${truth.problems.join('; ')}`);
+    if (truth.complete.length === 0)
+      return insufficient(gate, THRESHOLD, `no judged seed run: ${truth.problems.join('; ')}`);
     const all = ctx.load?.postbacks ?? [];
     if (all.length === 0) {
-      return insufficient(gate, THRESHOLD, ctx.load === undefined
-        ? 'no load run: conversions are judged on the postbacks the load plants (npm run load -- <profile>, then verify --run)'
-        : 'the load sent no postbacks (k6 aclue_postbacks): run a profile with the networkPostback journey');
+      return insufficient(
+        gate,
+        THRESHOLD,
+        ctx.load === undefined
+          ? 'no load run: conversions are judged on the postbacks the load plants (npm run load -- <profile>, then verify --run)'
+          : 'the load sent no postbacks (k6 aclue_postbacks): run a profile with the networkPostback journey',
+      );
     }
     // A late plant is only late if the app's window has passed since its click when the load ran.
     const loadStart = Date.parse(ctx.load?.startedAt ?? '') || Date.now();
@@ -88,34 +153,66 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const notLate = all.filter((p) => p.kind === 'late' && !(Date.parse(p.clickedAt) + windowMs < loadStart));
     const plants = all.filter((p) => !notLate.includes(p));
     const notes: string[] = [];
-    if (notLate.length > 0) notes.push(`${notLate.length} late plants not judged: their click is inside the ${ctx.config.attributionWindowDays}-day window`);
+    if (notLate.length > 0)
+      notes.push(
+        `${notLate.length} late plants not judged: their click is inside the ${ctx.config.attributionWindowDays}-day window`,
+      );
     const byKind = Object.fromEntries(postbackKinds.map((k) => [k, plants.filter((p) => p.kind === k).length]));
     const unplanted = postbackKinds.filter((k) => byKind[k] === 0);
-    if (unplanted.length > 0) notes.push(`no ${unplanted.join(', ')} postbacks planted${unplanted.includes('late') ? ' (late ones need the seed manifest\'s agedClicks)' : ''}`);
+    if (unplanted.length > 0)
+      notes.push(
+        `no ${unplanted.join(', ')} postbacks planted${unplanted.includes('late') ? " (late ones need the seed manifest's agedClicks)" : ''}`,
+      );
 
-    const asRows = JSON.stringify(plants.map((p) => ({ kind: p.kind, click_id: p.clickId, order_id: p.orderId, user_id: p.userId, amount: p.amount, commission: p.commission })));
+    const asRows = JSON.stringify(
+      plants.map((p) => ({
+        kind: p.kind,
+        click_id: p.clickId,
+        order_id: p.orderId,
+        user_id: p.userId,
+        amount: p.amount,
+        commission: p.commission,
+      })),
+    );
     const failures: FailureRow[] = [...wrongAnswers(plants)];
     const loadClicks = [...(ctx.load?.clickIds ?? [])];
     for (const check of sqlChecks('attribution')) {
-      failures.push(...(await runCheck<Omit<FailureRow, 'kind'>>(db, check, [truth.complete, loadClicks])).map((r) => ({ ...r, kind: 'click' })));
+      failures.push(
+        ...(await runCheck<Omit<FailureRow, 'kind'>>(db, check, [truth.complete, loadClicks])).map((r) => ({
+          ...r,
+          kind: 'click',
+        })),
+      );
     }
-    for (const check of sqlChecks('attribution/postbacks')) failures.push(...(await runCheck<FailureRow>(db, check, [asRows])));
+    for (const check of sqlChecks('attribution/postbacks'))
+      failures.push(...(await runCheck<FailureRow>(db, check, [asRows])));
     const totals = (await runCheck<Totals>(db, sqlCheck('attribution/totals', 'postback_sums'), [asRows]))[0]!;
     if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-    const expected = await runCheck<ExpectedStats>(db, sqlCheck('attribution/revenue', 'expected_statistics'), [asRows, STATS_DAYS]);
+    const expected = await runCheck<ExpectedStats>(db, sqlCheck('attribution/revenue', 'expected_statistics'), [
+      asRows,
+      STATS_DAYS,
+    ]);
     if (ctx.api !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
 
-    const counts = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]));
+    const counts = Object.fromEntries(
+      FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),
+    );
     const commissionDiff = (cents(totals.recorded_commission) - cents(totals.planted_commission)) / 100;
     const failed = failures.length > 0 || commissionDiff !== 0;
     const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);
     const status = failed ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
-    return gateResult(gate, status, THRESHOLD,
+    return gateResult(
+      gate,
+      status,
+      THRESHOLD,
       `${plants.length} planted postbacks (${postbackKinds.map((k) => `${byKind[k]} ${k}`).join(', ')}); ${totals.recorded_conversions}/${totals.planted_conversions} conversions stored; ` +
         `commission ${totals.recorded_commission} vs planted ${totals.planted_commission}; statistics of ${expected.length} users${classesHit.length > 0 ? `; ${classesHit.join(', ')}` : ''}`,
       {
         summary: failed
-          ? `Failed: ${[...classesHit, ...(commissionDiff === 0 ? [] : [`commission off by ${commissionDiff.toFixed(2)}`])].join(', ')}. First: ${failures.slice(0, 3).map((f) => `${f.failure_class} ${f.kind} ${f.order_id ?? f.click_id ?? ''} (${f.detail})`).join('; ')}.`
+          ? `Failed: ${[...classesHit, ...(commissionDiff === 0 ? [] : [`commission off by ${commissionDiff.toFixed(2)}`])].join(', ')}. First: ${failures
+              .slice(0, 3)
+              .map((f) => `${f.failure_class} ${f.kind} ${f.order_id ?? f.click_id ?? ''} (${f.detail})`)
+              .join('; ')}.`
           : `Every planted postback was answered and stored as planted; the app's statistics equal the truth's sums.${notes.length > 0 ? ` Not judged: ${notes.join('; ')}.` : ''}`,
         figures: {
           seedRuns: truth.complete.join(', '),
@@ -132,9 +229,15 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           statisticsUsers: ctx.api === undefined ? null : expected.length,
           notJudged: notes.join('; ') || null,
         },
-        rows: FAILURE_CLASSES.flatMap((c) => firstRows(failures.filter((f) => f.failure_class === c), 10)),
+        rows: FAILURE_CLASSES.flatMap((c) =>
+          firstRows(
+            failures.filter((f) => f.failure_class === c),
+            10,
+          ),
+        ),
         links: ['#attribution'],
-      });
+      },
+    );
   } catch (error) {
     return insufficient(gate, THRESHOLD, `attribution could not be reconciled: ${oneLine(error)}`);
   }

@@ -5,8 +5,9 @@
  * authentication failures on a user's own resources, which the scenarios count in
  * `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
  */
-import type { Gate, GateResult } from '../gate.ts';
+
 import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { insufficient, percent, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
@@ -25,7 +26,8 @@ export default {
     const unusable = unusableLoad(gate, threshold, load);
     if (unusable) return unusable;
     const l = load!;
-    if (l.overall.requests === 0) return insufficient(gate, threshold, 'The run recorded no HTTP requests (no http_req_duration samples).');
+    if (l.overall.requests === 0)
+      return insufficient(gate, threshold, 'The run recorded no HTTP requests (no http_req_duration samples).');
     const rate = l.overall.failed / l.overall.requests;
     const auth = l.counters.aclue_auth_failures ?? 0;
     const rateFails = rate >= maxRate;
@@ -51,7 +53,8 @@ export default {
     const problems = [
       rateFails ? `${percent(rate, 3)} of requests failed` : '',
       checksFail ? `${percent(checkRate, 3)} of checks failed (${l.checks.fails} of ${checks})` : '',
-      authFails ? `${auth} authentication failure(s) on users' own resources` : ''].filter(Boolean);
+      authFails ? `${auth} authentication failure(s) on users' own resources` : '',
+    ].filter(Boolean);
     return {
       ...gate,
       status: problems.length ? 'fail' : 'pass',
@@ -59,11 +62,22 @@ export default {
       measured: `${percent(rate, 3)} failed (${l.overall.failed} of ${l.overall.requests}); ${percent(checkRate, 3)} checks failed; ${auth} auth failures`,
       evidence: {
         summary:
-          (problems.length ? `Availability below target: ${problems.join('; ')}.` : `Failed requests ${percent(rate, 3)}, failed checks ${percent(checkRate, 3)} and ${auth} authentication failures: within target.`) +
-          (l.counters.aclue_auth_failures === undefined ? ' The run recorded no aclue_auth_failures samples (counted as zero).' : '') +
+          (problems.length
+            ? `Availability below target: ${problems.join('; ')}.`
+            : `Failed requests ${percent(rate, 3)}, failed checks ${percent(checkRate, 3)} and ${auth} authentication failures: within target.`) +
+          (l.counters.aclue_auth_failures === undefined
+            ? ' The run recorded no aclue_auth_failures samples (counted as zero).'
+            : '') +
           profileNote(l) +
           sourceNote(l),
-        figures: { requests: l.overall.requests, failed: l.overall.failed, 'failed rate': rate, 'auth failures': auth, 'check fails': l.checks.fails, 'check fail rate': checkRate },
+        figures: {
+          requests: l.overall.requests,
+          failed: l.overall.failed,
+          'failed rate': rate,
+          'auth failures': auth,
+          'check fails': l.checks.fails,
+          'check fail rate': checkRate,
+        },
         rows,
         links: ['#endpoints', '#charts'],
       },

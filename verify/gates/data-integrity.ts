@@ -3,13 +3,20 @@
  * counts and rows, and session analytics counters against the raw events. One SQL file per
  * check in verify/sql/data-integrity/; files reading kit_truth run only when a seed run is judged.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlChecks } from '../sql/run.ts';
 
-type CheckRow = { check_name: string; object: string; expected: number | string; actual: number | string; detail: string };
+type CheckRow = {
+  check_name: string;
+  object: string;
+  expected: number | string;
+  actual: number | string;
+  detail: string;
+};
 
 const gate = {
   id: 'data-integrity',
@@ -18,10 +25,12 @@ const gate = {
   checklist: ['Zero data integrity issues', 'Analytics data consistent', 'Data integrity violations'],
 } as const;
 
-const THRESHOLD = 'no FK orphans, case-duplicate e-mails or inconsistent swipes; seeded rows and counts present; session analytics counters equal the raw events';
+const THRESHOLD =
+  'no FK orphans, case-duplicate e-mails or inconsistent swipes; seeded rows and counts present; session analytics counters equal the raw events';
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
-  if (ctx.db === undefined) return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   try {
     const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
     const checks = sqlChecks('data-integrity');
@@ -36,23 +45,51 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const sessions = await ctx.db.query<{ n: number }>('select count(*)::int as n from public.session_analytics');
     const users = await ctx.db.query<{ n: number }>('select count(*)::int as n from public.users');
     if ((users.rows[0]?.n ?? 0) === 0 && rows.length === 0) {
-      return insufficient(gate, THRESHOLD, 'the database holds no users: seed it (npm run seed) before judging integrity');
+      return insufficient(
+        gate,
+        THRESHOLD,
+        'the database holds no users: seed it (npm run seed) before judging integrity',
+      );
     }
     const byCheck = Object.fromEntries(checks.map((c) => [c.name, rows.filter((r) => r.check_name === c.name).length]));
     const failed = rows.length > 0;
     const notes = [
-      ...(skipped.length > 0 ? [`not checked without a seed run: ${skipped.map((c) => c.name).join(', ')} (${truth.problems.join('; ')})`] : []),
+      ...(skipped.length > 0
+        ? [`not checked without a seed run: ${skipped.map((c) => c.name).join(', ')} (${truth.problems.join('; ')})`]
+        : []),
     ];
-    return gateResult(gate, failed ? 'fail' : skipped.length > 0 ? 'warn' : 'pass', THRESHOLD,
-      failed ? `${rows.length} findings: ${Object.entries(byCheck).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')}` : `0 findings in ${ran.length} checks over ${sessions.rows[0]?.n ?? 0} analytics sessions`,
+    return gateResult(
+      gate,
+      failed ? 'fail' : skipped.length > 0 ? 'warn' : 'pass',
+      THRESHOLD,
+      failed
+        ? `${rows.length} findings: ${Object.entries(byCheck)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}`
+        : `0 findings in ${ran.length} checks over ${sessions.rows[0]?.n ?? 0} analytics sessions`,
       {
         summary: failed
-          ? `Failed: ${rows.slice(0, 4).map((r) => `${r.check_name} ${r.object}: ${r.detail}`).join('; ')}.`
+          ? `Failed: ${rows
+              .slice(0, 4)
+              .map((r) => `${r.check_name} ${r.object}: ${r.detail}`)
+              .join('; ')}.`
           : `No integrity findings.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
-        figures: { ...byCheck, sessionsChecked: sessions.rows[0]?.n ?? 0, seedRuns: truth.complete.join(', ') || null, notChecked: notes.join('; ') || null },
-        rows: checks.flatMap((c) => firstRows(rows.filter((r) => r.check_name === c.name), 10)),
+        figures: {
+          ...byCheck,
+          sessionsChecked: sessions.rows[0]?.n ?? 0,
+          seedRuns: truth.complete.join(', ') || null,
+          notChecked: notes.join('; ') || null,
+        },
+        rows: checks.flatMap((c) =>
+          firstRows(
+            rows.filter((r) => r.check_name === c.name),
+            10,
+          ),
+        ),
         links: ['#data-integrity'],
-      });
+      },
+    );
   } catch (error) {
     return insufficient(gate, THRESHOLD, `integrity checks could not run: ${oneLine(error)}`);
   }

@@ -6,11 +6,12 @@
  * from live counters: verify's own checks scan the same tables, so live counters would judge verify,
  * and each verify of the same run would say something else. SQL lives in verify/sql/database/.
  */
-import type { Gate, GateResult, GateStatus } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
 import { readDbSamples } from '../checks/db-samples.ts';
 import { firstRows, gateResult, insufficient, ratio } from '../checks/result.ts';
+import type { VerifyContext } from '../context.ts';
 import { DB_TABLES_FILE, readDbSnapshot, type TableStat } from '../db-snapshot.ts';
+import type { Gate, GateResult, GateStatus } from '../gate.ts';
 
 const gate = {
   id: 'database',
@@ -19,7 +20,9 @@ const gate = {
   checklist: ['Index usage ratio: >80%', 'Connection utilisation: <70%', 'Index usage ratio >75%'],
 } as const;
 
-interface Usage extends TableStat { readonly usage_ratio: number | null }
+interface Usage extends TableStat {
+  readonly usage_ratio: number | null;
+}
 
 const usageOf = (t: TableStat): Usage => {
   const scans = t.seq_scan + t.idx_scan;
@@ -33,9 +36,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     `peak connections < ${c.maxConnectionUtilisation} x max_connections; cache hit >= ${c.minCacheHitRate} (warn)`;
   const { found: snap, problems: snapshotProblems } = readDbSnapshot(ctx.load);
   if (snap === undefined) {
-    return insufficient(gate, threshold,
+    return insufficient(
+      gate,
+      threshold,
       `no database statistics recorded with the run (${DB_TABLES_FILE} in the run folder${snapshotProblems.length > 0 ? `: ${snapshotProblems.join('; ')}` : ''}): ` +
-      'run the load with `npm run load` of this kit version, which records them at the end of the run; verify never reads live counters, which its own checks change');
+        'run the load with `npm run load` of this kit version, which records them at the end of the run; verify never reads live counters, which its own checks change',
+    );
   }
   const s = snap.snapshot;
   const usage = s.tables.map(usageOf);
@@ -48,7 +54,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const overall = all === 0 ? null : idx / all;
   // The checklist says "Index usage ratio >80%": exactly 80% is not enough.
   const lowTables = judged.filter((r) => (r.usage_ratio ?? 1) <= c.minIndexUsageRatio);
-  const seqScans = large.filter((r) => r.seq_scan > 0).sort((a, b) => b.seq_tup_read - a.seq_tup_read || a.table_name.localeCompare(b.table_name));
+  const seqScans = large
+    .filter((r) => r.seq_scan > 0)
+    .sort((a, b) => b.seq_tup_read - a.seq_tup_read || a.table_name.localeCompare(b.table_name));
   const lowCache = s.cache.filter((r) => r.hit_rate !== null && r.hit_rate < c.minCacheHitRate);
 
   // Connections: the samples the load command took during the run.
@@ -57,7 +65,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   let p95: number | null = null;
   let peakActive: number | null = null;
   let maxConnections: number | null = null;
-  let connectionSource = 'not sampled during the run (no db-samples.json beside the run): utilisation under load is unknown';
+  let connectionSource =
+    'not sampled during the run (no db-samples.json beside the run): utilisation under load is unknown';
   if (found.length > 0) {
     peak = Math.max(...found.map((f) => f.samples.peak.connections));
     p95 = Math.max(...found.map((f) => f.samples.p95.connections));
@@ -71,11 +80,15 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   // Counters not reset right before the run (or never) mix earlier traffic into the run's figures.
   const runStart = ctx.statsWindow?.startedAt ?? ctx.load?.startedAt;
   const resetAt = s.statsResetAt;
-  const staleStats = runStart !== undefined && (resetAt === null || Date.parse(resetAt) < Date.parse(runStart) - 5 * 60_000);
+  const staleStats =
+    runStart !== undefined && (resetAt === null || Date.parse(resetAt) < Date.parse(runStart) - 5 * 60_000);
 
   const failures: string[] = [];
   if (overall !== null && overall <= c.minIndexUsageRatio) failures.push(`overall index usage ${ratio(overall)}`);
-  for (const t of lowTables) failures.push(`${t.table_name} index usage ${ratio(t.usage_ratio)} (${t.seq_scan} seq scans of ${t.seq_scan + t.idx_scan}, ${t.est_rows} rows)`);
+  for (const t of lowTables)
+    failures.push(
+      `${t.table_name} index usage ${ratio(t.usage_ratio)} (${t.seq_scan} seq scans of ${t.seq_scan + t.idx_scan}, ${t.est_rows} rows)`,
+    );
   if (utilisation !== null && utilisation >= c.maxConnectionUtilisation) {
     failures.push(`connection utilisation ${ratio(utilisation)} (${peak}/${maxConnections})`);
   }
@@ -85,26 +98,36 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   ];
   if (found.length === 0) warnings.push('connections not sampled during the run');
   if (s.statementsProblem !== null) warnings.push(s.statementsProblem);
-  if (staleStats) warnings.push(`statistics last reset ${resetAt ?? 'never'}, before the run started (${runStart}): figures include earlier traffic (the load command resets them before the run; it could not: ${s.reset?.problems.join('; ') || 'unknown why'})`);
+  if (staleStats)
+    warnings.push(
+      `statistics last reset ${resetAt ?? 'never'}, before the run started (${runStart}): figures include earlier traffic (the load command resets them before the run; it could not: ${s.reset?.problems.join('; ') || 'unknown why'})`,
+    );
 
   let status: GateStatus;
   if (failures.length > 0) status = 'fail';
   else if (judged.length === 0) {
-    return insufficient(gate, threshold,
+    return insufficient(
+      gate,
+      threshold,
       `no table with more than ${c.indexUsageMinRows} rows was scanned ${c.indexUsageMinScans} times or more during the run ` +
-      `(${scanned.length} large tables scanned fewer times: ${fewScans.map((t) => `${t.table_name} ${t.seq_scan + t.idx_scan}`).join(', ') || 'none'}): run a longer load, or lower indexUsageMinScans with --criteria`,
-      { tablesOverThreshold: large.length, snapshot: snap.file });
+        `(${scanned.length} large tables scanned fewer times: ${fewScans.map((t) => `${t.table_name} ${t.seq_scan + t.idx_scan}`).join(', ') || 'none'}): run a longer load, or lower indexUsageMinScans with --criteria`,
+      { tablesOverThreshold: large.length, snapshot: snap.file },
+    );
   } else status = warnings.length > 0 ? 'warn' : 'pass';
 
   const heap = s.cache.find((r) => r.kind === 'heap')?.hit_rate ?? null;
   const index = s.cache.find((r) => r.kind === 'index')?.hit_rate ?? null;
-  const measured = `index usage ${ratio(overall)} overall over ${judged.length} large, busy tables` +
+  const measured =
+    `index usage ${ratio(overall)} overall over ${judged.length} large, busy tables` +
     `${lowTables.length > 0 ? ` (${lowTables.length} below)` : ''}; peak connections ${peak ?? 'n/a'}/${maxConnections ?? 'n/a'}` +
     ` = ${ratio(utilisation)}; cache hit heap ${ratio(heap, 4)} index ${ratio(index, 4)}`;
   return gateResult(gate, status, threshold, measured, {
-    summary: failures.length > 0
-      ? `Failed: ${failures.join('; ')}.`
-      : warnings.length > 0 ? `Passed the thresholds with warnings: ${warnings.join('; ')}.` : `All database thresholds met. Connections: ${connectionSource}.`,
+    summary:
+      failures.length > 0
+        ? `Failed: ${failures.join('; ')}.`
+        : warnings.length > 0
+          ? `Passed the thresholds with warnings: ${warnings.join('; ')}.`
+          : `All database thresholds met. Connections: ${connectionSource}.`,
     figures: {
       indexUsageOverall: overall,
       largeTablesScanned: scanned.length,

@@ -3,8 +3,9 @@
  * over baseline latency must stay below 4. Needs a baseline (`--baseline`): a baseline-profile run or
  * an earlier report's summary.json. Every endpoint the peak run sent is judged or named with why not.
  */
-import type { Gate, GateResult } from '../gate.ts';
+
 import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { insufficient, loadProblems, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
@@ -30,7 +31,13 @@ export type EndpointComparison =
       readonly ratio: number;
       readonly fails: boolean;
     }
-  | { readonly endpoint: string; readonly judged: false; readonly baselineRequests: number; readonly peakRequests: number; readonly reason: string };
+  | {
+      readonly endpoint: string;
+      readonly judged: false;
+      readonly baselineRequests: number;
+      readonly peakRequests: number;
+      readonly reason: string;
+    };
 
 /**
  * Each endpoint the peak run sent against the baseline. With enough requests in both runs for a
@@ -38,7 +45,11 @@ export type EndpointComparison =
  * since the p95 of a few dozen points is their second-slowest one and one slow request in the
  * baseline would hide a regression (or one at peak invent it); below the minimum nothing is judged.
  */
-export function compareEndpoints(peak: readonly EndpointStats[], baseline: readonly EndpointStats[], rules: Rules): EndpointComparison[] {
+export function compareEndpoints(
+  peak: readonly EndpointStats[],
+  baseline: readonly EndpointStats[],
+  rules: Rules,
+): EndpointComparison[] {
   const base = new Map(baseline.map((e) => [e.name, e]));
   return peak
     .filter((e) => e.requests > 0)
@@ -50,14 +61,31 @@ export function compareEndpoints(peak: readonly EndpointStats[], baseline: reado
         ...(b.requests < rules.degradationMinRequests ? [`${b.requests} in the baseline`] : []),
         ...(e.requests < rules.degradationMinRequests ? [`${e.requests} at peak`] : []),
       ];
-      if (short.length) return { ...counts, judged: false, reason: `too few requests, ${short.join(' and ')}, of the ${rules.degradationMinRequests} needed in each run` };
+      if (short.length)
+        return {
+          ...counts,
+          judged: false,
+          reason: `too few requests, ${short.join(' and ')}, of the ${rules.degradationMinRequests} needed in each run`,
+        };
       const statistic = Math.min(b.requests, e.requests) >= rules.degradationP95MinRequests ? 'p95' : 'median';
-      const [baselineMs, peakMs] = statistic === 'p95' ? [b.latency.p95, e.latency.p95] : [b.latency.p50, e.latency.p50];
+      const [baselineMs, peakMs] =
+        statistic === 'p95' ? [b.latency.p95, e.latency.p95] : [b.latency.p50, e.latency.p50];
       if (baselineMs <= 0) return { ...counts, judged: false, reason: `baseline ${statistic} is 0 ms` };
       const ratio = Math.round((peakMs / baselineMs) * 100) / 100;
-      return { ...counts, judged: true, statistic, baselineMs, peakMs, ratio, fails: ratio >= rules.maxDegradationRatio };
+      return {
+        ...counts,
+        judged: true,
+        statistic,
+        baselineMs,
+        peakMs,
+        ratio,
+        fails: ratio >= rules.maxDegradationRatio,
+      };
     })
-    .sort((a, b) => rank(a) - rank(b) || (a.judged && b.judged ? b.ratio - a.ratio : 0) || a.endpoint.localeCompare(b.endpoint));
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) || (a.judged && b.judged ? b.ratio - a.ratio : 0) || a.endpoint.localeCompare(b.endpoint),
+    );
 }
 
 /** What a reviewer reads first: failures, then endpoints not judged, then passes (by ratio within each). */
@@ -70,7 +98,9 @@ function rank(c: EndpointComparison): number {
  * undefined when no source records a plan (a run not made by `npm run load`): then every endpoint counts.
  */
 function plannedEndpoints(load: LoadEvidence): Set<string> | undefined {
-  const plans = load.sources.flatMap((s) => (s.load?.scheduled?.requestsPerEndpoint ? [s.load.scheduled.requestsPerEndpoint] : []));
+  const plans = load.sources.flatMap((s) =>
+    s.load?.scheduled?.requestsPerEndpoint ? [s.load.scheduled.requestsPerEndpoint] : [],
+  );
   return plans.length ? new Set(plans.flatMap((plan) => Object.keys(plan))) : undefined;
 }
 
@@ -83,17 +113,29 @@ export default {
       `(p95s with >= ${criteria.degradationP95MinRequests} requests in both, else medians)`;
     const unusable = unusableLoad(gate, threshold, load, 'peak run');
     if (unusable) return unusable;
-    if (!baseline) return insufficient(gate, threshold, 'No baseline to compare with: give --baseline with a baseline-profile run folder or an earlier summary.json.');
+    if (!baseline)
+      return insufficient(
+        gate,
+        threshold,
+        'No baseline to compare with: give --baseline with a baseline-profile run folder or an earlier summary.json.',
+      );
     const baseProblems = loadProblems(baseline);
     if (baseProblems.length > 0) {
-      return insufficient(gate, threshold, `The baseline's k6 output is incomplete or malformed: ${baseProblems[0]}`, { rows: baseProblems.map((problem) => ({ problem })) });
+      return insufficient(gate, threshold, `The baseline's k6 output is incomplete or malformed: ${baseProblems[0]}`, {
+        rows: baseProblems.map((problem) => ({ problem })),
+      });
     }
     // setup()'s probes (one request each to health, users_me, ...) are not endpoints of the load; an
     // endpoint outside the plan that carried load (a plan behind its journeys) is judged all the same.
     const planned = plannedEndpoints(load!);
-    const isProbe = (e: EndpointStats) => planned !== undefined && !planned.has(e.name) && e.requests < criteria.degradationMinRequests;
+    const isProbe = (e: EndpointStats) =>
+      planned !== undefined && !planned.has(e.name) && e.requests < criteria.degradationMinRequests;
     const probes = load!.endpoints.filter(isProbe);
-    const compared = compareEndpoints(load!.endpoints.filter((e) => !isProbe(e)), baseline.endpoints, criteria);
+    const compared = compareEndpoints(
+      load!.endpoints.filter((e) => !isProbe(e)),
+      baseline.endpoints,
+      criteria,
+    );
     const judged = compared.flatMap((c) => (c.judged ? [c] : []));
     const unjudged = compared.flatMap((c) => (c.judged ? [] : [c]));
     const failing = judged.filter((c) => c.fails);
@@ -108,7 +150,9 @@ export default {
       status,
       threshold,
       measured: [
-        worst ? `worst ratio ${worst.ratio.toFixed(2)}x (${worst.endpoint} ${worst.statistic}: ${worst.baselineMs} → ${worst.peakMs} ms)` : 'no endpoint judged',
+        worst
+          ? `worst ratio ${worst.ratio.toFixed(2)}x (${worst.endpoint} ${worst.statistic}: ${worst.baselineMs} → ${worst.peakMs} ms)`
+          : 'no endpoint judged',
         ...(unjudged.length ? [`${unjudged.length} endpoint(s) not judged`] : []),
       ].join('; '),
       evidence: {
@@ -119,7 +163,9 @@ export default {
               ? `All ${judged.length} judged endpoints stay below ${max}x their baseline.`
               : 'No endpoint of the peak run could be judged against the baseline.') +
           notJudged +
-          (probes.length ? ` Outside the load's plan (setup() probes), not judged: ${probes.map((e) => `${e.name} (${e.requests})`).join(', ')}.` : ''),
+          (probes.length
+            ? ` Outside the load's plan (setup() probes), not judged: ${probes.map((e) => `${e.name} (${e.requests})`).join(', ')}.`
+            : ''),
         figures: {
           'peak endpoints': compared.length,
           judged: judged.length,
@@ -131,8 +177,25 @@ export default {
         },
         rows: compared.map((c) =>
           c.judged
-            ? { endpoint: c.endpoint, statistic: c.statistic, baseline_ms: c.baselineMs, peak_ms: c.peakMs, ratio: c.ratio, requests: `${c.baselineRequests} → ${c.peakRequests}`, status: c.fails ? 'fail' : 'pass' }
-            : { endpoint: c.endpoint, statistic: null, baseline_ms: null, peak_ms: null, ratio: null, requests: `${c.baselineRequests} → ${c.peakRequests}`, status: 'insufficient-data', reason: c.reason },
+            ? {
+                endpoint: c.endpoint,
+                statistic: c.statistic,
+                baseline_ms: c.baselineMs,
+                peak_ms: c.peakMs,
+                ratio: c.ratio,
+                requests: `${c.baselineRequests} → ${c.peakRequests}`,
+                status: c.fails ? 'fail' : 'pass',
+              }
+            : {
+                endpoint: c.endpoint,
+                statistic: null,
+                baseline_ms: null,
+                peak_ms: null,
+                ratio: null,
+                requests: `${c.baselineRequests} → ${c.peakRequests}`,
+                status: 'insufficient-data',
+                reason: c.reason,
+              },
         ),
         links: ['#endpoints'],
       },

@@ -4,11 +4,12 @@
  * every index present and valid. The expected names come from db/migrations/ itself
  * (verify/checks/deployment-manifest.ts); the catalogue checks are verify/sql/deployment/.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
 import { deploymentManifest } from '../checks/deployment-manifest.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { probeTriggers } from '../checks/trigger-probe.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
 
 // A type, not an interface: evidence rows are records, and only type aliases get an index signature.
@@ -24,12 +25,15 @@ const gate = {
 async function run(ctx: VerifyContext): Promise<GateResult> {
   const manifest = deploymentManifest();
   const threshold = `${manifest.tables.length} new tables with their ${manifest.columns.length} columns; ${manifest.triggers.length} triggers present, enabled and firing; ${manifest.indexes.length} indexes present and valid`;
-  if (ctx.db === undefined) return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   const db = ctx.db;
   let catalogue: Finding[];
   try {
     catalogue = [
-      ...(await runCheck<Finding>(db, sqlCheck('deployment', 'tables_and_columns'), [JSON.stringify(manifest.columns)])),
+      ...(await runCheck<Finding>(db, sqlCheck('deployment', 'tables_and_columns'), [
+        JSON.stringify(manifest.columns),
+      ])),
       ...(await runCheck<Finding>(db, sqlCheck('deployment', 'triggers'), [JSON.stringify(manifest.triggers)])),
       ...(await runCheck<Finding>(db, sqlCheck('deployment', 'indexes'), [JSON.stringify(manifest.indexes)])),
     ];
@@ -37,12 +41,20 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     return insufficient(gate, threshold, `the catalogue checks could not run: ${oneLine(error)}`);
   }
   // Probe only triggers the catalogue found in place: a missing or disabled one is already a finding.
-  const broken = new Set(catalogue.filter((f) => f.check.startsWith('trigger_') || f.check === 'table_missing').map((f) => f.object));
-  const present = manifest.triggers.filter((t) => !broken.has(`public.${t.table} trigger ${t.trigger}`) && !broken.has(`public.${t.table}`));
+  const broken = new Set(
+    catalogue.filter((f) => f.check.startsWith('trigger_') || f.check === 'table_missing').map((f) => f.object),
+  );
+  const present = manifest.triggers.filter(
+    (t) => !broken.has(`public.${t.table} trigger ${t.trigger}`) && !broken.has(`public.${t.table}`),
+  );
   const fired = await probeTriggers(db, present);
   const firing: Finding[] = fired
     .filter((f) => f.outcome === 'did_not_fire' || f.outcome === 'error')
-    .map((f) => ({ check: f.outcome === 'error' ? 'trigger_probe_error' : 'trigger_did_not_fire', object: `public.${f.table} trigger ${f.trigger}`, detail: f.detail }));
+    .map((f) => ({
+      check: f.outcome === 'error' ? 'trigger_probe_error' : 'trigger_did_not_fire',
+      object: `public.${f.table} trigger ${f.trigger}`,
+      detail: f.detail,
+    }));
   const unexercised = fired.filter((f) => f.outcome === 'not_exercised');
   const findings = [...catalogue, ...firing];
   const count = (prefix: string) => findings.filter((f) => f.check.startsWith(prefix)).length;
@@ -57,14 +69,28 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     triggersFired: fired.filter((f) => f.outcome === 'fired').length,
     triggersNotExercised: unexercised.length,
   };
-  const notExercised = unexercised.length > 0 ? ` Not exercised (present and enabled, firing not observed): ${unexercised.map((u) => `${u.trigger} (${u.detail})`).join('; ')}.` : '';
+  const notExercised =
+    unexercised.length > 0
+      ? ` Not exercised (present and enabled, firing not observed): ${unexercised.map((u) => `${u.trigger} (${u.detail})`).join('; ')}.`
+      : '';
   const measured = `${figures.tableFindings} table/column, ${figures.triggerFindings} trigger and ${figures.indexFindings} index findings; ${figures.triggersFired}/${manifest.triggers.length} triggers seen firing`;
   return gateResult(gate, findings.length > 0 ? 'fail' : 'pass', threshold, measured, {
-    summary: findings.length > 0
-      ? `Failed: ${findings.slice(0, 5).map((f) => `${f.check} ${f.object}`).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.${notExercised}`
-      : `All ${manifest.tables.length} new tables have the deployment's columns; every trigger is enabled and every index valid.${notExercised}`,
+    summary:
+      findings.length > 0
+        ? `Failed: ${findings
+            .slice(0, 5)
+            .map((f) => `${f.check} ${f.object}`)
+            .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.${notExercised}`
+        : `All ${manifest.tables.length} new tables have the deployment's columns; every trigger is enabled and every index valid.${notExercised}`,
     figures,
-    rows: [...firstRows(findings, 40), ...unexercised.map((u) => ({ check: 'trigger_not_exercised', object: `public.${u.table} trigger ${u.trigger}`, detail: u.detail }))],
+    rows: [
+      ...firstRows(findings, 40),
+      ...unexercised.map((u) => ({
+        check: 'trigger_not_exercised',
+        object: `public.${u.table} trigger ${u.trigger}`,
+        detail: u.detail,
+      })),
+    ],
     links: ['#database'],
   });
 }

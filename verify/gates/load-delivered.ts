@@ -4,8 +4,9 @@
  * target too slow — the coordinated-omission signal), and whether the schedule itself was 10x the
  * baseline rates.
  */
-import type { Gate, GateResult } from '../gate.ts';
+
 import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { insufficient, percent, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
@@ -25,18 +26,27 @@ export default {
     if (unusable) return unusable;
     const it = load!.iterations;
     if (it.scheduled === undefined || it.scheduled <= 0) {
-      return insufficient(gate, threshold, 'load.json of the run does not state the scheduled iterations (scheduled.iterations), so delivery cannot be judged.', {
-        figures: { completed: it.completed, dropped: it.dropped, 'achieved rate (/s)': it.achievedRate },
-      });
+      return insufficient(
+        gate,
+        threshold,
+        'load.json of the run does not state the scheduled iterations (scheduled.iterations), so delivery cannot be judged.',
+        {
+          figures: { completed: it.completed, dropped: it.dropped, 'achieved rate (/s)': it.achievedRate },
+        },
+      );
     }
     const achieved = it.completed / it.scheduled;
     const droppedRate = it.dropped / it.scheduled;
-    const multiplier = it.scheduledRate !== undefined && it.baselineRate ? it.scheduledRate / it.baselineRate : undefined;
+    const multiplier =
+      it.scheduledRate !== undefined && it.baselineRate ? it.scheduledRate / it.baselineRate : undefined;
     const failures: string[] = [];
-    if (achieved < criteria.minAchievedRateFraction) failures.push(`only ${percent(achieved, 1)} of the scheduled iterations completed`);
-    if (droppedRate >= criteria.maxDroppedIterationRate) failures.push(`${percent(droppedRate, 2)} of iterations were dropped`);
+    if (achieved < criteria.minAchievedRateFraction)
+      failures.push(`only ${percent(achieved, 1)} of the scheduled iterations completed`);
+    if (droppedRate >= criteria.maxDroppedIterationRate)
+      failures.push(`${percent(droppedRate, 2)} of iterations were dropped`);
     // A small tolerance: rates are stored rounded in load.json.
-    if (multiplier !== undefined && multiplier < criteria.peakMultiplier * 0.999) failures.push(`the schedule was ${multiplier.toFixed(2)}x the baseline, not ${criteria.peakMultiplier}x`);
+    if (multiplier !== undefined && multiplier < criteria.peakMultiplier * 0.999)
+      failures.push(`the schedule was ${multiplier.toFixed(2)}x the baseline, not ${criteria.peakMultiplier}x`);
     const rate = load!.sources.map((s) => s.load?.scheduled?.ratePerJourney ?? {});
     const rows = Object.entries(it.perScenario)
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -44,7 +54,8 @@ export default {
         scenario,
         completed,
         scheduled_rate_per_s: rate.reduce((a, r) => a + (r[scenario] ?? 0), 0) || null,
-        achieved_rate_per_s: load!.durationSeconds > 0 ? Math.round((completed / load!.durationSeconds) * 100) / 100 : null,
+        achieved_rate_per_s:
+          load!.durationSeconds > 0 ? Math.round((completed / load!.durationSeconds) * 100) / 100 : null,
       }));
     const status = failures.length ? 'fail' : multiplier === undefined ? 'warn' : 'pass';
     return {

@@ -4,18 +4,19 @@
  * users, relative to the oracle ceiling from the same swipes and to a popularity-only baseline.
  * Sources: user_preferences.category_preferences (default) or the Data API as each user.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
+import type pg from 'pg';
+import { routePath, routes, supabasePaths } from '../../model/target.ts';
 import { gateResult, insufficient, oneLine, ratio } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
 import type { Tier } from '../scoring/ndcg.ts';
-import { appScoresBySlug, popularityScores, scoreUsers } from '../scoring/preference.ts';
 import type { UserEvidence, UserScore } from '../scoring/preference.ts';
+import { appScoresBySlug, popularityScores, scoreUsers } from '../scoring/preference.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
-import { routePath, routes, supabasePaths } from '../../model/target.ts';
-import type pg from 'pg';
 
 const gate = {
   id: 'preference-accuracy',
@@ -28,10 +29,20 @@ export const BOOTSTRAP = { resamples: 2000, seed: 20_250_601 } as const;
 
 export type PreferenceSource = 'table' | 'api';
 
-async function appPreferences(ctx: VerifyContext, db: pg.Pool, runs: string[], source: PreferenceSource, userIds: string[]): Promise<Map<string, unknown>> {
+async function appPreferences(
+  ctx: VerifyContext,
+  db: pg.Pool,
+  runs: string[],
+  source: PreferenceSource,
+  userIds: string[],
+): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   if (source === 'table') {
-    for (const r of await runCheck<{ user_id: string; category_preferences: unknown }>(db, sqlCheck('preference-accuracy', 'app_preferences'), [runs])) {
+    for (const r of await runCheck<{ user_id: string; category_preferences: unknown }>(
+      db,
+      sqlCheck('preference-accuracy', 'app_preferences'),
+      [runs],
+    )) {
       out.set(r.user_id, r.category_preferences);
     }
     return out;
@@ -39,9 +50,12 @@ async function appPreferences(ctx: VerifyContext, db: pg.Pool, runs: string[], s
   if (ctx.api === undefined) throw new Error('preference source is the API but no API URL and keys are configured');
   const api = ctx.api;
   for (const id of userIds) {
-    const res = await fetch(`${api.url}${supabasePaths.rest}/user_preferences?select=category_preferences&user_id=eq.${id}`, {
-      headers: { apikey: api.anonKey, authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
-    });
+    const res = await fetch(
+      `${api.url}${supabasePaths.rest}/user_preferences?select=category_preferences&user_id=eq.${id}`,
+      {
+        headers: { apikey: api.anonKey, authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+      },
+    );
     if (!res.ok) throw new Error(`GET ${supabasePaths.rest}/user_preferences as user ${id} answered ${res.status}`);
     const body = (await res.json()) as { category_preferences?: unknown }[];
     if (body[0] !== undefined) out.set(id, body[0].category_preferences);
@@ -64,7 +78,10 @@ async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[])
   const queue = [...userIds];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` }, signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+        signal: AbortSignal.timeout(30_000),
+      }).catch((e: Error) => e);
       if (res instanceof Error || !res.ok) {
         failures += 1;
         firstProblem ??= res instanceof Error ? res.message : `${res.status}`;
@@ -72,52 +89,104 @@ async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[])
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return failures === 0 ? undefined : `${failures} of ${userIds.length} recommendation calls failed (first: ${firstProblem})`;
+  return failures === 0
+    ? undefined
+    : `${failures} of ${userIds.length} recommendation calls failed (first: ${firstProblem})`;
 }
 
-interface Breakdown { group: string; users: number; app_ndcg3: number; app_ndcg3_ci_lower: number; app_ndcg3_ci_upper: number; oracle_ndcg3: number; popularity_ndcg3: number; app_p3: number }
+interface Breakdown {
+  group: string;
+  users: number;
+  app_ndcg3: number;
+  app_ndcg3_ci_lower: number;
+  app_ndcg3_ci_upper: number;
+  oracle_ndcg3: number;
+  popularity_ndcg3: number;
+  app_p3: number;
+}
 
 function breakdown(label: (s: UserScore) => string, scores: readonly UserScore[]): Breakdown[] {
   const groups = new Map<string, UserScore[]>();
   for (const s of scores) groups.set(label(s), [...(groups.get(label(s)) ?? []), s]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => {
-    // Each group's own interval, so the report can draw whiskers: a small archetype reads as uncertain.
-    const ci = bootstrapMean(g.map((s) => s.app.ndcg), BOOTSTRAP);
-    return {
-      group,
-      users: g.length,
-      app_ndcg3: round(ci.mean),
-      app_ndcg3_ci_lower: round(ci.lower),
-      app_ndcg3_ci_upper: round(ci.upper),
-      oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg))),
-      popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg))),
-      app_p3: round(mean(g.map((s) => s.app.p3))),
-    };
-  });
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, g]) => {
+      // Each group's own interval, so the report can draw whiskers: a small archetype reads as uncertain.
+      const ci = bootstrapMean(
+        g.map((s) => s.app.ndcg),
+        BOOTSTRAP,
+      );
+      return {
+        group,
+        users: g.length,
+        app_ndcg3: round(ci.mean),
+        app_ndcg3_ci_lower: round(ci.lower),
+        app_ndcg3_ci_upper: round(ci.upper),
+        oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg))),
+        popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg))),
+        app_p3: round(mean(g.map((s) => s.app.p3))),
+      };
+    });
 }
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 export async function evaluatePreferences(ctx: VerifyContext, source: PreferenceSource = 'table'): Promise<GateResult> {
   const p = ctx.criteria.preference;
   const threshold = `NDCG@3 95% CI lower bound >= ${p.ndcgFloor}, mean >= ${p.minOracleFraction} x oracle (warn down to ${p.warnOracleFraction} x), mean >= popularity + ${p.minMarginOverPopularity} (users with >= ${p.minSwipesPerUser} swipes)`;
-  if (ctx.db === undefined) return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   const db = ctx.db;
   try {
     const truth = await judgedRuns(db, ctx.seedRunIds);
-    if (truth.complete.length === 0) return insufficient(gate, threshold, `no planted preferences to compare with: ${truth.problems.join('; ')}`);
-    const planted = await runCheck<{ user_id: string; archetype: string; planted_swipes: number; tiers: Record<string, Tier> }>(db, sqlCheck('preference-accuracy', 'planted_users'), [truth.complete]);
-    const swipeRows = await runCheck<{ user_id: string; slug: string; swipes: number; likes: number }>(db, sqlCheck('preference-accuracy', 'swipes_by_category'), [truth.complete]);
-    const categories = await runCheck<{ slug: string; name: string }>(db, sqlCheck('preference-accuracy', 'categories'));
-    const nameToSlug = new Map(categories.flatMap((c) => [[c.name.toLowerCase(), c.slug], [c.slug.toLowerCase(), c.slug]] as [string, string][]));
+    if (truth.complete.length === 0)
+      return insufficient(gate, threshold, `no planted preferences to compare with: ${truth.problems.join('; ')}`);
+    const planted = await runCheck<{
+      user_id: string;
+      archetype: string;
+      planted_swipes: number;
+      tiers: Record<string, Tier>;
+    }>(db, sqlCheck('preference-accuracy', 'planted_users'), [truth.complete]);
+    const swipeRows = await runCheck<{ user_id: string; slug: string; swipes: number; likes: number }>(
+      db,
+      sqlCheck('preference-accuracy', 'swipes_by_category'),
+      [truth.complete],
+    );
+    const categories = await runCheck<{ slug: string; name: string }>(
+      db,
+      sqlCheck('preference-accuracy', 'categories'),
+    );
+    const nameToSlug = new Map(
+      categories.flatMap(
+        (c) =>
+          [
+            [c.name.toLowerCase(), c.slug],
+            [c.slug.toLowerCase(), c.slug],
+          ] as [string, string][],
+      ),
+    );
     const measuredPlan = planted.filter((u) => u.planted_swipes >= p.minSwipesPerUser);
-    const appCall = await askAppToCalculate(ctx, measuredPlan.map((u) => u.user_id));
-    const prefs = await appPreferences(ctx, db, truth.complete, source, measuredPlan.map((u) => u.user_id));
+    const appCall = await askAppToCalculate(
+      ctx,
+      measuredPlan.map((u) => u.user_id),
+    );
+    const prefs = await appPreferences(
+      ctx,
+      db,
+      truth.complete,
+      source,
+      measuredPlan.map((u) => u.user_id),
+    );
 
     const swipesOf = new Map<string, Record<string, { swipes: number; likes: number }>>();
-    for (const r of swipeRows) swipesOf.set(r.user_id, { ...(swipesOf.get(r.user_id) ?? {}), [r.slug]: { swipes: r.swipes, likes: r.likes } });
+    for (const r of swipeRows)
+      swipesOf.set(r.user_id, { ...(swipesOf.get(r.user_id) ?? {}), [r.slug]: { swipes: r.swipes, likes: r.likes } });
     const evidence = (u: (typeof planted)[number]): UserEvidence => ({
-      userId: u.user_id, archetype: u.archetype, plantedSwipes: u.planted_swipes, tiers: u.tiers,
-      swipes: swipesOf.get(u.user_id) ?? {}, app: appScoresBySlug(prefs.get(u.user_id), nameToSlug),
+      userId: u.user_id,
+      archetype: u.archetype,
+      plantedSwipes: u.planted_swipes,
+      tiers: u.tiers,
+      swipes: swipesOf.get(u.user_id) ?? {},
+      app: appScoresBySlug(prefs.get(u.user_id), nameToSlug),
     });
     const measuredEvidence = measuredPlan.map(evidence);
     // Popularity from every measured user's likes: one ranking for all, what "recommend the popular" would give.
@@ -127,54 +196,93 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const cold = scoreUsers(coldPlan.map(evidence), popularity);
 
     if (scores.length < p.minMeasuredUsers) {
-      return insufficient(gate, threshold,
+      return insufficient(
+        gate,
+        threshold,
         `only ${scores.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers}): seed more users or lower criteria.preference.minSwipesPerUser`,
-        { measuredUsers: scores.length, coldStartUsers: cold.length });
+        { measuredUsers: scores.length, coldStartUsers: cold.length },
+      );
     }
-    const ci = bootstrapMean(scores.map((s) => s.app.ndcg), BOOTSTRAP);
-    const p3 = bootstrapMean(scores.map((s) => s.app.p3), BOOTSTRAP);
+    const ci = bootstrapMean(
+      scores.map((s) => s.app.ndcg),
+      BOOTSTRAP,
+    );
+    const p3 = bootstrapMean(
+      scores.map((s) => s.app.p3),
+      BOOTSTRAP,
+    );
     const oracle = mean(scores.map((s) => s.oracle.ndcg));
     const pop = mean(scores.map((s) => s.popularity.ndcg));
     const withoutPrefs = scores.filter((s) => !s.hasPreferences).length;
 
     const reasons: string[] = [];
     if (ci.lower < p.ndcgFloor) reasons.push(`CI lower bound ${ratio(ci.lower)} < floor ${p.ndcgFloor}`);
-    if (ci.mean < p.minOracleFraction * oracle) reasons.push(`mean ${ratio(ci.mean)} < ${p.minOracleFraction} x oracle ${ratio(oracle)}`);
-    if (ci.mean < pop + p.minMarginOverPopularity) reasons.push(`mean ${ratio(ci.mean)} does not beat popularity ${ratio(pop)} by ${p.minMarginOverPopularity}`);
+    if (ci.mean < p.minOracleFraction * oracle)
+      reasons.push(`mean ${ratio(ci.mean)} < ${p.minOracleFraction} x oracle ${ratio(oracle)}`);
+    if (ci.mean < pop + p.minMarginOverPopularity)
+      reasons.push(`mean ${ratio(ci.mean)} does not beat popularity ${ratio(pop)} by ${p.minMarginOverPopularity}`);
     // Near the ceiling but not at it is a warning (seed-model-report-anchors §3.4).
-    const onlyOracleShort = reasons.length === 1 && ci.mean < p.minOracleFraction * oracle && ci.mean >= p.warnOracleFraction * oracle;
+    const onlyOracleShort =
+      reasons.length === 1 && ci.mean < p.minOracleFraction * oracle && ci.mean >= p.warnOracleFraction * oracle;
     const status = reasons.length === 0 ? 'pass' : onlyOracleShort ? 'warn' : 'fail';
 
     const byArchetype = breakdown((s) => s.archetype, scores);
     const m = p.minSwipesPerUser;
-    const byDepth = breakdown((s) => (s.plantedSwipes < 2 * m ? `${m}-${2 * m - 1} swipes` : s.plantedSwipes < 4 * m ? `${2 * m}-${4 * m - 1} swipes` : `${4 * m}+ swipes`), scores);
+    const byDepth = breakdown(
+      (s) =>
+        s.plantedSwipes < 2 * m
+          ? `${m}-${2 * m - 1} swipes`
+          : s.plantedSwipes < 4 * m
+            ? `${2 * m}-${4 * m - 1} swipes`
+            : `${4 * m}+ swipes`,
+      scores,
+    );
     const worst = [...scores].sort((a, b) => a.app.ndcg - b.app.ndcg || a.userId.localeCompare(b.userId)).slice(0, 5);
-    return gateResult(gate, status, threshold,
+    return gateResult(
+      gate,
+      status,
+      threshold,
       `NDCG@3 ${ratio(ci.mean)} [${ratio(ci.lower)}, ${ratio(ci.upper)}] over ${scores.length} users; oracle ${ratio(oracle)}; popularity ${ratio(pop)}; P@3 ${ratio(p3.mean)}`,
       {
-        summary: reasons.length === 0
-          ? `The app's preferences rank the planted favourites as well as the swipes allow (${ratio(ci.mean / oracle, 2)} of the oracle), well above popularity.`
-          : `${status === 'warn' ? 'Warning' : 'Failed'}: ${reasons.join('; ')}.${withoutPrefs > 0 ? ` ${withoutPrefs} measured users have no stored preferences.` : ''}`,
+        summary:
+          reasons.length === 0
+            ? `The app's preferences rank the planted favourites as well as the swipes allow (${ratio(ci.mean / oracle, 2)} of the oracle), well above popularity.`
+            : `${status === 'warn' ? 'Warning' : 'Failed'}: ${reasons.join('; ')}.${withoutPrefs > 0 ? ` ${withoutPrefs} measured users have no stored preferences.` : ''}`,
         figures: {
           source: source === 'table' ? 'user_preferences.category_preferences' : 'Data API /rest/v1/user_preferences',
-          calculatedBy: appCall === undefined ? `the app, via ${routePath(routes.recommendations)} as each measured user` : appCall,
+          calculatedBy:
+            appCall === undefined ? `the app, via ${routePath(routes.recommendations)} as each measured user` : appCall,
           measuredUsers: scores.length,
           coldStartUsers: cold.length,
           usersWithoutPreferences: withoutPrefs,
-          ndcg3Mean: round(ci.mean), ndcg3CiLower: round(ci.lower), ndcg3CiUpper: round(ci.upper),
-          p3Mean: round(p3.mean), p3CiLower: round(p3.lower), p3CiUpper: round(p3.upper),
-          oracleNdcg3: round(oracle), popularityNdcg3: round(pop),
+          ndcg3Mean: round(ci.mean),
+          ndcg3CiLower: round(ci.lower),
+          ndcg3CiUpper: round(ci.upper),
+          p3Mean: round(p3.mean),
+          p3CiLower: round(p3.lower),
+          p3CiUpper: round(p3.upper),
+          oracleNdcg3: round(oracle),
+          popularityNdcg3: round(pop),
           shareOfOracle: round(ci.mean / oracle),
           coldStartAppNdcg3: cold.length > 0 ? round(mean(cold.map((s) => s.app.ndcg))) : null,
-          bootstrapResamples: ci.resamples, bootstrapSeed: BOOTSTRAP.seed,
+          bootstrapResamples: ci.resamples,
+          bootstrapSeed: BOOTSTRAP.seed,
         },
         rows: [
           ...byArchetype.map((b) => ({ breakdown: 'archetype', ...b })),
           ...byDepth.map((b) => ({ breakdown: 'history depth', ...b })),
-          ...worst.map((s) => ({ breakdown: 'worst user', group: s.userId, archetype: s.archetype, app_ndcg3: round(s.app.ndcg), oracle_ndcg3: round(s.oracle.ndcg), has_preferences: s.hasPreferences })),
+          ...worst.map((s) => ({
+            breakdown: 'worst user',
+            group: s.userId,
+            archetype: s.archetype,
+            app_ndcg3: round(s.app.ndcg),
+            oracle_ndcg3: round(s.oracle.ndcg),
+            has_preferences: s.hasPreferences,
+          })),
         ],
         links: ['#preference-accuracy'],
-      });
+      },
+    );
   } catch (error) {
     return insufficient(gate, threshold, `preferences could not be evaluated: ${oneLine(error)}`);
   }

@@ -3,13 +3,14 @@
  * across calls; recommendations are non-empty for users with history and follow their
  * preferences; per-user endpoints do not answer the same canned body to different users.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
 
 type Finding = { check: string; detail: string; [key: string]: unknown };
@@ -37,7 +38,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const writes = ctx.load?.writes ?? [];
   if (ctx.db !== undefined && writes.length > 0) {
     try {
-      const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(ctx.db, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]);
+      const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(
+        ctx.db,
+        sqlCheck('real-data', 'load_writes_missing'),
+        [JSON.stringify(writes)],
+      );
       for (const m of missing) findings.push({ check: m.check_name, entity: m.entity, id: m.id, detail: m.detail });
       figures['loadWrites'] = writes.length;
       figures['loadWritesMissing'] = missing.filter((m) => m.check_name === 'write_missing').length;
@@ -45,7 +50,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     } catch (error) {
       notes.push(`load writes not counted back: ${oneLine(error)}`);
     }
-  } else notes.push(ctx.db === undefined ? `load writes not counted back: no database (${ctx.dbError ?? 'not configured'})` : 'load writes not counted back: the k6 evidence lists no aclue_writes');
+  } else
+    notes.push(
+      ctx.db === undefined
+        ? `load writes not counted back: no database (${ctx.dbError ?? 'not configured'})`
+        : 'load writes not counted back: the k6 evidence lists no aclue_writes',
+    );
 
   if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
   else {
@@ -53,14 +63,27 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     // 2. Ids stable across two identical calls.
     try {
       const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
-      const ids = (x: typeof a): string[] => (listOf(x.body) ?? []).map(productIdOf).filter((id): id is string => id !== undefined).sort();
+      const ids = (x: typeof a): string[] =>
+        (listOf(x.body) ?? [])
+          .map(productIdOf)
+          .filter((id): id is string => id !== undefined)
+          .sort();
       const first = ids(a);
       const second = ids(b);
       figures['productsListed'] = first.length;
-      if (a.status !== 200 || first.length === 0) findings.push({ check: 'products_list', detail: `GET ${routes.products.path} answered ${a.status} with ${first.length} product ids` });
+      if (a.status !== 200 || first.length === 0)
+        findings.push({
+          check: 'products_list',
+          detail: `GET ${routes.products.path} answered ${a.status} with ${first.length} product ids`,
+        });
       else if (first.join() !== second.join()) {
         const changed = first.filter((id) => !second.includes(id)).length;
-        findings.push({ check: 'ids_unstable', detail: `GET ${routes.products.path} twice: ${changed} of ${first.length} product ids changed between calls`, first: first.slice(0, 3).join(', '), second: second.slice(0, 3).join(', ') });
+        findings.push({
+          check: 'ids_unstable',
+          detail: `GET ${routes.products.path} twice: ${changed} of ${first.length} product ids changed between calls`,
+          first: first.slice(0, 3).join(', '),
+          second: second.slice(0, 3).join(', '),
+        });
       }
       judged += 1;
     } catch (error) {
@@ -72,8 +95,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     else {
       try {
         const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
-        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(ctx.db, sqlCheck('real-data', 'users_with_history'), [truth.complete, minProbedUsers, probedUserFraction]);
-        if (users.length < 2) notes.push(`per-user endpoints not probed: ${users.length} users with swipes in the database (need 2)`);
+        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(
+          ctx.db,
+          sqlCheck('real-data', 'users_with_history'),
+          [truth.complete, minProbedUsers, probedUserFraction],
+        );
+        if (users.length < 2)
+          notes.push(`per-user endpoints not probed: ${users.length} users with swipes in the database (need 2)`);
         else {
           judged += 1;
           const shares: number[] = [];
@@ -84,32 +112,59 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
             const items = listOf(recs.body) ?? [];
             bodies['recommendations']?.push(stableBody(recs.body));
             if (recs.status !== 200 || items.length === 0) {
-              findings.push({ check: 'recommendations_empty', user_id: u.user_id, detail: `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items` });
+              findings.push({
+                check: 'recommendations_empty',
+                user_id: u.user_id,
+                detail: `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items`,
+              });
             } else {
               const productIds = items.map(productIdOf).filter((id): id is string => id !== undefined);
               const known = await ctx.db.query<{ category_id: string | null }>(
                 // Typed lookup through the primary key (a cast on the table's side scans it): ids that are
                 // no uuid cannot be products and simply are not found.
-                'select category_id::text from public.products where id = any ($1::uuid[])', [productIds.filter((id) => UUID.test(id))]);
-              if (known.rows.length === 0) findings.push({ check: 'recommendations_unknown_products', user_id: u.user_id, detail: `none of ${items.length} recommended product ids is in public.products` });
+                'select category_id::text from public.products where id = any ($1::uuid[])',
+                [productIds.filter((id) => UUID.test(id))],
+              );
+              if (known.rows.length === 0)
+                findings.push({
+                  check: 'recommendations_unknown_products',
+                  user_id: u.user_id,
+                  detail: `none of ${items.length} recommended product ids is in public.products`,
+                });
               else {
-                const share = known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length / known.rows.length;
+                const share =
+                  known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length /
+                  known.rows.length;
                 shares.push(share);
                 if (share < minPreferenceShare) {
-                  findings.push({ check: 'recommendations_ignore_preferences', user_id: u.user_id, detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${minPreferenceShare * 100}%)` });
+                  findings.push({
+                    check: 'recommendations_ignore_preferences',
+                    user_id: u.user_id,
+                    detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${minPreferenceShare * 100}%)`,
+                  });
                 }
               }
             }
             const stats = await callRoute(base, routes.userStatistics, token);
             bodies['statistics']?.push(stats.status === 200 ? stableBody(stats.body) : `status ${stats.status}`);
-            if (stats.status !== 200) findings.push({ check: 'statistics_unavailable', user_id: u.user_id, detail: `GET ${routes.userStatistics.path} answered ${stats.status}` });
+            if (stats.status !== 200)
+              findings.push({
+                check: 'statistics_unavailable',
+                user_id: u.user_id,
+                detail: `GET ${routes.userStatistics.path} answered ${stats.status}`,
+              });
           }
           figures['usersProbed'] = users.length;
-          figures['meanPreferenceShare'] = shares.length > 0 ? Math.round((shares.reduce((s, x) => s + x, 0) / shares.length) * 1000) / 1000 : null;
+          figures['meanPreferenceShare'] =
+            shares.length > 0 ? Math.round((shares.reduce((s, x) => s + x, 0) / shares.length) * 1000) / 1000 : null;
           for (const [name, list] of Object.entries(bodies)) {
             const route = name === 'statistics' ? routes.userStatistics : routes.recommendations;
             if (list.length >= 2 && new Set(list).size === 1 && !(list[0] ?? '').startsWith('status ')) {
-              findings.push({ check: 'canned_body', endpoint: route.name, detail: `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}` });
+              findings.push({
+                check: 'canned_body',
+                endpoint: route.name,
+                detail: `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}`,
+              });
             }
           }
         }
@@ -123,16 +178,28 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const failed = findings.filter((f) => f.check !== 'unknown_entity');
   const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
   const kinds = [...new Set(failed.map((f) => f.check))];
-  return gateResult(gate, status, threshold,
-    failed.length === 0 ? `no mock behaviour found in ${judged} probes` : `${failed.length} findings: ${kinds.join(', ')}`,
+  return gateResult(
+    gate,
+    status,
+    threshold,
+    failed.length === 0
+      ? `no mock behaviour found in ${judged} probes`
+      : `${failed.length} findings: ${kinds.join(', ')}`,
     {
-      summary: failed.length > 0
-        ? `Failed: ${kinds.map((k) => failed.find((f) => f.check === k)?.detail).join('; ')}.`
-        : `Writes, ids and per-user answers are real.${notes.length > 0 ? ` Not checked: ${notes.join('; ')}.` : ''}`,
+      summary:
+        failed.length > 0
+          ? `Failed: ${kinds.map((k) => failed.find((f) => f.check === k)?.detail).join('; ')}.`
+          : `Writes, ids and per-user answers are real.${notes.length > 0 ? ` Not checked: ${notes.join('; ')}.` : ''}`,
       figures: { ...figures, notChecked: notes.join('; ') || null },
-      rows: kinds.concat(findings.some((f) => f.check === 'unknown_entity') ? ['unknown_entity'] : []).flatMap((k) => firstRows(findings.filter((f) => f.check === k), 10)),
+      rows: kinds.concat(findings.some((f) => f.check === 'unknown_entity') ? ['unknown_entity'] : []).flatMap((k) =>
+        firstRows(
+          findings.filter((f) => f.check === k),
+          10,
+        ),
+      ),
       links: ['#real-data'],
-    });
+    },
+  );
 }
 
 export default { ...gate, run } satisfies Gate<VerifyContext>;

@@ -4,18 +4,19 @@
  * bootstrap 95% CI over users, against a popularity-only list (the most-liked products, the same
  * for everyone) and against the list the app's own stored preferences would give.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
+
+import { routePath, routes } from '../../model/target.ts';
 import { listOf, productIdOf } from '../checks/app-probe.ts';
 import { gateResult, insufficient, oneLine, ratio } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
 import type { Tier } from '../scoring/ndcg.ts';
 import { appScoresBySlug } from '../scoring/preference.ts';
 import { listNdcg, preferenceList } from '../scoring/recommendation.ts';
 import { runCheck, sqlCheck } from '../sql/run.ts';
-import { routePath, routes } from '../../model/target.ts';
 import { BOOTSTRAP } from './preference-accuracy.ts';
 
 const gate = {
@@ -29,7 +30,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 /** The recommended product ids, in the app's order, as each user (8 at a time). */
-async function recommendations(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<{ lists: Map<string, string[]>; problems: string[] }> {
+async function recommendations(
+  ctx: VerifyContext,
+  userIds: readonly string[],
+  k: number,
+): Promise<{ lists: Map<string, string[]>; problems: string[] }> {
   const api = ctx.api!;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
@@ -40,8 +45,13 @@ async function recommendations(ctx: VerifyContext, userIds: readonly string[], k
         headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
         signal: AbortSignal.timeout(30_000),
       }).catch((e: Error) => e);
-      if (res instanceof Error || !res.ok) problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.status}`}`);
-      else lists.set(id, (listOf(await res.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined));
+      if (res instanceof Error || !res.ok)
+        problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.status}`}`);
+      else
+        lists.set(
+          id,
+          (listOf(await res.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
+        );
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
@@ -52,65 +62,153 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const r = ctx.criteria.recommendation;
   const p = ctx.criteria.preference;
   const threshold = `NDCG@${r.k} of the recommended items: 95% CI lower bound >= popularity-only list + ${r.minMarginOverPopularity}, mean >= ${r.minPreferenceFraction} x the list the app's preferences give (users with >= ${p.minSwipesPerUser} swipes)`;
-  if (ctx.db === undefined) return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
-  if (ctx.api === undefined) return insufficient(gate, threshold, `recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+  if (ctx.db === undefined)
+    return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
+  if (ctx.api === undefined)
+    return insufficient(gate, threshold, `recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
   const db = ctx.db;
   try {
     const truth = await judgedRuns(db, ctx.seedRunIds);
-    if (truth.complete.length === 0) return insufficient(gate, threshold, `no planted tiers to compare with: ${truth.problems.join('; ')}`);
-    const planted = (await runCheck<{ user_id: string; planted_swipes: number; tiers: Record<string, Tier> }>(db, sqlCheck('preference-accuracy', 'planted_users'), [truth.complete]))
-      .filter((u) => u.planted_swipes >= p.minSwipesPerUser);
+    if (truth.complete.length === 0)
+      return insufficient(gate, threshold, `no planted tiers to compare with: ${truth.problems.join('; ')}`);
+    const planted = (
+      await runCheck<{ user_id: string; planted_swipes: number; tiers: Record<string, Tier> }>(
+        db,
+        sqlCheck('preference-accuracy', 'planted_users'),
+        [truth.complete],
+      )
+    ).filter((u) => u.planted_swipes >= p.minSwipesPerUser);
     if (planted.length < p.minMeasuredUsers) {
-      return insufficient(gate, threshold, `only ${planted.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers})`, { measuredUsers: planted.length });
+      return insufficient(
+        gate,
+        threshold,
+        `only ${planted.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers})`,
+        { measuredUsers: planted.length },
+      );
     }
     // Asked first: the app calculates a user's preferences when recommendations are opened.
-    const { lists, problems } = await recommendations(ctx, planted.map((u) => u.user_id), r.k);
+    const { lists, problems } = await recommendations(
+      ctx,
+      planted.map((u) => u.user_id),
+      r.k,
+    );
     const ids = [...new Set([...lists.values()].flat())].filter((id) => UUID.test(id));
-    const slugOf = new Map((await runCheck<{ product_id: string; slug: string }>(db, sqlCheck('recommendation-accuracy', 'product_categories'), [ids])).map((x) => [x.product_id, x.slug]));
-    const popular = (await runCheck<{ product_id: string; slug: string }>(db, sqlCheck('recommendation-accuracy', 'popular_products'), [truth.complete, r.k])).map((x) => x.slug);
-    const categories = await runCheck<{ slug: string; name: string }>(db, sqlCheck('preference-accuracy', 'categories'));
-    const nameToSlug = new Map(categories.flatMap((c) => [[c.name.toLowerCase(), c.slug], [c.slug.toLowerCase(), c.slug]] as [string, string][]));
-    const prefs = new Map((await runCheck<{ user_id: string; category_preferences: unknown }>(db, sqlCheck('preference-accuracy', 'app_preferences'), [truth.complete]))
-      .map((x) => [x.user_id, appScoresBySlug(x.category_preferences, nameToSlug)]));
+    const slugOf = new Map(
+      (
+        await runCheck<{ product_id: string; slug: string }>(
+          db,
+          sqlCheck('recommendation-accuracy', 'product_categories'),
+          [ids],
+        )
+      ).map((x) => [x.product_id, x.slug]),
+    );
+    const popular = (
+      await runCheck<{ product_id: string; slug: string }>(
+        db,
+        sqlCheck('recommendation-accuracy', 'popular_products'),
+        [truth.complete, r.k],
+      )
+    ).map((x) => x.slug);
+    const categories = await runCheck<{ slug: string; name: string }>(
+      db,
+      sqlCheck('preference-accuracy', 'categories'),
+    );
+    const nameToSlug = new Map(
+      categories.flatMap(
+        (c) =>
+          [
+            [c.name.toLowerCase(), c.slug],
+            [c.slug.toLowerCase(), c.slug],
+          ] as [string, string][],
+      ),
+    );
+    const prefs = new Map(
+      (
+        await runCheck<{ user_id: string; category_preferences: unknown }>(
+          db,
+          sqlCheck('preference-accuracy', 'app_preferences'),
+          [truth.complete],
+        )
+      ).map((x) => [x.user_id, appScoresBySlug(x.category_preferences, nameToSlug)]),
+    );
 
     const scored = planted.flatMap((u) => {
-      const app = listNdcg((lists.get(u.user_id) ?? []).map((id) => slugOf.get(id.toLowerCase())), u.tiers, r.k);
+      const app = listNdcg(
+        (lists.get(u.user_id) ?? []).map((id) => slugOf.get(id.toLowerCase())),
+        u.tiers,
+        r.k,
+      );
       const pop = listNdcg(popular, u.tiers, r.k);
       const own = preferenceList(prefs.get(u.user_id), r.k);
-      return app === undefined || pop === undefined ? [] : [{ userId: u.user_id, app, pop, pref: own === undefined ? undefined : listNdcg(own, u.tiers, r.k), items: lists.get(u.user_id)?.length ?? 0 }];
+      return app === undefined || pop === undefined
+        ? []
+        : [
+            {
+              userId: u.user_id,
+              app,
+              pop,
+              pref: own === undefined ? undefined : listNdcg(own, u.tiers, r.k),
+              items: lists.get(u.user_id)?.length ?? 0,
+            },
+          ];
     });
     if (scored.length < p.minMeasuredUsers) {
-      return insufficient(gate, threshold, `only ${scored.length} measured users could be scored (need ${p.minMeasuredUsers})${problems.length > 0 ? `; recommendations failed for ${problems.length}: ${problems[0]}` : ''}`);
+      return insufficient(
+        gate,
+        threshold,
+        `only ${scored.length} measured users could be scored (need ${p.minMeasuredUsers})${problems.length > 0 ? `; recommendations failed for ${problems.length}: ${problems[0]}` : ''}`,
+      );
     }
-    const ci = bootstrapMean(scored.map((s) => s.app), BOOTSTRAP);
+    const ci = bootstrapMean(
+      scored.map((s) => s.app),
+      BOOTSTRAP,
+    );
     const pop = mean(scored.map((s) => s.pop));
     const withPrefs = scored.filter((s) => s.pref !== undefined);
     const pref = withPrefs.length === 0 ? Number.NaN : mean(withPrefs.map((s) => s.pref as number));
     const reasons: string[] = [];
-    if (ci.lower < pop + r.minMarginOverPopularity) reasons.push(`CI lower bound ${ratio(ci.lower)} does not beat the popularity-only list ${ratio(pop)} by ${r.minMarginOverPopularity}`);
+    if (ci.lower < pop + r.minMarginOverPopularity)
+      reasons.push(
+        `CI lower bound ${ratio(ci.lower)} does not beat the popularity-only list ${ratio(pop)} by ${r.minMarginOverPopularity}`,
+      );
     if (withPrefs.length === 0) reasons.push('no measured user has stored preferences to compare with');
-    else if (ci.mean < r.minPreferenceFraction * pref) reasons.push(`mean ${ratio(ci.mean)} < ${r.minPreferenceFraction} x the preferences' list ${ratio(pref)}`);
+    else if (ci.mean < r.minPreferenceFraction * pref)
+      reasons.push(`mean ${ratio(ci.mean)} < ${r.minPreferenceFraction} x the preferences' list ${ratio(pref)}`);
     const worst = [...scored].sort((a, b) => a.app - b.app || a.userId.localeCompare(b.userId)).slice(0, 5);
-    return gateResult(gate, reasons.length === 0 ? 'pass' : 'fail', threshold,
+    return gateResult(
+      gate,
+      reasons.length === 0 ? 'pass' : 'fail',
+      threshold,
       `NDCG@${r.k} ${ratio(ci.mean)} [${ratio(ci.lower)}, ${ratio(ci.upper)}] over ${scored.length} users; popularity-only ${ratio(pop)}; preferences' list ${ratio(pref)}`,
       {
-        summary: reasons.length === 0
-          ? `The recommended items follow the planted tastes: ${ratio(ci.mean - pop)} above the popularity-only list, ${ratio(ci.mean / pref, 2)} of what the app's preferences allow.`
-          : `Failed: ${reasons.join('; ')}.${problems.length > 0 ? ` Recommendations failed for ${problems.length} users (first: ${problems[0]}).` : ''}`,
+        summary:
+          reasons.length === 0
+            ? `The recommended items follow the planted tastes: ${ratio(ci.mean - pop)} above the popularity-only list, ${ratio(ci.mean / pref, 2)} of what the app's preferences allow.`
+            : `Failed: ${reasons.join('; ')}.${problems.length > 0 ? ` Recommendations failed for ${problems.length} users (first: ${problems[0]}).` : ''}`,
         figures: {
           k: r.k,
           measuredUsers: scored.length,
           usersWithPreferences: withPrefs.length,
           recommendationFailures: problems.length,
           meanItems: round(mean(scored.map((s) => s.items))),
-          ndcgMean: round(ci.mean), ndcgCiLower: round(ci.lower), ndcgCiUpper: round(ci.upper),
+          ndcgMean: round(ci.mean),
+          ndcgCiLower: round(ci.lower),
+          ndcgCiUpper: round(ci.upper),
           popularityNdcg: round(pop),
           preferenceListNdcg: Number.isNaN(pref) ? null : round(pref),
-          bootstrapResamples: ci.resamples, bootstrapSeed: BOOTSTRAP.seed,
+          bootstrapResamples: ci.resamples,
+          bootstrapSeed: BOOTSTRAP.seed,
         },
-        rows: worst.map((s) => ({ worst_user: s.userId, items: s.items, app_ndcg: round(s.app), popularity_ndcg: round(s.pop), preference_list_ndcg: s.pref === undefined ? null : round(s.pref) })),
+        rows: worst.map((s) => ({
+          worst_user: s.userId,
+          items: s.items,
+          app_ndcg: round(s.app),
+          popularity_ndcg: round(s.pop),
+          preference_list_ndcg: s.pref === undefined ? null : round(s.pref),
+        })),
         links: ['#recommendation-accuracy'],
-      });
+      },
+    );
   } catch (error) {
     return insufficient(gate, threshold, `recommendations could not be scored: ${oneLine(error)}`);
   }

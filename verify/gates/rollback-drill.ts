@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../../lib/paths.ts';
 import type { DrillResult } from '../../drill/rollback.ts';
+import { reportsDir } from '../../lib/paths.ts';
 import { firstRows, gateResult, insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
@@ -18,7 +18,8 @@ const gate = {
   checklist: ['Rollback procedures tested'],
 } as const;
 
-const THRESHOLD = 'every documented rollback statement runs; no RLS cell opens to another user; smoke passes on the rolled-back copy';
+const THRESHOLD =
+  'every documented rollback statement runs; no RLS cell opens to another user; smoke passes on the rolled-back copy';
 
 /** The drill beside the report (the demo puts it there), else the newest one under reports/. */
 export function findDrill(outDir: string, reports = reportsDir): string | undefined {
@@ -34,53 +35,63 @@ export function findDrill(outDir: string, reports = reportsDir): string | undefi
 
 /** The gate's judgement of one drill file (undefined: none was found). */
 export function judgeDrill(file: string | undefined): GateResult {
-    if (file === undefined) return insufficient(gate, THRESHOLD, 'no rollback drill found: run `npm run rollback-drill` (it writes reports/rollback-drill-<time>/rollback-drill.json)');
-    let drill: DrillResult;
-    try {
-      drill = JSON.parse(readFileSync(file, 'utf8')) as DrillResult;
-      if (drill.version !== 1 || !Array.isArray(drill.statements)) throw new Error('not a rollback-drill.json of version 1');
-    } catch (error) {
-      return insufficient(gate, THRESHOLD, `${file} cannot be read: ${(error as Error).message}`);
-    }
-    const failedStatements = drill.statements.filter((s) => !s.ok);
-    const opened = drill.changedByRollback.filter((c) => c.actual === 'rows' && c.expected !== 'rows');
-    const smokeFailed = drill.smoke !== undefined && (drill.smoke.exitCode !== 0 || drill.smoke.checksFailed > 0);
-    const problems = [
-      ...(failedStatements.length ? [`${failedStatements.length} documented statement(s) fail as written`] : []),
-      ...(opened.length ? [`${opened.length} RLS cell(s) open to another user or role once it runs`] : []),
-      ...(smokeFailed ? ['the smoke profile fails on the rolled-back database'] : []),
-      ...(drill.restored ? [] : ['the drill could not confirm the database was restored']),
-    ];
-    return gateResult(
+  if (file === undefined)
+    return insufficient(
       gate,
-      problems.length === 0 ? 'pass' : 'fail',
       THRESHOLD,
-      `${drill.statements.length - failedStatements.length}/${drill.statements.length} statements ran; ${opened.length} cells opened${drill.smoke ? `; smoke exit ${drill.smoke.exitCode}, ${drill.smoke.checksFailed} failed checks` : ''}`,
-      {
-        summary:
-          problems.length === 0
-            ? `The documented rollback ran as written (${drill.mode} mode, ${drill.startedAt}) without opening data to other users.`
-            : `The documented rollback is not safe to run as written: ${problems.join('; ')}. Steps the checklist leaves to a person: ${drill.manualSteps.length}.`,
-        figures: {
-          mode: drill.mode,
-          drilledAt: drill.startedAt,
-          statementsRun: drill.statements.length - failedStatements.length,
-          statementsFailed: failedStatements.length,
-          cellsOpened: opened.length,
-          deviationsBefore: drill.deviationsBefore.length,
-          smokeExitCode: drill.smoke?.exitCode ?? null,
-          smokeChecksFailed: drill.smoke?.checksFailed ?? null,
-          file: path.relative(path.dirname(reportsDir), file),
-        },
-        rows: [
-          ...failedStatements.map((s) => ({ kind: 'statement failed', detail: s.sql, error: s.error ?? '' })),
-          ...firstRows(opened, 20).map((c) => ({ kind: 'opened by rollback', detail: `${c.table} ${c.op} as ${c.actor}`, error: `expected ${c.expected}, got ${c.actual}` })),
-          ...(drill.smoke?.failedChecks ?? []).map((c) => ({ kind: 'smoke check failed', detail: c, error: '' })),
-          ...drill.manualSteps.map((m) => ({ kind: 'manual step', detail: m, error: '' })),
-        ],
-        links: ['#rollback-drill'],
-      },
+      'no rollback drill found: run `npm run rollback-drill` (it writes reports/rollback-drill-<time>/rollback-drill.json)',
     );
+  let drill: DrillResult;
+  try {
+    drill = JSON.parse(readFileSync(file, 'utf8')) as DrillResult;
+    if (drill.version !== 1 || !Array.isArray(drill.statements))
+      throw new Error('not a rollback-drill.json of version 1');
+  } catch (error) {
+    return insufficient(gate, THRESHOLD, `${file} cannot be read: ${(error as Error).message}`);
+  }
+  const failedStatements = drill.statements.filter((s) => !s.ok);
+  const opened = drill.changedByRollback.filter((c) => c.actual === 'rows' && c.expected !== 'rows');
+  const smokeFailed = drill.smoke !== undefined && (drill.smoke.exitCode !== 0 || drill.smoke.checksFailed > 0);
+  const problems = [
+    ...(failedStatements.length ? [`${failedStatements.length} documented statement(s) fail as written`] : []),
+    ...(opened.length ? [`${opened.length} RLS cell(s) open to another user or role once it runs`] : []),
+    ...(smokeFailed ? ['the smoke profile fails on the rolled-back database'] : []),
+    ...(drill.restored ? [] : ['the drill could not confirm the database was restored']),
+  ];
+  return gateResult(
+    gate,
+    problems.length === 0 ? 'pass' : 'fail',
+    THRESHOLD,
+    `${drill.statements.length - failedStatements.length}/${drill.statements.length} statements ran; ${opened.length} cells opened${drill.smoke ? `; smoke exit ${drill.smoke.exitCode}, ${drill.smoke.checksFailed} failed checks` : ''}`,
+    {
+      summary:
+        problems.length === 0
+          ? `The documented rollback ran as written (${drill.mode} mode, ${drill.startedAt}) without opening data to other users.`
+          : `The documented rollback is not safe to run as written: ${problems.join('; ')}. Steps the checklist leaves to a person: ${drill.manualSteps.length}.`,
+      figures: {
+        mode: drill.mode,
+        drilledAt: drill.startedAt,
+        statementsRun: drill.statements.length - failedStatements.length,
+        statementsFailed: failedStatements.length,
+        cellsOpened: opened.length,
+        deviationsBefore: drill.deviationsBefore.length,
+        smokeExitCode: drill.smoke?.exitCode ?? null,
+        smokeChecksFailed: drill.smoke?.checksFailed ?? null,
+        file: path.relative(path.dirname(reportsDir), file),
+      },
+      rows: [
+        ...failedStatements.map((s) => ({ kind: 'statement failed', detail: s.sql, error: s.error ?? '' })),
+        ...firstRows(opened, 20).map((c) => ({
+          kind: 'opened by rollback',
+          detail: `${c.table} ${c.op} as ${c.actor}`,
+          error: `expected ${c.expected}, got ${c.actual}`,
+        })),
+        ...(drill.smoke?.failedChecks ?? []).map((c) => ({ kind: 'smoke check failed', detail: c, error: '' })),
+        ...drill.manualSteps.map((m) => ({ kind: 'manual step', detail: m, error: '' })),
+      ],
+      links: ['#rollback-drill'],
+    },
+  );
 }
 
 export default {

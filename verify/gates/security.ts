@@ -4,16 +4,17 @@
  * schema lints (verify/sql/security/, one SQL file per lint), and what the load itself saw: every
  * `aclue_rls_leaks` point is another user's row served to a journey under load.
  */
-import type { Gate, GateResult } from '../gate.ts';
-import type { VerifyContext } from '../context.ts';
-import { probeDataApi } from '../checks/data-api-probe.ts';
-import type { ApiProbeFinding } from '../checks/data-api-probe.ts';
-import { probeRlsMatrix } from '../../lib/pg/rls-probe.ts';
+
+import type pg from 'pg';
 import type { CellResult } from '../../lib/pg/rls-probe.ts';
+import { probeRlsMatrix } from '../../lib/pg/rls-probe.ts';
+import type { ApiProbeFinding } from '../checks/data-api-probe.ts';
+import { probeDataApi } from '../checks/data-api-probe.ts';
 import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
+import type { VerifyContext } from '../context.ts';
+import type { Gate, GateResult } from '../gate.ts';
 import { runCheck, sqlChecks } from '../sql/run.ts';
-import type pg from 'pg';
 
 export interface LintRow {
   readonly lint: string;
@@ -26,7 +27,12 @@ const gate = {
   id: 'security',
   title: 'Security: RLS matrix and policy lints',
   level: 'error',
-  checklist: ['User data properly isolated', 'Service role has full access', 'Anonymous access restricted to public data', 'All RLS policies functioning correctly'],
+  checklist: [
+    'User data properly isolated',
+    'Service role has full access',
+    'Anonymous access restricted to public data',
+    'All RLS policies functioning correctly',
+  ],
 } as const;
 
 const threshold = (maxLeaks: number): string =>
@@ -43,11 +49,15 @@ function loadLeaks(ctx: VerifyContext): LoadLeaks | undefined {
   const total = ctx.load.counters['aclue_rls_leaks'] ?? 0;
   const split = Object.entries(ctx.load.rlsLeaksByEndpoint).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   // A summary-only run has the total but no per-endpoint split: still name the count.
-  const rows = split.length > 0 || total === 0 ? split.map(([endpoint, leaks]) => ({ check: 'load_rls_leak' as const, endpoint, leaks })) : [{ check: 'load_rls_leak' as const, endpoint: '(not split by endpoint)', leaks: total }];
+  const rows =
+    split.length > 0 || total === 0
+      ? split.map(([endpoint, leaks]) => ({ check: 'load_rls_leak' as const, endpoint, leaks }))
+      : [{ check: 'load_rls_leak' as const, endpoint: '(not split by endpoint)', leaks: total }];
   return { total, rows };
 }
 
-const leakText = (l: LoadLeaks): string => `${l.total} RLS leaks under load (${l.rows.map((r) => `${r.endpoint} ${r.leaks}`).join(', ')})`;
+const leakText = (l: LoadLeaks): string =>
+  `${l.total} RLS leaks under load (${l.rows.map((r) => `${r.endpoint} ${r.leaks}`).join(', ')})`;
 
 /** All lints in one transaction; the exposed-schema setting defaults to public, as on Supabase. */
 export async function runLints(pool: pg.Pool): Promise<LintRow[]> {
@@ -77,9 +87,14 @@ async function seededUser(pool: pg.Pool, runIds: readonly string[]): Promise<str
   // Prefer a user of the judged seed runs; any user with a public row otherwise.
   if (runIds.length > 0) {
     try {
-      const r = await pool.query<{ id: string }>('select user_id::text as id from kit_truth.users where run_id = any ($1::text[]) order by user_id limit 1', [runIds]);
+      const r = await pool.query<{ id: string }>(
+        'select user_id::text as id from kit_truth.users where run_id = any ($1::text[]) order by user_id limit 1',
+        [runIds],
+      );
       if (r.rows[0] !== undefined) return r.rows[0].id;
-    } catch { /* truth schema absent: fall back */ }
+    } catch {
+      /* truth schema absent: fall back */
+    }
   }
   const r = await pool.query<{ id: string }>('select id::text from public.users order by id limit 1');
   return r.rows[0]?.id;
@@ -92,7 +107,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   // A leak seen under load is decisive on its own: it fails the gate even when the database is out of reach.
   const leakOnly = (why: string): GateResult =>
     leaked
-      ? gateResult(gate, 'fail', THRESHOLD, leakText(underLoad), { summary: `Failed: ${leakText(underLoad)}. ${why}.`, figures: { loadRlsLeaks: underLoad.total }, rows: underLoad.rows, links: ['#rls'] })
+      ? gateResult(gate, 'fail', THRESHOLD, leakText(underLoad), {
+          summary: `Failed: ${leakText(underLoad)}. ${why}.`,
+          figures: { loadRlsLeaks: underLoad.total },
+          rows: underLoad.rows,
+          links: ['#rls'],
+        })
       : insufficient(gate, THRESHOLD, why);
   if (ctx.db === undefined) return leakOnly(`no database connection: ${ctx.dbError ?? 'not configured'}`);
   const notes: string[] = [];
@@ -114,7 +134,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       const userId = await seededUser(ctx.db, ctx.seedRunIds);
       if (userId === undefined) notes.push('Data API not probed: no user in the database to sign in as');
       else {
-        const probe = await probeDataApi({ ...ctx.api, userId, userToken: mintUserToken(userId, ctx.config.jwtSecret) });
+        const probe = await probeDataApi({
+          ...ctx.api,
+          userId,
+          userToken: mintUserToken(userId, ctx.config.jwtSecret),
+        });
         api = probe.findings;
       }
     } catch (error) {
@@ -126,7 +150,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const leaks = mismatches.filter((c) => c.actual === 'rows');
   const blocking = lints.filter((l) => l.level !== 'info');
   const infos = lints.filter((l) => l.level === 'info');
-  const byLint = Object.fromEntries([...new Set(lints.map((l) => l.lint))].map((name) => [`lint_${name}`, lints.filter((l) => l.lint === name).length]));
+  const byLint = Object.fromEntries(
+    [...new Set(lints.map((l) => l.lint))].map((name) => [`lint_${name}`, lints.filter((l) => l.lint === name).length]),
+  );
 
   if (cells === undefined && api === undefined && blocking.length === 0 && !leaked) {
     return insufficient(gate, THRESHOLD, `${notes.join('; ')}; the lints found nothing blocking`, { ...byLint });
@@ -136,7 +162,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   // Info lints (an RPC granted to anon by name, an FK without index) are listed for review only.
   const status = failed ? 'fail' : cells === undefined ? 'warn' : 'pass';
   const parts = [
-    cells === undefined ? 'RLS matrix not probed' : `RLS matrix ${cells.length - mismatches.length}/${cells.length} cells as expected (${leaks.length} leaks)`,
+    cells === undefined
+      ? 'RLS matrix not probed'
+      : `RLS matrix ${cells.length - mismatches.length}/${cells.length} cells as expected (${leaks.length} leaks)`,
     api === undefined ? 'Data API not probed' : `Data API ${api.length} findings`,
     `lints: ${blocking.length} blocking, ${infos.length} info`,
     underLoad === undefined ? 'load leaks not counted' : `${underLoad.total} RLS leaks under load`,
@@ -144,10 +172,27 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const summary = failed
     ? `Failed: ${[
         leaked ? leakText(underLoad) : '',
-        mismatches.length > 0 ? `${mismatches.length} matrix cells differ (first: ${mismatches.slice(0, 3).map((m) => `${m.table} ${m.op} as ${m.actor} gave ${m.actual}, expected ${m.expected}`).join('; ')})` : '',
-        (api?.length ?? 0) > 0 ? `Data API: ${api?.slice(0, 3).map((f) => `${f.table} as ${f.actor} ${f.actual}`).join('; ')}` : '',
-        blocking.length > 0 ? `lints: ${blocking.slice(0, 6).map((l) => `${l.lint} on ${l.object}`).join('; ')}` : '',
-      ].filter((s) => s !== '').join('. ')}.`
+        mismatches.length > 0
+          ? `${mismatches.length} matrix cells differ (first: ${mismatches
+              .slice(0, 3)
+              .map((m) => `${m.table} ${m.op} as ${m.actor} gave ${m.actual}, expected ${m.expected}`)
+              .join('; ')})`
+          : '',
+        (api?.length ?? 0) > 0
+          ? `Data API: ${api
+              ?.slice(0, 3)
+              .map((f) => `${f.table} as ${f.actor} ${f.actual}`)
+              .join('; ')}`
+          : '',
+        blocking.length > 0
+          ? `lints: ${blocking
+              .slice(0, 6)
+              .map((l) => `${l.lint} on ${l.object}`)
+              .join('; ')}`
+          : '',
+      ]
+        .filter((s) => s !== '')
+        .join('. ')}.`
     : `${parts.join('; ')}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`;
   return gateResult(gate, status, THRESHOLD, parts.join('; '), {
     summary,

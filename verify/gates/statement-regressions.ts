@@ -6,7 +6,7 @@
 import { firstRows, gateResult, insufficient, ratio } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { compareStatements, readStatements, uncomparedStatements, type StatementStat } from '../statements.ts';
+import { compareStatements, readStatements, type StatementStat, uncomparedStatements } from '../statements.ts';
 
 const gate = {
   id: 'statement-regressions',
@@ -16,19 +16,42 @@ const gate = {
 } as const;
 
 /** The judgement of two snapshots; undefined ones say which run had none. */
-export function judgeStatements(peak: readonly StatementStat[] | undefined, baseline: readonly StatementStat[] | undefined, maxRatio: number): GateResult {
+export function judgeStatements(
+  peak: readonly StatementStat[] | undefined,
+  baseline: readonly StatementStat[] | undefined,
+  maxRatio: number,
+): GateResult {
   const threshold = `mean execution time of every statement seen in both runs < ${maxRatio}x its baseline`;
-  if (peak === undefined) return insufficient(gate, threshold, 'the judged run has no db-statements.json (runs from `npm run load` keep one when the database is reachable)');
-  if (baseline === undefined) return insufficient(gate, threshold, 'no baseline run with db-statements.json: pass --baseline <baseline run folder>');
+  if (peak === undefined)
+    return insufficient(
+      gate,
+      threshold,
+      'the judged run has no db-statements.json (runs from `npm run load` keep one when the database is reachable)',
+    );
+  if (baseline === undefined)
+    return insufficient(
+      gate,
+      threshold,
+      'no baseline run with db-statements.json: pass --baseline <baseline run folder>',
+    );
   const changes = compareStatements(peak, baseline);
   // Named, not judged: a snapshot keeps each run's heaviest statements only, so some of the peak's are
   // always missing from the baseline's; a reviewer reads which, and a new heavy statement stands out.
   const uncompared = uncomparedStatements(peak, baseline);
   const notCompared = uncompared.length
     ? ` ${uncompared.length} statement(s) of the peak run could not be compared, heaviest first: ` +
-      `${firstRows(uncompared, 3).map((u) => `"${u.query.slice(0, 80)}" (${u.reason})`).join('; ')}${uncompared.length > 3 ? '; more in the rows' : ''}.`
+      `${firstRows(uncompared, 3)
+        .map((u) => `"${u.query.slice(0, 80)}" (${u.reason})`)
+        .join('; ')}${uncompared.length > 3 ? '; more in the rows' : ''}.`
     : '';
-  const uncomparedRows = firstRows(uncompared, 15).map((u) => ({ statement: u.query, baseline_mean_ms: null, peak_mean_ms: Number(u.peakMeanMs.toFixed(3)), ratio: null, peak_calls: u.peakCalls, not_compared: u.reason }));
+  const uncomparedRows = firstRows(uncompared, 15).map((u) => ({
+    statement: u.query,
+    baseline_mean_ms: null,
+    peak_mean_ms: Number(u.peakMeanMs.toFixed(3)),
+    ratio: null,
+    peak_calls: u.peakCalls,
+    not_compared: u.reason,
+  }));
   if (changes.length === 0) {
     return gateResult(gate, 'insufficient-data', threshold, 'not measured', {
       summary: `no statement ran at least 5 times in both runs.${notCompared}`,
@@ -46,19 +69,35 @@ export function judgeStatements(peak: readonly StatementStat[] | undefined, base
     ratio: Number(c.ratio.toFixed(2)),
     peak_calls: c.peakCalls,
   }));
-  return gateResult(gate, regressed.length === 0 ? 'pass' : 'fail', threshold, `worst ${ratio(worst.ratio, 2)}x over ${changes.length} statements${uncompared.length ? `; ${uncompared.length} not compared` : ''}`, {
-    summary:
-      (regressed.length === 0
-        ? `No statement seen in both runs slowed down past ${maxRatio}x its baseline mean; the largest change is ${ratio(worst.ratio, 2)}x.`
-        : `${regressed.length} statement(s) slowed down past ${maxRatio}x their baseline mean: the checklist's rollback trigger.`) + notCompared,
-    figures: { statementsCompared: changes.length, regressed: regressed.length, worstRatio: Number(worst.ratio.toFixed(3)), notCompared: uncompared.length },
-    rows: [...rows, ...uncomparedRows],
-    links: ['#statement-regressions'],
-  });
+  return gateResult(
+    gate,
+    regressed.length === 0 ? 'pass' : 'fail',
+    threshold,
+    `worst ${ratio(worst.ratio, 2)}x over ${changes.length} statements${uncompared.length ? `; ${uncompared.length} not compared` : ''}`,
+    {
+      summary:
+        (regressed.length === 0
+          ? `No statement seen in both runs slowed down past ${maxRatio}x its baseline mean; the largest change is ${ratio(worst.ratio, 2)}x.`
+          : `${regressed.length} statement(s) slowed down past ${maxRatio}x their baseline mean: the checklist's rollback trigger.`) +
+        notCompared,
+      figures: {
+        statementsCompared: changes.length,
+        regressed: regressed.length,
+        worstRatio: Number(worst.ratio.toFixed(3)),
+        notCompared: uncompared.length,
+      },
+      rows: [...rows, ...uncomparedRows],
+      links: ['#statement-regressions'],
+    },
+  );
 }
 
 export default {
   ...gate,
   run: async (ctx: VerifyContext) =>
-    judgeStatements(readStatements(ctx.load?.sources[0]?.runDir), readStatements(ctx.baseline?.sources[0]?.runDir), ctx.criteria.maxDegradationRatio),
+    judgeStatements(
+      readStatements(ctx.load?.sources[0]?.runDir),
+      readStatements(ctx.baseline?.sources[0]?.runDir),
+      ctx.criteria.maxDegradationRatio,
+    ),
 } satisfies Gate<VerifyContext>;

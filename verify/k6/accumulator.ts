@@ -60,7 +60,8 @@ export class LoadAccumulator {
     if (time > this.maxTime) this.maxTime = time;
     switch (metric) {
       case 'http_req_duration':
-        return this.request(time, value, tags);
+        this.request(time, value, tags);
+        return;
       case 'iterations': {
         this.completed += value;
         const scenario = tags.scenario ?? 'default';
@@ -102,7 +103,10 @@ export class LoadAccumulator {
     const status = tags.status ?? '0';
     // http_req_failed records exactly !expected_response; without the tag (responseCallback: null)
     // fall back to the status: transport errors (0) and HTTP errors count as failed.
-    const failed = tags.expected_response !== undefined ? tags.expected_response === 'false' : status === '0' || Number(status) >= 400;
+    const failed =
+      tags.expected_response !== undefined
+        ? tags.expected_response === 'false'
+        : status === '0' || Number(status) >= 400;
     endpoint.histogram.record(value);
     endpoint.requests += 1;
     if (failed) endpoint.failed += 1;
@@ -125,9 +129,15 @@ export class LoadAccumulator {
       this.clickIds.push(tags.click_id);
     } else if (metric === 'aclue_postbacks' && tags.kind !== undefined && tags.order_id !== undefined) {
       this.postbacks.push({
-        kind: tags.kind, clickId: tags.click_id ?? '', orderId: tags.order_id, userId: tags.user_id ?? '',
-        amount: tags.amount ?? '', commission: tags.commission ?? '', clickedAt: tags.clicked_at ?? '',
-        status: Number(tags.status ?? 0), outcome: tags.outcome ?? '',
+        kind: tags.kind,
+        clickId: tags.click_id ?? '',
+        orderId: tags.order_id,
+        userId: tags.user_id ?? '',
+        amount: tags.amount ?? '',
+        commission: tags.commission ?? '',
+        clickedAt: tags.clicked_at ?? '',
+        status: Number(tags.status ?? 0),
+        outcome: tags.outcome ?? '',
       });
     }
   }
@@ -144,7 +154,14 @@ export class LoadAccumulator {
         this.widen();
         return this.window(time);
       }
-      window = { histogram: new Histogram(WINDOW_BITS), requests: 0, failed: 0, iterations: 0, dropped: 0, vus: new Map() };
+      window = {
+        histogram: new Histogram(WINDOW_BITS),
+        requests: 0,
+        failed: 0,
+        iterations: 0,
+        dropped: 0,
+        vus: new Map(),
+      };
       this.windows.set(key, window);
     }
     return window;
@@ -225,7 +242,13 @@ export function latencyStats(h: Histogram): LatencyStats {
   };
 }
 
-function toEndpointStats(name: string, h: Histogram, requests: number, failed: number, statuses: Record<string, number>): EndpointStats {
+function toEndpointStats(
+  name: string,
+  h: Histogram,
+  requests: number,
+  failed: number,
+  statuses: Record<string, number>,
+): EndpointStats {
   return {
     name,
     latency: latencyStats(h),

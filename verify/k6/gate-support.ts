@@ -3,8 +3,9 @@
  * number formatting. Damaged evidence (truncated or malformed output) is never judged: a partial run
  * can look fast or clean only because its worst part is missing.
  */
-import type { GateLevel, GateResult } from '../gate.ts';
+
 import type { LoadEvidence } from '../context.ts';
+import type { GateLevel, GateResult } from '../gate.ts';
 
 export interface GateInfo {
   readonly id: string;
@@ -13,7 +14,12 @@ export interface GateInfo {
   readonly checklist: readonly string[];
 }
 
-export function insufficient(gate: GateInfo, threshold: string, summary: string, extra: Partial<GateResult['evidence']> = {}): GateResult {
+export function insufficient(
+  gate: GateInfo,
+  threshold: string,
+  summary: string,
+  extra: Partial<GateResult['evidence']> = {},
+): GateResult {
   return {
     id: gate.id,
     title: gate.title,
@@ -32,16 +38,30 @@ export function loadProblems(load: LoadEvidence): string[] {
 }
 
 /** The standard answer when there is no load run, or its output is damaged; undefined when usable. */
-export function unusableLoad(gate: GateInfo, threshold: string, load: LoadEvidence | undefined, what = 'load run'): GateResult | undefined {
+export function unusableLoad(
+  gate: GateInfo,
+  threshold: string,
+  load: LoadEvidence | undefined,
+  what = 'load run',
+): GateResult | undefined {
   if (!load) {
-    return insufficient(gate, threshold, `No ${what} to judge: give one with --run DIR (a reports/<profile>-<stamp>/ folder written by \`npm run load\`).`);
+    return insufficient(
+      gate,
+      threshold,
+      `No ${what} to judge: give one with --run DIR (a reports/<profile>-<stamp>/ folder written by \`npm run load\`).`,
+    );
   }
   const problems = loadProblems(load);
   if (problems.length > 0) {
-    return insufficient(gate, threshold, `The k6 output of the ${what} is incomplete or malformed, so it is not judged: ${problems[0]}`, {
-      rows: problems.map((problem) => ({ problem })),
-      figures: { 'lines read': load.sources.reduce((a, s) => a + s.lines, 0), 'problems': problems.length },
-    });
+    return insufficient(
+      gate,
+      threshold,
+      `The k6 output of the ${what} is incomplete or malformed, so it is not judged: ${problems[0]}`,
+      {
+        rows: problems.map((problem) => ({ problem })),
+        figures: { 'lines read': load.sources.reduce((a, s) => a + s.lines, 0), problems: problems.length },
+      },
+    );
   }
   return undefined;
 }
@@ -56,9 +76,13 @@ export function percent(fraction: number, digits = 2): string {
 
 /** A note when the judged run is not the peak profile the criteria speak of. */
 export function profileNote(load: LoadEvidence): string {
-  return load.profile && load.profile !== 'peak' ? ` Note: the judged run is profile "${load.profile}", not "peak".` : '';
+  return load.profile && load.profile !== 'peak'
+    ? ` Note: the judged run is profile "${load.profile}", not "peak".`
+    : '';
 }
 
 export function sourceNote(load: LoadEvidence): string {
-  return load.kind === 'summary' ? " From k6's end-of-test summary (no raw output found): exact k6 percentiles, no time windows." : '';
+  return load.kind === 'summary'
+    ? " From k6's end-of-test summary (no raw output found): exact k6 percentiles, no time windows."
+    : '';
 }

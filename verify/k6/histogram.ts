@@ -59,7 +59,8 @@ export class Histogram {
   }
 
   add(other: Histogram): void {
-    if (other.subBucketBits !== this.subBucketBits) throw new RangeError('cannot merge histograms of different precision');
+    if (other.subBucketBits !== this.subBucketBits)
+      throw new RangeError('cannot merge histograms of different precision');
     for (let i = 0; i < other.counts.length; i++) {
       const c = other.counts[i]!;
       if (c !== 0) this.counts[i]! += c;
@@ -104,7 +105,14 @@ export class Histogram {
   encode(): string {
     const pairs: number[] = [];
     for (let i = 0; i < this.counts.length; i++) if (this.counts[i]! !== 0) pairs.push(i, this.counts[i]!);
-    const body = JSON.stringify({ b: this.subBucketBits, n: this.count, min: this.min, max: this.max, sum: this.sum, c: pairs });
+    const body = JSON.stringify({
+      b: this.subBucketBits,
+      n: this.count,
+      min: this.min,
+      max: this.max,
+      sum: this.sum,
+      c: pairs,
+    });
     return deflateRawSync(body).toString('base64');
   }
 

@@ -87,7 +87,10 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
         file: path.join(dir, SUMMARY_FILE_NAME),
         instance,
         lines: 0,
-        problems: [...infoProblems, `${dir}: no k6 output (${RAW_FILE_NAMES[0]} or ${SUMMARY_FILE_NAME}); was \`npm run load\` run into this folder?`],
+        problems: [
+          ...infoProblems,
+          `${dir}: no k6 output (${RAW_FILE_NAMES[0]} or ${SUMMARY_FILE_NAME}); was \`npm run load\` run into this folder?`,
+        ],
         ...(info ? { load: info } : {}),
       });
       continue;
@@ -95,7 +98,8 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
     if (found.kind === 'raw') {
       const result = await readRawFile(found.file, acc, instance);
       const problems = [...infoProblems, ...result.problems];
-      if (result.parsed === 0 && result.problems.length === 0) problems.push(`${found.file}: no samples of the metrics verify reads`);
+      if (result.parsed === 0 && result.problems.length === 0)
+        problems.push(`${found.file}: no samples of the metrics verify reads`);
       sources.push({ runDir: dir, kind: 'raw', file: found.file, instance, lines: result.lines, problems, ...outcome });
     } else {
       const figures = await readSummaryFile(found.file);
@@ -110,8 +114,10 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
 }
 
 function scheduling(sources: readonly LoadSource[]) {
-  const sum = (values: (number | undefined)[]) => (values.some((v) => v === undefined) || values.length === 0 ? undefined : values.reduce<number>((a, b) => a + b!, 0));
-  const total = (rec: Readonly<Record<string, number>> | undefined) => (rec ? Object.values(rec).reduce((a, b) => a + b, 0) : undefined);
+  const sum = (values: (number | undefined)[]) =>
+    values.some((v) => v === undefined) || values.length === 0 ? undefined : values.reduce<number>((a, b) => a + b!, 0);
+  const total = (rec: Readonly<Record<string, number>> | undefined) =>
+    rec ? Object.values(rec).reduce((a, b) => a + b, 0) : undefined;
   return {
     scheduled: sum(sources.map((s) => s.load?.scheduled?.iterations)),
     scheduledRate: sum(sources.map((s) => total(s.load?.scheduled?.ratePerJourney))),
@@ -167,7 +173,9 @@ function fromSummaries(sources: LoadSource[], summaries: Awaited<ReturnType<type
   const note = `raw k6 output missing in ${sources
     .filter((s) => s.kind === 'summary')
     .map((s) => s.runDir)
-    .join(', ')}: fell back to k6's end-of-test summary (no time windows${single ? '' : '; percentiles of several instances cannot be merged from summaries'})`;
+    .join(
+      ', ',
+    )}: fell back to k6's end-of-test summary (no time windows${single ? '' : '; percentiles of several instances cannot be merged from summaries'})`;
   const withNote = sources.map((s, i) => (i === 0 && !single ? { ...s, problems: [...s.problems, note] } : s));
   const sum = (pick: (s: (typeof summaries)[number]) => number) => summaries.reduce((a, s) => a + pick(s), 0);
   const empty: EndpointStats = {

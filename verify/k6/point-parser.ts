@@ -85,15 +85,31 @@ function keptTag(line: string, start: number, end: number): string | undefined {
     case 4:
       return line.startsWith('name', start) ? 'name' : line.startsWith('kind', start) ? 'kind' : undefined;
     case 6:
-      return line.startsWith('status', start) ? 'status' : line.startsWith('entity', start) ? 'entity' : line.startsWith('amount', start) ? 'amount' : undefined;
+      return line.startsWith('status', start)
+        ? 'status'
+        : line.startsWith('entity', start)
+          ? 'entity'
+          : line.startsWith('amount', start)
+            ? 'amount'
+            : undefined;
     case 7:
       return line.startsWith('user_id', start) ? 'user_id' : line.startsWith('outcome', start) ? 'outcome' : undefined;
     case 10:
-      return line.startsWith('commission', start) ? 'commission' : line.startsWith('clicked_at', start) ? 'clicked_at' : undefined;
+      return line.startsWith('commission', start)
+        ? 'commission'
+        : line.startsWith('clicked_at', start)
+          ? 'clicked_at'
+          : undefined;
     case 17:
       return line.startsWith('expected_response', start) ? 'expected_response' : undefined;
     case 8:
-      return line.startsWith('scenario', start) ? 'scenario' : line.startsWith('click_id', start) ? 'click_id' : line.startsWith('order_id', start) ? 'order_id' : undefined;
+      return line.startsWith('scenario', start)
+        ? 'scenario'
+        : line.startsWith('click_id', start)
+          ? 'click_id'
+          : line.startsWith('order_id', start)
+            ? 'order_id'
+            : undefined;
     case 2:
       return line.startsWith('id', start) ? 'id' : undefined;
     default:
@@ -103,8 +119,12 @@ function keptTag(line: string, start: number, end: number): string | undefined {
 
 /** JSON.parse path: any valid k6 sample; throws SyntaxError or returns undefined for wrong shapes. */
 export function parsePointSlow(line: string): Point | undefined {
-  const sample = JSON.parse(line) as { metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: SampleTags | null } };
+  const sample = JSON.parse(line) as {
+    metric?: unknown;
+    data?: { time?: unknown; value?: unknown; tags?: SampleTags | null };
+  };
   const data = sample.data;
-  if (typeof sample.metric !== 'string' || typeof data?.time !== 'string' || typeof data.value !== 'number') return undefined;
+  if (typeof sample.metric !== 'string' || typeof data?.time !== 'string' || typeof data.value !== 'number')
+    return undefined;
   return { metric: sample.metric, time: data.time, value: data.value, tags: data.tags ?? {} };
 }

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import type { LoadAccumulator } from './accumulator.ts';
 import { isWantedPoint, lineKind } from './metrics.ts';
-import { parsePointFast, parsePointSlow, type Point } from './point-parser.ts';
+import { type Point, parsePointFast, parsePointSlow } from './point-parser.ts';
 
 export interface RawFileResult {
   readonly lines: number;
@@ -57,7 +57,9 @@ export async function readRawFile(file: string, acc: LoadAccumulator, instance: 
     const kind = lineKind(buf, start, end);
     if (kind !== 'point') {
       if (kind === 'other') {
-        problem(`${file}:${lines}: not a k6 JSON output line (starts ${JSON.stringify(buf.toString('utf8', start, Math.min(end, start + 40)))})`);
+        problem(
+          `${file}:${lines}: not a k6 JSON output line (starts ${JSON.stringify(buf.toString('utf8', start, Math.min(end, start + 40)))})`,
+        );
       }
       return;
     }
@@ -110,8 +112,13 @@ export async function readRawFile(file: string, acc: LoadAccumulator, instance: 
     }
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    const why = e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message ?? '') ? 'the gzip stream is truncated' : `the file cannot be decompressed (${e.message ?? String(error)})`;
-    problem(`${file}: ${why} after line ${lines}${rest ? `; line ${lines + 1} is cut off` : ''}; the run's output is incomplete`);
+    const why =
+      e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message ?? '')
+        ? 'the gzip stream is truncated'
+        : `the file cannot be decompressed (${e.message ?? String(error)})`;
+    problem(
+      `${file}: ${why} after line ${lines}${rest ? `; line ${lines + 1} is cut off` : ''}; the run's output is incomplete`,
+    );
     rest = undefined;
   }
   if (rest && rest.length > 0) {

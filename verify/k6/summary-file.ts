@@ -33,7 +33,8 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
     return emptyFigures([`${file}: cannot be read as JSON (${(error as Error).message})`]);
   }
   const metrics = (data as { metrics?: unknown }).metrics;
-  if (typeof metrics !== 'object' || metrics === null) return emptyFigures([`${file}: no "metrics" object; not a k6 summary`]);
+  if (typeof metrics !== 'object' || metrics === null)
+    return emptyFigures([`${file}: no "metrics" object; not a k6 summary`]);
   const byName = new Map<string, Values>();
   for (const [name, entry] of Object.entries(metrics as Record<string, unknown>)) {
     if (typeof entry !== 'object' || entry === null) continue;
@@ -46,7 +47,13 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
   };
   const failed = byName.get('http_req_failed');
   const reqs = byName.get('http_reqs');
-  const overall = endpointFrom('(all)', byName.get('http_req_duration'), num(reqs, 'count'), num(failed, 'passes'), num);
+  const overall = endpointFrom(
+    '(all)',
+    byName.get('http_req_duration'),
+    num(reqs, 'count'),
+    num(failed, 'passes'),
+    num,
+  );
   const endpoints: EndpointStats[] = [];
   for (const [name, values] of byName) {
     const match = /^http_req_duration\{name:([^}]+)\}$/.exec(name);
@@ -68,7 +75,8 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
   const checks = byName.get('checks');
   const dbTime = byName.get('aclue_db_time');
   const problems: string[] = [];
-  if (!overall) problems.push(`${file}: no http_req_duration trend; the run made no requests or the summary is incomplete`);
+  if (!overall)
+    problems.push(`${file}: no http_req_duration trend; the run made no requests or the summary is incomplete`);
   const iterations = byName.get('iterations');
   const count = num(iterations, 'count');
   const rate = num(iterations, 'rate');
@@ -131,7 +139,13 @@ function latencyFrom(values: Values, num: Num): LatencyStats | undefined {
   };
 }
 
-function endpointFrom(name: string, values: Values | undefined, requests: number | undefined, failed: number | undefined, num: Num): EndpointStats | undefined {
+function endpointFrom(
+  name: string,
+  values: Values | undefined,
+  requests: number | undefined,
+  failed: number | undefined,
+  num: Num,
+): EndpointStats | undefined {
   if (!values) return undefined;
   const latency = latencyFrom(values, num);
   if (!latency) return undefined;

@@ -7,8 +7,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
 const ENDPOINTS = [
@@ -19,8 +19,27 @@ const ENDPOINTS = [
   { name: 'affiliate_click', method: 'POST', path: '/api/v1/affiliate/clicks/' },
   { name: 'rest_swipe_interactions', method: 'GET', path: '/rest/v1/swipe_interactions' },
 ] as const;
-const PHASES = ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'] as const;
-const DECLARED = ['http_reqs', 'http_req_duration', ...PHASES, 'http_req_failed', 'data_sent', 'data_received', 'iteration_duration', 'iterations', 'vus', 'vus_max', 'aclue_writes'];
+const PHASES = [
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+] as const;
+const DECLARED = [
+  'http_reqs',
+  'http_req_duration',
+  ...PHASES,
+  'http_req_failed',
+  'data_sent',
+  'data_received',
+  'iteration_duration',
+  'iterations',
+  'vus',
+  'vus_max',
+  'aclue_writes',
+];
 
 /** Iterations per second of simulated load (sets the time stamps, and so the number of windows). */
 const RATE = 400;
@@ -64,8 +83,17 @@ export function* syntheticLines(options: SyntheticOptions): Generator<string> {
     `{"metric":"${metric}","type":"Point","data":{"time":"${t}","value":${value},"tags":${tags}}}\n`;
 
   for (const name of DECLARED) {
-    const type = name.startsWith('http_req_') && name !== 'http_req_failed' ? 'trend' : name === 'http_req_failed' ? 'rate' : name.startsWith('vus') ? 'gauge' : 'counter';
-    push(`{"type":"Metric","data":{"name":"${name}","type":"${type}","contains":"default","thresholds":[],"submetrics":null},"metric":"${name}"}\n`);
+    const type =
+      name.startsWith('http_req_') && name !== 'http_req_failed'
+        ? 'trend'
+        : name === 'http_req_failed'
+          ? 'rate'
+          : name.startsWith('vus')
+            ? 'gauge'
+            : 'counter';
+    push(
+      `{"type":"Metric","data":{"name":"${name}","type":"${type}","contains":"default","thresholds":[],"submetrics":null},"metric":"${name}"}\n`,
+    );
   }
   let iteration = 0;
   while (emitted < options.lines) {
@@ -97,7 +125,8 @@ export function* syntheticLines(options: SyntheticOptions): Generator<string> {
       push(point('http_req_failed', t, failed ? 1 : 0, tags));
     }
     const itTags = `{"group":"","scenario":"${scenario}"}`;
-    if (iteration % 10 === 0) push(point('aclue_writes', t, 1, `{"entity":"swipe","group":"","id":"s-${iteration}","scenario":"${scenario}"}`));
+    if (iteration % 10 === 0)
+      push(point('aclue_writes', t, 1, `{"entity":"swipe","group":"","id":"s-${iteration}","scenario":"${scenario}"}`));
     push(point('data_sent', t, 600 + Math.floor(random() * 200), itTags));
     push(point('data_received', t, 4000 + Math.floor(random() * 4000), itTags));
     push(point('iteration_duration', t, Math.round(random() * 200_000) / 1000, itTags));

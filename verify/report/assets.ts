@@ -14,6 +14,8 @@ export function readReportAssets(): ReportAssets {
       uplotCss: readFileSync(path.join(dist, 'uPlot.min.css'), 'utf8'),
     };
   } catch (error) {
-    throw new EnvironmentError(`the chart library uplot is not installed (${(error as Error).message})`, ['Run `npm install` in the kit.']);
+    throw new EnvironmentError(`the chart library uplot is not installed (${(error as Error).message})`, [
+      'Run `npm install` in the kit.',
+    ]);
   }
 }

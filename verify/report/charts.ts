@@ -6,8 +6,8 @@
  * built from the gate's evidence, so it never disagrees with the tables below it.
  */
 import type { GateResult } from '../gate.ts';
-import { escapeHtml } from './markup.ts';
 import { formatFigure } from './labels.ts';
+import { escapeHtml } from './markup.ts';
 import type { LoadSummary } from './summary-schema.ts';
 
 export interface Bar {
@@ -27,7 +27,11 @@ function figureBox(title: string, svg: string, note: string): string {
 }
 
 /** Horizontal bars with their values; an optional threshold is a dashed vertical line. */
-export function barChart(title: string, bars: readonly Bar[], options: { unit: 'count' | 'ms'; threshold?: number; note?: string }): string {
+export function barChart(
+  title: string,
+  bars: readonly Bar[],
+  options: { unit: 'count' | 'ms'; threshold?: number; note?: string },
+): string {
   if (bars.length === 0) return '';
   const max = Math.max(...bars.map((b) => b.value), options.threshold ?? 0) * 1.1 || 1;
   const plotW = W - LABEL_W - 90;
@@ -37,16 +41,23 @@ export function barChart(title: string, bars: readonly Bar[], options: { unit: '
     .map((b, i) => {
       const y = 8 + i * ROW_H;
       const shown = formatFigure(b.value, options.unit);
-      return `<g><title>${escapeHtml(`${b.label}: ${shown}`)}</title><text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(b.label)}</text>` +
+      return (
+        `<g><title>${escapeHtml(`${b.label}: ${shown}`)}</title><text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(b.label)}</text>` +
         `<rect x="${LABEL_W}" y="${y + 3}" width="${fmt(Math.max(1, x(b.value) - LABEL_W))}" height="${ROW_H - 8}" class="${b.bad ? 'bar-bad' : 'bar'}"/>` +
-        `<text x="${fmt(x(b.value) + 6)}" y="${y + 15}">${escapeHtml(shown)}</text></g>`;
+        `<text x="${fmt(x(b.value) + 6)}" y="${y + 15}">${escapeHtml(shown)}</text></g>`
+      );
     })
     .join('');
-  const limit = options.threshold === undefined
-    ? ''
-    : `<line x1="${fmt(x(options.threshold))}" x2="${fmt(x(options.threshold))}" y1="4" y2="${height - 16}" class="limit"/>` +
-      `<text x="${fmt(x(options.threshold))}" y="${height - 4}" text-anchor="middle" class="muted-svg">limit ${escapeHtml(formatFigure(options.threshold, options.unit))}</text>`;
-  return figureBox(title, `<svg viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">${rows}${limit}</svg>`, options.note ?? '');
+  const limit =
+    options.threshold === undefined
+      ? ''
+      : `<line x1="${fmt(x(options.threshold))}" x2="${fmt(x(options.threshold))}" y1="4" y2="${height - 16}" class="limit"/>` +
+        `<text x="${fmt(x(options.threshold))}" y="${height - 4}" text-anchor="middle" class="muted-svg">limit ${escapeHtml(formatFigure(options.threshold, options.unit))}</text>`;
+  return figureBox(
+    title,
+    `<svg viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">${rows}${limit}</svg>`,
+    options.note ?? '',
+  );
 }
 
 export interface ArchetypeScore {
@@ -74,7 +85,10 @@ export function archetypeChart(scores: readonly ArchetypeScore[]): string {
   const barW = Math.min(36, (groupW - 16) / 3);
   const y = (v: number): number => top + (1 - Math.max(0, Math.min(1, v))) * plotH;
   const axis = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${left}" x2="${W - 10}" y1="${fmt(y(t))}" y2="${fmt(y(t))}" class="grid"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end">${t}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${left}" x2="${W - 10}" y1="${fmt(y(t))}" y2="${fmt(y(t))}" class="grid"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end">${t}</text>`,
+    )
     .join('');
   const groups = scores
     .map((s, i) => {
@@ -86,18 +100,26 @@ export function archetypeChart(scores: readonly ArchetypeScore[]): string {
         })
         .join('');
       const cx = fmt(x0 + barW / 2 - 1);
-      const whisker = `<g class="whisker"><title>${escapeHtml(`${s.archetype}, the app's 95% CI: ${formatFigure(s.appLower, 'score')} to ${formatFigure(s.appUpper, 'score')}`)}</title>` +
+      const whisker =
+        `<g class="whisker"><title>${escapeHtml(`${s.archetype}, the app's 95% CI: ${formatFigure(s.appLower, 'score')} to ${formatFigure(s.appUpper, 'score')}`)}</title>` +
         `<line x1="${cx}" x2="${cx}" y1="${fmt(y(s.appUpper))}" y2="${fmt(y(s.appLower))}"/>` +
         `<line x1="${fmt(Number(cx) - 5)}" x2="${fmt(Number(cx) + 5)}" y1="${fmt(y(s.appUpper))}" y2="${fmt(y(s.appUpper))}"/>` +
         `<line x1="${fmt(Number(cx) - 5)}" x2="${fmt(Number(cx) + 5)}" y1="${fmt(y(s.appLower))}" y2="${fmt(y(s.appLower))}"/></g>`;
       return `${bars}${whisker}<text x="${fmt(left + i * groupW + groupW / 2)}" y="${top + plotH + 16}" text-anchor="middle">${escapeHtml(s.archetype)} (${s.users} users)</text>`;
     })
     .join('');
-  const legend = series.map((k, j) => `<rect x="${left + j * 220}" y="4" width="12" height="12" class="${k.cls}"/><text x="${left + j * 220 + 18}" y="14">${escapeHtml(k.name)}</text>`).join('');
+  const legend = series
+    .map(
+      (k, j) =>
+        `<rect x="${left + j * 220}" y="4" width="12" height="12" class="${k.cls}"/><text x="${left + j * 220 + 18}" y="14">${escapeHtml(k.name)}</text>`,
+    )
+    .join('');
   const height = top + plotH + 26;
-  return figureBox('NDCG@3 per archetype',
+  return figureBox(
+    'NDCG@3 per archetype',
     `<svg viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="NDCG@3 per archetype">${legend}${axis}${groups}</svg>`,
-    '1 is the planted favourites ranked first; the whisker is the bootstrap 95% interval over the archetype\'s users.');
+    "1 is the planted favourites ranked first; the whisker is the bootstrap 95% interval over the archetype's users.",
+  );
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -105,9 +127,31 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 /** The archetype rows of the preference gate's evidence (rows with `breakdown: 'archetype'`). */
 export function archetypeScores(gate: GateResult | undefined): ArchetypeScore[] {
   return (gate?.evidence.rows ?? []).flatMap((r) => {
-    const [users, app, appLower, appUpper, oracle, popularity] = [r.users, r.app_ndcg3, r.app_ndcg3_ci_lower, r.app_ndcg3_ci_upper, r.oracle_ndcg3, r.popularity_ndcg3].map(num);
-    if (r.breakdown !== 'archetype' || typeof r.group !== 'string' || [users, app, appLower, appUpper, oracle, popularity].includes(undefined)) return [];
-    return [{ archetype: r.group, users: users!, app: app!, appLower: appLower!, appUpper: appUpper!, oracle: oracle!, popularity: popularity! }];
+    const [users, app, appLower, appUpper, oracle, popularity] = [
+      r.users,
+      r.app_ndcg3,
+      r.app_ndcg3_ci_lower,
+      r.app_ndcg3_ci_upper,
+      r.oracle_ndcg3,
+      r.popularity_ndcg3,
+    ].map(num);
+    if (
+      r.breakdown !== 'archetype' ||
+      typeof r.group !== 'string' ||
+      [users, app, appLower, appUpper, oracle, popularity].includes(undefined)
+    )
+      return [];
+    return [
+      {
+        archetype: r.group,
+        users: users!,
+        app: app!,
+        appLower: appLower!,
+        appUpper: appUpper!,
+        oracle: oracle!,
+        popularity: popularity!,
+      },
+    ];
   });
 }
 
@@ -124,18 +168,34 @@ export function attributionChart(gate: GateResult | undefined): string {
     ['unknown click (to refuse)', fig.planted_unknown_click],
     ['forged signature (to refuse)', fig.planted_bad_signature],
   ];
-  const bars = steps.flatMap(([label, v, bad]) => (num(v) === undefined ? [] : [{ label, value: num(v)!, bad: bad === true }]));
-  const failures = Object.entries(fig).reduce((sum, [k, v]) => sum + (k.startsWith('failures_') ? (num(v) ?? 0) : 0), 0);
+  const bars = steps.flatMap(([label, v, bad]) =>
+    num(v) === undefined ? [] : [{ label, value: num(v)!, bad: bad === true }],
+  );
+  const failures = Object.entries(fig).reduce(
+    (sum, [k, v]) => sum + (k.startsWith('failures_') ? (num(v) ?? 0) : 0),
+    0,
+  );
   if (bars.length > 0) bars.push({ label: 'postbacks handled wrongly', value: failures, bad: failures > 0 });
-  return barChart('Attribution: from clicks to conversions', bars, { unit: 'count', note: 'Planted counts are what the load sent; stored counts what the app kept.' });
+  return barChart('Attribution: from clicks to conversions', bars, {
+    unit: 'count',
+    note: 'Planted counts are what the load sent; stored counts what the app kept.',
+  });
 }
 
 /** Each endpoint's p95 against the p95 limit in force (`criteria.latency.p95Ms`). */
 export function latencyChart(load: LoadSummary | undefined, p95Limit: number | undefined): string {
   const endpoints = [...(load?.endpoints ?? [])].sort((a, b) => b.latency.p95 - a.latency.p95);
-  return barChart('p95 latency per endpoint', endpoints.map((e) => ({ label: e.name, value: e.latency.p95, bad: p95Limit !== undefined && e.latency.p95 >= p95Limit })), {
-    unit: 'ms',
-    ...(p95Limit === undefined ? {} : { threshold: p95Limit }),
-    note: 'From merged histograms of every instance; red bars are at or over the limit.',
-  });
+  return barChart(
+    'p95 latency per endpoint',
+    endpoints.map((e) => ({
+      label: e.name,
+      value: e.latency.p95,
+      bad: p95Limit !== undefined && e.latency.p95 >= p95Limit,
+    })),
+    {
+      unit: 'ms',
+      ...(p95Limit === undefined ? {} : { threshold: p95Limit }),
+      note: 'From merged histograms of every instance; red bars are at or over the limit.',
+    },
+  );
 }

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
 import { columnLabel, labelledFigure } from './labels.ts';
 import { escapeHtml, statusBadge, styles } from './markup.ts';
-import type { Summary } from './summary-schema.ts';
 import { readSummary } from './summary.ts';
+import type { Summary } from './summary-schema.ts';
 import { writeAtomic } from './write.ts';
 
 type Gate = Summary['gates'][number];
@@ -23,7 +23,10 @@ export interface Side {
 
 /** A report folder or its summary.json, validated; a usage error naming the flag otherwise. */
 export function readSide(target: string): Side {
-  if (!existsSync(target)) throw new UsageError(`--compare: ${target} does not exist`, ['Give two reports: summary.json files or the folders holding them.']);
+  if (!existsSync(target))
+    throw new UsageError(`--compare: ${target} does not exist`, [
+      'Give two reports: summary.json files or the folders holding them.',
+    ]);
   const source = statSync(target).isDirectory() ? path.join(target, 'summary.json') : target;
   return { source, summary: readSummary(source, '--compare') };
 }
@@ -33,7 +36,23 @@ export function readSide(target: string): Side {
  * rates) is the same finding, so only these identify it; rows without any are named by all their
  * text.
  */
-const namingColumns = ['endpoint', 'check', 'check_name', 'failure_class', 'kind', 'object', 'table', 'op', 'actor', 'lint', 'entity', 'scenario', 'problem', 'breakdown', 'group'];
+const namingColumns = [
+  'endpoint',
+  'check',
+  'check_name',
+  'failure_class',
+  'kind',
+  'object',
+  'table',
+  'op',
+  'actor',
+  'lint',
+  'entity',
+  'scenario',
+  'problem',
+  'breakdown',
+  'group',
+];
 
 function findingName(row: Row): string {
   const named = namingColumns.filter((c) => typeof row[c] === 'string');
@@ -53,11 +72,16 @@ function change(a: Gate | undefined, b: Gate | undefined): string {
   if (a === undefined) return '<span class="new">only in B</span>';
   if (b === undefined) return '<span class="muted">only in A</span>';
   const d = severity[b.status] - severity[a.status];
-  return d < 0 ? '<span class="gone">better</span>' : d > 0 ? '<span class="new">worse</span>' : '<span class="muted">same status</span>';
+  return d < 0
+    ? '<span class="gone">better</span>'
+    : d > 0
+      ? '<span class="new">worse</span>'
+      : '<span class="muted">same status</span>';
 }
 
 function gatesTable(ids: readonly string[], a: Map<string, Gate>, b: Map<string, Gate>): string {
-  const side = (g: Gate | undefined) => (g ? `<td>${statusBadge(g.status)} ${escapeHtml(g.measured)}</td>` : '<td class="muted">not run</td>');
+  const side = (g: Gate | undefined) =>
+    g ? `<td>${statusBadge(g.status)} ${escapeHtml(g.measured)}</td>` : '<td class="muted">not run</td>';
   const rows = ids
     .map((id) => {
       const title = (b.get(id) ?? a.get(id))!.title;
@@ -72,7 +96,8 @@ function figuresTable(id: string, a: Gate | undefined, b: Gate | undefined): str
   const fb = b?.evidence.figures ?? {};
   const keys = [...new Set([...Object.keys(fa), ...Object.keys(fb)])];
   if (keys.length === 0) return '';
-  const shown = (f: Readonly<Record<string, number | string | null>>, k: string) => (k in f ? labelledFigure(id, k, f[k] ?? null).value : '—');
+  const shown = (f: Readonly<Record<string, number | string | null>>, k: string) =>
+    k in f ? labelledFigure(id, k, f[k] ?? null).value : '—';
   const rows = keys
     .map((k) => {
       const same = JSON.stringify(fa[k]) === JSON.stringify(fb[k]);
@@ -90,7 +115,9 @@ function findingsList(a: Gate | undefined, b: Gate | undefined): string {
   const still = [...after.keys()].filter((k) => before.has(k));
   if (fresh.length + gone.length + still.length === 0) return '<p class="muted">No findings in either run.</p>';
   const list = (cls: string, title: string, names: readonly string[]) =>
-    names.length === 0 ? '' : `<p class="${cls}">${escapeHtml(title)} (${names.length})</p><ul class="findings-${cls}">${names.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+    names.length === 0
+      ? ''
+      : `<p class="${cls}">${escapeHtml(title)} (${names.length})</p><ul class="findings-${cls}">${names.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
   return list('new', 'New in B', fresh) + list('gone', 'Gone in B', gone) + list('muted', 'In both', still);
 }
 

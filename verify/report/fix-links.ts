@@ -23,15 +23,22 @@ export function fixBlocksFor(gate: Pick<GateResult, 'evidence'>, fixes: FixesSum
 
 export const fixAnchor = (block: Pick<FixBlock, 'id'>): string => `#fix-${block.id}`;
 
-const proofWords: Record<FixBlock['status'], string> = { 'proved-safe': 'proved safe', 'not-safe': 'not safe', unproved: 'not proved' };
+const proofWords: Record<FixBlock['status'], string> = {
+  'proved-safe': 'proved safe',
+  'not-safe': 'not safe',
+  unproved: 'not proved',
+};
 
 /** Each block of fixes.sql with its anchor, what it does and whether it was proved. */
 export function fixesSection(fixes: FixesSummary | undefined): string {
   if (fixes === undefined || fixes.blocks.length === 0) return '';
   const blocks = fixes.blocks
-    .map((b) => `<section class="gate" id="fix-${escapeHtml(b.id)}"><h3>${escapeHtml(b.id)}: ${escapeHtml(b.what)} <span class="muted">(${proofWords[b.status]})</span></h3>` +
-      `<p>${escapeHtml(b.why)}</p><p class="muted">Fixes: ${b.findings.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` +
-      `${b.reasons.length > 0 ? `<ul>${b.reasons.map((r) => `<li class="s-fail">${escapeHtml(r)}</li>`).join('')}</ul>` : ''}</section>`)
+    .map(
+      (b) =>
+        `<section class="gate" id="fix-${escapeHtml(b.id)}"><h3>${escapeHtml(b.id)}: ${escapeHtml(b.what)} <span class="muted">(${proofWords[b.status]})</span></h3>` +
+        `<p>${escapeHtml(b.why)}</p><p class="muted">Fixes: ${b.findings.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` +
+        `${b.reasons.length > 0 ? `<ul>${b.reasons.map((r) => `<li class="s-fail">${escapeHtml(r)}</li>`).join('')}</ul>` : ''}</section>`,
+    )
     .join('\n');
   return `<h2 id="fixes">Fix blocks</h2><p class="muted">The statements are in <a href="${escapeHtml(fixes.file)}">${escapeHtml(fixes.file)}</a> beside this report, block by block.</p>${blocks}`;
 }

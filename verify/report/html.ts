@@ -31,11 +31,11 @@ const MAX_ROWS = 200;
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '<td class="muted">—</td>';
-  if (typeof value === 'number') return `<td class="num">${escapeHtml(Number.isInteger(value) ? value : Math.round(value * 10000) / 10000)}</td>`;
+  if (typeof value === 'number')
+    return `<td class="num">${escapeHtml(Number.isInteger(value) ? value : Math.round(value * 10000) / 10000)}</td>`;
   if (typeof value === 'object') return `<td><code>${escapeHtml(JSON.stringify(value))}</code></td>`;
   return `<td>${escapeHtml(value)}</td>`;
 }
-
 
 /** Any rows as a table: the columns are the union of the keys, in first-seen order. */
 export function rowsTable(rows: readonly Readonly<Record<string, unknown>>[]): string {
@@ -45,7 +45,8 @@ export function rowsTable(rows: readonly Readonly<Record<string, unknown>>[]): s
   for (const row of shown) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   const head = columns.map((c) => `<th>${escapeHtml(columnLabel(c))}</th>`).join('');
   const body = shown.map((row) => `<tr>${columns.map((c) => cell(row[c])).join('')}</tr>`).join('\n');
-  const more = rows.length > MAX_ROWS ? `<p class="muted">${rows.length - MAX_ROWS} more rows in summary.json.</p>` : '';
+  const more =
+    rows.length > MAX_ROWS ? `<p class="muted">${rows.length - MAX_ROWS} more rows in summary.json.</p>` : '';
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
 }
 
@@ -61,7 +62,11 @@ function figuresList(gateId: string, figures: GateResult['evidence']['figures'])
 
 function gateSection(gate: GateResult): string {
   const links = (gate.evidence.links ?? [])
-    .map((l) => (l.startsWith('#') ? `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>` : `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>`))
+    .map((l) =>
+      l.startsWith('#')
+        ? `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>`
+        : `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>`,
+    )
     .join(' · ');
   return `<section class="gate" id="gate-${escapeHtml(gate.id)}">
 <h3>${statusBadge(gate.status)} ${escapeHtml(gate.title)} <span class="muted">(${escapeHtml(gate.id)}, ${escapeHtml(gate.level)})</span></h3>
@@ -80,7 +85,9 @@ function gateTable(summary: Summary): string {
   const rows = summary.gates
     .map((g) => {
       const b = baseline.get(g.id);
-      const baseCell = hasBaseline ? `<td>${b ? `${statusBadge(b.status)} ${escapeHtml(b.measured)}` : '<span class="muted">—</span>'}</td>` : '';
+      const baseCell = hasBaseline
+        ? `<td>${b ? `${statusBadge(b.status)} ${escapeHtml(b.measured)}` : '<span class="muted">—</span>'}</td>`
+        : '';
       return `<tr><td><a href="#gate-${escapeHtml(g.id)}">${escapeHtml(g.title)}</a><br><span class="muted">${escapeHtml(g.id)}</span></td><td>${escapeHtml(g.level)}</td><td>${escapeHtml(g.threshold)}</td><td>${escapeHtml(g.measured)}</td><td>${statusBadge(g.status)}</td>${baseCell}</tr>`;
     })
     .join('\n');
@@ -93,7 +100,13 @@ function checklistSection(summary: Summary): string {
       const rows = section.lines
         .map((line) => {
           const gates = line.gates.length
-            ? line.gates.map((id) => (summary.gates.some((g) => g.id === id) ? `<a href="#gate-${escapeHtml(id)}">${escapeHtml(id)}</a>` : `${escapeHtml(id)} <span class="muted">(not run)</span>`)).join(', ')
+            ? line.gates
+                .map((id) =>
+                  summary.gates.some((g) => g.id === id)
+                    ? `<a href="#gate-${escapeHtml(id)}">${escapeHtml(id)}</a>`
+                    : `${escapeHtml(id)} <span class="muted">(not run)</span>`,
+                )
+                .join(', ')
             : '<span class="muted">manual sign-off</span>';
           return `<tr><td>${escapeHtml(line.text)}</td><td>${statusBadge(line.status)}</td><td>${gates}</td></tr>`;
         })
@@ -122,7 +135,10 @@ function endpointTable(load: LoadSummary, baseline: LoadSummary | undefined): st
 
 function reproducibility(summary: Summary): string {
   const r = summary.reproducibility;
-  const list = (items: readonly string[]) => (items.length ? `<ul>${items.map((i) => `<li><code>${escapeHtml(i)}</code></li>`).join('')}</ul>` : '<p class="muted">none</p>');
+  const list = (items: readonly string[]) =>
+    items.length
+      ? `<ul>${items.map((i) => `<li><code>${escapeHtml(i)}</code></li>`).join('')}</ul>`
+      : '<p class="muted">none</p>';
   const versions = Object.entries(r.versions).map(([k, v]) => `${k} ${v}`);
   return `<h3>Seed runs</h3>${list(r.seedRunIds)}<h3>Load run folders</h3>${list(r.loadRunDirs)}
 <h3>Versions</h3>${list(versions)}<h3>Commands</h3>${list(r.commands)}
@@ -130,17 +146,18 @@ ${r.database ? `<p><b>Database:</b> <code>${escapeHtml(r.database)}</code>${r.da
 <h3>Criteria in force</h3><p class="muted">As a <code>--criteria</code> file would set them.</p><pre>${escapeHtml(JSON.stringify(r.criteria, null, 2))}</pre>`;
 }
 
-
 /** The p95 limit in force, from the criteria recorded for reproduction. */
 function p95Limit(summary: Summary): number | undefined {
   const latency = summary.reproducibility.criteria.latency;
-  const value = typeof latency === 'object' && latency !== null ? (latency as Record<string, unknown>).p95Ms : undefined;
+  const value =
+    typeof latency === 'object' && latency !== null ? (latency as Record<string, unknown>).p95Ms : undefined;
   return typeof value === 'number' ? value : undefined;
 }
 
 /** The chart a group opens with, drawn from its gate's evidence. */
 function groupChart(groupId: string, byId: ReadonlyMap<string, Summary['gates'][number]>): string {
-  if (groupId === 'preference') return archetypeChart(archetypeScores(byId.get('preference-accuracy') as GateResult | undefined));
+  if (groupId === 'preference')
+    return archetypeChart(archetypeScores(byId.get('preference-accuracy') as GateResult | undefined));
   if (groupId === 'attribution') return attributionChart(byId.get('attribution') as GateResult | undefined);
   return '';
 }
@@ -180,13 +197,19 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
   const grouped = new Set(groups.flatMap((g) => g.gates));
   const evidence = groups
     .map((group) => {
-      const gates = group.gates.map((id) => byId.get(id)).filter((g): g is (typeof summary.gates)[number] => g !== undefined);
-      const body = gates.length ? gates.map((g) => gateSection(g as GateResult)).join('\n') : '<p class="muted">No gate of this group ran.</p>';
+      const gates = group.gates
+        .map((id) => byId.get(id))
+        .filter((g): g is (typeof summary.gates)[number] => g !== undefined);
+      const body = gates.length
+        ? gates.map((g) => gateSection(g as GateResult)).join('\n')
+        : '<p class="muted">No gate of this group ran.</p>';
       return `<h2 id="${group.id}">${escapeHtml(group.title)}</h2>${groupChart(group.id, byId)}${body}`;
     })
     .join('\n');
   const others = summary.gates.filter((g) => !grouped.has(g.id));
-  const otherSection = others.length ? `<h2 id="other">Other gates</h2>${others.map((g) => gateSection(g as GateResult)).join('\n')}` : '';
+  const otherSection = others.length
+    ? `<h2 id="other">Other gates</h2>${others.map((g) => gateSection(g as GateResult)).join('\n')}`
+    : '';
   const chartData = { windowSeconds: load?.windowSeconds ?? 0, windows: load?.windows ?? [] };
   const sourceNote = load
     ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? "raw output in k6's JSON format" : 'the end-of-test summary (no raw output was found)')} from ${load.sources
@@ -237,15 +260,27 @@ function loadOutcome(load: LoadSummary | undefined): string {
     const code = s.load?.exitCode;
     if (code === undefined && s.breachedThresholds === undefined) return [];
     const bad = (code !== undefined && code !== 0) || (s.breachedThresholds?.length ?? 0) > 0;
-    const codeText = code === undefined ? 'exit code not recorded' : code === null ? 'killed (no exit code)' : `exit code ${code}`;
-    const breached = s.breachedThresholds === undefined ? '' : s.breachedThresholds.length === 0 ? '; no threshold breached' : `; breached: ${s.breachedThresholds.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}`;
-    return [`<li${bad ? ' class="s-fail"' : ''}>instance ${escapeHtml(s.instance)}: ${escapeHtml(codeText)}${breached}</li>`];
+    const codeText =
+      code === undefined ? 'exit code not recorded' : code === null ? 'killed (no exit code)' : `exit code ${code}`;
+    const breached =
+      s.breachedThresholds === undefined
+        ? ''
+        : s.breachedThresholds.length === 0
+          ? '; no threshold breached'
+          : `; breached: ${s.breachedThresholds.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}`;
+    return [
+      `<li${bad ? ' class="s-fail"' : ''}>instance ${escapeHtml(s.instance)}: ${escapeHtml(codeText)}${breached}</li>`,
+    ];
   });
   return items.length ? `<div id="load-outcome"><b>Load run outcome</b><ul>${items.join('')}</ul></div>` : '';
 }
 
 /** Which program produced the load evidence (k6 or the kit's engine), from each run folder's load.json. */
 function engineNote(load: LoadSummary | undefined): string {
-  const engines = [...new Set((load?.sources ?? []).flatMap((s) => (s.load?.engine ? [`${s.load.engine.name} ${s.load.engine.version}`] : [])))];
+  const engines = [
+    ...new Set(
+      (load?.sources ?? []).flatMap((s) => (s.load?.engine ? [`${s.load.engine.name} ${s.load.engine.version}`] : [])),
+    ),
+  ];
   return engines.length ? `; load evidence produced by <b>${escapeHtml(engines.join(', '))}</b>` : '';
 }

@@ -4,7 +4,7 @@
  * Each key is written once here, whichever gates emit it; a test fails when a gate emits a figure
  * this table cannot label, so a new figure arrives with its label.
  */
-import { postbackPlants, type PostbackKind } from '../../scenarios/lib/postback.ts';
+import { type PostbackKind, postbackPlants } from '../../scenarios/lib/postback.ts';
 
 /** How a figure's value reads; `share` values are fractions (0.25) shown as percentages. */
 export type Unit = 'count' | 'ms' | 'per-second' | 'share' | 'score' | 'ratio' | 'gbp' | 'text' | 'time';
@@ -126,7 +126,7 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   recordedCommission: f('commission stored', 'gbp'),
   commissionDifference: f('commission stored minus planted', 'gbp'),
   plantedRevenue: f('revenue planted', 'gbp'),
-  statisticsUsers: f("users whose statistics were asked of the app", 'count'),
+  statisticsUsers: f('users whose statistics were asked of the app', 'count'),
   notJudged: f('not judged', 'text'),
   // real data, security, integrity, rollback
   loadWrites: f('writes made by the load', 'count'),
@@ -173,7 +173,8 @@ const postbackNames: Record<PostbackKind, string> = {
  */
 function familyLabel(gateId: string, key: string): FigureLabel | undefined {
   const planted = /^planted_(.+)$/.exec(key)?.[1];
-  if (planted !== undefined && planted in postbackPlants) return f(`postbacks planted ${postbackNames[planted as PostbackKind]}`, 'count');
+  if (planted !== undefined && planted in postbackPlants)
+    return f(`postbacks planted ${postbackNames[planted as PostbackKind]}`, 'count');
   const failure = /^failures_(.+)$/.exec(key)?.[1];
   if (failure !== undefined) return f(`${words(failure)} failures`, 'count');
   const lint = /^lint_(.+)$/.exec(key)?.[1];
@@ -187,8 +188,14 @@ export function figureLabel(gateId: string, key: string): FigureLabel | undefine
 }
 
 /** `gate-id: key` for every figure no label covers; the report test requires none. */
-export function unlabelledFigures(gates: readonly { id: string; evidence: { figures?: Readonly<Record<string, unknown>> | undefined } }[]): string[] {
-  return gates.flatMap((g) => Object.keys(g.evidence.figures ?? {}).filter((k) => figureLabel(g.id, k) === undefined).map((k) => `${g.id}: ${k}`));
+export function unlabelledFigures(
+  gates: readonly { id: string; evidence: { figures?: Readonly<Record<string, unknown>> | undefined } }[],
+): string[] {
+  return gates.flatMap((g) =>
+    Object.keys(g.evidence.figures ?? {})
+      .filter((k) => figureLabel(g.id, k) === undefined)
+      .map((k) => `${g.id}: ${k}`),
+  );
 }
 
 const grouped = (n: number, digits: number): string => n.toLocaleString('en-GB', { maximumFractionDigits: digits });
@@ -196,29 +203,54 @@ const grouped = (n: number, digits: number): string => n.toLocaleString('en-GB',
 /** A value in its unit: "173 ms", "4.5%", "£12.30", "1.82×". Non-numbers (notes, times) as given. */
 export function formatFigure(value: number | string | null, unit: Unit): string {
   if (value === null || value === '') return '—';
-  const n = typeof value === 'number' ? value : unit === 'gbp' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : unit === 'gbp' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
   if (Number.isNaN(n)) return String(value);
   switch (unit) {
-    case 'ms': return `${grouped(n, n >= 100 ? 0 : 1)} ms`;
-    case 'per-second': return `${grouped(n, 2)} per second`;
-    case 'share': return `${grouped(n * 100, Math.abs(n) < 0.01 ? 3 : 1)}%`;
-    case 'score': return grouped(n, 3);
-    case 'ratio': return `${grouped(n, 2)}×`;
-    case 'gbp': return `${n < 0 ? '−' : ''}£${Math.abs(n).toFixed(2)}`;
-    case 'count': return grouped(n, 2);
+    case 'ms':
+      return `${grouped(n, n >= 100 ? 0 : 1)} ms`;
+    case 'per-second':
+      return `${grouped(n, 2)} per second`;
+    case 'share':
+      return `${grouped(n * 100, Math.abs(n) < 0.01 ? 3 : 1)}%`;
+    case 'score':
+      return grouped(n, 3);
+    case 'ratio':
+      return `${grouped(n, 2)}×`;
+    case 'gbp':
+      return `${n < 0 ? '−' : ''}£${Math.abs(n).toFixed(2)}`;
+    case 'count':
+      return grouped(n, 2);
     case 'text':
-    case 'time': return String(value);
+    case 'time':
+      return String(value);
   }
 }
 
 /** The figure as the report shows it; an unlabelled key (the test catches those) still reads as words. */
-export function labelledFigure(gateId: string, key: string, value: number | string | null): { label: string; value: string } {
+export function labelledFigure(
+  gateId: string,
+  key: string,
+  value: number | string | null,
+): { label: string; value: string } {
   const found = figureLabel(gateId, key);
-  return found ? { label: found.label, value: formatFigure(value, found.unit) } : { label: columnLabel(key), value: formatFigure(value, 'text') };
+  return found
+    ? { label: found.label, value: formatFigure(value, found.unit) }
+    : { label: columnLabel(key), value: formatFigure(value, 'text') };
 }
 
 /** Words for abbreviations inside evidence column names; units move into brackets. */
-const columnWords: Readonly<Record<string, string>> = { ndcg3: 'NDCG@3', ndcg: 'NDCG', p3: 'P@3', ci: 'CI', id: 'id', rls: 'RLS', api: 'API', sql: 'SQL', ms: '(ms)' };
+const columnWords: Readonly<Record<string, string>> = {
+  ndcg3: 'NDCG@3',
+  ndcg: 'NDCG',
+  p3: 'P@3',
+  ci: 'CI',
+  id: 'id',
+  rls: 'RLS',
+  api: 'API',
+  sql: 'SQL',
+  ms: '(ms)',
+};
 
 /**
  * Evidence rows come from SQL and gates with snake_case or camelCase column names; a header shows

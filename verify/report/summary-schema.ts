@@ -49,7 +49,6 @@ const endpointSchema = z.object({
 
 const nullableNumber = z.number().nullable();
 
-
 /** LoadEvidence as stored: the lists of created ids are left out (counts stay in `counters`). */
 export const loadSummarySchema = z.object({
   sources: z.array(
@@ -144,7 +143,13 @@ export const summarySchema = z.object({
   checklist: z.array(
     z.object({
       title: z.string(),
-      lines: z.array(z.object({ text: z.string(), gates: z.array(z.string()), status: z.union([statusSchema, z.literal('manual')]) })),
+      lines: z.array(
+        z.object({
+          text: z.string(),
+          gates: z.array(z.string()),
+          status: z.union([statusSchema, z.literal('manual')]),
+        }),
+      ),
     }),
   ),
   load: loadSummarySchema.optional(),

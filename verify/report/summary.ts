@@ -5,12 +5,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
-import type { GateResult, GateStatus } from '../gate.ts';
 import type { LoadEvidence } from '../context.ts';
-import type { Verdict } from '../run.ts';
+import type { GateResult, GateStatus } from '../gate.ts';
 import { readLoadEvidence } from '../k6/load-evidence.ts';
+import type { Verdict } from '../run.ts';
 import { checklist } from './checklist.ts';
-import { summarySchema, type LoadSummary, type Summary } from './summary-schema.ts';
+import { type LoadSummary, type Summary, summarySchema } from './summary-schema.ts';
 
 export interface Baseline {
   readonly source: string;
@@ -66,7 +66,11 @@ export function buildSummary(input: SummaryInput): Summary {
     gates: input.results.map((r) => ({ ...r, checklist: [...r.checklist] }) as Summary['gates'][number]),
     checklist: checklist.map((section) => ({
       title: section.title,
-      lines: section.lines.map((line) => ({ text: line.text, gates: [...line.gates], status: checklistStatus(line.gates, input.results) })),
+      lines: section.lines.map((line) => ({
+        text: line.text,
+        gates: [...line.gates],
+        status: checklistStatus(line.gates, input.results),
+      })),
     })),
     ...(input.load ? { load: toLoadSummary(input.load) } : {}),
     ...(input.baseline
@@ -95,7 +99,9 @@ export function readSummary(file: string, flag = '--baseline'): Summary {
   const parsed = summarySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UsageError(`${flag}: ${file} is not a verify summary.json (schemaVersion 1): ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
+    throw new UsageError(
+      `${flag}: ${file} is not a verify summary.json (schemaVersion 1): ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }
@@ -105,12 +111,19 @@ export function readSummary(file: string, flag = '--baseline'): Summary {
  * of the baseline profile) whose raw output is read like the peak run's.
  */
 export async function readBaseline(target: string): Promise<Baseline> {
-  if (!existsSync(target)) throw new UsageError(`--baseline: ${target} does not exist`, ['Give an earlier report (summary.json or its folder) or a k6 run folder.']);
+  if (!existsSync(target))
+    throw new UsageError(`--baseline: ${target} does not exist`, [
+      'Give an earlier report (summary.json or its folder) or a k6 run folder.',
+    ]);
   const isDir = statSync(target).isDirectory();
   const summaryFile = isDir ? path.join(target, 'summary.json') : target;
   if (!isDir || existsSync(summaryFile)) {
     const summary = readSummary(summaryFile);
-    return { source: summaryFile, load: summary.load ? fromLoadSummary(summary.load) : undefined, gates: summary.gates as GateResult[] };
+    return {
+      source: summaryFile,
+      load: summary.load ? fromLoadSummary(summary.load) : undefined,
+      gates: summary.gates as GateResult[],
+    };
   }
   return { source: target, load: await readLoadEvidence([target]), gates: undefined };
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderHtml, type ReportAssets } from './html.ts';
+import { type ReportAssets, renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import type { Summary } from './summary-schema.ts';
 
@@ -27,7 +27,11 @@ export function writeAtomic(file: string, content: string): void {
 
 export function writeReport(outDir: string, summary: Summary, assets: ReportAssets): ReportFiles {
   mkdirSync(outDir, { recursive: true });
-  const files = { html: path.join(outDir, 'index.html'), summary: path.join(outDir, 'summary.json'), junit: path.join(outDir, 'junit.xml') };
+  const files = {
+    html: path.join(outDir, 'index.html'),
+    summary: path.join(outDir, 'summary.json'),
+    junit: path.join(outDir, 'junit.xml'),
+  };
   // Render everything first: a rendering error leaves no file changed.
   const html = renderHtml(summary, assets);
   const junit = renderJunit(summary);

@@ -19,7 +19,8 @@ export interface RankedItem {
 
 /** Groups of tied items in descending score order, missing scores last. */
 function tieGroups(items: readonly RankedItem[]): RankedItem[][] {
-  const key = (item: RankedItem): number => (item.score === undefined || Number.isNaN(item.score) ? -Infinity : item.score);
+  const key = (item: RankedItem): number =>
+    item.score === undefined || Number.isNaN(item.score) ? -Infinity : item.score;
   const sorted = [...items].sort((a, b) => key(b) - key(a));
   const groups: RankedItem[][] = [];
   for (const item of sorted) {

@@ -4,8 +4,9 @@
  * popularity-only ranking (global like counts, the same for everyone) are each scored by NDCG@3
  * and P@3 against the planted tiers.
  */
-import { TIER_RELEVANCE, ndcgAtK, precisionAtK } from './ndcg.ts';
+
 import type { RankedItem, Tier } from './ndcg.ts';
+import { ndcgAtK, precisionAtK, TIER_RELEVANCE } from './ndcg.ts';
 
 export interface UserEvidence {
   readonly userId: string;
@@ -43,8 +44,14 @@ export function laplaceLikeRate(s: { swipes: number; likes: number } | undefined
   return ((s?.likes ?? 0) + 1) / ((s?.swipes ?? 0) + 2);
 }
 
-function rankScores(tiers: Readonly<Record<string, Tier>>, score: (slug: string) => number | undefined): { ndcg: number; p3: number } | undefined {
-  const items: RankedItem[] = Object.entries(tiers).map(([slug, tier]) => ({ score: score(slug), relevance: TIER_RELEVANCE[tier] }));
+function rankScores(
+  tiers: Readonly<Record<string, Tier>>,
+  score: (slug: string) => number | undefined,
+): { ndcg: number; p3: number } | undefined {
+  const items: RankedItem[] = Object.entries(tiers).map(([slug, tier]) => ({
+    score: score(slug),
+    relevance: TIER_RELEVANCE[tier],
+  }));
   const ndcg = ndcgAtK(items, K);
   if (ndcg === undefined) return undefined;
   return { ndcg, p3: precisionAtK(items, K, TIER_RELEVANCE.love) };
@@ -59,8 +66,13 @@ export function scoreUsers(users: readonly UserEvidence[], popularity: Readonly<
     const pop = rankScores(u.tiers, (slug) => popularity[slug] ?? 0);
     if (app === undefined || oracle === undefined || pop === undefined) continue;
     out.push({
-      userId: u.userId, archetype: u.archetype, plantedSwipes: u.plantedSwipes,
-      app, oracle, popularity: pop, hasPreferences: u.app !== undefined && Object.keys(u.app).length > 0,
+      userId: u.userId,
+      archetype: u.archetype,
+      plantedSwipes: u.plantedSwipes,
+      app,
+      oracle,
+      popularity: pop,
+      hasPreferences: u.app !== undefined && Object.keys(u.app).length > 0,
     });
   }
   return out;
@@ -85,7 +97,8 @@ export function appScoresBySlug(
 }
 
 function scoreField(value: unknown): number | undefined {
-  if (value === null || typeof value !== 'object') return typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined;
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined;
   const v = value as Record<string, unknown>;
   for (const key of ['score', 'like_rate', 'preference', 'affinity', 'value']) {
     const x = v[key];

@@ -9,7 +9,11 @@ import { TIER_RELEVANCE, type Tier } from './ndcg.ts';
 const discount = (position: number): number => 1 / Math.log2(position + 2);
 
 /** NDCG@k of a list of item categories (undefined slug: an item of no known category, gain 0); undefined when the user has no relevant tier. */
-export function listNdcg(slugs: readonly (string | undefined)[], tiers: Readonly<Record<string, Tier>>, k: number): number | undefined {
+export function listNdcg(
+  slugs: readonly (string | undefined)[],
+  tiers: Readonly<Record<string, Tier>>,
+  k: number,
+): number | undefined {
   const best = Math.max(0, ...Object.values(tiers).map((t) => TIER_RELEVANCE[t]));
   if (best === 0) return undefined;
   let dcg = 0;
@@ -29,6 +33,9 @@ export function listNdcg(slugs: readonly (string | undefined)[], tiers: Readonly
  */
 export function preferenceList(scores: Readonly<Record<string, number>> | undefined, k: number): string[] | undefined {
   if (scores === undefined) return undefined;
-  const top = Object.entries(scores).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).slice(0, 3).map(([slug]) => slug);
+  const top = Object.entries(scores)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, 3)
+    .map(([slug]) => slug);
   return top.length === 0 ? undefined : Array.from({ length: k }, (_, i) => top[i % top.length] as string);
 }

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DbClient } from '../../lib/pg/impersonate.ts';
 import type pg from 'pg';
+import type { DbClient } from '../../lib/pg/impersonate.ts';
 
 export const sqlRoot = path.dirname(fileURLToPath(import.meta.url));
 

@@ -5,8 +5,8 @@
  * with the JWT secret, as PostgREST does, instead of one Auth round trip per request (defect 6).
  */
 import type { FastifyRequest } from 'fastify';
-import type { AuthStyle } from '../../../model/target.ts';
 import { CLOCK_SKEW_SECONDS, verifyJwt } from '../../../lib/jwt.ts';
+import type { AuthStyle } from '../../../model/target.ts';
 import { ANON, type DbIdentity } from './db.ts';
 import { ApiError, ValidationError } from './errors.ts';
 
@@ -63,7 +63,9 @@ export function requireCaller(request: FastifyRequest, style: Exclude<AuthStyle,
   if (style === 'query') {
     const raw = (request.query as Record<string, unknown> | undefined)?.['authorization'];
     if (typeof raw !== 'string' || raw === '') {
-      throw new ValidationError([{ type: 'missing', loc: ['query', 'authorization'], msg: 'Field required', input: null }]);
+      throw new ValidationError([
+        { type: 'missing', loc: ['query', 'authorization'], msg: 'Field required', input: null },
+      ]);
     }
     const token = bearerToken(raw);
     if (token === undefined) throw new ApiError(401, 'Invalid authorization format; expected "Bearer <token>"');

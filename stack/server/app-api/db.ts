@@ -99,10 +99,14 @@ export class AppDatabase {
     const text =
       `select set_config('role', ${lit(identity.role)}, true), set_config('request.jwt.claims', ${lit(claims)}, true)` +
       (timeout === undefined ? '' : `, set_config('statement_timeout', ${lit(timeout)}, true)`) +
-      Object.entries(settings).map(([name, value]) => `, set_config(${lit(name)}, ${lit(value)}, true)`).join('') +
+      Object.entries(settings)
+        .map(([name, value]) => `, set_config(${lit(name)}, ${lit(value)}, true)`)
+        .join('') +
       `;\n${statement}`;
     const started = performance.now();
-    const result = (await this.pool.query(types ? { text, types } : text)) as unknown as pg.QueryResult<T>[] | pg.QueryResult<T>;
+    const result = (await this.pool.query(types ? { text, types } : text)) as unknown as
+      | pg.QueryResult<T>[]
+      | pg.QueryResult<T>;
     const ms = performance.now() - started;
     const results = Array.isArray(result) ? result : [result];
     return { rows: results[results.length - 1]?.rows ?? [], ms };

@@ -53,16 +53,37 @@ export function fieldIssues(error: z.ZodError, place: InputPlace): FieldIssue[] 
         return { type: 'enum', loc, msg: `Input should be ${quoteList(issue.values)}`, input };
       case 'invalid_format':
         if (issue.format === 'uuid') return { type: 'uuid_parsing', loc, msg: 'Input should be a valid UUID', input };
-        if (issue.format === 'datetime') return { type: 'datetime_parsing', loc, msg: 'Input should be a valid datetime', input };
+        if (issue.format === 'datetime')
+          return { type: 'datetime_parsing', loc, msg: 'Input should be a valid datetime', input };
         return { type: 'value_error', loc, msg: `Input should be a valid ${issue.format}`, input };
       case 'too_small':
         return issue.origin === 'string'
-          ? { type: 'string_too_short', loc, msg: `String should have at least ${String(issue.minimum)} characters`, input }
-          : { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${String(issue.minimum)}`, input };
+          ? {
+              type: 'string_too_short',
+              loc,
+              msg: `String should have at least ${String(issue.minimum)} characters`,
+              input,
+            }
+          : {
+              type: 'greater_than_equal',
+              loc,
+              msg: `Input should be greater than or equal to ${String(issue.minimum)}`,
+              input,
+            };
       case 'too_big':
         return issue.origin === 'string'
-          ? { type: 'string_too_long', loc, msg: `String should have at most ${String(issue.maximum)} characters`, input }
-          : { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${String(issue.maximum)}`, input };
+          ? {
+              type: 'string_too_long',
+              loc,
+              msg: `String should have at most ${String(issue.maximum)} characters`,
+              input,
+            }
+          : {
+              type: 'less_than_equal',
+              loc,
+              msg: `Input should be less than or equal to ${String(issue.maximum)}`,
+              input,
+            };
       default:
         return { type: 'value_error', loc, msg: issue.message, input };
     }

@@ -9,7 +9,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppApiOptions, AppContext } from './context.ts';
 import { AppDatabase } from './db.ts';
-import { ApiError, ValidationError, fromPgError } from './errors.ts';
+import { ApiError, fromPgError, ValidationError } from './errors.ts';
 import { registerAffiliateRoutes } from './routes/affiliate.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerGiftLinkRoutes } from './routes/gift-links.ts';
@@ -29,9 +29,12 @@ function toApiError(error: unknown): ApiError {
   if (fromDb) return fromDb;
   const e = error as Partial<FastifyError>;
   if (e.statusCode === 400 && (e.code?.startsWith('FST_ERR_CTP') || e.name === 'SyntaxError')) {
-    return new ValidationError([{ type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${e.message ?? ''}`, input: {} }]);
+    return new ValidationError([
+      { type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${e.message ?? ''}`, input: {} },
+    ]);
   }
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new ApiError(e.statusCode, e.message ?? 'Bad request');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+    return new ApiError(e.statusCode, e.message ?? 'Bad request');
   return new ApiError(500, 'Internal server error');
 }
 
@@ -48,7 +51,12 @@ export default async function appApi(app: FastifyInstance, opts: AppApiOptions):
     try {
       done(null, JSON.parse(source));
     } catch (error) {
-      done(new ValidationError([{ type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${(error as Error).message}`, input: {} }]), undefined);
+      done(
+        new ValidationError([
+          { type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${(error as Error).message}`, input: {} },
+        ]),
+        undefined,
+      );
     }
   });
 

@@ -18,7 +18,11 @@ export function dbTimeOf(request: FastifyRequest): number | undefined {
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Runs `fn` in one transaction on one pooled connection, counting its whole duration as database time. */
-export async function transaction<T>(pool: pg.Pool, request: FastifyRequest, fn: (client: Queryable) => Promise<T>): Promise<T> {
+export async function transaction<T>(
+  pool: pg.Pool,
+  request: FastifyRequest,
+  fn: (client: Queryable) => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const client = await pool.connect();
   try {

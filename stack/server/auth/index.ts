@@ -8,7 +8,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
-import { JwtError, verifyJwt, type JwtClaims } from '../../../lib/jwt.ts';
+import { type JwtClaims, JwtError, verifyJwt } from '../../../lib/jwt.ts';
+import { hashPassword, verifyPassword } from '../../../lib/passwords.ts';
 import { dbTimeOf, timed, transaction } from './db.ts';
 import {
   API_VERSION_2024,
@@ -22,7 +23,6 @@ import {
   unprocessable,
   wantsApi2024,
 } from './errors.ts';
-import { hashPassword, verifyPassword } from '../../../lib/passwords.ts';
 import { endSessions, refreshSession, sessionExists, startSession, type TokenSettings } from './sessions.ts';
 import {
   checkPassword,
@@ -33,8 +33,8 @@ import {
   isUuid,
   listUsers,
   normaliseEmail,
-  userJson,
   type UserRow,
+  userJson,
 } from './users.ts';
 
 export interface AuthOptions {
@@ -69,7 +69,8 @@ function bodyOf(request: FastifyRequest): Body {
 function objectField(body: Body, key: string): Record<string, unknown> {
   const value = body[key];
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('validation_failed', `${key} must be a JSON object`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('validation_failed', `${key} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -81,7 +82,11 @@ function bearerToken(request: FastifyRequest): string {
 }
 
 export default async function authFace(app: FastifyInstance, options: AuthOptions): Promise<void> {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, application_name: 'aclue-kit-auth' });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    application_name: 'aclue-kit-auth',
+  });
   pool.on('error', (error) => app.log.warn({ err: error }, 'auth pool connection error'));
   app.addHook('onClose', async () => pool.end());
   const settings: TokenSettings = { jwtSecret: options.jwtSecret, issuer: options.issuer };
@@ -92,7 +97,11 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     try {
       return verifyJwt(token, options.jwtSecret);
     } catch (error) {
-      if (error instanceof JwtError) throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${GOTRUE_JWT_REASON[error.reason](error)}`);
+      if (error instanceof JwtError)
+        throw forbidden(
+          'bad_jwt',
+          `invalid JWT: unable to parse or verify signature, ${GOTRUE_JWT_REASON[error.reason](error)}`,
+        );
       throw error;
     }
   }
@@ -118,15 +127,19 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
 
   // supabase-js posts `Content-Type: application/json` with no body on logout: an empty body is {}.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, text, done) => {
-    const source = String(text);
-    if (source.trim() === '') return done(null, {});
-    try {
-      done(null, JSON.parse(source));
-    } catch (error) {
-      done(badRequest('bad_json', `Could not parse request body as JSON: ${(error as Error).message}`), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    (_request, text, done) => {
+      const source = String(text);
+      if (source.trim() === '') return done(null, {});
+      try {
+        done(null, JSON.parse(source));
+      } catch (error) {
+        done(badRequest('bad_json', `Could not parse request body as JSON: ${(error as Error).message}`), undefined);
+      }
+    },
+  );
 
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     if (wantsApi2024(request)) reply.header(API_VERSION_HEADER, API_VERSION_2024);
@@ -141,7 +154,11 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
       return sendAuthError(request, reply, new AuthError(status, 'validation_failed', (error as Error).message));
     }
     request.log.error({ err: error }, 'auth request failed');
-    return sendAuthError(request, reply, new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'));
+    return sendAuthError(
+      request,
+      reply,
+      new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),
+    );
   });
 
   app.post('/token', async (request) => {
@@ -160,8 +177,11 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     const passwordOk = await verifyPassword(body.password, user?.encrypted_password ?? DUMMY_HASH);
     if (!user || !passwordOk) throw badRequest('invalid_credentials', 'Invalid login credentials');
     if (!user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
-    if (user.banned_until && user.banned_until.getTime() > Date.now()) throw badRequest('user_banned', 'User is banned');
-    return transaction(pool, request, (db) => startSession(db, settings, user, request.headers['user-agent'], request.ip));
+    if (user.banned_until && user.banned_until.getTime() > Date.now())
+      throw badRequest('user_banned', 'User is banned');
+    return transaction(pool, request, (db) =>
+      startSession(db, settings, user, request.headers['user-agent'], request.ip),
+    );
   });
 
   app.post('/signup', async (request) => {
@@ -171,12 +191,21 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     const userMetadata = objectField(body, 'data');
     let user: UserRow;
     try {
-      user = await createUser(timed(pool, request), { email, password, emailConfirmed: true, userMetadata, appMetadata: {} });
+      user = await createUser(timed(pool, request), {
+        email,
+        password,
+        emailConfirmed: true,
+        userMetadata,
+        appMetadata: {},
+      });
     } catch (error) {
-      if (error instanceof AuthError && error.code === 'email_exists') throw unprocessable('user_already_exists', 'User already registered');
+      if (error instanceof AuthError && error.code === 'email_exists')
+        throw unprocessable('user_already_exists', 'User already registered');
       throw error;
     }
-    return transaction(pool, request, (db) => startSession(db, settings, user, request.headers['user-agent'], request.ip));
+    return transaction(pool, request, (db) =>
+      startSession(db, settings, user, request.headers['user-agent'], request.ip),
+    );
   });
 
   app.get('/user', async (request) => userJson((await currentUser(request)).user));
@@ -188,7 +217,8 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     }
     const claims = claimsOf(request);
     const sub = typeof claims.sub === 'string' && isUuid(claims.sub) ? claims.sub : undefined;
-    const sessionId = typeof claims.session_id === 'string' && isUuid(claims.session_id) ? claims.session_id : undefined;
+    const sessionId =
+      typeof claims.session_id === 'string' && isUuid(claims.session_id) ? claims.session_id : undefined;
     // GoTrue treats logging out of a session that is already gone as success.
     if (sub && sessionId) await endSessions(timed(pool, request), sub, sessionId, scope);
     return reply.code(204).send();
@@ -246,8 +276,9 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     return transaction(pool, request, async (db) => {
       const user = isUuid(id) ? await findUserById(db, id) : undefined;
       if (!user) throw notFound('user_not_found', 'User not found');
-      const { rows } = await db.query<{ id: string }>(
-        `update auth.users set
+      const { rows } = await db
+        .query<{ id: string }>(
+          `update auth.users set
            email = coalesce($2, email),
            encrypted_password = coalesce($3, encrypted_password),
            email_confirmed_at = case when $4 then coalesce(email_confirmed_at, now()) else email_confirmed_at end,
@@ -255,11 +286,20 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
            raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb) || $6::jsonb,
            updated_at = now()
          where id = $1 returning id`,
-        [id, email ?? null, encrypted ?? null, body.email_confirm === true, objectField(body, 'user_metadata'), objectField(body, 'app_metadata')],
-      ).catch((error: { code?: string }) => {
-        if (error.code === '23505') throw unprocessable('email_exists', 'A user with this email address has already been registered');
-        throw error;
-      });
+          [
+            id,
+            email ?? null,
+            encrypted ?? null,
+            body.email_confirm === true,
+            objectField(body, 'user_metadata'),
+            objectField(body, 'app_metadata'),
+          ],
+        )
+        .catch((error: { code?: string }) => {
+          if (error.code === '23505')
+            throw unprocessable('email_exists', 'A user with this email address has already been registered');
+          throw error;
+        });
       return userJson((await findUserById(db, rows[0]!.id))!);
     });
   });

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signJwt } from '../../../lib/jwt.ts';
 import type { Queryable } from './db.ts';
 import { badRequest } from './errors.ts';
-import { AUDIENCE, INSTANCE_ID, findUserById, userJson, type UserRow } from './users.ts';
+import { AUDIENCE, findUserById, INSTANCE_ID, type UserRow, userJson } from './users.ts';
 
 /** GoTrue's default `jwt_expiry`. */
 export const ACCESS_TOKEN_SECONDS = 3600;
@@ -28,7 +28,12 @@ function newRefreshToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function accessToken(settings: TokenSettings, user: UserRow, session: SessionRow, now = Math.floor(Date.now() / 1000)) {
+export function accessToken(
+  settings: TokenSettings,
+  user: UserRow,
+  session: SessionRow,
+  now = Math.floor(Date.now() / 1000),
+) {
   const claims = {
     aud: user.aud ?? AUDIENCE,
     exp: now + ACCESS_TOKEN_SECONDS,
@@ -61,7 +66,13 @@ function tokenResponse(settings: TokenSettings, user: UserRow, session: SessionR
 }
 
 /** A new session with its first refresh token; stamps last_sign_in_at. Call inside a transaction. */
-export async function startSession(db: Queryable, settings: TokenSettings, user: UserRow, userAgent: string | undefined, ip: string | undefined) {
+export async function startSession(
+  db: Queryable,
+  settings: TokenSettings,
+  user: UserRow,
+  userAgent: string | undefined,
+  ip: string | undefined,
+) {
   const { rows } = await db.query<SessionRow>(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
      values ($1, $2, now(), now(), 'aal1', $3, $4) returning id, user_id, created_at`,
@@ -122,7 +133,12 @@ export async function sessionExists(db: Queryable, sessionId: string): Promise<b
 }
 
 /** scope global: every session of the user; local: this one; others: all but this one. */
-export async function endSessions(db: Queryable, userId: string, sessionId: string, scope: 'global' | 'local' | 'others') {
+export async function endSessions(
+  db: Queryable,
+  userId: string,
+  sessionId: string,
+  scope: 'global' | 'local' | 'others',
+) {
   const where = {
     global: 'user_id = $1',
     local: 'user_id = $1 and id = $2',

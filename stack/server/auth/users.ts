@@ -2,9 +2,9 @@
  * auth.users rows and GoTrue's JSON shape of a user, as supabase-js's `User` type expects it.
  */
 import { randomUUID } from 'node:crypto';
+import { hashPassword } from '../../../lib/passwords.ts';
 import type { Queryable } from './db.ts';
 import { badRequest, unprocessable } from './errors.ts';
-import { hashPassword } from '../../../lib/passwords.ts';
 
 /** GoTrue's instance id for single-instance deployments (all zeros). */
 export const INSTANCE_ID = '00000000-0000-0000-0000-000000000000';
@@ -44,7 +44,12 @@ export function userJson(row: UserRow): Record<string, unknown> {
           identity_id: row.id,
           id: row.id,
           user_id: row.id,
-          identity_data: { email: row.email, email_verified: row.email_confirmed_at !== null, phone_verified: false, sub: row.id },
+          identity_data: {
+            email: row.email,
+            email_verified: row.email_confirmed_at !== null,
+            phone_verified: false,
+            sub: row.id,
+          },
           provider: 'email',
           last_sign_in_at: iso(row.last_sign_in_at ?? row.created_at),
           created_at: iso(row.created_at),
@@ -95,7 +100,9 @@ export function checkPassword(password: unknown): string {
 }
 
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
-  const { rows } = await db.query<UserRow>(`select ${COLUMNS} from auth.users where id = $1 and deleted_at is null`, [id]);
+  const { rows } = await db.query<UserRow>(`select ${COLUMNS} from auth.users where id = $1 and deleted_at is null`, [
+    id,
+  ]);
   return rows[0];
 }
 
@@ -127,19 +134,35 @@ export async function createUser(db: Queryable, user: NewUser): Promise<UserRow>
          raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
        values ($1, $2, $3, $4, $5, $6, case when $7 then now() end, $8, $9, now(), now(), false, false)
        returning ${COLUMNS}`,
-      [INSTANCE_ID, user.id ?? randomUUID(), AUDIENCE, user.role ?? 'authenticated', user.email, encrypted, user.emailConfirmed, appMetadata, user.userMetadata],
+      [
+        INSTANCE_ID,
+        user.id ?? randomUUID(),
+        AUDIENCE,
+        user.role ?? 'authenticated',
+        user.email,
+        encrypted,
+        user.emailConfirmed,
+        appMetadata,
+        user.userMetadata,
+      ],
     );
     return rows[0]!;
   } catch (error) {
     const e = error as { code?: string; constraint?: string };
-    if (e.code === '23505' && e.constraint === 'users_pkey') throw unprocessable('user_already_exists', 'User already registered');
-    if (e.code === '23505') throw unprocessable('email_exists', 'A user with this email address has already been registered');
+    if (e.code === '23505' && e.constraint === 'users_pkey')
+      throw unprocessable('user_already_exists', 'User already registered');
+    if (e.code === '23505')
+      throw unprocessable('email_exists', 'A user with this email address has already been registered');
     if (e.code === '22P02') throw badRequest('validation_failed', 'Invalid user id: expected a UUID');
     throw error;
   }
 }
 
-export async function listUsers(db: Queryable, page: number, perPage: number): Promise<{ users: UserRow[]; total: number }> {
+export async function listUsers(
+  db: Queryable,
+  page: number,
+  perPage: number,
+): Promise<{ users: UserRow[]; total: number }> {
   const { rows } = await db.query<UserRow & { total: string }>(
     `select ${COLUMNS}, count(*) over () as total from auth.users where deleted_at is null
      order by created_at desc, id limit $1 offset $2`,
@@ -147,7 +170,9 @@ export async function listUsers(db: Queryable, page: number, perPage: number): P
   );
   let total = Number(rows[0]?.total ?? 0);
   if (rows.length === 0 && page > 1) {
-    total = Number((await db.query<{ n: string }>('select count(*) as n from auth.users where deleted_at is null')).rows[0]?.n ?? 0);
+    total = Number(
+      (await db.query<{ n: string }>('select count(*) as n from auth.users where deleted_at is null')).rows[0]?.n ?? 0,
+    );
   }
   return { users: rows, total };
 }

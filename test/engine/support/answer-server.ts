@@ -4,7 +4,7 @@
  * resume. It counts what it received and answered, so a test can check that the engine recorded
  * exactly one sample per answer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const SERVER = `
@@ -53,7 +53,9 @@ export interface AnswerServer {
 }
 
 export async function startAnswerServer(delayMs: number): Promise<AnswerServer> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', SERVER, String(delayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', SERVER, String(delayMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));

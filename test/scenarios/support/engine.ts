@@ -4,11 +4,15 @@
  * variables never leak into a test.
  */
 import path from 'node:path';
-import { exec, type ExecResult } from '../../../lib/exec.ts';
+import { type ExecResult, exec } from '../../../lib/exec.ts';
 import { repoRoot } from '../../../lib/paths.ts';
 import { nodeBin } from '../../support/run-script.ts';
 
-export function runEngineCli(args: readonly string[], env: Record<string, string>, timeoutMs = 90_000): Promise<ExecResult> {
+export function runEngineCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<ExecResult> {
   return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, 'engine', 'cli.ts'), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },

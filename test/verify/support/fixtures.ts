@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../lib/config.ts';
 import type { LoadEvidence, VerifyContext } from '../../../verify/context.ts';
-import { mergeCriteria, type CriteriaOverride } from '../../../verify/criteria.ts';
+import { type CriteriaOverride, mergeCriteria } from '../../../verify/criteria.ts';
 import { runLoad, startTestServer } from './load-run.ts';
 
 export interface Fixtures {
@@ -31,10 +31,28 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
   const server = await startTestServer();
   try {
     const [good, good2, bad] = await Promise.all([
-      runLoad(server, { profile: 'peak', instance: 'gen-1', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
+      runLoad(
+        server,
+        {
+          profile: 'peak',
+          instance: 'gen-1',
+          scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }],
+          baselineRates: { browse: 2 },
+        },
+        root,
+      ),
       options.good2 === false
         ? Promise.resolve('')
-        : runLoad(server, { profile: 'peak', instance: 'gen-2', scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }], baselineRates: { browse: 2 } }, root),
+        : runLoad(
+            server,
+            {
+              profile: 'peak',
+              instance: 'gen-2',
+              scenarios: [{ name: 'browse', rate: 20, seconds: 3, requests: goodRequests }],
+              baselineRates: { browse: 2 },
+            },
+            root,
+          ),
       options.bad === false
         ? Promise.resolve('')
         : runLoad(
@@ -72,7 +90,11 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
 export const busyMachineLatency = { latency: { p90Ms: 1000, p95Ms: 1400 } } as const;
 
 /** A VerifyContext with only the load parts set: the k6 gates read nothing else. */
-export function loadContext(load: LoadEvidence | undefined, baseline?: LoadEvidence, override: CriteriaOverride = {}): VerifyContext {
+export function loadContext(
+  load: LoadEvidence | undefined,
+  baseline?: LoadEvidence,
+  override: CriteriaOverride = {},
+): VerifyContext {
   return {
     config: loadConfig({ env: {} }),
     db: undefined,

@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ENGINE_NAME, type EngineScript, runEngine } from '../../../engine/run.ts';
 import type { SummaryObject } from '../../../engine/summary-data.ts';
-import { ENGINE_NAME, runEngine, type EngineScript } from '../../../engine/run.ts';
 import { ENGINE_VERSION } from '../../../engine/version.ts';
 import type { RequestSpec } from '../../../scenarios/lib/requests.ts';
 
@@ -34,15 +34,18 @@ export async function startTestServer(): Promise<TestServer> {
     else if (url.pathname === '/others') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('2');
-    }
-    else send(200);
+    } else send(200);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -77,18 +80,37 @@ function script(server: TestServer, spec: RunSpec, dir: string): EngineScript<un
   const scenarios = Object.fromEntries(
     spec.scenarios.map((s) => [
       s.name,
-      { executor: 'constant-arrival-rate' as const, rate: s.rate, timeUnit: '1s', duration: `${s.seconds}s`, preAllocatedVUs: s.maxVUs ?? 10, maxVUs: s.maxVUs ?? 10, exec: s.name },
+      {
+        executor: 'constant-arrival-rate' as const,
+        rate: s.rate,
+        timeUnit: '1s',
+        duration: `${s.seconds}s`,
+        preAllocatedVUs: s.maxVUs ?? 10,
+        maxVUs: s.maxVUs ?? 10,
+        exec: s.name,
+      },
     ]),
   );
   const names = [...new Set(spec.scenarios.flatMap((s) => s.requests.map((r) => r.name)))];
   // Sub-metric thresholds that always pass give exact per-endpoint percentiles in the summary.
-  const thresholds = { ...Object.fromEntries(names.map((n) => [`http_req_duration{name:${n}}`, ['max>=0']])), ...spec.thresholds };
+  const thresholds = {
+    ...Object.fromEntries(names.map((n) => [`http_req_duration{name:${n}}`, ['max>=0']])),
+    ...spec.thresholds,
+  };
   const exec = Object.fromEntries(
     spec.scenarios.map((s) => [
       s.name,
       async (rt: Parameters<EngineScript<undefined>['setup']>[0]) => {
         for (const r of s.requests) {
-          const request: RequestSpec = { method: 'GET', url: server.url + r.path, headers: {}, body: undefined, name: r.name, expected: EXPECTED, ownResource: false };
+          const request: RequestSpec = {
+            method: 'GET',
+            url: server.url + r.path,
+            headers: {},
+            body: undefined,
+            name: r.name,
+            expected: EXPECTED,
+            ownResource: false,
+          };
           const reply = await rt.request(request, 30);
           if (reply.status === 401 || reply.status === 403) rt.add('aclue_auth_failures', 1, { name: r.name });
           if (r.leaks) {
@@ -101,7 +123,13 @@ function script(server: TestServer, spec: RunSpec, dir: string): EngineScript<un
     ]),
   );
   return {
-    options: { scenarios, thresholds, summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'], tags: {}, userAgent: 'kit-test' },
+    options: {
+      scenarios,
+      thresholds,
+      summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'],
+      tags: {},
+      userAgent: 'kit-test',
+    },
     customMetrics: [
       { name: 'aclue_auth_failures', type: 'counter', contains: 'default' },
       { name: 'aclue_rls_leaks', type: 'counter', contains: 'default' },

@@ -6,7 +6,19 @@
  * TO authenticated; with no owner column it is dropped (server writes use the service role,
  * which bypasses RLS).
  */
-import { alterPolicy, block, clientRoles, credit, findingKey, isTrue, takesCheck, takesUsing, type FixBlock, type FixKind, type Policy } from '../block.ts';
+import {
+  alterPolicy,
+  block,
+  clientRoles,
+  credit,
+  type FixBlock,
+  type FixKind,
+  findingKey,
+  isTrue,
+  type Policy,
+  takesCheck,
+  takesUsing,
+} from '../block.ts';
 
 const OWNER_COLUMN = `
   select case
@@ -33,16 +45,29 @@ export default {
         if (!credit(p, key)) state.unfixed.set(key, 'the policy changed since the lint ran');
         continue;
       }
-      const covered = state.policies.some((o) => o !== p && !o.dropped && o.permissive && o.rel === p.rel &&
-        (o.cmd === p.cmd || o.cmd === 'ALL') && clientRoles(o).includes('authenticated'));
-      const owner = covered ? undefined : (await state.db.query<{ owner: string | null }>(OWNER_COLUMN, [p.rel])).rows[0]?.owner ?? undefined;
+      const covered = state.policies.some(
+        (o) =>
+          o !== p &&
+          !o.dropped &&
+          o.permissive &&
+          o.rel === p.rel &&
+          (o.cmd === p.cmd || o.cmd === 'ALL') &&
+          clientRoles(o).includes('authenticated'),
+      );
+      const owner = covered
+        ? undefined
+        : ((await state.db.query<{ owner: string | null }>(OWNER_COLUMN, [p.rel])).rows[0]?.owner ?? undefined);
       let b: FixBlock;
       if (owner === undefined) {
-        b = block('always-true', [key], `drop policy ${p.ident} on ${p.rel}`,
+        b = block(
+          'always-true',
+          [key],
+          `drop policy ${p.ident} on ${p.rel}`,
           covered
             ? `It lets ${p.roles.join(', ')} ${p.cmd} any row; signed-in users already have their own ${p.cmd} policy, so the open one only adds anon's or everyone's rows.`
             : `It lets ${p.roles.join(', ')} ${p.cmd} any row and the table has no owner column to restrict it to; the server writes with the service role, which bypasses RLS.`,
-          [`DROP POLICY ${p.ident} ON ${p.rel};`]);
+          [`DROP POLICY ${p.ident} ON ${p.rel};`],
+        );
         p.dropped = true;
       } else {
         const clause = `(select auth.uid()) = ${owner}`;
@@ -51,9 +76,13 @@ export default {
           ...(takesUsing(p.cmd) && isTrue(p.using) ? { using: clause } : {}),
           ...(takesCheck(p.cmd) && (isTrue(p.check) || p.check === null) ? { check: clause } : {}),
         };
-        b = block('always-true', [key], `policy ${p.ident} on ${p.rel}: true → ${clause}, TO authenticated`,
+        b = block(
+          'always-true',
+          [key],
+          `policy ${p.ident} on ${p.rel}: true → ${clause}, TO authenticated`,
           `It lets ${p.roles.join(', ')} ${p.cmd} any row; a client may write only its own rows (${owner}), and anon has none.`,
-          [alterPolicy(p, change)]);
+          [alterPolicy(p, change)],
+        );
         p.roles = change.roles;
         if (change.using !== undefined) p.using = change.using;
         if (change.check !== undefined) p.check = change.check;

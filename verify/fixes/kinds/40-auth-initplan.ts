@@ -3,7 +3,7 @@
  * wrapped as `(select auth.uid())` PostgreSQL evaluates it once per statement (an initPlan). Same
  * policy, same meaning: only the calls are wrapped.
  */
-import { alterPolicy, block, credit, findingKey, type FixBlock, type FixKind } from '../block.ts';
+import { alterPolicy, block, credit, type FixBlock, type FixKind, findingKey } from '../block.ts';
 import { wrapAuthCalls } from '../expr.ts';
 
 export default {
@@ -20,10 +20,17 @@ export default {
         if (!credit(p, key)) state.unfixed.set(key, 'no bare call found to wrap');
         continue;
       }
-      const change = { ...(using !== undefined && using !== p.using ? { using } : {}), ...(check !== undefined && check !== p.check ? { check } : {}) };
-      const b = block('auth-initplan', [key], `policy ${p.ident} on ${p.rel}: auth calls wrapped in (select …)`,
+      const change = {
+        ...(using !== undefined && using !== p.using ? { using } : {}),
+        ...(check !== undefined && check !== p.check ? { check } : {}),
+      };
+      const b = block(
+        'auth-initplan',
+        [key],
+        `policy ${p.ident} on ${p.rel}: auth calls wrapped in (select …)`,
         'A bare auth.*() or current_setting() call is evaluated for every row; wrapped, once per statement. The condition means the same.',
-        [alterPolicy(p, change)]);
+        [alterPolicy(p, change)],
+      );
       if (change.using !== undefined) p.using = change.using;
       if (change.check !== undefined) p.check = change.check;
       p.changedBy = b;

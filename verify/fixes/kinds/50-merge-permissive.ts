@@ -6,15 +6,43 @@
  * listed role every condition, which can widen access: the proof decides, and says so.
  * Runs after the other policy kinds, so it merges the conditions as they fixed them.
  */
-import { block, clientRoles, credit, findingKey, ident, roleName, sameExpr, takesCheck, takesUsing, type Finding, type FixBlock, type FixKind, type FixState, type Policy } from '../block.ts';
+import {
+  block,
+  clientRoles,
+  credit,
+  type Finding,
+  type FixBlock,
+  type FixKind,
+  type FixState,
+  findingKey,
+  ident,
+  type Policy,
+  roleName,
+  sameExpr,
+  takesCheck,
+  takesUsing,
+} from '../block.ts';
 import { unparen } from '../expr.ts';
 
 const OBJECT = /^(.*) (SELECT|INSERT|UPDATE|DELETE) for (anon|authenticated)$/;
 
-interface Pair { readonly key: string; readonly rel: string; readonly action: string; readonly role: string; readonly finding: Finding }
+interface Pair {
+  readonly key: string;
+  readonly rel: string;
+  readonly action: string;
+  readonly role: string;
+  readonly finding: Finding;
+}
 
 const live = (state: FixState, pair: Pair): Policy[] =>
-  state.policies.filter((p) => !p.dropped && p.permissive && p.rel === pair.rel && (p.cmd === pair.action || p.cmd === 'ALL') && clientRoles(p).includes(pair.role));
+  state.policies.filter(
+    (p) =>
+      !p.dropped &&
+      p.permissive &&
+      p.rel === pair.rel &&
+      (p.cmd === pair.action || p.cmd === 'ALL') &&
+      clientRoles(p).includes(pair.role),
+  );
 
 /** The OR of the conditions, each once (merging `own` with the same `own` leaves `own`). */
 function or(terms: readonly string[]): string {
@@ -36,7 +64,9 @@ export default {
   async plan(findings, state) {
     const pairs: Pair[] = findings.flatMap((f) => {
       const m = OBJECT.exec(f.object);
-      return m ? [{ key: findingKey(f), rel: m[1] as string, action: m[2] as string, role: m[3] as string, finding: f }] : [];
+      return m
+        ? [{ key: findingKey(f), rel: m[1] as string, action: m[2] as string, role: m[3] as string, finding: f }]
+        : [];
     });
     const open = new Set(pairs.map((p) => p.key));
     const blocks: FixBlock[] = [];
@@ -47,7 +77,10 @@ export default {
       open.delete(pair.key);
       const cmd = group[0]?.cmd;
       if (cmd === undefined || group.some((p) => p.cmd !== cmd)) {
-        state.unfixed.set(pair.key, `the policies differ in command (${group.map((p) => `${p.ident} FOR ${p.cmd}`).join(', ')}): split the FOR ALL policy per action first, then merge`);
+        state.unfixed.set(
+          pair.key,
+          `the policies differ in command (${group.map((p) => `${p.ident} FOR ${p.cmd}`).join(', ')}): split the FOR ALL policy per action first, then merge`,
+        );
         continue;
       }
       const usings = group.map((p) => p.using);
@@ -56,7 +89,9 @@ export default {
         state.unfixed.set(pair.key, 'a policy in the group has no condition to merge');
         continue;
       }
-      const roles = group.some((p) => p.roles.includes('public')) ? ['public'] : [...new Set(group.flatMap((p) => p.roles))].sort();
+      const roles = group.some((p) => p.roles.includes('public'))
+        ? ['public']
+        : [...new Set(group.flatMap((p) => p.roles))].sort();
       const exact = group.every((p) => [...p.roles].sort().join() === roles.join());
       const name = mergedName(state, group);
       const using = takesUsing(cmd) ? or(usings as string[]) : null;
@@ -64,16 +99,37 @@ export default {
       const rel = pair.rel;
       // Pairs this merge may settle: those whose overlap involves one of the merged policies.
       const touching = pairs.filter((o) => open.has(o.key) && live(state, o).some((p) => group.includes(p)));
-      const create = `CREATE POLICY ${ident(name)} ON ${rel} AS PERMISSIVE FOR ${cmd} TO ${roles.map(roleName).join(', ')}` +
+      const create =
+        `CREATE POLICY ${ident(name)} ON ${rel} AS PERMISSIVE FOR ${cmd} TO ${roles.map(roleName).join(', ')}` +
         `${using === null ? '' : ` USING (${using})`}${check === null ? '' : ` WITH CHECK (${check})`};`;
-      const b = block('merge-permissive', [pair.key], `${group.map((p) => p.ident).join(' + ')} on ${rel} → one ${cmd} policy ${ident(name)}`,
+      const b = block(
+        'merge-permissive',
+        [pair.key],
+        `${group.map((p) => p.ident).join(' + ')} on ${rel} → one ${cmd} policy ${ident(name)}`,
         `PostgreSQL evaluates every permissive policy for every row and ORs them; one policy with the OR of their conditions reads in one place and runs once.${exact ? ' Same roles, so the merge means exactly the same.' : ` The role lists differ (${group.map((p) => `${p.ident}: ${p.roles.join(', ')}`).join('; ')}): the merged policy gives each of ${roles.join(', ')} every condition, which may widen access.`}`,
         [...group.map((p) => `DROP POLICY ${p.ident} ON ${rel};`), create],
-        group.filter((p) => p.created && p.changedBy !== undefined).map((p) => p.changedBy as FixBlock));
+        group.filter((p) => p.created && p.changedBy !== undefined).map((p) => p.changedBy as FixBlock),
+      );
       for (const p of group) p.dropped = true;
-      state.policies.push({ rel, table: group[0]?.table as string, name, ident: ident(name), cmd, permissive: true, roles, using, check, changedBy: b, created: true });
+      state.policies.push({
+        rel,
+        table: group[0]?.table as string,
+        name,
+        ident: ident(name),
+        cmd,
+        permissive: true,
+        roles,
+        using,
+        check,
+        changedBy: b,
+        created: true,
+      });
       // The same merge removes the overlap for the group's other roles too (a policy TO anon, authenticated).
-      for (const other of touching) if (live(state, other).length <= 1) { open.delete(other.key); b.findings.push(other.key); }
+      for (const other of touching)
+        if (live(state, other).length <= 1) {
+          open.delete(other.key);
+          b.findings.push(other.key);
+        }
       blocks.push(b);
     }
     for (const pair of pairs.filter((p) => open.has(p.key))) {

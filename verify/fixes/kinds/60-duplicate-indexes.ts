@@ -3,7 +3,7 @@
  * constraint (UNIQUE, PRIMARY KEY) stays, then a unique one, then the oldest; the rest are dropped.
  * Grouped exactly as lint 0011 groups them, read again from pg_index.
  */
-import { block, findingKey, type FixBlock, type FixKind } from '../block.ts';
+import { block, type FixBlock, type FixKind, findingKey } from '../block.ts';
 
 const DUPLICATES = `
   select format('%I.%I', n.nspname, c.relname) as rel,
@@ -26,16 +26,29 @@ export default {
     const blocks: FixBlock[] = [];
     for (const f of findings) {
       const key = findingKey(f);
-      const groups = (await state.db.query<{ rel: string; indexes: string[]; constraints: number }>(DUPLICATES, [f.object])).rows;
+      const groups = (
+        await state.db.query<{ rel: string; indexes: string[]; constraints: number }>(DUPLICATES, [f.object])
+      ).rows;
       if (groups.length === 0 || groups.some((g) => g.constraints > 1)) {
-        state.unfixed.set(key, groups.length === 0 ? 'the duplicates are gone since the lint ran' : 'two constraints share one definition: drop one of the constraints by hand');
+        state.unfixed.set(
+          key,
+          groups.length === 0
+            ? 'the duplicates are gone since the lint ran'
+            : 'two constraints share one definition: drop one of the constraints by hand',
+        );
         continue;
       }
       const keep = groups.map((g) => g.indexes[0] as string);
       const drop = groups.flatMap((g) => g.indexes.slice(1));
-      blocks.push(block('duplicate-indexes', [key], `drop ${drop.join(', ')} on ${f.object} (keep ${keep.join(', ')})`,
-        'An index identical to another is pure write and storage cost; the one a constraint uses stays.',
-        drop.map((i) => `DROP INDEX IF EXISTS ${i};`)));
+      blocks.push(
+        block(
+          'duplicate-indexes',
+          [key],
+          `drop ${drop.join(', ')} on ${f.object} (keep ${keep.join(', ')})`,
+          'An index identical to another is pure write and storage cost; the one a constraint uses stays.',
+          drop.map((i) => `DROP INDEX IF EXISTS ${i};`),
+        ),
+      );
     }
     return blocks;
   },

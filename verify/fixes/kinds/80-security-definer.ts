@@ -5,7 +5,7 @@
  * search_path is pinned empty so the owner's rights cannot be steered to a caller's objects. A
  * function granted to anon by name was exposed on purpose and is left for review.
  */
-import { block, findingKey, roleName, type FixBlock, type FixKind } from '../block.ts';
+import { block, type FixBlock, type FixKind, findingKey, roleName } from '../block.ts';
 
 const FUNCTION = `
   select format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) as signature,
@@ -28,14 +28,24 @@ export default {
         continue;
       }
       // The same statement also pins the search_path lint 0009 reports for this function.
-      const alsoMutable = state.findings.filter((m) => m.lint === 'function_search_path_mutable' && m.object === f.object).map(findingKey);
-      blocks.push(block('security-definer', [key, ...alsoMutable], `${fn.signature}: EXECUTE revoked from PUBLIC, anon${fn.keep.length > 0 ? ` (kept for ${fn.keep.join(', ')})` : ''}; search_path = ''`,
-        'Anon can call it through /rest/v1/rpc with its owner\'s rights; a pinned empty search_path keeps those rights from resolving names to a caller\'s objects.',
-        [
-          `REVOKE EXECUTE ON FUNCTION ${fn.signature} FROM PUBLIC, anon;`,
-          ...(fn.keep.length > 0 ? [`GRANT EXECUTE ON FUNCTION ${fn.signature} TO ${fn.keep.map(roleName).join(', ')};`] : []),
-          `ALTER FUNCTION ${fn.signature} SET search_path = '';`,
-        ]));
+      const alsoMutable = state.findings
+        .filter((m) => m.lint === 'function_search_path_mutable' && m.object === f.object)
+        .map(findingKey);
+      blocks.push(
+        block(
+          'security-definer',
+          [key, ...alsoMutable],
+          `${fn.signature}: EXECUTE revoked from PUBLIC, anon${fn.keep.length > 0 ? ` (kept for ${fn.keep.join(', ')})` : ''}; search_path = ''`,
+          "Anon can call it through /rest/v1/rpc with its owner's rights; a pinned empty search_path keeps those rights from resolving names to a caller's objects.",
+          [
+            `REVOKE EXECUTE ON FUNCTION ${fn.signature} FROM PUBLIC, anon;`,
+            ...(fn.keep.length > 0
+              ? [`GRANT EXECUTE ON FUNCTION ${fn.signature} TO ${fn.keep.map(roleName).join(', ')};`]
+              : []),
+            `ALTER FUNCTION ${fn.signature} SET search_path = '';`,
+          ],
+        ),
+      );
     }
     return blocks;
   },

@@ -5,7 +5,7 @@
  * it is installed in, aliased to the names the checklist's query reads. Without the extension
  * there is nothing to build on: that is left to a person (it needs shared_preload_libraries).
  */
-import { block, findingKey, ident, type FixBlock, type FixKind } from '../block.ts';
+import { block, type FixBlock, type FixKind, findingKey, ident } from '../block.ts';
 import { MONITORING_VIEW } from '../findings.ts';
 
 const SERVER = `
@@ -23,9 +23,20 @@ export default {
   async plan(findings, state) {
     const blocks: FixBlock[] = [];
     for (const f of findings) {
-      const s = (await state.db.query<{ schema: string | null; version: number; columns: string[]; has_info: boolean; roles: string[] }>(SERVER)).rows[0];
+      const s = (
+        await state.db.query<{
+          schema: string | null;
+          version: number;
+          columns: string[];
+          has_info: boolean;
+          roles: string[];
+        }>(SERVER)
+      ).rows[0];
       if (s?.schema == null) {
-        state.unfixed.set(findingKey(f), 'pg_stat_statements is not installed: add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements WITH SCHEMA extensions');
+        state.unfixed.set(
+          findingKey(f),
+          'pg_stat_statements is not installed: add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements WITH SCHEMA extensions',
+        );
         continue;
       }
       const col = (now: string, old: string): string => ident(s.columns.includes(now) ? now : old);
@@ -41,14 +52,20 @@ export default {
         'WHERE s.dbid = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = current_database());',
       ].join('\n');
       const clients = s.roles.filter((r) => r !== 'service_role');
-      blocks.push(block('monitoring-view', [findingKey(f)], `${MONITORING_VIEW} on ${s.schema}.pg_stat_statements's own column names`,
-        'The checklist\'s monitoring query reads this view; the project never defines it, and its monitoring SQL uses pg_stat_statements names PostgreSQL 13 renamed.',
-        [
-          `DROP VIEW IF EXISTS ${MONITORING_VIEW};`,
-          view,
-          `REVOKE ALL ON ${MONITORING_VIEW} FROM ${['PUBLIC', ...clients.map(ident)].join(', ')};`,
-          ...(s.roles.includes('service_role') ? [`GRANT SELECT ON ${MONITORING_VIEW} TO service_role;`] : []),
-        ]));
+      blocks.push(
+        block(
+          'monitoring-view',
+          [findingKey(f)],
+          `${MONITORING_VIEW} on ${s.schema}.pg_stat_statements's own column names`,
+          "The checklist's monitoring query reads this view; the project never defines it, and its monitoring SQL uses pg_stat_statements names PostgreSQL 13 renamed.",
+          [
+            `DROP VIEW IF EXISTS ${MONITORING_VIEW};`,
+            view,
+            `REVOKE ALL ON ${MONITORING_VIEW} FROM ${['PUBLIC', ...clients.map(ident)].join(', ')};`,
+            ...(s.roles.includes('service_role') ? [`GRANT SELECT ON ${MONITORING_VIEW} TO service_role;`] : []),
+          ],
+        ),
+      );
     }
     return blocks;
   },

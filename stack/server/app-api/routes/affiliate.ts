@@ -15,7 +15,10 @@ import { productIdExpression } from '../product-ref.ts';
 const clickBody = z
   .object({
     product_id: z.string().min(1).max(100).optional(),
-    asin: z.string().regex(/^[A-Z0-9]{10}$/i, 'expected a 10-character ASIN').optional(),
+    asin: z
+      .string()
+      .regex(/^[A-Z0-9]{10}$/i, 'expected a 10-character ASIN')
+      .optional(),
     source: z.string().min(1).max(100).default('recommendation'),
     campaign: z.string().max(200).optional(),
     session_id: z.string().min(1).max(200).optional(),
@@ -41,11 +44,14 @@ export function registerAffiliateRoutes(app: FastifyInstance, ctx: AppContext): 
     const caller = requireCaller(request, 'query', secret);
     const body = parseInput(clickBody, request.body, 'body');
     const product = productIdExpression((body.product_id ?? body.asin) as string);
-    const click = (await queryBody(ctx, reply, caller, `
+    const click = (await queryBody(
+      ctx,
+      reply,
+      caller,
+      `
       select public.record_affiliate_click(${product}, ${lit(body.session_id)}, ${lit(body.source)},
-        ${lit(body.device_type)}, ${lit(body.anonymous_id)}, NULL, NULL, NULL, ${lit(body.campaign)}) as body`)) as
-      | ClickRow
-      | undefined;
+        ${lit(body.device_type)}, ${lit(body.anonymous_id)}, NULL, NULL, NULL, ${lit(body.campaign)}) as body`,
+    )) as ClickRow | undefined;
     if (click === undefined) throw new ApiError(500, 'click was not recorded');
     // Conversions are attributed within the window after the click (apply_affiliate_postback).
     const expires = new Date(Date.parse(click.click_timestamp) + ctx.attributionWindowDays * 86_400_000);

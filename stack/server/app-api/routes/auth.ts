@@ -71,7 +71,13 @@ function authMessage(body: Record<string, unknown>): string {
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { authUrl, anonKey, serviceRoleKey, jwtSecret } = ctx.options;
 
-  async function callAuth(method: string, path: string, key: string, token: string, body?: unknown): Promise<AuthReply> {
+  async function callAuth(
+    method: string,
+    path: string,
+    key: string,
+    token: string,
+    body?: unknown,
+  ): Promise<AuthReply> {
     let response: Response;
     try {
       response = await fetch(`${authUrl}${path}`, {
@@ -146,7 +152,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
     if (refreshed.status === 200) {
       const session = refreshed.body as unknown as Session;
-      return { access_token: session.access_token, refresh_token: session.refresh_token, message: 'Token refreshed successfully' };
+      return {
+        access_token: session.access_token,
+        refresh_token: session.refresh_token,
+        message: 'Token refreshed successfully',
+      };
     }
     if (refreshed.status === 429) throw upstreamError(refreshed);
     throw new ApiError(401, 'Invalid or expired refresh token');
@@ -156,7 +166,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const caller = requireCaller(request, 'bearer', jwtSecret);
     const found = await callAuth('GET', '/user', anonKey, caller.token);
     if (found.status === 200) return userResponse(found.body as unknown as AuthUser);
-    if (found.status === 401 || found.status === 403 || found.status === 404) throw new ApiError(401, 'Invalid or expired token');
+    if (found.status === 401 || found.status === 403 || found.status === 404)
+      throw new ApiError(401, 'Invalid or expired token');
     throw upstreamError(found);
   });
 

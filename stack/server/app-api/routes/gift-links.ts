@@ -48,9 +48,14 @@ export function registerGiftLinkRoutes(app: FastifyInstance, ctx: AppContext): v
     // 16 random bytes = 22 base64url characters, like the project's secrets.token_urlsafe(16).
     const token = randomBytes(16).toString('base64url');
     const ids = `array[${body.product_ids.map((id) => lit(id)).join(', ')}]::uuid[]`;
-    const link = (await queryBody(ctx, reply, caller, `
+    const link = (await queryBody(
+      ctx,
+      reply,
+      caller,
+      `
       select public.create_gift_link(${lit(token)}, ${lit(body.title)}, ${lit(body.description)}, ${ids},
-        ${lit(body.expires_at)}::timestamptz, ${lit(body.recipient_name)}, ${lit(body.occasion)}, ${lit(body.is_public)}) as body`)) as LinkBody;
+        ${lit(body.expires_at)}::timestamptz, ${lit(body.recipient_name)}, ${lit(body.occasion)}, ${lit(body.is_public)}) as body`,
+    )) as LinkBody;
     return withShareUrl(link);
   });
 
@@ -58,16 +63,26 @@ export function registerGiftLinkRoutes(app: FastifyInstance, ctx: AppContext): v
     const caller = requireCaller(request, 'header', secret);
     const query = parseInput(listQuery, request.query, 'query');
     const active = query.is_active === undefined ? '' : `and g.is_active = ${query.is_active}`;
-    const links = (await queryBody(ctx, reply, caller, `
+    const links = (await queryBody(
+      ctx,
+      reply,
+      caller,
+      `
       select coalesce(jsonb_agg(app_private.gift_link_json(g) order by g.created_at desc, g.id), '[]'::jsonb) as body
       from (select * from public.gift_links g where g.user_id = auth.uid() ${active}
-            order by g.created_at desc, g.id limit ${query.limit} offset ${query.offset}) g`)) as LinkBody[];
+            order by g.created_at desc, g.id limit ${query.limit} offset ${query.offset}) g`,
+    )) as LinkBody[];
     return links.map(withShareUrl);
   });
 
   app.get(fastifyPath(routes.giftLink), async (request, reply) => {
     const { token } = request.params as { token: string };
-    const link = (await queryBody(ctx, reply, ANON, `select public.view_gift_link(${lit(token)}) as body`)) as LinkBody | null;
+    const link = (await queryBody(
+      ctx,
+      reply,
+      ANON,
+      `select public.view_gift_link(${lit(token)}) as body`,
+    )) as LinkBody | null;
     if (link === null || link === undefined) throw new ApiError(404, 'Gift link not found or expired');
     return withShareUrl(link);
   });

@@ -11,10 +11,22 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     try {
       await ctx.db.pool.query('select 1');
       serverTiming(reply, performance.now() - started);
-      return { status: 'healthy', service: 'aclue-app-api', version: APP_API_VERSION, database: 'connected', timestamp: new Date().toISOString() };
+      return {
+        status: 'healthy',
+        service: 'aclue-app-api',
+        version: APP_API_VERSION,
+        database: 'connected',
+        timestamp: new Date().toISOString(),
+      };
     } catch (error) {
       reply.code(503);
-      return { status: 'unhealthy', service: 'aclue-app-api', version: APP_API_VERSION, database: `unreachable: ${(error as Error).message}`, timestamp: new Date().toISOString() };
+      return {
+        status: 'unhealthy',
+        service: 'aclue-app-api',
+        version: APP_API_VERSION,
+        database: `unreachable: ${(error as Error).message}`,
+        timestamp: new Date().toISOString(),
+      };
     }
   });
 }

@@ -13,8 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { routes } from '../../../../model/target.ts';
 import { type AppContext, fastifyPath, queryBody } from '../context.ts';
-import { SERVICE, jsonLit, lit } from '../db.ts';
-import { ApiError, ValidationError, parseInput } from '../errors.ts';
+import { jsonLit, lit, SERVICE } from '../db.ts';
+import { ApiError, parseInput, ValidationError } from '../errors.ts';
 
 export const POSTBACK_SIGNATURE_HEADER = 'x-kit-signature';
 
@@ -69,13 +69,20 @@ export async function registerPostbackRoutes(app: FastifyInstance, ctx: AppConte
       try {
         json = JSON.parse(raw.toString('utf8'));
       } catch (error) {
-        throw new ValidationError([{ type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${(error as Error).message}` }]);
+        throw new ValidationError([
+          { type: 'json_invalid', loc: ['body'], msg: `JSON decode error: ${(error as Error).message}` },
+        ]);
       }
       const body = parseInput(postbackBody, json, 'body');
-      const outcome = (await queryBody(ctx, reply, SERVICE, `
+      const outcome = (await queryBody(
+        ctx,
+        reply,
+        SERVICE,
+        `
         select public.apply_affiliate_postback(${lit(body.click_id)}, ${lit(body.order_id)}, ${lit(body.amount)}::numeric,
           ${lit(body.commission)}::numeric, ${lit(body.currency)}, ${lit(body.converted_at)}::timestamptz, ${lit(body.network)},
-          make_interval(days => ${ctx.attributionWindowDays}), ${jsonLit(json)}) as body`)) as PostbackOutcome;
+          make_interval(days => ${ctx.attributionWindowDays}), ${jsonLit(json)}) as body`,
+      )) as PostbackOutcome;
       reply.code(httpStatus[outcome.status]);
       return {
         ...outcome,

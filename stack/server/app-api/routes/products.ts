@@ -21,7 +21,9 @@ const listQuery = z.object({
 const trendingQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(5) });
 
 const viewQuery = z.object({
-  view_source: z.enum(['swipe', 'recommendations', 'search', 'category', 'direct', 'related', 'trending']).default('direct'),
+  view_source: z
+    .enum(['swipe', 'recommendations', 'search', 'category', 'direct', 'related', 'trending'])
+    .default('direct'),
   session_id: z.string().min(1).max(200).optional(),
   position: z.coerce.number().int().min(1).optional(),
   recommendation_id: z.uuid().optional(),
@@ -45,27 +47,37 @@ export function registerProductRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (query.category !== undefined && query.category !== '') {
       filters.push(`(c.slug = ${lit(query.category)} or c.name ilike ${lit(query.category)})`);
     }
-    await sendBody(ctx, reply, ANON, `
+    await sendBody(
+      ctx,
+      reply,
+      ANON,
+      `
       select coalesce(jsonb_agg(s.j order by s.ord), '[]'::jsonb) as body from (
         select app_private.product_json(p, c.name) as j,
                row_number() over (order by p.rating desc nulls last, p.review_count desc nulls last, p.id) as ord
         from public.products p left join public.categories c on c.id = p.category_id
         where ${filters.join(' and ')}
         order by p.rating desc nulls last, p.review_count desc nulls last, p.id
-        limit ${query.limit}) s`);
+        limit ${query.limit}) s`,
+    );
     return reply;
   });
 
   app.get(fastifyPath(routes.trending), async (request, reply) => {
     const query = parseInput(trendingQuery, request.query, 'query');
-    await sendBody(ctx, reply, ANON, `
+    await sendBody(
+      ctx,
+      reply,
+      ANON,
+      `
       select coalesce(jsonb_agg(s.j || jsonb_build_object('trending_score', round(s.score, 4)) order by s.score desc, s.id),
                       '[]'::jsonb) as body from (
         select app_private.product_json(p, c.name) as j, p.id, ${TRENDING_SCORE} as score
         from public.products p left join public.categories c on c.id = p.category_id
         where p.is_active
         order by ${TRENDING_SCORE} desc, p.id
-        limit ${query.limit}) s`);
+        limit ${query.limit}) s`,
+    );
     return reply;
   });
 
@@ -91,10 +103,12 @@ export function registerProductRoutes(app: FastifyInstance, ctx: AppContext): vo
                  ${lit(view.position)}, ${view.recommendation_id === undefined ? 'NULL' : `${lit(view.recommendation_id)}::uuid`}
           from found
           returning 1)${
-          // a view inside a known session also counts in that session's analytics (0036)
-          view.session_id === undefined ? '' : `,
+            // a view inside a known session also counts in that session's analytics (0036)
+            view.session_id === undefined
+              ? ''
+              : `,
         counted as (select app_private.count_session_event(${lit(view.session_id)}, 0, 1) from found)`
-        }
+          }
         select found.body from found${view.session_id === undefined ? '' : ' left join counted on true'}`;
       // A view is an analytics impression: its commit does not wait for the WAL flush (a crash of
       // PostgreSQL may lose the last fraction of a second of views; a clean shutdown loses none).

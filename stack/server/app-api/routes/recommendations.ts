@@ -23,9 +23,23 @@ const listQuery = z.object({
 
 const interactionBody = z.object({
   // The project's ids were `rec_<uuid>`; both forms name the same stored row.
-  recommendation_id: z.string().transform((value) => value.replace(/^rec_/, '')).pipe(z.uuid()),
-  interaction_type: z.enum(['like', 'love', 'dislike', 'not_interested', 'report', 'click', 'view_details',
-    'purchase', 'share', 'save', 'ignore']),
+  recommendation_id: z
+    .string()
+    .transform((value) => value.replace(/^rec_/, ''))
+    .pipe(z.uuid()),
+  interaction_type: z.enum([
+    'like',
+    'love',
+    'dislike',
+    'not_interested',
+    'report',
+    'click',
+    'view_details',
+    'purchase',
+    'share',
+    'save',
+    'ignore',
+  ]),
   rating: z.number().int().min(1).max(5).optional(),
   session_id: z.string().max(200).optional(),
 });
@@ -36,18 +50,29 @@ export function registerRecommendationRoutes(app: FastifyInstance, ctx: AppConte
   app.get(fastifyPath(routes.recommendations), async (request, reply) => {
     const caller = requireCaller(request, 'header', secret);
     const query = parseInput(listQuery, request.query, 'query');
-    const [min, max] = query.price_range === undefined ? [undefined, undefined] : query.price_range.split('-').map(Number);
-    await sendBody(ctx, reply, caller, `
-      select public.get_recommendations(${query.limit}, ${query.offset}, ${lit(min)}::numeric, ${lit(max)}::numeric) as body`);
+    const [min, max] =
+      query.price_range === undefined ? [undefined, undefined] : query.price_range.split('-').map(Number);
+    await sendBody(
+      ctx,
+      reply,
+      caller,
+      `
+      select public.get_recommendations(${query.limit}, ${query.offset}, ${lit(min)}::numeric, ${lit(max)}::numeric) as body`,
+    );
     return reply;
   });
 
   app.post(fastifyPath(routes.recommendationInteraction), async (request, reply) => {
     const caller = requireCaller(request, 'header', secret);
     const body = parseInput(interactionBody, request.body, 'body');
-    await sendBody(ctx, reply, caller, `
+    await sendBody(
+      ctx,
+      reply,
+      caller,
+      `
       select public.record_recommendation_feedback(${lit(body.recommendation_id)}::uuid, ${lit(body.interaction_type)},
-                                                   ${lit(body.rating)}::integer, ${lit(body.session_id)}) as body`);
+                                                   ${lit(body.rating)}::integer, ${lit(body.session_id)}) as body`,
+    );
     return reply;
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { routes, swipeDirections, type ApiSwipeDirection } from '../../../../model/target.ts';
+import { type ApiSwipeDirection, routes, swipeDirections } from '../../../../model/target.ts';
 import { requireCaller } from '../auth.ts';
 import { type AppContext, fastifyPath, sendBody } from '../context.ts';
 import { jsonLit, lit } from '../db.ts';
@@ -39,34 +39,49 @@ export function registerSwipeRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post(fastifyPath(routes.swipe), async (request, reply) => {
     const caller = requireCaller(request, 'header', secret);
     const body = parseInput(swipeBody, request.body, 'body');
-    await sendBody(ctx, reply, caller, `
+    await sendBody(
+      ctx,
+      reply,
+      caller,
+      `
       select public.record_swipe(
         ${productIdExpression(body.product_id)}, ${lit(body.direction)},
         ${body.session_id ? `${lit(body.session_id)}::uuid` : 'NULL'}, ${lit(body.time_spent_seconds)}::integer,
-        ${body.interaction_context === undefined ? 'NULL' : jsonLit(body.interaction_context)}) as body`);
+        ${body.interaction_context === undefined ? 'NULL' : jsonLit(body.interaction_context)}) as body`,
+    );
     return reply;
   });
 
   app.get(fastifyPath(routes.swipeSessions), async (request, reply) => {
     const caller = requireCaller(request, 'header', secret);
     const query = parseInput(listQuery, request.query, 'query');
-    await sendBody(ctx, reply, caller, `
+    await sendBody(
+      ctx,
+      reply,
+      caller,
+      `
       select coalesce(jsonb_agg(jsonb_build_object(
                'id', s.id, 'session_id', s.id, 'user_id', s.user_id, 'started_at', s.started_at,
                'completed_at', s.completed_at, 'total_swipes', s.total_swipes, 'session_type', s.session_type,
                'occasion', s.occasion, 'status', case when s.is_completed then 'completed' else 'active' end)
              order by s.started_at desc, s.id), '[]'::jsonb) as body
       from (select * from public.swipe_sessions s where s.user_id = auth.uid()
-            order by s.started_at desc, s.id limit ${query.limit}) s`);
+            order by s.started_at desc, s.id limit ${query.limit}) s`,
+    );
     return reply;
   });
 
   app.post(fastifyPath(routes.swipeSessionStart), async (request, reply) => {
     const caller = requireCaller(request, 'header', secret);
     const body = parseInput(sessionBody, request.body, 'body');
-    await sendBody(ctx, reply, caller, `
+    await sendBody(
+      ctx,
+      reply,
+      caller,
+      `
       select public.start_swipe_session(${lit(body.session_type)}, ${lit(body.occasion)}, ${lit(body.budget_min)}::numeric,
-                                        ${lit(body.budget_max)}::numeric, ${lit(body.recipient_relationship)}) as body`);
+                                        ${lit(body.budget_max)}::numeric, ${lit(body.recipient_relationship)}) as body`,
+    );
     return reply;
   });
 }

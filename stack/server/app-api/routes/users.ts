@@ -17,14 +17,19 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get(fastifyPath(routes.userMe), async (request, reply) => {
     const caller = requireCaller(request, 'bearer', secret);
-    const me = await queryBody(ctx, reply, caller, `
+    const me = await queryBody(
+      ctx,
+      reply,
+      caller,
+      `
       select app_private.ensure_user();
       select jsonb_build_object(
         'id', u.id, 'email', u.email, 'first_name', u.first_name, 'last_name', u.last_name, 'full_name', u.full_name,
         'username', u.username, 'avatar_url', u.avatar_url, 'subscription_tier', u.subscription_tier,
         'preferences', u.preferences, 'is_active', u.is_active, 'email_verified', u.email_verified,
         'created_at', u.created_at, 'updated_at', u.updated_at, 'last_login_at', u.last_login_at) as body
-      from public.users u where u.id = auth.uid()`);
+      from public.users u where u.id = auth.uid()`,
+    );
     if (me === undefined) throw new ApiError(404, 'User not found');
     return me;
   });

@@ -3,7 +3,12 @@ export interface Call {
   method: string;
   url: string;
   body: unknown;
-  params: { headers?: Record<string, string>; tags?: Record<string, string>; responseCallback?: unknown; timeout?: string };
+  params: {
+    headers?: Record<string, string>;
+    tags?: Record<string, string>;
+    responseCallback?: unknown;
+    timeout?: string;
+  };
 }
 
 export const calls: Call[] = [];
