@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that judge timing run alone afterwards (vitest.timing.config.ts): beside other test files
+    // on two cores they would measure the machine's contention, not the code.
+    exclude: ['test/**/*.timing.test.ts', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     // Integration tests start servers and run load: generous limits, never timing assertions.
     testTimeout: 120_000,

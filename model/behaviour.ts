@@ -3,8 +3,8 @@
  *
  * Must know: runtime-neutral (no node:* or k6 imports) because the seed (Node), verify (Node) and
  * the scenarios (k6) may all read it. Every parameter carries its unit and where its value comes
- * from (shared reference seed-model-report-anchors.md §2.5/§2.6; "assumption" where no public
- * anchor exists). Changing a value here changes the generated rows: bump `MODEL_VERSION`.
+ * from: a public study (listed once in docs/seed.md, "Sources") or "assumption" where none gives
+ * the number. Changing a value here changes the generated rows: bump `MODEL_VERSION`.
  */
 
 export const MODEL_VERSION = 'behaviour-v1';
@@ -17,7 +17,7 @@ export interface Parameter<T = number> {
 
 const p = <T>(value: T, unit: string, source: string): Parameter<T> => ({ value, unit, source });
 
-/** The ten category slugs the Aclue schema seeds (aclue-target.md §1.1), in sort order. */
+/** The ten category slugs the Aclue schema seeds, in sort order (github.com/griffin1995/aclue, database/schema.sql). */
 export const categorySlugs = [
   'electronics',
   'fashion',
@@ -52,7 +52,7 @@ export type Tier = 'love' | 'neutral' | 'dislike';
  * User archetypes: each names the categories it tends to love and to feel neutral about; the rest
  * are disliked. A user takes the archetype's tiers and then, with `tierSwapProbability`, swaps one
  * love/neutral category with a random other one (per-user noise), so users of one archetype are
- * similar but not identical (RecSim "user type + noise", §2.1).
+ * similar but not identical (RecSim's user types with noise, arXiv:1909.04847).
  */
 export interface Archetype {
   readonly id: string;
@@ -101,23 +101,19 @@ export const archetypes: readonly Archetype[] = [
 ];
 
 export const behaviour = {
-  usersPerScale: p(1000, 'users per unit of --scale', 'issue 4: "scale 1 is about 1,000 users"'),
+  usersPerScale: p(1000, 'users per unit of --scale', 'kit convention: scale 1 ≈ 1,000 users (docs/seed.md)'),
   productsPerScale: p(
     400,
     'products per unit of --scale (minimum 200)',
     'assumption: catalogue large enough for a long tail',
   ),
   minProducts: p(200, 'products', 'assumption'),
-  zipfExponent: p(1.0, 'Zipf s (popularity ∝ 1/rank^s)', '§2.6 item popularity, s≈1 (sweep 0.8–1.2)'),
-  tierSwapProbability: p(
-    0.3,
-    'probability per user',
-    'assumption: per-user noise around the archetype (§2.6 RecSim-style)',
-  ),
+  zipfExponent: p(1.0, 'Zipf s (popularity ∝ 1/rank^s)', 'long-tail popularity, s≈1 (docs/seed.md, Sources)'),
+  tierSwapProbability: p(0.3, 'probability per user', 'assumption: size of the per-user noise'),
   likeProbability: p(
     { love: 0.7, neutral: 0.3, dislike: 0.07 } as Record<Tier, number>,
     'P(right or up) per swipe',
-    '§2.6 tiers: love 0.70, neutral 0.30, dislike 0.05–0.10',
+    'assumption; like rates vary widely (arXiv:1607.01952)',
   ),
   superLikeShare: p(
     { love: 0.15, neutral: 0.05, dislike: 0.0 } as Record<Tier, number>,
@@ -127,66 +123,78 @@ export const behaviour = {
   liberalFactorBeta: p(
     { alpha: 8, beta: 8 },
     'Beta(α,β); factor = 0.5 + value → mean 1.0, range 0.5–1.5',
-    '§2.6 liberal/selective multiplier ~Beta',
+    'liberal vs selective swipers (arXiv:1607.01952); Beta assumed',
   ),
   sessionsPerUser: p(
     { median: 3.2, sigma: 0.55, min: 1, max: 20 },
     'sessions, lognormal',
-    '§2.6 sessions per user, median 2–4 (over the simulated weeks)',
+    'assumption: no public figure for gift swiping',
   ),
   swipesPerSession: p(
     { median: 15, sigma: 0.7, min: 3, max: 120 },
     'swipes, lognormal',
-    '§2.6 swipes per session lognormal median ≈15, σ≈0.8',
+    'lognormal (arXiv:1003.5325); median assumed',
   ),
   swipeGapSeconds: p(
     { median: 6, sigma: 0.6 },
     'seconds between swipes, lognormal',
-    '§2.6 gap between swipes median 4–8 s',
+    'lognormal (arXiv:1003.5325); median assumed',
   ),
   sessionGapHours: p(
     { median: 40, sigma: 1.0 },
     'hours between sessions, lognormal',
-    '§2.6 between sessions hours–days',
+    'lognormal (arXiv:1003.5325); median assumed',
   ),
   exposurePopularityExponent: p(
     0.6,
     'exponent on Zipf weights when choosing the card shown',
-    '§2.6 exposure: popularity-weighted, exponent 0.3–1',
+    'popularity-driven views (arXiv:1808.00720); exponent assumed',
   ),
-  viewAfterLike: p(0.45, 'P(product view | like)', '§2.6 product view after like 30–60%'),
-  affiliateClickPerView: p(0.15, 'P(affiliate click | view after like)', '§2.6 per "buy" tap on liked item 10–20%'),
-  duplicateClickRate: p(0.02, 'P(second identical click within 30 s | click)', '§2.6 duplicate clicks 1–3%'),
-  conversionRate: p(0.04, 'P(conversion | click)', '§2.6 click→purchase 2–4%'),
+  viewAfterLike: p(0.45, 'P(product view | like)', 'assumption'),
+  affiliateClickPerView: p(0.15, 'P(affiliate click | view after like)', 'assumption: no public rate for this step'),
+  duplicateClickRate: p(
+    0.02,
+    'P(second identical click within 30 s | click)',
+    'assumption: planted to test de-duplication',
+  ),
+  conversionRate: p(0.04, 'P(conversion | click)', 'e-commerce conversion ≈2–3% (docs/seed.md, Sources)'),
   conversionDelayHours: p(
     { median: 2, sigma: 1.6 },
     'hours from click to conversion, lognormal (~80% within 24 h)',
-    '§2.6 conversion delay',
+    "assumption, inside Amazon Associates' 24 h window",
   ),
-  attributionWindowDays: p(30, 'days', '§2.5 Awin click cookies typically 30 days; aclue-target §7 (internal 30 days)'),
-  lateConversionShare: p(0.05, 'share of conversions planted after the window', 'assumption: planted edge case §4.2'),
-  reversalRate: p(0.1, 'P(conversion later reversed)', '§2.6 reversals 5–15%'),
-  duplicatePostbackRate: p(0.02, "P(a conversion's postback is delivered twice)", '§2.6 duplicate postbacks 1–2%'),
+  attributionWindowDays: p(30, 'days', 'Awin click cookies: 30 days (docs/seed.md, Sources)'),
+  lateConversionShare: p(
+    0.05,
+    'share of conversions planted after the window',
+    'assumption: planted edge case (docs/seed.md)',
+  ),
+  reversalRate: p(0.1, 'P(conversion later reversed)', 'assumption; networks reject refunds (docs/seed.md, Sources)'),
+  duplicatePostbackRate: p(
+    0.02,
+    "P(a conversion's postback is delivered twice)",
+    'assumption: planted to test idempotency',
+  ),
   orphanConversionsPerScale: p(
     5,
     'conversions with an unknown click id, per unit of scale',
-    'assumption: planted edge case §4.2',
+    'assumption: planted edge case (docs/seed.md)',
   ),
   recommendationsPerSession: p(5, 'recommendations written at the end of a completed session', 'assumption'),
-  feedbackRate: p(0.3, 'P(feedback | recommendation)', '§2.5 recommendation CTR anchors; assumption'),
+  feedbackRate: p(0.3, 'P(feedback | recommendation)', 'assumption: public CTRs are vendor claims'),
   orderValue: p({ median: 45, sigma: 0.7 }, 'order value in USD, lognormal', 'assumption (catalogue price range)'),
   commissionRate: p(
     { min: 0.01, max: 0.1 },
     'commission rate, uniform',
-    'aclue-target §7: COMMISSION_RATE_DEFAULT 0.075; Amazon bands 1–10%',
+    'Aclue COMMISSION_RATE_DEFAULT 0.075 (docs/seed.md, Sources)',
   ),
   simulatedDays: p(60, 'days of simulated history before the reference date', 'assumption'),
   referenceDate: p(
     '2026-01-01T00:00:00.000Z',
     'ISO date: the simulated "now" (fixed for determinism)',
-    'faker guidance: fixed refDate (§1.7)',
+    'fixed refDate: fakerjs.dev/guide/usage',
   ),
-  measuredUserMinSwipes: p(40, 'swipes', '§3.4: preference gate measures users with ≥40 swipes'),
+  measuredUserMinSwipes: p(40, 'swipes', 'kit choice (docs/gates/preference-accuracy.md)'),
 } as const;
 
 /** Outcome classes of conversions in the truth (ownership.md contract). */

@@ -4,10 +4,11 @@
  * Must know: this module is runtime-neutral (no node:* or k6/* imports) because the seed (Node),
  * the scenarios (k6) and verify (Node) all read it. A team whose staging names something
  * differently changes it here, and nowhere else. Values follow the real Aclue backend and schema
- * (shared reference aclue-target.md §1, §4, §7).
+ * (github.com/griffin1995/aclue: `database/*.sql` and `backend/app/api/v1/`; differences in
+ * docs/schema-departures.md).
  */
 
-/** How a route expects the caller's access token (aclue-target §4 auth legend). */
+/** How a route expects the caller's access token (the FastAPI dependencies of the backend's `api/v1/endpoints/`). */
 export type AuthStyle =
   /** no authentication */
   | 'none'
@@ -63,7 +64,10 @@ export const routes = {
 
 export type RouteKey = keyof typeof routes;
 
-/** Swipe directions the API accepts, and what the database stores for each (§1.3, §4). */
+/**
+ * Swipe directions the API accepts, and what the database stores for each (the deployed swipe
+ * route; the swipe_direction CHECK of the project's `database/schema.sql`).
+ */
 export const swipeDirections = {
   like: { stored: 'right', strength: 0.8 },
   dislike: { stored: 'left', strength: 0.2 },

@@ -1,5 +1,5 @@
 /**
- * A fixture of the *target* as it ships (aclue-target.md "Known defects"), not of any kit part:
+ * A fixture of the *target* as it ships (docs/schema-departures.md, "Known defects"), not of any kit part:
  * a tiny node:http server answering like the deployed Aclue backend — products with a fresh uuid4
  * per call, recommendations always [], constant mock statistics, swipe sessions never stored.
  */

@@ -1,4 +1,4 @@
-// The deployment and monitoring gates (issue 10, item 7) on real databases. The old report ticked
+// The deployment and monitoring gates on real databases. The old report ticked
 // "5 new tables created", "All indexes created successfully", "All triggers operational" and
 // "Enable pg_stat_statements" from gates that never looked; each planted fault here passed then.
 // Now: the kit's schema passes and the probe leaves no change; a disabled trigger, a trigger whose

@@ -1,4 +1,4 @@
-// The fix-it migration (issue 13, items 1 and 2): on a database carrying the real Aclue project's
+// The fix-it migration: on a database carrying the real Aclue project's
 // defects, in the shapes its own SQL writes them, verify writes fixes.sql with a block per finding;
 // every block is proved safe on a copy and in a rolled-back transaction; the file applied to a copy
 // clears every named finding and opens no RLS cell; the original is unchanged. A merge that widens
@@ -23,7 +23,7 @@ import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
 import { testContext } from './context.ts';
 
-// aclue-target §2, §1.1, §3, as the project's SQL files write them.
+// The project's defects (docs/schema-departures.md), as its `database/*.sql` files write them.
 const ACLUE_DEFECTS = `
   -- P: profiles policies without TO, auth.uid() per row, "Service role full access" open to every role.
   create policy "Users can view own profile" on public.profiles for select using (auth.uid() = id);
@@ -44,9 +44,10 @@ const ACLUE_DEFECTS = `
   create index idx_session_analytics_session_id on public.session_analytics (session_id);
   -- S alone: products.category_id without its index.
   drop index public.idx_products_category;
-  -- §3: a SECURITY DEFINER helper executable by anon through PUBLIC, mutable search_path.
+  -- get_connection_stats, which the project's scripts call but never define: here SECURITY DEFINER,
+  -- executable by anon through PUBLIC, mutable search_path.
   create function public.get_connection_stats() returns bigint language sql security definer as $$ select count(*) from pg_stat_activity $$;
-  -- §3/§10: the checklist's performance_monitoring_view was never defined.
+  -- DATABASE_DEPLOYMENT_CHECKLIST.md: its performance_monitoring_view was never defined.
   drop view public.performance_monitoring_view;
 `;
 

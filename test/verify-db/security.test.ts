@@ -1,6 +1,6 @@
 // The security gate on real databases: the kit's schema passes; a loosened policy fails with the
-// leaking cells named; a schema carrying the real project's RLS and index mistakes (aclue-target
-// §2) is named lint by lint; no database gives insufficient-data.
+// leaking cells named; a schema carrying the real project's RLS and index mistakes (its
+// `database/*.sql`) is named lint by lint; no database gives insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import securityGate, { runLints } from '../../verify/gates/security.ts';
 import type { TestDatabase } from '../support/db.ts';
@@ -12,7 +12,7 @@ let loosened: TestDatabase;
 let aclue: TestDatabase;
 let truthy: TestDatabase;
 
-// Ways an app could read the planted answers (issue 10, item 8). Each passed the old lints: the
+// Ways an app could read the planted answers. Each passed the old lints: the
 // function pins its search_path and is not executable by anon, the view and policy are ordinary.
 const TRUTH_REACHABLE = `
   create function public.planted_tiers(uid uuid) returns jsonb language sql stable security definer set search_path = ''
@@ -26,7 +26,7 @@ const TRUTH_REACHABLE = `
   grant usage on schema kit_truth to service_role;
 `;
 
-// The project's own mistakes, recreated on top of the kit's schema (aclue-target §2, §1.1, §3).
+// The project's own mistakes, recreated on top of the kit's schema (docs/schema-departures.md).
 const ACLUE_MISTAKES = `
   -- S: categories/products with policies but RLS never enabled, under Supabase's default grants.
   alter table public.categories disable row level security;
@@ -45,7 +45,8 @@ const ACLUE_MISTAKES = `
   create policy "Users can view own clicks" on public.affiliate_clicks for select using ((select auth.uid()) = user_id or user_id is null);
   -- F/E: anon may insert any users row.
   create policy "Allow anon insert" on public.users for insert to anon with check (true);
-  -- §3: a helper with a mutable search_path, security definer, executable by anon via PUBLIC.
+  -- get_connection_stats (called by the project's scripts, never defined): mutable search_path,
+  -- security definer, executable by anon via PUBLIC.
   create function public.get_connection_stats() returns bigint
     language sql security definer as $$ select count(*) from pg_stat_activity $$;
 `;

@@ -1,5 +1,5 @@
 /**
- * What the load saw is judged (issue 10, item 4): a run whose RLS probe is served another user's
+ * What the load saw is judged: a run whose RLS probe is served another user's
  * rows. The old gates passed it (security never read the load, availability ignored failed checks,
  * the report did not show the engine's exit code); now security fails naming the endpoint and the
  * count, availability fails on the failed checks, and the report shows exit 99 and the breached

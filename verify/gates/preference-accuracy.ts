@@ -221,7 +221,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       reasons.push(`mean ${ratio(ci.mean)} < ${p.minOracleFraction} x oracle ${ratio(oracle)}`);
     if (ci.mean < pop + p.minMarginOverPopularity)
       reasons.push(`mean ${ratio(ci.mean)} does not beat popularity ${ratio(pop)} by ${p.minMarginOverPopularity}`);
-    // Near the ceiling but not at it is a warning (seed-model-report-anchors §3.4).
+    // Near the ceiling but not at it is a warning (docs/gates/preference-accuracy.md).
     const onlyOracleShort =
       reasons.length === 1 && ci.mean < p.minOracleFraction * oracle && ci.mean >= p.warnOracleFraction * oracle;
     const status = reasons.length === 0 ? 'pass' : onlyOracleShort ? 'warn' : 'fail';

@@ -1,9 +1,9 @@
 /**
  * Charts for figures a person would rather look at than read: preference accuracy per archetype,
  * attribution counts and per-endpoint p95 against its threshold. They are summaries of a few
- * numbers, not time series, so they are drawn here as inline SVG (the anchors' advice for bar
- * charts): nothing to load, nothing to run, and they show even with scripts off. Each chart is
- * built from the gate's evidence, so it never disagrees with the tables below it.
+ * numbers, not time series, so they are drawn here as inline SVG: nothing to load, nothing to run,
+ * and they show even with scripts off. Each chart is built from the gate's evidence, so it never
+ * disagrees with the tables below it.
  */
 import type { GateResult } from '../gate.ts';
 import { formatFigure } from './labels.ts';

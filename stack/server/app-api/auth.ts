@@ -1,5 +1,5 @@
 /**
- * Who is calling, by the real backend's three auth styles (aclue-target §4 legend, model/target.ts
+ * Who is calling, by the real backend's three auth styles (model/target.ts
  * AuthStyle): `bearer` (FastAPI HTTPBearer: no header 403, bad token 401), `header` (manual check:
  * no header 401), `query` (`?authorization=Bearer <t>`: missing 422). Tokens are verified locally
  * with the JWT secret, as PostgREST does, instead of one Auth round trip per request (defect 6).

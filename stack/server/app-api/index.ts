@@ -1,7 +1,8 @@
 /**
  * The App API (`/api/v1`): the real Aclue backend's routes, shapes and auth conventions
- * (aclue-target §4, §5, §7; paths from model/target.ts), implemented as the deployment checklist
- * intends: persisted, computed in the database under the caller's identity (db.ts), so RLS applies.
+ * (github.com/griffin1995/aclue `backend/app/`; paths from model/target.ts), implemented as the
+ * deployment checklist intends: persisted, computed in the database under the caller's identity
+ * (db.ts), so RLS applies.
  *
  * A Fastify plugin mounted by stack/server/app.ts at prefix /api/v1. Not wrapped with
  * fastify-plugin on purpose: its error handler, 404 handler and body parser stay inside its prefix.

@@ -29,7 +29,7 @@ const viewQuery = z.object({
   recommendation_id: z.uuid().optional(),
 });
 
-/** Trending score of §4: 0.7 x rating + 0.3 x min(reviews / 1000, 10). */
+/** Trending score of the backend's GET /products/trending/: 0.7 x rating + 0.3 x min(reviews / 1000, 10). */
 const TRENDING_SCORE = '0.7 * coalesce(p.rating, 0) + 0.3 * least(coalesce(p.review_count, 0) / 1000.0, 10)';
 
 function likePattern(text: string): string {
