@@ -87,3 +87,23 @@ function clock(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/**
+ * The baseline and the peak (10x) load of a sign-off sequence, each into its folder under `runDir`.
+ * Exit 99 (thresholds breached, k6's code that the kit's engine shares) is evidence for verify, not a
+ * failed phase.
+ */
+export async function runLoadPhases(run: ReturnType<typeof createPhaseRunner>, runDir: string): Promise<void> {
+  await run({
+    name: 'baseline load',
+    script: 'load.ts',
+    args: ['baseline', '--out-dir', path.join(runDir, 'baseline')],
+    okCodes: [0, 99],
+  });
+  await run({
+    name: 'peak load (10x)',
+    script: 'load.ts',
+    args: ['peak', '--out-dir', path.join(runDir, 'peak')],
+    okCodes: [0, 99],
+  });
+}

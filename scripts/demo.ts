@@ -10,7 +10,7 @@ import { parseFlags, runCommand } from '../lib/cli.ts';
 import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
-import { createPhaseRunner, PhaseFailed } from '../lib/phases.ts';
+import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
 import { databaseStatus } from '../stack/database.ts';
@@ -91,19 +91,7 @@ await runCommand(async () => {
       script: 'rollback-drill.ts',
       args: ['--out-dir', path.join(runDir, 'rollback-drill')],
     });
-    // 99 = thresholds breached (k6's code, which the kit's engine shares): evidence for verify, not a failure of the demo.
-    await run({
-      name: 'baseline load',
-      script: 'load.ts',
-      args: ['baseline', '--out-dir', path.join(runDir, 'baseline')],
-      okCodes: [0, 99],
-    });
-    await run({
-      name: 'peak load (10x)',
-      script: 'load.ts',
-      args: ['peak', '--out-dir', path.join(runDir, 'peak')],
-      okCodes: [0, 99],
-    });
+    await runLoadPhases(run, runDir);
     const verified = await run({
       name: 'verify',
       script: 'verify.ts',

@@ -10,7 +10,7 @@ import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
-import { createPhaseRunner } from '../lib/phases.ts';
+import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const USAGE = 'usage: npm run signoff -- --target staging [--scale N] [--seed S]';
@@ -115,18 +115,7 @@ await runCommand(async () => {
     script: 'rollback-drill.ts',
     args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')],
   });
-  await run({
-    name: 'baseline load',
-    script: 'load.ts',
-    args: ['baseline', '--out-dir', path.join(runDir, 'baseline')],
-    okCodes: [0, 99],
-  });
-  await run({
-    name: 'peak load (10x)',
-    script: 'load.ts',
-    args: ['peak', '--out-dir', path.join(runDir, 'peak')],
-    okCodes: [0, 99],
-  });
+  await runLoadPhases(run, runDir);
   const verified = await run({
     name: 'verify',
     script: 'verify.ts',
