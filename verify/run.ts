@@ -91,7 +91,9 @@ export function verdictOf(results: readonly Pick<GateResult, 'level' | 'status'>
     (r) =>
       (r.level === 'warn' && r.status === 'fail') ||
       (r.level !== 'info' && r.status === 'warn') ||
-      (r.level === 'error' && r.status === 'insufficient-data'),
+      // A gate that could not judge needs a person, whatever its level (the report's "What blocks
+      // sign-off" lists the same gates).
+      (r.level !== 'info' && r.status === 'insufficient-data'),
   );
   return conditional ? 'CONDITIONAL' : 'GO';
 }

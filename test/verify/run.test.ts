@@ -118,9 +118,13 @@ describe('verdict', () => {
     expect(verdictOf([r('error', 'pass'), r('warn', 'fail')])).toBe('CONDITIONAL');
     expect(verdictOf([r('error', 'warn')])).toBe('CONDITIONAL');
     expect(verdictOf([r('error', 'insufficient-data')])).toBe('CONDITIONAL');
+    // an unmeasured warn-level gate (a rollback never drilled) is not a GO either
+    expect(verdictOf([r('error', 'pass'), r('warn', 'insufficient-data')])).toBe('CONDITIONAL');
   });
-  it('is GO when all pass; info gates and warn-level insufficient data do not move it', () => {
-    expect(verdictOf([r('error', 'pass'), r('info', 'fail'), r('warn', 'insufficient-data')])).toBe('GO');
+  it('is GO when all pass; info gates do not move it', () => {
+    expect(verdictOf([r('error', 'pass'), r('info', 'fail'), r('info', 'insufficient-data'), r('warn', 'pass')])).toBe(
+      'GO',
+    );
     expect(verdictOf([])).toBe('GO');
   });
 });
