@@ -22,6 +22,7 @@ import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { signJwt } from '../lib/jwt.ts';
 import { withClient } from '../lib/pg/connect.ts';
+import { pgbenchConnection } from '../lib/pg/pgbench.ts';
 import { freePort } from '../lib/ports.ts';
 import { API_BASE, routes } from '../model/target.ts';
 import { databaseTarget, ensureServer } from '../stack/database.ts';
@@ -61,7 +62,7 @@ async function pgbenchSelectOnly(
   connections: number,
   seconds: number,
 ): Promise<Measurement> {
-  const u = new URL(url);
+  const connection = pgbenchConnection(url);
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'kit-bench-pgbench-'));
   try {
     const run = await exec(
@@ -78,16 +79,10 @@ async function pgbenchSelectOnly(
         '-l',
         '--log-prefix',
         path.join(logDir, 'tx'),
-        '-h',
-        u.hostname,
-        '-p',
-        u.port || '5432',
-        '-U',
-        decodeURIComponent(u.username),
-        u.pathname.slice(1),
+        ...connection.args,
       ],
       {
-        env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' },
+        env: connection.env,
         cwd: logDir,
         timeoutMs: (seconds + 60) * 1000,
       },

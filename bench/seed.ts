@@ -27,6 +27,7 @@ import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { withClient } from '../lib/pg/connect.ts';
+import { pgbenchConnection } from '../lib/pg/pgbench.ts';
 import { freePort } from '../lib/ports.ts';
 import { seedCommand } from '../seed/command.ts';
 import { peakRssMb, progressTo } from '../seed/progress.ts';
@@ -218,7 +219,7 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     const pgbenchScale = Math.max(1, Math.round(seedRows / 100_011));
     const pgbenchRows = pgbenchScale * 100_011;
     const binaries = await findPostgres(config.pg.bindir);
-    const u = new URL(url);
+    const pgbench = pgbenchConnection(url, name);
     await withClient(url, 'bench database', (c) => c.query('checkpoint'));
     const watcher = new pg.Client({ connectionString: url });
     await watcher.connect();
@@ -239,26 +240,9 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     })();
     out(`pgbench -i -I dtgp -s ${pgbenchScale} …`);
     const started = performance.now();
-    const run = await exec(
-      binaries.bin('pgbench'),
-      [
-        '-i',
-        '-I',
-        'dtgp',
-        '-s',
-        String(pgbenchScale),
-        '-h',
-        u.hostname,
-        '-p',
-        u.port || '5432',
-        '-U',
-        decodeURIComponent(u.username),
-        name,
-      ],
-      {
-        env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'pgbench' },
-      },
-    );
+    const run = await exec(binaries.bin('pgbench'), ['-i', '-I', 'dtgp', '-s', String(pgbenchScale), ...pgbench.args], {
+      env: pgbench.env,
+    });
     const pgbenchSeconds = (performance.now() - started) / 1000;
     watching = false;
     await watch;

@@ -9,7 +9,7 @@ import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { sampleTimeNow } from './raw-output.ts';
 import { type ArrivalScenarioOptions, scheduleSeconds, startTimes } from './schedule.ts';
-import { owns, type Segment, share } from './segments.ts';
+import { owns, type Segment, scaleToSegment } from './segments.ts';
 import { Interrupted, Vu, type VuShared } from './vu.ts';
 
 export type ScenarioOptions = ArrivalScenarioOptions & {
@@ -82,8 +82,8 @@ export class ArrivalExecutor {
         : (parseDuration(options.gracefulStop) ?? DEFAULT_GRACEFUL_STOP_SECONDS);
     this.maxSeconds = this.#scheduleSeconds + this.#gracefulSeconds;
     // VUs are split between instances like iterations, so the parts add up to the whole.
-    this.#maxVUs = scaled(Math.max(options.maxVUs ?? 0, options.preAllocatedVUs), deps.segment);
-    for (let i = 0, n = scaled(options.preAllocatedVUs, deps.segment); i < n; i++) this.#allocate();
+    this.#maxVUs = scaleToSegment(Math.max(options.maxVUs ?? 0, options.preAllocatedVUs), deps.segment);
+    for (let i = 0, n = scaleToSegment(options.preAllocatedVUs, deps.segment); i < n; i++) this.#allocate();
     this.#tags = { ...deps.testTags, ...options.tags, scenario: name, group: '' };
   }
 
@@ -184,13 +184,4 @@ export class ArrivalExecutor {
       this.#wake = done;
     });
   }
-}
-
-/** This segment's part of a whole number, so the instances' parts add up to it (at least 1). */
-function scaled(value: number, segment: Segment): number {
-  const part = share(segment);
-  if (part >= 1) return value;
-  const from = Number(segment.from.n) / segment.from.d;
-  const to = Number(segment.to.n) / segment.to.d;
-  return Math.max(1, Math.floor(value * to + 1e-9) - Math.floor(value * from + 1e-9));
 }

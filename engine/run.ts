@@ -139,10 +139,13 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     const ticker = setInterval(() => progress.update(sampleVus()), TICK_MS);
 
     let aborted: string[] | undefined;
+    // Only the abortOnFail thresholds are judged while the run goes: the others would sort every
+    // trend's samples every few seconds for a verdict nobody reads before the end.
+    const abortable = abortOnFailOnly(opts.thresholds);
     const abortCheck = setInterval(() => {
       const elapsed = (performance.now() - origin) / 1000;
       // As k6: only metrics with samples are judged during the run, and only after delayAbortEval.
-      const breached = evaluateThresholds(metrics, opts.thresholds, elapsed, { duringRun: true }).filter(
+      const breached = evaluateThresholds(metrics, abortable, elapsed, { duringRun: true }).filter(
         (t) => t.abortOnFail && !t.ok && elapsed > t.delayAbortEvalSeconds,
       );
       if (breached.length > 0 && !aborted) {
@@ -202,6 +205,15 @@ function writeSummary(files: Record<string, string>, stdout: (text: string) => v
       renameSync(`${where}.partial`, where);
     }
   }
+}
+
+function abortOnFailOnly(thresholds: EngineOptions['thresholds']): Record<string, ThresholdSpec[]> {
+  const kept: Record<string, ThresholdSpec[]> = {};
+  for (const [key, specs] of Object.entries(thresholds)) {
+    const aborting = specs.filter((spec) => typeof spec !== 'string' && spec.abortOnFail);
+    if (aborting.length > 0) kept[key] = aborting;
+  }
+  return kept;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

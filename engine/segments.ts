@@ -67,6 +67,15 @@ export function share(segment: Segment): number {
   return value(segment.to) - value(segment.from);
 }
 
+/**
+ * This segment's part of a whole number (VUs), so the instances' parts add up to it; at least 1, so
+ * an instance that owns iterations has a VU to run them.
+ */
+export function scaleToSegment(whole: number, segment: Segment): number {
+  if (share(segment) >= 1) return whole;
+  return Math.max(1, Math.floor(whole * value(segment.to) + 1e-9) - Math.floor(whole * value(segment.from) + 1e-9));
+}
+
 // --- internal ---
 
 function segmentOf(from: Fraction, to: Fraction, points: readonly Fraction[]): Segment {
