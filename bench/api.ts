@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- api [--duration S] [--rounds N] [--connections N] [--keep]`: the local API's throughput, each
+ * `npm run bench -- api` (flags: `benchParts.api` in lib/commands.ts): the local API's throughput, each
  * figure beside its anchors from the same run, against one fresh database on the kit's cluster:
  *   - anchor: `pgbench -S` (select-only, pgbench's own small tables in the same database);
  *   - PostgREST directly and through the kit's gateway, reading one product by id (authenticated);
@@ -16,8 +16,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFlags } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand } from '../lib/cli.ts';
+import { benchParts } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { signJwt } from '../lib/jwt.ts';
@@ -208,20 +209,10 @@ function row(m: Measurement): string {
 }
 
 export default async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      duration: { type: 'string' },
-      rounds: { type: 'string' },
-      connections: { type: 'string' },
-      keep: { type: 'boolean' },
-      ...settingFlags,
-    },
-    'bench api',
-  );
-  const seconds = Number(values.duration ?? 5);
-  const rounds = Number(values.rounds ?? 3);
-  const connections = Number(values.connections ?? 8);
+  const { values } = parseCommand(benchParts.api, argv);
+  const seconds = Number(values.duration);
+  const rounds = Number(values.rounds);
+  const connections = Number(values.connections);
   if (!Number.isInteger(seconds) || seconds < 1)
     throw new UsageError(
       `bench api: --duration expects whole seconds >= 1, received ${JSON.stringify(values.duration)}`,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- load [--seconds S] [--rates R1,R2] [--factor F] [--vus N] [--cpu-prof DIR] [--keep]`:
+ * `npm run bench -- load` (flags and their defaults: `benchParts.load` in lib/commands.ts):
  * what the kit's load engine (engine/) costs the machine that generates load. Against one fresh,
  * seeded database with its own PostgREST and the kit's server, each measured load runs in a child
  * process of its own (bench/load-runners/), which reports its own CPU time (user + system, every
@@ -17,9 +17,6 @@
  *   3. memory: the bare GET followed by a 1 s sleep, at a rate that keeps N VUs (default 1,000)
  *      busy. Peak RSS: aim < 200 MB.
  *
- * Defaults: --seconds 20, --rates 2000,4000, --factor 24, --vus 1000. --cpu-prof DIR writes a V8 CPU
- * profile of every engine run (node --cpu-prof) to DIR.
- *
  * Each figure is given for the load phase (from just before the load starts to the raw output
  * closed; the aims are judged on it) and for the whole process (start-up included). The machine's
  * load average is printed: other work on it moves the absolute figures, less so the ratios.
@@ -29,8 +26,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFlags } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand } from '../lib/cli.ts';
+import { benchParts } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { repoRoot } from '../lib/paths.ts';
@@ -63,23 +61,11 @@ interface Measurement extends RunnerResult {
 }
 
 export default async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      seconds: { type: 'string' },
-      rates: { type: 'string' },
-      factor: { type: 'string' },
-      vus: { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      keep: { type: 'boolean' },
-      ...settingFlags,
-    },
-    'bench load',
-  );
-  const seconds = Number(values.seconds ?? 20);
-  const factor = Number(values.factor ?? 24);
-  const vus = Number(values.vus ?? 1000);
-  const rates = (values.rates ?? '2000,4000').split(',').map((r) => Number(r.trim()));
+  const { values } = parseCommand(benchParts.load, argv);
+  const seconds = Number(values.seconds);
+  const factor = Number(values.factor);
+  const vus = Number(values.vus);
+  const rates = values.rates.split(',').map((r) => Number(r.trim()));
   if (!Number.isInteger(seconds) || seconds < 5)
     throw new UsageError(
       `bench load: --seconds expects whole seconds >= 5, received ${JSON.stringify(values.seconds)}`,

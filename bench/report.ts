@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- report [--lines N] [--rounds R]`: verify's k6 pass over a gzipped k6-like raw
- * output of N lines (default 10,000,000; generated once, deterministically, into .kit/bench/), and as
+ * `npm run bench -- report` (flags: `benchParts.report` in lib/commands.ts): verify's k6 pass over a
+ * gzipped k6-like raw output of --lines lines (generated once, deterministically, into .kit/bench/), and as
  * the anchor, in the same process and on the same file, the rate of merely decompressing it and
  * counting its lines. Prints lines/s of both, their ratio and the process's peak RSS.
  * Aims: ≥ 1,000,000 lines/s, ≥ 0.35x the anchor, peak RSS < 250 MB.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags } from '../lib/cli.ts';
+import { parseCommand } from '../lib/cli.ts';
+import { benchParts } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
@@ -48,13 +49,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numb
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 export default async function bench(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    { lines: { type: 'string' }, rounds: { type: 'string' }, 'generate-only': { type: 'boolean' } },
-    'bench report',
-  );
-  const lines = Number(values.lines ?? 10_000_000);
-  const rounds = Number(values.rounds ?? 2);
+  const { values } = parseCommand(benchParts.report, argv);
+  const lines = Number(values.lines);
+  const rounds = Number(values.rounds);
   if (!Number.isInteger(lines) || lines < 1000)
     throw new UsageError(`--lines: expected an integer ≥ 1000, received ${JSON.stringify(values.lines)}`);
   if (!Number.isInteger(rounds) || rounds < 1)

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- seed [--scale N] [--batch-users N] [--admin-users N] [--keep]`: what `npm run seed`
+ * `npm run bench -- seed` (flags: `benchParts.seed` in lib/commands.ts): what `npm run seed`
  * costs, each figure beside its anchor from the same run on the same cluster.
  *
  * 1. The seed: `seedCommand` (seed/command.ts), the function `npm run seed` runs (rows, truth, Auth
@@ -22,7 +22,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { parseFlags } from '../lib/cli.ts';
+import { parseCommand } from '../lib/cli.ts';
+import { benchParts } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
@@ -149,20 +150,11 @@ async function adminApiRate(
 }
 
 export default async function benchSeed(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      scale: { type: 'string' },
-      'batch-users': { type: 'string' },
-      'admin-users': { type: 'string' },
-      keep: { type: 'boolean' },
-    },
-    'bench seed',
-  );
-  const scale = Number(values.scale ?? 10);
+  const { values } = parseCommand(benchParts.seed, argv);
+  const scale = Number(values.scale);
   if (!(scale > 0))
     throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(values.scale)}`);
-  const adminUsers = Number(values['admin-users'] ?? 100);
+  const adminUsers = Number(values['admin-users']);
   if (!Number.isInteger(adminUsers) || adminUsers < 0)
     throw new UsageError(`--admin-users: expected a whole number, received ${JSON.stringify(values['admin-users'])}`);
   const config = loadConfig();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- verify [--runs DIR,DIR,...] [--durations 30s,150s,10m] [--baseline DIR] [--rounds R]`:
+ * `npm run bench -- verify` (flags: `benchParts.verify` in lib/commands.ts):
  * `npm run verify` of peak runs of different lengths at the same rate on the same seed, each in a
  * child process as a user runs it: wall time, the child's peak RSS, raw lines and `aclue_writes`
  * points of the run, and time per raw line. Without --runs it first makes the runs itself
@@ -13,7 +13,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFlags } from '../lib/cli.ts';
+import { parseCommand } from '../lib/cli.ts';
+import { benchParts } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
@@ -113,23 +114,14 @@ async function makeRun(dir: string, duration: string): Promise<void> {
 }
 
 export default async function bench(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      runs: { type: 'string' },
-      durations: { type: 'string' },
-      baseline: { type: 'string' },
-      rounds: { type: 'string' },
-    },
-    'bench verify',
-  );
-  const rounds = Number(values.rounds ?? 1);
+  const { values } = parseCommand(benchParts.verify, argv);
+  const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
   let runs: string[];
   if (values.runs) runs = values.runs.split(',').map((d) => path.resolve(d.trim()));
   else {
-    const durations = (values.durations ?? '30s,150s,10m').split(',').map((d) => d.trim());
+    const durations = values.durations.split(',').map((d) => d.trim());
     durations.forEach(seconds);
     const dir = path.join(loadConfig().stateDir, 'bench', 'verify');
     runs = durations.map((d) => path.join(dir, `peak-${d}`));

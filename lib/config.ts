@@ -316,12 +316,12 @@ function place(config: Record<string, unknown>, at: string, value: unknown): voi
   config[group] = { ...(config[group] as Record<string, unknown> | undefined), [property]: value };
 }
 
-/** `.env.example` as the declarations give it; `npm run env-example` writes it and a test compares. */
+/** `.env.example` as the declarations give it; `npm run docs` writes it and a test compares. */
 export function renderEnvExample(): string {
   const lines = [
     '# Aclue sign-off kit settings. Copy to .env and edit; every setting can also be given in the',
     '# environment or as a flag (precedence: flag > environment > .env > default). Empty = default.',
-    '# Generated from lib/config.ts by `npm run env-example`: edit the declarations there, not this file.',
+    '# Generated from lib/config.ts by `npm run docs`: edit the declarations there, not this file.',
   ];
   for (const section of SECTIONS) {
     lines.push('', `# --- ${section} ${'-'.repeat(Math.max(3, 100 - 7 - section.length))}`);

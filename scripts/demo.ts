@@ -2,13 +2,14 @@
  * `npm run demo`: the kit's main job on the local stack, from nothing: setup, stack up, seed a small
  * run, a baseline and a peak (10x) load run, verify with the baseline comparison. Prints the verdict
  * and the report path; the report folder is also linked as `reports/latest`.
- * Exit codes: verify's (0 GO or CONDITIONAL, 1 NO-GO), or the failing phase's (2 usage, 3 environment).
+ * Flags and exit codes: `commands.demo` in lib/commands.ts (`--help`).
  */
 import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { describeSettings, loadConfig, settingFlags } from '../lib/config.ts';
-import { ExitCode, UsageError } from '../lib/errors.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { describeSettings, loadConfig } from '../lib/config.ts';
+import { UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
@@ -16,30 +17,13 @@ import { readSeedResult } from '../seed/result-file.ts';
 import { databaseStatus } from '../stack/database.ts';
 import { chooseStackPorts, recordStackPorts } from '../stack/stack-ports.ts';
 
-const USAGE = 'usage: npm run demo -- [--scale N] [--seed S] [--duration 30s] [--engine auto|kit|k6] [--out-dir DIR]';
+const USAGE = usage(commands.demo);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values } = parseFlags(
-    process.argv.slice(2),
-    {
-      ...settingFlags,
-      scale: { type: 'string' },
-      seed: { type: 'string' },
-      duration: { type: 'string' },
-      'out-dir': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    'demo',
-  );
-  if (values.help) {
-    say(USAGE);
-    return ExitCode.ok;
-  }
+  const { values } = parseCommand(commands.demo, process.argv.slice(2));
   const config = loadConfig({ flags: values });
-  const scale = values.scale ?? '0.5';
-  const seed = values.seed ?? '42';
-  const duration = values.duration ?? '30s';
+  const { scale, seed, duration } = values;
   if (!/^\d+(\.\d+)?$/.test(scale))
     throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
   if (!/^\d+[smh]$/.test(duration))

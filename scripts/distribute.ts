@@ -1,54 +1,36 @@
 /**
- * `npm run distribute -- k8s --instances N [--profile peak]`: writes what the k6-operator needs to
+ * `npm run distribute -- k8s`: writes what the k6-operator needs to
  * run a profile on N Kubernetes runners (the entry script bundled with esbuild and the seed manifest in
  * a ConfigMap, a results claim, the TestRun) and a script that applies it, waits, collects every
  * runner's raw output and runs one merged verify. Needs no k6: the runners bring their own image.
  * Nothing is applied here: the files are for a person with cluster access to review and run.
- * Exit codes: 0 written, 2 usage or configuration (bad flag or setting, seed manifest missing or not
- * JSON, ConfigMap over 1 MiB), 3 the entry script does not bundle.
+ * Flags and exit codes: `commands.distribute` in lib/commands.ts (`--help`).
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleK6Script } from '../distribute/bundle.ts';
 import { buildK8sManifests, DEFAULT_K6_IMAGE } from '../distribute/k8s.ts';
 import { runnerSettings } from '../distribute/settings.ts';
-import { parseFlags, runCommand } from '../lib/cli.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
-const USAGE =
-  'usage: npm run distribute -- k8s --instances N [--profile peak] [--namespace NS] [--image grafana/k6:TAG] [--storage 2Gi] [--name NAME] [--out-dir DIR]';
+const USAGE = usage(commands.distribute);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values, positionals } = parseFlags(
-    process.argv.slice(2),
-    {
-      instances: { type: 'string' },
-      profile: { type: 'string' },
-      namespace: { type: 'string' },
-      image: { type: 'string' },
-      storage: { type: 'string' },
-      name: { type: 'string' },
-      'out-dir': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    'distribute',
-  );
-  if (values.help) {
-    say(USAGE);
-    return ExitCode.ok;
-  }
+  const { values, positionals } = parseCommand(commands.distribute, process.argv.slice(2));
   if (positionals.length !== 1 || positionals[0] !== 'k8s') {
     throw new UsageError(
       `distribute: expected the target "k8s", received ${JSON.stringify(positionals.join(' ') || '(none)')}`,
       [USAGE, 'For several hosts without Kubernetes: npm run load -- <profile> --instances N --print-commands'],
     );
   }
-  const profile = values.profile ?? 'peak';
+  const profile = values.profile;
   if (!(profileNames as readonly string[]).includes(profile))
     throw new UsageError(`--profile: expected one of ${profileNames.join(', ')}, received ${JSON.stringify(profile)}`);
   const instances = Number(values.instances);
@@ -84,7 +66,7 @@ await runCommand(async () => {
     env,
     secretNames,
     image,
-    storage: values.storage ?? '2Gi',
+    storage: values.storage,
   });
   // Written beside each other under a temporary name first: a half-written set is never left behind.
   const partial = `${outDir}.partial`;

@@ -1,24 +1,23 @@
 /**
- * `npm run load -- <profile> [--engine auto|kit|k6]`: runs the profile's journeys with the user's k6
- * (`k6 run scenarios/<profile>.ts`, the same script a person runs by hand) or, where k6 is not
- * installed, with the kit's engine (engine/cli.ts, the same command line and the same journeys), and
- * keeps everything the report needs in `reports/<profile>-<yyyymmdd-hhmmss>/`: k6-raw.json.gz (every
- * sample, k6's JSON output whichever engine ran), k6-summary.json and .txt, k6-dashboard.html (k6's
- * web dashboard export, k6 only) and load.json (profile, engine and version, command, schedule;
- * docs/load.md).
+ * `npm run load -- <profile>`: runs the profile's journeys with the user's k6 (`k6 run
+ * scenarios/<profile>.ts`, the same script a person runs by hand) or, where k6 is not installed, with
+ * the kit's engine (engine/cli.ts, the same command line and the same journeys), and keeps everything
+ * the report needs in `reports/<profile>-<yyyymmdd-hhmmss>/`: k6-raw.json.gz (every sample, k6's JSON
+ * output whichever engine ran), k6-summary.json and .txt, k6-dashboard.html (k6's web dashboard
+ * export, k6 only) and load.json (profile, engine and version, command, schedule; docs/load.md).
  *
  * The scenarios' own settings (K6_API_URL, K6_MANIFEST, K6_BASELINE_RATES, ...) pass through the
  * environment to k6 unchanged; they are parsed here with the scenarios' own parser, so a bad value
  * fails before k6 starts and load.json records what k6 was scheduled to do.
- * Exit codes: k6's own, which the engine shares (0 passed, 99 thresholds failed, 107 setup refused
- * the target, ...), 2 usage or configuration, 3 k6 asked for but missing, or the run killed.
+ * Flags and exit codes: `commands.load` in lib/commands.ts (`--help`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
@@ -30,25 +29,11 @@ import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
-const USAGE = `usage: npm run load -- <${profileNames.join('|')}> [--engine auto|kit|k6] [--out-dir DIR] [--instances N [--print-commands]] [--k6-bin PATH]`;
+const USAGE = usage(commands.load);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values, positionals } = parseFlags(
-    process.argv.slice(2),
-    {
-      ...settingFlags,
-      'out-dir': { type: 'string' },
-      instances: { type: 'string' },
-      'print-commands': { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-    'load',
-  );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return ExitCode.ok;
-  }
+  const { values, positionals } = parseCommand(commands.load, process.argv.slice(2));
   const [profile, ...extra] = positionals;
   if (!profile || extra.length > 0 || !(profileNames as readonly string[]).includes(profile)) {
     throw new UsageError(
@@ -219,8 +204,7 @@ function instanceRun(
   };
 }
 
-function parseInstances(raw: string | undefined): number {
-  if (raw === undefined) return 1;
+function parseInstances(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
     throw new UsageError(

@@ -1,42 +1,36 @@
 /**
- * `npm run rollback-drill -- [--mode scratch|transaction]`: the checklist's "Rollback procedures
+ * `npm run rollback-drill`: the checklist's "Rollback procedures
  * tested", measured. Applies db/rollback/checklist-rollback.sql (the documented rollback) and reports
  * which statements run, what the RLS matrix looks like afterwards, and (scratch mode) whether the
  * smoke profile still passes; then restores. Default mode: scratch on the local stack, transaction
  * when DATABASE_URL points elsewhere (staging: nothing is ever committed).
  * Writes reports/rollback-drill-<time>/rollback-drill.json, which verify's rollback-drill gate reads.
- * Exit codes: 0 the drill ran (its findings are in the file and the report), 2 usage, 3 environment.
+ * Flags and exit codes: `commands['rollback-drill']` in lib/commands.ts (`--help`).
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { type DrillResult, drillInTransaction, MANUAL_STEPS, readRollbackStatements } from '../drill/rollback.ts';
 import { drillOnScratchCopy } from '../drill/scratch.ts';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { redactUrl, withClient } from '../lib/pg/connect.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { databaseTarget } from '../stack/database.ts';
 
-const USAGE = 'usage: npm run rollback-drill -- [--mode scratch|transaction] [--out-dir DIR]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values } = parseFlags(
-    process.argv.slice(2),
-    { ...settingFlags, mode: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean' } },
-    'rollback-drill',
-  );
-  if (values.help) {
-    say(USAGE);
-    return ExitCode.ok;
-  }
+  const { values } = parseCommand(commands['rollback-drill'], process.argv.slice(2));
   const config = loadConfig({ flags: values });
   const mode = values.mode ?? (config.databaseUrl ? 'transaction' : 'scratch');
   if (mode !== 'scratch' && mode !== 'transaction')
-    throw new UsageError(`--mode: expected scratch or transaction, received ${JSON.stringify(mode)}`, [USAGE]);
+    throw new UsageError(`--mode: expected scratch or transaction, received ${JSON.stringify(mode)}`, [
+      usage(commands['rollback-drill']),
+    ]);
   const target = databaseTarget(config);
   await withClient(target.url, target.setting, (c) => c.query('select 1')); // unreachable: exit 3 before anything
   const statements = readRollbackStatements();

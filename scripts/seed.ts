@@ -1,24 +1,12 @@
 /**
- * `npm run seed -- [--scale N] [--seed S] [--target local|staging]`: seeds the target with the
- * planted behaviour model (docs/seed.md) and writes the k6 manifest.
- *   --users N          user count instead of the scale's (catalogue still follows --scale)
- *   --auth-writer W    sql (default with a database URL: accounts in bulk, one bcrypt hash per run) |
- *                      admin-api (Auth admin API via supabase-js; the only writer without a database URL)
- *   --batch-users N    users per COPY batch (memory bound; default 500)
- *   --dry-run          print the plan and write nothing
- *   --sign-in N        without the target's JWT secret: sign in the first N users (default 30, paced
- *                      under GoTrue's rate limit) and list only them in the manifest
- *   --clean RUN_ID     delete exactly that run's rows and Auth users
- *   --list             list the runs in the target database
- *   --result-file F    also write the run id and manifest (or, with --list, the runs) to F as JSON
- *   --confirm-target R staging project ref (or host) that must match SUPABASE_URL
- * Exit codes: 0 done, 2 usage or configuration (bad flag, unconfirmed staging, wrong key),
- * 3 environment (database or Auth API unreachable).
+ * `npm run seed`: seeds the target with the planted behaviour model (docs/seed.md) and writes the k6
+ * manifest. Flags and exit codes: `commands.seed` in lib/commands.ts (`--help`).
  */
 import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { behaviour } from '../model/behaviour.ts';
@@ -33,8 +21,7 @@ import { type AuthWriterKind, planSeed } from '../seed/run.ts';
 import { signInTokens } from '../seed/sign-in.ts';
 import { resolveTarget, type SeedTarget, type TargetKind } from '../seed/target.ts';
 
-const USAGE =
-  'usage: npm run seed -- [--scale N] [--seed S] [--users N] [--target local|staging] [--auth-writer admin-api|sql] [--dry-run] [--result-file F] | --clean RUN_ID | --list [--result-file F]';
+const USAGE = usage(commands.seed);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The first bytes of a manifest (it may be tens of MB): enough to read its run id. */
@@ -98,6 +85,8 @@ async function dataApiFallback(
   return ExitCode.ok;
 }
 
+function positiveNumber(flag: string, raw: string, integer: boolean): number;
+function positiveNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined;
 function positiveNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -111,32 +100,10 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
 }
 
 await runCommand(async () => {
-  const { values, positionals } = parseFlags(
-    process.argv.slice(2),
-    {
-      ...settingFlags,
-      scale: { type: 'string' },
-      seed: { type: 'string' },
-      users: { type: 'string' },
-      target: { type: 'string' },
-      'auth-writer': { type: 'string' },
-      'batch-users': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'sign-in': { type: 'string' },
-      clean: { type: 'string' },
-      list: { type: 'boolean' },
-      'result-file': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    'seed',
-  );
-  if (values.help) {
-    out(USAGE);
-    return ExitCode.ok;
-  }
+  const { values, positionals } = parseCommand(commands.seed, process.argv.slice(2));
   if (positionals.length > 0)
     throw new UsageError(`seed: unexpected argument ${JSON.stringify(positionals.join(' '))}`, [USAGE]);
-  const targetKind = (values.target ?? 'local') as TargetKind;
+  const targetKind = values.target as TargetKind;
   if (targetKind !== 'local' && targetKind !== 'staging')
     throw new UsageError(`--target: expected local or staging, received ${JSON.stringify(values.target)}`, [USAGE]);
   const authWriterFlag = values['auth-writer'] as AuthWriterKind | undefined;
@@ -145,10 +112,10 @@ await runCommand(async () => {
       `--auth-writer: expected admin-api or sql, received ${JSON.stringify(values['auth-writer'])}`,
       [USAGE],
     );
-  const scale = positiveNumber('scale', values.scale, false) ?? 1;
+  const scale = positiveNumber('scale', values.scale, false);
   const users = positiveNumber('users', values.users, true);
   const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
-  const seed = values.seed ?? 'aclue';
+  const seed = values.seed;
   const resultFile = values['result-file'];
   const record = (result: SeedResult) => {
     if (resultFile !== undefined) writeSeedResult(resultFile, result);
@@ -179,7 +146,7 @@ await runCommand(async () => {
     return ExitCode.ok;
   }
   const reportsDir = path.join(config.repoRoot, 'reports', 'seed');
-  const signInCount = positiveNumber('sign-in', values['sign-in'], true) ?? 30;
+  const signInCount = positiveNumber('sign-in', values['sign-in'], true);
   if (!target.databaseUrl)
     return dataApiFallback(values, reportsDir, { seed, scale, users, batchUsers }, target, config, signInCount, record);
 

@@ -1,16 +1,18 @@
 /**
  * `npm run setup`: finds what the kit needs outside npm and says where it is: the PostgreSQL server
  * binaries (required) and k6 (optional: without it the kit's engine runs the load). Idempotent;
- * `npm test` and `npm run demo` call it first. Exit 3 when PostgreSQL cannot be found.
+ * `npm test` and `npm run demo` call it first. Flags and exit codes: `commands.setup` in
+ * lib/commands.ts (`--help`).
  */
 
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { findPostgres } from '../stack/postgres-binaries.ts';
 
 await runCommand(async () => {
-  const { values } = parseFlags(process.argv.slice(2), { ...settingFlags, quiet: { type: 'boolean' } }, 'setup');
+  const { values } = parseCommand(commands.setup, process.argv.slice(2));
   const config = loadConfig({ flags: values });
   const say = (line: string) => {
     if (!values.quiet) process.stdout.write(`${line}\n`);

@@ -3,17 +3,18 @@
  * seed (confirmed for that project), baseline and peak load, verify with the baseline comparison.
  * Refuses to start while any required setting is missing, naming them all at once (exit 2), and
  * while the project, the app API or the database cannot be reached (exit 3).
+ * Flags: `commands.signoff` in lib/commands.ts (`--help`).
  */
 import path from 'node:path';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
-import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { type KitConfig, loadConfig } from '../lib/config.ts';
+import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
-const USAGE = 'usage: npm run signoff -- --target staging [--scale N] [--seed S]';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What a staging sign-off needs, with what each is for. */
@@ -52,24 +53,10 @@ async function reachable(url: string, setting: string): Promise<void> {
 }
 
 await runCommand(async () => {
-  const { values } = parseFlags(
-    process.argv.slice(2),
-    {
-      ...settingFlags,
-      target: { type: 'string' },
-      scale: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    'signoff',
-  );
-  if (values.help) {
-    say(USAGE);
-    return ExitCode.ok;
-  }
+  const { values } = parseCommand(commands.signoff, process.argv.slice(2));
   if (values.target !== 'staging') {
     throw new UsageError(`--target: expected staging, received ${JSON.stringify(values.target ?? '(none)')}`, [
-      USAGE,
+      usage(commands.signoff),
       'For the local stack use `npm run demo`.',
     ]);
   }
@@ -102,9 +89,9 @@ await runCommand(async () => {
     '--confirm-target',
     config.supabase.stagingRef as string,
     '--scale',
-    values.scale ?? '1',
+    values.scale,
     '--seed',
-    values.seed ?? '42',
+    values.seed,
   ];
   const seeded = await run({ name: 'seed (staging)', script: 'seed.ts', args: seedArgs });
   const seedRun = /^run id:\s+(\S+)/m.exec(seeded.output)?.[1];

@@ -1,34 +1,23 @@
 /**
  * `npm run stack -- up|down|status|reset`: the local stack (database, PostgREST, API server; see
- * stack/lifecycle.ts).
- * Exit codes: 0 done (status: everything runs), 2 usage or configuration, 3 environment (a part is
- * down, a port is taken, binaries are missing).
+ * stack/lifecycle.ts). Flags and exit codes: `commands.stack` in lib/commands.ts (`--help`).
  */
 
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { stackDown, stackReset, stackStatus, stackUp } from '../stack/lifecycle.ts';
 
-const USAGE =
-  'usage: npm run stack -- up|down|status|reset [--pg-port N] [--api-port N] [--postgrest-port N] [--state-dir DIR] [--database-url URL]';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
-  const { values, positionals } = parseFlags(
-    process.argv.slice(2),
-    { ...settingFlags, help: { type: 'boolean' } },
-    'stack',
-  );
-  if (values.help) {
-    log(USAGE);
-    return ExitCode.ok;
-  }
+  const { values, positionals } = parseCommand(commands.stack, process.argv.slice(2));
   const [action, ...extra] = positionals;
   if (!action || extra.length > 0 || !['up', 'down', 'status', 'reset'].includes(action)) {
     throw new UsageError(
       `stack: expected one action of up, down, status, reset; received ${JSON.stringify(positionals.join(' ') || '(none)')}`,
-      [USAGE],
+      [usage(commands.stack)],
     );
   }
   const config = loadConfig({ flags: values });

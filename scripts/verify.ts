@@ -1,18 +1,16 @@
 /**
- * `npm run verify -- [--run DIR ...] [--baseline X] [--seed-run ID ...] [--criteria FILE] [--out DIR]`
- *
- * Judges a load run (and the database behind it) against the deployment checklist's success criteria
- * and writes `index.html`, `summary.json` and `junit.xml`.
- *
- * Exit codes: 0 GO, and also CONDITIONAL (printed clearly: the gates that need a person's judgement
- * are listed, but nothing failed at error level); 1 NO-GO; 2 usage or configuration; 3 environment.
+ * `npm run verify`: judges a load run (and the database behind it) against the deployment checklist's
+ * success criteria and writes `index.html`, `summary.json` and `junit.xml`. CONDITIONAL exits 0, as
+ * GO, but is printed with the gates that need a person's judgement.
+ * Flags and exit codes: `commands.verify` in lib/commands.ts (`--help`).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { parseFlags, runCommand } from '../lib/cli.ts';
-import { type KitConfig, loadConfig, settingFlags } from '../lib/config.ts';
+import { parseCommand, runCommand, usage } from '../lib/cli.ts';
+import { commands } from '../lib/commands.ts';
+import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
@@ -27,8 +25,7 @@ import { buildSummary, readBaseline } from '../verify/report/summary.ts';
 import { writeReport } from '../verify/report/write.ts';
 import { loadGates, runGates, verdictOf } from '../verify/run.ts';
 
-const USAGE =
-  'npm run verify -- [--run DIR ...] [--baseline REPORT|RUN_DIR] [--seed-run ID ...] [--criteria FILE] [--out DIR] [--prove-fixes]\n       npm run verify -- --compare REPORT_A REPORT_B [--out DIR]';
+const USAGE = usage(commands.verify);
 
 /** The newest `reports/peak-*` folder: the default run to judge. */
 export function newestPeakRun(dir = reportsDir): string | undefined {
@@ -145,24 +142,7 @@ function packageVersion(name: string): string | undefined {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      ...settingFlags,
-      run: { type: 'string', multiple: true },
-      baseline: { type: 'string' },
-      'seed-run': { type: 'string', multiple: true },
-      out: { type: 'string' },
-      help: { type: 'boolean' },
-      'prove-fixes': { type: 'boolean' },
-      compare: { type: 'string' },
-    },
-    'verify',
-  );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return ExitCode.ok;
-  }
+  const { values, positionals } = parseCommand(commands.verify, argv);
   if (values.compare !== undefined) {
     // `--compare A B`: B arrives as the one positional; nothing is judged, two reports are set side by side.
     if (positionals.length !== 1) throw new UsageError('verify: --compare takes two reports, A and B', [USAGE]);

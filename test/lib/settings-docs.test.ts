@@ -13,7 +13,7 @@ const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const configurationSection = /^## Configuration\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
 
 describe('settings documentation', () => {
-  it('.env.example is generated from the declarations (run `npm run env-example` after changing them)', () => {
+  it('.env.example is generated from the declarations (run `npm run docs` after changing them)', () => {
     expect(readFileSync(path.join(repoRoot, '.env.example'), 'utf8')).toBe(renderEnvExample());
   });
 

@@ -1,0 +1,87 @@
+/**
+ * Each command's declaration (lib/commands.ts) is the one source of its flags, `--help`, usage line
+ * and README row: every script and bench part has one, the generated files are what the declarations
+ * give, and each real script's `--help` prints the declared text without needing a database.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CommandDeclaration, helpText, type SettingFlag } from '../../lib/cli.ts';
+import { benchParts, commands, commandTable, generatedFiles } from '../../lib/commands.ts';
+import { describeSettings } from '../../lib/config.ts';
+import { repoRoot } from '../../lib/paths.ts';
+import { runScript } from '../support/run-script.ts';
+
+/** Modules under scripts/ that are not commands (none yet). */
+const HELPERS = new Set<string>([]);
+
+const names = (dir: string) =>
+  readdirSync(path.join(repoRoot, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+const declared: readonly CommandDeclaration[] = [...Object.values(commands), ...Object.values(benchParts)];
+const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null' };
+
+describe('command declarations', () => {
+  it('every script under scripts/ and every bench part has one, and nothing else does', () => {
+    expect(Object.keys(commands).sort()).toEqual(names('scripts').filter((n) => !HELPERS.has(n)));
+    expect(Object.keys(benchParts).sort()).toEqual(names('bench'));
+  });
+
+  it('every command is an npm script running its file', () => {
+    const scripts = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    for (const name of Object.keys(commands)) expect(scripts[name], name).toBe(`tsx scripts/${name}.ts`);
+  });
+
+  it("every command and bench part has a row in the README's table", () => {
+    for (const command of declared) expect(commandTable, command.name).toContain(command);
+  });
+
+  it('own flags do not shadow --help or a setting, and highlighted settings are accepted', () => {
+    const settingFlags = new Set(describeSettings().map((s) => s.flag));
+    for (const command of declared) {
+      for (const flag of Object.keys(command.flags)) {
+        expect(flag, command.name).not.toBe('help');
+        expect(settingFlags.has(flag), `${command.name} --${flag}`).toBe(false);
+      }
+      const accepted = command.settings === 'all' ? settingFlags : new Set<string>(command.settings);
+      for (const flag of Object.keys(command.highlight ?? {}) as SettingFlag[])
+        expect(accepted.has(flag), `${command.name} highlights --${flag}`).toBe(true);
+    }
+  });
+
+  it.each(Object.keys(generatedFiles))('%s is what the declarations give (run `npm run docs`)', (file) => {
+    const current = readFileSync(path.join(repoRoot, file), 'utf8');
+    expect(current).toBe(generatedFiles[file]!(current));
+  });
+});
+
+describe('--help of the real scripts', () => {
+  const cases = [
+    ...Object.entries(commands).map(([name, command]) => [command.name, `scripts/${name}.ts`, [], command] as const),
+    ...Object.entries(benchParts).map(
+      ([part, command]) => [command.name, 'scripts/bench.ts', [part], command] as const,
+    ),
+  ];
+  it.concurrent.each(cases)('%s --help prints its declaration and exits 0', async (_name, script, args, command) => {
+    const result = await runScript(script, [...args, '--help'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(helpText(command));
+    for (const flag of Object.keys(command.flags)) expect(result.stdout).toContain(`--${flag}`);
+  });
+
+  it('an unknown flag names the command, the usage line and the known flags, exit 2', async () => {
+    const result = await runScript('scripts/docs.ts', ['--bogus'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: docs: Unknown option '--bogus'");
+    expect(result.stderr).toContain('usage: npm run docs\n');
+    expect(result.stderr).toContain('Known flags: --help');
+  });
+});
