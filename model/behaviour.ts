@@ -48,6 +48,37 @@ export const categoryNames: Record<CategorySlug, { name: string; description: st
 
 export type Tier = 'love' | 'neutral' | 'dislike';
 
+/** The schema's value sets for the columns the model chooses (CHECKs in db/migrations/0011_deployment_tables.sql). */
+export type DeviceType = 'mobile' | 'tablet' | 'desktop';
+export type FeedbackAction =
+  | 'like'
+  | 'dislike'
+  | 'love'
+  | 'not_interested'
+  | 'click'
+  | 'purchase'
+  | 'ignore'
+  | 'report'
+  | 'share'
+  | 'save'
+  | 'view_details';
+
+/** One feedback outcome: chosen when a uniform draw u in [0, 1) is below `below` (and no earlier entry's). */
+export interface FeedbackChoice {
+  readonly action: FeedbackAction;
+  /** feedback_value in hundredths (100 = 1.0). */
+  readonly value: number;
+  readonly below: number;
+}
+
+/** A lognormal draw rounded and clamped: round(median × e^(sigma × N(0,1))) within [min, max]. */
+export interface BoundedLognormal {
+  readonly median: number;
+  readonly sigma: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /**
  * User archetypes: each names the categories it tends to love and to feel neutral about; the rest
  * are disliked. A user takes the archetype's tiers and then, with `tierSwapProbability`, swaps one
@@ -109,41 +140,146 @@ export const behaviour = {
   ),
   minProducts: p(200, 'products', 'assumption'),
   zipfExponent: p(1.0, 'Zipf s (popularity ∝ 1/rank^s)', 'long-tail popularity, s≈1 (docs/seed.md, Sources)'),
+  productPriceCents: p(
+    { median: 3500, sigma: 0.8, min: 199, max: 9_999_999 } satisfies BoundedLognormal,
+    'product price in cents, lognormal, clamped',
+    'assumption: a gift catalogue around $35 with a long upper tail',
+  ),
+  affiliateNetworks: p(
+    ['amazon', 'awin', 'cj', 'impact'] as const,
+    'affiliate network per product, uniform choice',
+    'assumption: four common affiliate networks, evenly split',
+  ),
+  productRatingHundredths: p(
+    { min: 300, max: 499 },
+    'product rating in hundredths of a star, spread evenly over products by index',
+    'assumption (cosmetic: no gate reads ratings)',
+  ),
+  reviewsOfTopProduct: p(
+    2000,
+    'review_count of the most popular product; the others ∝ their popularity weight',
+    'assumption: reviews follow popularity (zipfExponent)',
+  ),
+  catalogueLeadDays: p(
+    30,
+    'days before the simulated history that products are created',
+    'assumption: the catalogue exists before its first users',
+  ),
+  signupSpacingSeconds: p(
+    20,
+    "seconds between consecutive users' signups, in index order, plus up to as much again of jitter",
+    'kit choice: signups in index order keep user ids in index order (seed/uuid.ts)',
+  ),
+  premiumEveryNthUser: p(10, 'every Nth user by index is premium (10 → 10 %)', 'assumption (cosmetic)'),
+  marketingConsentEveryNthUser: p(
+    3,
+    'every Nth user by index gave marketing consent (3 → 33 %)',
+    'assumption (cosmetic)',
+  ),
   tierSwapProbability: p(0.3, 'probability per user', 'assumption: size of the per-user noise'),
   likeProbability: p(
     { love: 0.7, neutral: 0.3, dislike: 0.07 } as Record<Tier, number>,
     'P(right or up) per swipe',
     'assumption; like rates vary widely (arXiv:1607.01952)',
   ),
+  maxLikeProbability: p(
+    0.97,
+    'ceiling on P(like) after the liberal factor',
+    'assumption: even the most liberal swiper passes on some cards',
+  ),
   superLikeShare: p(
     { love: 0.15, neutral: 0.05, dislike: 0.0 } as Record<Tier, number>,
     'share of likes stored as up',
     'assumption',
   ),
+  preferenceStrength: p(
+    { up: 95, right: 80, left: 20 },
+    'swipe_interactions.preference_strength per swipe direction, in hundredths (95 = 0.95)',
+    'assumption: stronger for a super like, weak for a pass',
+  ),
   liberalFactorBeta: p(
-    { alpha: 8, beta: 8 },
-    'Beta(α,β); factor = 0.5 + value → mean 1.0, range 0.5–1.5',
+    { alpha: 8, beta: 8, offset: 0.5 },
+    'Beta(α,β); factor = offset + value → mean 1.0, range 0.5–1.5',
     'liberal vs selective swipers (arXiv:1607.01952); Beta assumed',
   ),
   sessionsPerUser: p(
-    { median: 3.2, sigma: 0.55, min: 1, max: 20 },
+    { median: 3.2, sigma: 0.55, min: 1, max: 20 } satisfies BoundedLognormal,
     'sessions, lognormal',
     'assumption: no public figure for gift swiping',
   ),
+  deviceMix: p(
+    ['mobile', 'mobile', 'mobile', 'desktop', 'tablet'] as const satisfies readonly DeviceType[],
+    "a user's device, uniform choice from the list (mobile 3 in 5)",
+    'assumption: a mobile-first swiping app',
+  ),
+  browserMix: p(
+    ['Safari', 'Chrome', 'Chrome', 'Firefox', 'Edge'] as const,
+    "a user's browser, uniform choice from the list",
+    'assumption (cosmetic: no gate reads it)',
+  ),
+  operatingSystems: p(
+    {
+      mobile: ['iOS', 'Android'],
+      desktop: ['Windows', 'macOS', 'Linux'],
+      tablet: ['iPadOS', 'Android'],
+    } as const satisfies Record<DeviceType, readonly string[]>,
+    "a user's operating system, uniform choice from its device's list",
+    'assumption (cosmetic: no gate reads it)',
+  ),
+  firstSessionDelayHours: p(
+    { median: 2, sigma: 1.0 },
+    'hours from signup to the first session, lognormal',
+    'lognormal as sessionGapHours (arXiv:1003.5325); median assumed',
+  ),
   swipesPerSession: p(
-    { median: 15, sigma: 0.7, min: 3, max: 120 },
+    { median: 15, sigma: 0.7, min: 3, max: 120 } satisfies BoundedLognormal,
     'swipes, lognormal',
     'lognormal (arXiv:1003.5325); median assumed',
   ),
   swipeGapSeconds: p(
-    { median: 6, sigma: 0.6 },
-    'seconds between swipes, lognormal',
+    { median: 6, sigma: 0.6, min: 1 },
+    'seconds between swipes, lognormal, at least min',
     'lognormal (arXiv:1003.5325); median assumed',
+  ),
+  swipeDwellSeconds: p(
+    { median: 4, sigma: 0.7, min: 1, max: 600 } satisfies BoundedLognormal,
+    'swipe_interactions.time_spent_seconds, lognormal',
+    'lognormal like swipeGapSeconds (arXiv:1003.5325); median and bounds assumed',
+  ),
+  sessionCompletionRate: p(
+    0.9,
+    'P(a session reaches its recommendations: is_completed)',
+    'assumption: most swipe sessions run to the end',
+  ),
+  sessionEndDelaySeconds: p(
+    { min: 2, max: 10 },
+    "seconds from a session's last swipe or click to its end, uniform",
+    'assumption',
   ),
   sessionGapHours: p(
     { median: 40, sigma: 1.0 },
     'hours between sessions, lognormal',
     'lognormal (arXiv:1003.5325); median assumed',
+  ),
+  occasions: p(
+    ['birthday', 'christmas', 'anniversary', 'wedding', 'graduation', 'just_because'] as const,
+    'swipe_sessions.occasion, uniform choice',
+    'assumption: common gift occasions (cosmetic: no gate reads them)',
+  ),
+  sessionBudgetCents: p(
+    { min: [0, 1000, 2500, 5000], span: [2500, 5000, 10000, 20000] },
+    'budget_min, and budget_max − budget_min, in cents: each a uniform choice from its list',
+    'assumption (cosmetic: no gate reads budgets)',
+  ),
+  bounceBelowSwipes: p(
+    3,
+    'a session with fewer swipes is a bounce (session_analytics.is_bounce)',
+    'assumption; never reached while swipesPerSession.min is 3',
+  ),
+  engagementFullSwipes: p(
+    40,
+    'swipes in a session for an engagement_score of 1 (the score is min(1, swipes / this))',
+    'assumption',
   ),
   exposurePopularityExponent: p(
     0.6,
@@ -151,11 +287,22 @@ export const behaviour = {
     'popularity-driven views (arXiv:1808.00720); exponent assumed',
   ),
   viewAfterLike: p(0.45, 'P(product view | like)', 'assumption'),
+  viewDelaySeconds: p({ min: 1, max: 4 }, 'seconds from a like to its product view, uniform', 'assumption'),
+  viewDurationSeconds: p(
+    { median: 20, sigma: 0.8, min: 1, max: 1800 } satisfies BoundedLognormal,
+    'product_views.view_duration_seconds, lognormal; the click (if any) follows the view by this',
+    'lognormal (arXiv:1003.5325); median and bounds assumed',
+  ),
   affiliateClickPerView: p(0.15, 'P(affiliate click | view after like)', 'assumption: no public rate for this step'),
   duplicateClickRate: p(
     0.02,
     'P(second identical click within 30 s | click)',
     'assumption: planted to test de-duplication',
+  ),
+  duplicateClickDelaySeconds: p(
+    { min: 1, max: 30 },
+    'seconds from a click to its planted double tap, uniform',
+    'assumption: a double tap (docs/seed.md)',
   ),
   conversionRate: p(0.04, 'P(conversion | click)', 'e-commerce conversion ≈2–3% (docs/seed.md, Sources)'),
   conversionDelayHours: p(
@@ -163,10 +310,20 @@ export const behaviour = {
     'hours from click to conversion, lognormal (~80% within 24 h)',
     "assumption, inside Amazon Associates' 24 h window",
   ),
+  conversionDelayLimits: p(
+    { minMinutes: 1, windowMarginHours: 1 },
+    'shortest click-to-conversion delay; how far inside the attribution window an in-window conversion stays',
+    'assumption: keeps every in-window conversion strictly inside the window',
+  ),
   attributionWindowDays: p(30, 'days', 'Awin click cookies: 30 days (docs/seed.md, Sources)'),
   lateConversionShare: p(
     0.05,
     'share of conversions planted after the window',
+    'assumption: planted edge case (docs/seed.md)',
+  ),
+  lateConversionDelayDays: p(
+    { min: 1, max: 10 },
+    "whole days after the window's end that a late conversion lands, uniform",
     'assumption: planted edge case (docs/seed.md)',
   ),
   reversalRate: p(0.1, 'P(conversion later reversed)', 'assumption; networks reject refunds (docs/seed.md, Sources)'),
@@ -175,14 +332,61 @@ export const behaviour = {
     "P(a conversion's postback is delivered twice)",
     'assumption: planted to test idempotency',
   ),
+  duplicatePostbackDelaySeconds: p(
+    { min: 1, max: 61 },
+    'seconds from a conversion to its second postback, uniform',
+    'assumption: planted to test idempotency',
+  ),
   orphanConversionsPerScale: p(
     5,
     'conversions with an unknown click id, per unit of scale',
     'assumption: planted edge case (docs/seed.md)',
   ),
+  orphanCommissionRate: p(
+    0.05,
+    "an orphan conversion's commission as a share of its amount",
+    "assumption: inside commissionRate's range",
+  ),
   recommendationsPerSession: p(5, 'recommendations written at the end of a completed session', 'assumption'),
+  recommendationDelayMs: p(500, "milliseconds from a session's end to its recommendations", 'assumption'),
+  recommendationConfidence: p(
+    { top: 0.95, perRank: 0.08, jitter: 0.05, min: 0.01, max: 0.9999 },
+    'confidence_score = top − perRank × (rank − 1) − jitter × U[0,1), clamped to [min, max]',
+    'assumption: scores fall with rank, as a ranked list would show them',
+  ),
+  recommendationLifetimeDays: p(7, 'days from a recommendation to its expires_at', 'assumption'),
   feedbackRate: p(0.3, 'P(feedback | recommendation)', 'assumption: public CTRs are vendor claims'),
-  orderValue: p({ median: 45, sigma: 0.7 }, 'order value in USD, lognormal', 'assumption (catalogue price range)'),
+  feedbackDelaySeconds: p(5, 'seconds from a recommendation to its feedback (and to clicked_at)', 'assumption'),
+  feedbackByTier: p(
+    {
+      love: [
+        { action: 'love', value: 100, below: 0.5 },
+        { action: 'like', value: 80, below: 0.8 },
+        { action: 'click', value: 50, below: 1 },
+      ],
+      neutral: [
+        { action: 'view_details', value: 20, below: 0.5 },
+        { action: 'like', value: 60, below: 0.7 },
+        { action: 'ignore', value: 0, below: 1 },
+      ],
+      dislike: [
+        { action: 'not_interested', value: -80, below: 0.6 },
+        { action: 'dislike', value: -60, below: 1 },
+      ],
+    } as const satisfies Record<Tier, readonly FeedbackChoice[]>,
+    'feedback action and value (hundredths) by the tier of the recommended category: the first entry with U[0,1) < below (cumulative)',
+    'assumption: feedback follows the planted tier (docs/seed.md, "Recommendations")',
+  ),
+  feedbackDwellSeconds: p(
+    { median: 8, sigma: 0.7, min: 0, max: 3600 } satisfies BoundedLognormal,
+    'recommendation_feedback.dwell_time_seconds, lognormal',
+    'lognormal (arXiv:1003.5325); median and bounds assumed',
+  ),
+  orderValue: p(
+    { median: 45, sigma: 0.7, min: 1 },
+    'order value in USD, lognormal, at least min',
+    'assumption (catalogue price range)',
+  ),
   commissionRate: p(
     { min: 0.01, max: 0.1 },
     'commission rate, uniform',

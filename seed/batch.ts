@@ -9,14 +9,17 @@ import { copyChunks } from './copy/copy.ts';
 import type { Sink } from './simulate.ts';
 import {
   encodeRow,
+  type PublicRows,
   type PublicTableKey,
   publicOrder,
   publicTables,
   type TableSpec,
+  type TruthRows,
   type TruthTableKey,
   truthTables,
 } from './tables.ts';
 
+/** Any table's row, as a buffer holds it; `Batch.row` and `Batch.truth` type each row by its table (seed/tables.ts). */
 type Row = Record<string, unknown>;
 
 class TableBuffer {
@@ -37,13 +40,13 @@ export class Batch implements Sink {
   readonly tables = new Map<PublicTableKey, TableBuffer>();
   readonly truths = new Map<TruthTableKey, TableBuffer>();
 
-  row(table: PublicTableKey, row: Row): void {
+  row<K extends PublicTableKey>(table: K, row: PublicRows[K]): void {
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = new TableBuffer(publicTables[table])));
     t.add(row);
   }
 
-  truth(table: TruthTableKey, row: Row): void {
+  truth<K extends TruthTableKey>(table: K, row: TruthRows[K]): void {
     let t = this.truths.get(table);
     if (!t) this.truths.set(table, (t = new TableBuffer(truthTables[table])));
     t.add(row);

@@ -54,7 +54,9 @@ export interface UserPlan {
 const REFERENCE_MS = Date.parse(behaviour.referenceDate.value);
 export const SIM_START_MS = REFERENCE_MS - behaviour.simulatedDays.value * 86_400_000;
 /** Users sign up one every SIGNUP_SPACING_MS (plus jitter), in index order, so their ids sort by index. */
-const SIGNUP_SPACING_MS = 20_000;
+const SIGNUP_SPACING_MS = behaviour.signupSpacingSeconds.value * 1000;
+/** Product ids carry a time a day before the history starts, so they sort before every user's rows. */
+const PRODUCT_ID_MS = SIM_START_MS - 86_400_000;
 
 /** One faker instance, reseeded per entity: cosmetic columns only, fixed locale and reference date. */
 faker.setDefaultRefDate(behaviour.referenceDate.value);
@@ -101,26 +103,27 @@ export class World {
       const j = shuffle.int(i + 1);
       [perm[i], perm[j]] = [perm[j]!, perm[i]!];
     }
-    const s = behaviour.zipfExponent.value;
-    const networks = ['amazon', 'awin', 'cj', 'impact'];
+    const zipf = behaviour.zipfExponent.value;
+    const networks = behaviour.affiliateNetworks.value;
+    const price = behaviour.productPriceCents.value;
     const out: Product[] = [];
     for (let i = 0; i < n; i++) {
       const rng = this.keyed.stream('product', [i], 'plan');
       const rank = perm[i]! + 1;
-      const priceCents = Math.round(rng.lognormal(3500, 0.8));
+      const priceCents = Math.round(rng.lognormal(price.median, price.sigma));
       out.push({
         index: i,
-        id: uuid7(SIM_START_MS - 86_400_000, i, rng),
+        id: uuid7(PRODUCT_ID_MS, i, rng),
         categoryIndex: rng.int(this.categories.length),
         rank,
-        weight: 1 / rank ** s,
-        priceCents: Math.max(199, Math.min(99_999_99, priceCents)),
+        weight: 1 / rank ** zipf,
+        priceCents: Math.max(price.min, Math.min(price.max, priceCents)),
         commissionRate: Math.round(
           (behaviour.commissionRate.value.min +
             rng.float() * (behaviour.commissionRate.value.max - behaviour.commissionRate.value.min)) *
             10_000,
         ),
-        network: networks[rng.int(networks.length)]!,
+        network: rng.pick(networks),
         asin: `B0${rng.u32().toString(36).toUpperCase().padStart(7, '0').slice(0, 8)}`,
       });
     }
@@ -176,8 +179,8 @@ export class World {
       if (b >= a) b++;
       [tiers[a], tiers[b]] = [tiers[b]!, tiers[a]!];
     }
-    const { alpha, beta } = behaviour.liberalFactorBeta.value;
-    const liberal = 0.5 + rng.beta(alpha, beta);
+    const { alpha, beta, offset } = behaviour.liberalFactorBeta.value;
+    const liberal = offset + rng.beta(alpha, beta);
     const tag = this.keyed.hash('user', [index], 'email')[0].toString(36);
     return {
       index,
