@@ -5,14 +5,16 @@
  * reset right before it. The database gate judges this file and never the live counters: verify's
  * own SQL (attribution, data integrity, real data) scans the same tables, so live counters read by a
  * later verify would judge verify's work, and every verify of the same run would say something else.
- * The queries are the files of verify/sql/database/, so the checks stay readable as SQL.
+ * The statistics are the queries of verify/sql/queries/database/; unused indexes are the check of
+ * verify/sql/checks/database/ and duplicate indexes the security gate's check (one file for both
+ * gates), both kept here in the shape db-tables.json has always had.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import type { LoadEvidence } from './context.ts';
-import { runCheck, sqlCheck } from './sql/run.ts';
+import { checkFile, queryFile, runCheck, runQuery } from './sql/run.ts';
 import type { StatsReset } from './stats.ts';
 
 export const DB_TABLES_FILE = 'db-tables.json';
@@ -54,35 +56,38 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /** Reads the statistics now; the caller decides when "now" is (the end of the load run). */
 export async function takeDbSnapshot(pool: pg.Pool, reset?: StatsReset): Promise<DbSnapshot> {
-  const tables = (await runCheck<TableStat>(pool, sqlCheck('database', 'table_scans'))).map((r) => ({
+  const tables = (await runQuery<TableStat>(pool, queryFile('database', 'table_scans'))).map((r) => ({
     table_name: r.table_name,
     est_rows: num(r.est_rows),
     seq_scan: num(r.seq_scan),
     seq_tup_read: num(r.seq_tup_read),
     idx_scan: num(r.idx_scan),
   }));
-  const cache = (await runCheck<CacheStat>(pool, sqlCheck('database', 'cache_hit'))).map((r) => ({
+  const cache = (await runQuery<CacheStat>(pool, queryFile('database', 'cache_hit'))).map((r) => ({
     kind: r.kind,
     hits: num(r.hits),
     reads: num(r.reads),
     hit_rate: r.hit_rate === null ? null : num(r.hit_rate),
   }));
-  const unusedIndexes = (await runCheck<Record<string, unknown>>(pool, sqlCheck('database', 'unused_indexes'))).map(
-    (r) => ({ ...r, size_bytes: num(r['size_bytes']) }),
-  );
-  const duplicateIndexes = await runCheck<{ table_name: string; indexes: string[] }>(
-    pool,
-    sqlCheck('database', 'duplicate_indexes'),
-  );
+  const unusedIndexes = (
+    await runCheck<{ table_name: string; index_name: string; size_bytes: number }>(
+      pool,
+      checkFile('database', 'unused_indexes'),
+    )
+  ).map(({ metadata: m }) => ({ table_name: m.table_name, index_name: m.index_name, size_bytes: num(m.size_bytes) }));
+  const duplicateIndexes = (
+    await runCheck<{ indexes: string[] }>(pool, checkFile('security', 'duplicate_indexes'))
+  ).map((f) => ({ table_name: f.object, indexes: f.metadata.indexes }));
   const statsResetAt =
-    (await runCheck<{ stats_reset: string | null }>(pool, sqlCheck('database', 'stats_reset')))[0]?.stats_reset ?? null;
+    (await runQuery<{ stats_reset: string | null }>(pool, queryFile('database', 'stats_reset')))[0]?.stats_reset ??
+    null;
   // pg_stat_statements is optional: without it the gate still judges the rest.
   let topByTotal: Record<string, unknown>[] = [];
   let topByMean: Record<string, unknown>[] = [];
   let statementsProblem: string | null = null;
   try {
-    topByTotal = await runCheck(pool, sqlCheck('database', 'top_statements_by_total'));
-    topByMean = await runCheck(pool, sqlCheck('database', 'top_statements_by_mean'));
+    topByTotal = await runQuery(pool, queryFile('database', 'top_statements_by_total'));
+    topByMean = await runQuery(pool, queryFile('database', 'top_statements_by_mean'));
   } catch (error) {
     statementsProblem = `top statements not available: ${(error as Error).message.split('\n')[0]} (pg_stat_statements must be preloaded and created in schema extensions)`;
   }

@@ -1,10 +1,10 @@
 /**
  * "Analytics data consistent": the swipes, product views and clicks the App API records in a
  * session are counted in that session's session_analytics row, so verify's consistency check
- * (verify/sql/data-integrity/0006) finds nothing to report.
+ * (verify/sql/checks/data-integrity/0006) finds nothing to report.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheck, sqlCheck } from '../../verify/sql/run.ts';
+import { checkFile, runCheck } from '../../verify/sql/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Account, api, type CatalogueProduct, insertCatalogue, register } from './fixtures.ts';
@@ -61,7 +61,7 @@ describe('session analytics follow the events of their session', () => {
       [session],
     );
     expect(rows).toEqual([{ user_id: carol.id, total_swipes: 4, products_viewed: 1, affiliate_clicks: 1 }]);
-    expect(await runCheck(db.pool, sqlCheck('data-integrity', 'session_analytics_vs_events'), [[]])).toEqual([]);
+    expect(await runCheck(db.pool, checkFile('data-integrity', 'session_analytics_vs_events'), [[]])).toEqual([]);
   });
 
   it("never counts into another user's session of the same id", async () => {

@@ -1,7 +1,10 @@
 // Structural checks on the migrated schema, in the spirit of Supabase's splinter lints:
 // RLS everywhere (0007/0013/0008), wrapped auth calls (0003), explicit roles, one permissive
-// policy per role and action (0006), no duplicate indexes (0009), indexed FKs (0001).
+// policy per role and action (0006), no duplicate indexes (0009: the security gate's own check,
+// verify/sql/checks/security/0011_duplicate_indexes.sql, over public and the kit's auth schema),
+// indexed FKs (0001).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFile, runCheck } from '../../verify/sql/run.ts';
 import { freshDatabase } from '../support/db.ts';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -84,15 +87,20 @@ describe('RLS and index lint (public schema)', () => {
   });
 
   it('has no duplicate indexes', async () => {
-    const duplicates = await rows<{ table: string; indexes: string[] }>(`
-      select i.indrelid::regclass::text as table, array_agg(i.indexrelid::regclass::text order by 1) as indexes
-      from pg_index i
-      join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname in ('public', 'auth')
-      group by i.indrelid, i.indkey::text, i.indclass::text, i.indcollation::text,
-               coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')
-      having count(*) > 1`);
-    expect(duplicates).toEqual([]);
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query("set local kit.lint_schemas = 'public, auth'");
+      const duplicates = await runCheck(client, checkFile('security', 'duplicate_indexes'));
+      expect(duplicates.map((d) => `${d.object}: ${d.detail}`)).toEqual([]);
+      // The check sees the auth schema too: a copy of an auth index is found (and rolled back).
+      await client.query('create index kit_lint_copy on auth.users (instance_id)');
+      const planted = await runCheck(client, checkFile('security', 'duplicate_indexes'));
+      expect(planted.map((d) => d.object)).toEqual(['auth.users']);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
   });
 
   it('every foreign key has an index whose leading columns are the FK columns', async () => {

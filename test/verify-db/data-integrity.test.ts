@@ -46,7 +46,7 @@ describe('data-integrity gate', () => {
       [session],
     );
     expect(result.status).toBe('fail');
-    const rows = result.evidence.rows?.filter((r) => r['check_name'] === 'session_analytics_vs_events');
+    const rows = result.evidence.rows?.filter((r) => r['check'] === 'session_analytics_vs_events');
     expect(rows?.map((r) => r['object'])).toEqual([
       `public.session_analytics ${session}`,
       `public.session_analytics ${session}`,
@@ -68,16 +68,16 @@ describe('data-integrity gate', () => {
     expect(result.status).toBe('fail');
     expect(result.evidence.rows).toContainEqual(
       expect.objectContaining({
-        check_name: 'foreign_key_orphans',
+        check: 'foreign_key_orphans',
         object: 'public.product_views.product_id',
-        actual: '1',
+        actual: 1,
       }),
     );
     expect(result.evidence.rows).toContainEqual(
-      expect.objectContaining({ check_name: 'seeded_rows_present', object: 'public.users' }),
+      expect.objectContaining({ check: 'seeded_rows_present', object: 'public.users' }),
     );
     expect(result.evidence.rows).toContainEqual(
-      expect.objectContaining({ check_name: 'seeded_counts', object: 'public.users' }),
+      expect.objectContaining({ check: 'seeded_counts', object: 'public.users' }),
     );
   });
 

@@ -89,7 +89,7 @@ describe('gate deployment', () => {
     const before = (await clean.pool.query(stamp)).rows[0];
     const result = await deploymentGate.run(testContext(clean.pool));
     expect(
-      result.evidence.rows?.filter((r) => r['check'] !== 'trigger_not_exercised'),
+      result.evidence.rows?.filter((r) => r['problem'] !== 'trigger_not_exercised'),
       result.evidence.summary,
     ).toEqual([]);
     expect(result.status).toBe('pass');
@@ -102,7 +102,7 @@ describe('gate deployment', () => {
     const result = await deploymentGate.run(testContext(broken.pool));
     expect(result.status).toBe('fail');
     expect(result.id).toBe('deployment');
-    const found = result.evidence.rows?.map((r) => `${String(r['check'])} ${String(r['object'])}`);
+    const found = result.evidence.rows?.map((r) => `${String(r['problem'])} ${String(r['object'])}`);
     expect(found).toEqual(
       expect.arrayContaining([
         'trigger_disabled public.products trigger update_products_updated_at',

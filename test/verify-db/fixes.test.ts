@@ -207,7 +207,7 @@ describe('fix-it migration', () => {
       expect(left.filter((k) => answered.has(k))).toEqual([]);
       await copy.query(
         readFileSync(
-          path.join(import.meta.dirname, '../../verify/sql/monitoring/0003_checklist_monitoring_query.sql'),
+          path.join(import.meta.dirname, '../../verify/sql/queries/monitoring/0003_checklist_monitoring_query.sql'),
           'utf8',
         ),
       );

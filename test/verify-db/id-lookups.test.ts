@@ -6,12 +6,10 @@
 //  - the real-data and attribution lookups finish within a bound derived from a plain indexed
 //    lookup of the same ids measured here (a ratio, never a fixed time). The old text comparison
 //    (t.id::text = lower(w.id)) scanned the whole table per write: ~10^9 comparisons, minutes here.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
-import { runCheck, type SqlCheck, sqlCheck, sqlChecks, sqlRoot } from '../../verify/sql/run.ts';
+import { checkFile, checkFiles, queryFile, runCheck, type SqlFile } from '../../verify/sql/run.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { testContext } from './context.ts';
 
@@ -42,13 +40,15 @@ const plants = (): string =>
   );
 
 /** The id-lookup checks (ids from the load) and the parameters the gates hand them. */
-const lookups = (): { check: SqlCheck; params: unknown[] }[] => [
-  { check: sqlCheck('real-data', 'load_writes_missing'), params: [JSON.stringify(writes)] },
-  { check: sqlCheck('attribution', 'load_clicks_missing_or_incomplete'), params: [[], clickIds] },
+const lookups = (): { check: SqlFile; params: unknown[] }[] => [
+  { check: checkFile('real-data', 'load_writes_missing'), params: [JSON.stringify(writes)] },
+  { check: checkFile('attribution', 'load_clicks_missing_or_incomplete'), params: [[], clickIds] },
   // The postback reconciliation looks clicks up by the order ids the load planted.
-  ...['attribution/postbacks', 'attribution/totals', 'attribution/revenue']
-    .filter((folder) => existsSync(path.join(sqlRoot, folder)))
-    .flatMap((folder) => sqlChecks(folder).map((check) => ({ check, params: [plants(), 30] }))),
+  ...[
+    ...checkFiles('attribution/postbacks'),
+    queryFile('attribution', 'postback_sums'),
+    queryFile('attribution', 'expected_statistics'),
+  ].map((check) => ({ check, params: [plants(), 30] })),
 ];
 
 interface PlanNode {
@@ -99,24 +99,29 @@ afterAll(async () => db?.close());
 
 describe('checks that take ids from the load', () => {
   it('find what is there and report malformed and absent ids as findings', async () => {
-    const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(
+    const missing = await runCheck<{ problem: string; entity: string; id: string }>(
       db.pool,
-      sqlCheck('real-data', 'load_writes_missing'),
+      checkFile('real-data', 'load_writes_missing'),
       [JSON.stringify(writes)],
     );
-    expect(missing.map((m) => [m.check_name, m.entity, m.id])).toEqual([
+    expect(missing.map(({ metadata: m }) => [m.problem, m.entity, m.id])).toEqual([
       ['write_missing', 'swipe', '00000000-0000-4000-8000-000000000000'],
       ['write_missing', 'swipe_session', 'session_1727190000000'],
     ]);
     expect(missing[1]?.detail).toMatch(/not a uuid/);
-    const clicks = await runCheck<{ failure_class: string; click_id: string; detail: string }>(
+    const clicks = await runCheck<{ failure_class: string; click_id: string }>(
       db.pool,
-      sqlCheck('attribution', 'load_clicks_missing_or_incomplete'),
+      checkFile('attribution', 'load_clicks_missing_or_incomplete'),
       [[], [...clickIds.slice(0, 3), 'click_0a1b2c3d4e5f']],
     );
     // the planted clicks have no user and product: incomplete, found through their ids
-    expect(clicks.map((c) => c.failure_class).sort()).toEqual(['incomplete', 'incomplete', 'incomplete', 'missing']);
-    expect(clicks.find((c) => c.click_id === 'click_0a1b2c3d4e5f')?.detail).toMatch(/not a uuid/);
+    expect(clicks.map((c) => c.metadata.failure_class).sort()).toEqual([
+      'incomplete',
+      'incomplete',
+      'incomplete',
+      'missing',
+    ]);
+    expect(clicks.find((c) => c.metadata.click_id === 'click_0a1b2c3d4e5f')?.detail).toMatch(/not a uuid/);
   });
 
   it('never read a table above 10,000 rows with a sequential scan (EXPLAIN with the real parameters)', async () => {
@@ -148,10 +153,10 @@ describe('checks that take ids from the load', () => {
       await db.pool.query('select count(*) from public.affiliate_clicks where id = any ($1::uuid[])', [clickIds]);
     });
     const realData = await best(3, () =>
-      runCheck(db.pool, sqlCheck('real-data', 'load_writes_missing'), [JSON.stringify(writes)]),
+      runCheck(db.pool, checkFile('real-data', 'load_writes_missing'), [JSON.stringify(writes)]),
     );
     const clicks = await best(3, () =>
-      runCheck(db.pool, sqlCheck('attribution', 'load_clicks_missing_or_incomplete'), [[], clickIds]),
+      runCheck(db.pool, checkFile('attribution', 'load_clicks_missing_or_incomplete'), [[], clickIds]),
     );
     const ratio = (realData + clicks) / anchor;
     expect(

@@ -67,7 +67,7 @@ describe('real-data gate', () => {
     const result = await realDataGate.run(ctx);
     expect(result.status).toBe('fail');
     expect(result.id).toBe('real-data');
-    const checks = new Set(result.evidence.rows?.map((r) => r['check']));
+    const checks = new Set(result.evidence.rows?.map((r) => r['problem'] ?? r['check']));
     expect([...checks]).toEqual(
       expect.arrayContaining(['write_missing', 'ids_unstable', 'recommendations_empty', 'canned_body']),
     );
@@ -75,7 +75,12 @@ describe('real-data gate', () => {
       expect.objectContaining({ check: 'canned_body', endpoint: 'users_me_statistics' }),
     );
     expect(result.evidence.rows).toContainEqual(
-      expect.objectContaining({ check: 'write_missing', entity: 'swipe_session', id: 'session_1727190000000' }),
+      expect.objectContaining({
+        check: 'load_writes_missing',
+        problem: 'write_missing',
+        entity: 'swipe_session',
+        id: 'session_1727190000000',
+      }),
     );
     expect(result.evidence.summary).toMatch(/8 of 8 product ids changed between calls/);
   });

@@ -42,7 +42,7 @@ describe('figure labels', () => {
     expect(formatFigure(0.905, 'share')).toBe('90.5%');
     expect(formatFigure('41.37', 'gbp')).toBe('£41.37');
     expect(formatFigure(-1.25, 'gbp')).toBe('−£1.25');
-    expect(formatFigure(1.8249, 'ratio')).toBe('1.82×');
+    expect(formatFigure(1.8249, 'ratio')).toBe('1.82x');
     expect(formatFigure(12345, 'count')).toBe('12,345');
     expect(formatFigure(null, 'count')).toBe('—');
   });

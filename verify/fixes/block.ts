@@ -11,6 +11,8 @@ export interface Finding {
   readonly level: 'error' | 'warn' | 'info';
   readonly object: string;
   readonly detail: string;
+  /** What a person does about it, as the check says (verify/sql/checks/security/). */
+  readonly remediation?: string;
 }
 
 /** How findings are named everywhere (fixes.sql, summary.json, the proof): `lint object`. */

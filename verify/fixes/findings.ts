@@ -1,11 +1,12 @@
 /**
- * What the fix-it migration answers: the security lints (verify/sql/security/) and the monitoring
+ * What the fix-it migration answers: the security lints (verify/sql/checks/security/) and the monitoring
  * gate's view check, read inside a transaction the caller opened, so the same function reads the
  * real database (read only) and the proof's copy between two fixes.
  */
 import type pg from 'pg';
+import { FINDINGS } from '../gates/monitoring.ts';
 import { lintsWithin } from '../gates/security.ts';
-import { runCheck, sqlCheck } from '../sql/run.ts';
+import { queryFile, runQuery } from '../sql/run.ts';
 import type { Finding, Policy, PolicyCommand } from './block.ts';
 
 export const MONITORING_VIEW = 'public.performance_monitoring_view';
@@ -14,16 +15,17 @@ export const MONITORING_VIEW = 'public.performance_monitoring_view';
 async function monitoringViewFinding(client: pg.PoolClient): Promise<Finding | undefined> {
   await client.query('SAVEPOINT kit_fix_monitoring');
   try {
-    await runCheck(client, sqlCheck('monitoring', 'checklist_monitoring_query'));
+    await runQuery(client, queryFile('monitoring', 'checklist_monitoring_query'));
     return undefined;
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    const missing = e.code === '42P01';
+    const lint = e.code === '42P01' ? 'monitoring_view_missing' : 'monitoring_view_broken';
     return {
-      lint: missing ? 'monitoring_view_missing' : 'monitoring_view_broken',
-      level: 'warn',
+      lint,
+      level: FINDINGS[lint].level,
       object: MONITORING_VIEW,
       detail: e.message ?? String(error),
+      remediation: FINDINGS[lint].remediation,
     };
   } finally {
     await client.query('ROLLBACK TO SAVEPOINT kit_fix_monitoring');

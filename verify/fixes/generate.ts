@@ -62,6 +62,6 @@ export async function planFixes(db: pg.Pool | pg.PoolClient, findings: readonly 
   const answered = new Set(blocks.flatMap((b) => b.findings));
   const remediations = findings
     .filter((f) => !answered.has(findingKey(f)))
-    .map((f) => ({ finding: findingKey(f), level: f.level, ...remediation(f.lint, state.unfixed.get(findingKey(f))) }));
+    .map((f) => ({ finding: findingKey(f), level: f.level, ...remediation(f, state.unfixed.get(findingKey(f))) }));
   return { findings, blocks, remediations };
 }

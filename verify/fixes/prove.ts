@@ -19,7 +19,7 @@ import { copyDatabase } from '../../drill/scratch.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { type CellResult, probeRlsMatrixWithin } from '../../lib/pg/rls-probe.ts';
 import { judgedRuns } from '../checks/truth.ts';
-import { runCheck, sqlChecks } from '../sql/run.ts';
+import { checkFiles, runCheck } from '../sql/run.ts';
 import { type FixBlock, findingKey } from './block.ts';
 import { findingsWithin } from './findings.ts';
 
@@ -48,7 +48,7 @@ async function measure(client: pg.PoolClient, runs: readonly string[]): Promise<
   const findings = new Set((await findingsWithin(client)).map(findingKey));
   const cells = await probeRlsMatrixWithin(client);
   const failing = new Set<string>();
-  for (const check of sqlChecks('data-integrity')) {
+  for (const check of checkFiles('data-integrity')) {
     if (runs.length === 0 && check.sql.includes('kit_truth.')) continue; // as the gate: no seed run, no truth checks
     if ((await runCheck(client, check, [runs])).length > 0) failing.add(check.name);
   }

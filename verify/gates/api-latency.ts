@@ -3,9 +3,11 @@
  * (never averaged per-instance percentiles). One slow endpoint fails the gate.
  */
 
+import { insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
+import { ms } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { insufficient, ms, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+import { profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'api-latency',

@@ -4,17 +4,20 @@
  * order_id, actual_commission, conversion_timestamp, as the real schema records them); failure
  * classes counted with the first offending rows; commission sums compared. The seed writes this
  * history itself (COPY), so it shows the database keeps what it was given, not that the app
- * attributes: that is the attribution gate's, from the load's postbacks. SQL in
- * verify/sql/attribution-history/.
+ * attributes: that is the attribution gate's, from the load's postbacks. Checks in
+ * verify/sql/checks/attribution-history/, the sums in verify/sql/queries/attribution-history/.
  */
 
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { type FindingRow, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
+import { round } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlCheck, sqlChecks } from '../sql/run.ts';
+import { checkFiles, queryFile, runCheck, runQuery } from '../sql/run.ts';
 
-type FailureRow = { failure_class: string; click_id: string | null; order_id: string | null; detail: string };
+/** What every attribution-history check says beside its words. */
+type Failure = { failure_class: string; click_id: string | null; order_id: string | null };
+type FailureRow = FindingRow<Failure>;
 interface Totals {
   planted_clicks: number;
   recorded_clicks: number;
@@ -44,19 +47,15 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     if (truth.complete.length === 0)
       return insufficient(gate, THRESHOLD, `no seeded history to reconcile: ${truth.problems.join('; ')}`);
     const failures: FailureRow[] = [];
-    for (const check of sqlChecks('attribution-history')) {
-      failures.push(
-        ...(await runCheck<FailureRow>(ctx.db, check, [truth.complete])).map((r) => ({ ...r, check: check.name })),
-      );
-    }
+    for (const check of checkFiles('attribution-history'))
+      failures.push(...(await runCheck<Failure>(ctx.db, check, [truth.complete])).map(findingRow));
     const totals = (
-      await runCheck<Totals>(ctx.db, sqlCheck('attribution-history/totals', 'commission_sums'), [truth.complete])
+      await runQuery<Totals>(ctx.db, queryFile('attribution-history', 'commission_sums'), [truth.complete])
     )[0];
     const counts = Object.fromEntries(
       FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),
     );
-    const commissionDiff =
-      totals === undefined ? 0 : Math.round((totals.recorded_commission - totals.planted_commission) * 100) / 100;
+    const commissionDiff = totals === undefined ? 0 : round(totals.recorded_commission - totals.planted_commission, 2);
     const sumsMatch = Math.abs(commissionDiff) < 0.005;
     const failed = failures.length > 0 || !sumsMatch;
     const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);

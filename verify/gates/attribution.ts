@@ -5,25 +5,37 @@
  * its own click once with the exact commission, every replay idempotent, every refusal (late,
  * unknown click, forged signature) refused and kept or not as it must be, the load's clicks
  * recorded, and the app's own statistics endpoint equal to the truth's sums for every user the
- * postbacks named. The seeded history is the attribution-history gate's. SQL in verify/sql/attribution/.
+ * postbacks named. The seeded history is the attribution-history gate's. Checks in
+ * verify/sql/checks/attribution/ (load clicks) and its postbacks/; sums and expected statistics in
+ * verify/sql/queries/attribution/.
  */
 
 import { routePath, routes } from '../../model/target.ts';
 import { type PostbackKind, postbackKinds, postbackPlants } from '../../scenarios/lib/postback.ts';
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import {
+  type FindingRow,
+  finding,
+  findingRow,
+  firstRows,
+  gateResult,
+  insufficient,
+  oneLine,
+} from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { PlantedPostback, VerifyContext } from '../context.ts';
+import { decimal } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlCheck, sqlChecks } from '../sql/run.ts';
+import { checkFiles, queryFile, runCheck, runQuery } from '../sql/run.ts';
 
-type FailureRow = {
+/** What every attribution check says beside its words (the SQL checks' metadata). */
+type Failure = {
   failure_class: string;
   kind: string;
   click_id: string | null;
   order_id: string | null;
-  detail: string;
 };
+type FailureRow = FindingRow<Failure>;
 interface Totals {
   planted_conversions: number;
   recorded_conversions: number;
@@ -69,7 +81,6 @@ export const FAILURE_CLASSES = [
 export const STATS_DAYS = 3650;
 
 const cents = (decimal: string): number => Math.round(Number(decimal) * 100);
-const pounds = (c: number): string => (c / 100).toFixed(2);
 
 /** Plants answered otherwise than their kind owes (status, and the answer's `status` field). */
 function wrongAnswers(plants: readonly PlantedPostback[]): FailureRow[] {
@@ -78,13 +89,18 @@ function wrongAnswers(plants: readonly PlantedPostback[]): FailureRow[] {
     if (owed === undefined || (p.status === owed.status && (owed.outcome === '' || p.outcome === owed.outcome)))
       return [];
     return [
-      {
-        failure_class: 'answer',
-        kind: p.kind,
-        click_id: p.clickId,
-        order_id: p.orderId,
-        detail: `answered ${p.status}${p.outcome === '' ? '' : ` "${p.outcome}"`}, owed ${owed.status}${owed.outcome === '' ? '' : ` "${owed.outcome}"`}`,
-      },
+      findingRow(
+        finding({
+          name: 'postback_answers',
+          title: 'Postback answered otherwise than owed',
+          level: 'error',
+          detail: `answered ${p.status}${p.outcome === '' ? '' : ` "${p.outcome}"`}, owed ${owed.status}${owed.outcome === '' ? '' : ` "${owed.outcome}"`}`,
+          remediation:
+            'Answer each postback with the status and outcome a network expects (docs/gates/attribution.md).',
+          object: `order ${p.orderId}`,
+          metadata: { failure_class: 'answer', kind: p.kind, click_id: p.clickId, order_id: p.orderId },
+        }),
+      ),
     ];
   });
 }
@@ -111,16 +127,23 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
         said.conversions !== e.expected_conversions ||
         said.commission !== cents(e.expected_commission)
       ) {
-        rows.push({
-          failure_class: 'revenue',
-          kind: 'statistics',
-          click_id: null,
-          order_id: null,
-          detail:
-            res.status !== 200
-              ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
-              : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : pounds(said.commission)}; truth ${e.expected_conversions}, ${pounds(cents(e.expected_commission))} (${e.planted_conversions} planted by the load)`,
-        });
+        rows.push(
+          findingRow(
+            finding({
+              name: 'statistics_match_truth',
+              title: "The app's statistics differ from the truth's sums",
+              level: 'error',
+              detail:
+                res.status !== 200
+                  ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
+                  : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : decimal(said.commission / 100, 2)}; truth ${e.expected_conversions}, ${decimal(cents(e.expected_commission) / 100, 2)} (${e.planted_conversions} planted by the load)`,
+              remediation:
+                'Sum what is stored: the statistics endpoint must count every conversion and its commission.',
+              object: `user ${e.user_id}`,
+              metadata: { failure_class: 'revenue', kind: 'statistics', click_id: null, order_id: null },
+            }),
+          ),
+        );
       }
     }
   };
@@ -176,19 +199,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     );
     const failures: FailureRow[] = [...wrongAnswers(plants)];
     const loadClicks = [...(ctx.load?.clickIds ?? [])];
-    for (const check of sqlChecks('attribution')) {
-      failures.push(
-        ...(await runCheck<Omit<FailureRow, 'kind'>>(db, check, [truth.complete, loadClicks])).map((r) => ({
-          ...r,
-          kind: 'click',
-        })),
-      );
-    }
-    for (const check of sqlChecks('attribution/postbacks'))
-      failures.push(...(await runCheck<FailureRow>(db, check, [asRows])));
-    const totals = (await runCheck<Totals>(db, sqlCheck('attribution/totals', 'postback_sums'), [asRows]))[0]!;
+    for (const check of checkFiles('attribution'))
+      failures.push(...(await runCheck<Failure>(db, check, [truth.complete, loadClicks])).map(findingRow));
+    for (const check of checkFiles('attribution/postbacks'))
+      failures.push(...(await runCheck<Failure>(db, check, [asRows])).map(findingRow));
+    const totals = (await runQuery<Totals>(db, queryFile('attribution', 'postback_sums'), [asRows]))[0]!;
     if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-    const expected = await runCheck<ExpectedStats>(db, sqlCheck('attribution/revenue', 'expected_statistics'), [
+    const expected = await runQuery<ExpectedStats>(db, queryFile('attribution', 'expected_statistics'), [
       asRows,
       STATS_DAYS,
     ]);
@@ -209,7 +226,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         `commission ${totals.recorded_commission} vs planted ${totals.planted_commission}; statistics of ${expected.length} users${classesHit.length > 0 ? `; ${classesHit.join(', ')}` : ''}`,
       {
         summary: failed
-          ? `Failed: ${[...classesHit, ...(commissionDiff === 0 ? [] : [`commission off by ${commissionDiff.toFixed(2)}`])].join(', ')}. First: ${failures
+          ? `Failed: ${[...classesHit, ...(commissionDiff === 0 ? [] : [`commission off by ${decimal(commissionDiff, 2)}`])].join(', ')}. First: ${failures
               .slice(0, 3)
               .map((f) => `${f.failure_class} ${f.kind} ${f.order_id ?? f.click_id ?? ''} (${f.detail})`)
               .join('; ')}.`

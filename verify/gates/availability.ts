@@ -6,9 +6,11 @@
  * `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
  */
 
+import { insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
+import { percent } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { insufficient, percent, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+import { profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'availability',

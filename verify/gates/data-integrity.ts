@@ -1,22 +1,17 @@
 /**
  * Data integrity: FK orphans, case-duplicate e-mails, swipe consistency, the seed's planned
  * counts and rows, and session analytics counters against the raw events. One SQL file per
- * check in verify/sql/data-integrity/; files reading kit_truth run only when a seed run is judged.
+ * check in verify/sql/checks/data-integrity/; files reading kit_truth run only when a seed run is judged.
  */
 
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { type Finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlChecks } from '../sql/run.ts';
+import { checkFiles, runCheck } from '../sql/run.ts';
 
-type CheckRow = {
-  check_name: string;
-  object: string;
-  expected: number | string;
-  actual: number | string;
-  detail: string;
-};
+/** What every data-integrity check says beside its words. */
+type Counts = { expected: number; actual: number };
 
 const gate = {
   id: 'data-integrity',
@@ -33,13 +28,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   try {
     const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
-    const checks = sqlChecks('data-integrity');
+    const checks = checkFiles('data-integrity');
     const skipped = truth.complete.length === 0 ? checks.filter((c) => c.sql.includes('kit_truth.')) : [];
-    const rows: CheckRow[] = [];
+    const rows: Finding<Counts>[] = [];
     const ran: string[] = [];
     for (const check of checks) {
       if (skipped.includes(check)) continue;
-      rows.push(...(await runCheck<CheckRow>(ctx.db, check, [truth.complete])));
+      rows.push(...(await runCheck<Counts>(ctx.db, check, [truth.complete])));
       ran.push(check.name);
     }
     const sessions = await ctx.db.query<{ n: number }>('select count(*)::int as n from public.session_analytics');
@@ -51,7 +46,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         'the database holds no users: seed it (npm run seed) before judging integrity',
       );
     }
-    const byCheck = Object.fromEntries(checks.map((c) => [c.name, rows.filter((r) => r.check_name === c.name).length]));
+    const byCheck = Object.fromEntries(checks.map((c) => [c.name, rows.filter((r) => r.name === c.name).length]));
     const failed = rows.length > 0;
     const notes = [
       ...(skipped.length > 0
@@ -72,7 +67,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         summary: failed
           ? `Failed: ${rows
               .slice(0, 4)
-              .map((r) => `${r.check_name} ${r.object}: ${r.detail}`)
+              .map((r) => `${r.name} ${r.object}: ${r.detail}`)
               .join('; ')}.`
           : `No integrity findings.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
         figures: {
@@ -83,9 +78,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         },
         rows: checks.flatMap((c) =>
           firstRows(
-            rows.filter((r) => r.check_name === c.name),
+            rows.filter((r) => r.name === c.name),
             10,
-          ),
+          ).map(findingRow),
         ),
         links: ['#data-integrity'],
       },

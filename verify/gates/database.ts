@@ -4,13 +4,16 @@
  * tables, unused and duplicate indexes. Everything comes from what the load command recorded in the
  * run folder at the end of the run (db-tables.json, db-samples.json; verify/db-snapshot.ts), never
  * from live counters: verify's own checks scan the same tables, so live counters would judge verify,
- * and each verify of the same run would say something else. SQL lives in verify/sql/database/.
+ * and each verify of the same run would say something else. The snapshot runs the queries of
+ * verify/sql/queries/database/, the unused-index check of verify/sql/checks/database/ and the
+ * duplicate-index check of verify/sql/checks/security/.
  */
 
 import { readDbSamples } from '../checks/db-samples.ts';
-import { firstRows, gateResult, insufficient, ratio } from '../checks/result.ts';
+import { firstRows, gateResult, insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import { DB_TABLES_FILE, readDbSnapshot, type TableStat } from '../db-snapshot.ts';
+import { decimal, round } from '../format.ts';
 import type { Gate, GateResult, GateStatus } from '../gate.ts';
 
 const gate = {
@@ -26,7 +29,7 @@ interface Usage extends TableStat {
 
 const usageOf = (t: TableStat): Usage => {
   const scans = t.seq_scan + t.idx_scan;
-  return { ...t, usage_ratio: scans === 0 ? null : Math.round((t.idx_scan / scans) * 10_000) / 10_000 };
+  return { ...t, usage_ratio: scans === 0 ? null : round(t.idx_scan / scans, 4) };
 };
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
@@ -84,16 +87,16 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     runStart !== undefined && (resetAt === null || Date.parse(resetAt) < Date.parse(runStart) - 5 * 60_000);
 
   const failures: string[] = [];
-  if (overall !== null && overall <= c.minIndexUsageRatio) failures.push(`overall index usage ${ratio(overall)}`);
+  if (overall !== null && overall <= c.minIndexUsageRatio) failures.push(`overall index usage ${decimal(overall)}`);
   for (const t of lowTables)
     failures.push(
-      `${t.table_name} index usage ${ratio(t.usage_ratio)} (${t.seq_scan} seq scans of ${t.seq_scan + t.idx_scan}, ${t.est_rows} rows)`,
+      `${t.table_name} index usage ${decimal(t.usage_ratio)} (${t.seq_scan} seq scans of ${t.seq_scan + t.idx_scan}, ${t.est_rows} rows)`,
     );
   if (utilisation !== null && utilisation >= c.maxConnectionUtilisation) {
-    failures.push(`connection utilisation ${ratio(utilisation)} (${peak}/${maxConnections})`);
+    failures.push(`connection utilisation ${decimal(utilisation)} (${peak}/${maxConnections})`);
   }
   const warnings: string[] = [
-    ...lowCache.map((r) => `${r.kind} cache hit rate ${ratio(r.hit_rate, 4)}`),
+    ...lowCache.map((r) => `${r.kind} cache hit rate ${decimal(r.hit_rate, 4)}`),
     ...s.duplicateIndexes.map((d) => `duplicate indexes on ${d.table_name}: ${d.indexes.join(', ')}`),
   ];
   if (found.length === 0) warnings.push('connections not sampled during the run');
@@ -111,16 +114,16 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       threshold,
       `no table with more than ${c.indexUsageMinRows} rows was scanned ${c.indexUsageMinScans} times or more during the run ` +
         `(${scanned.length} large tables scanned fewer times: ${fewScans.map((t) => `${t.table_name} ${t.seq_scan + t.idx_scan}`).join(', ') || 'none'}): run a longer load, or lower indexUsageMinScans with --criteria`,
-      { tablesOverThreshold: large.length, snapshot: snap.file },
+      { figures: { tablesOverThreshold: large.length, snapshot: snap.file } },
     );
   } else status = warnings.length > 0 ? 'warn' : 'pass';
 
   const heap = s.cache.find((r) => r.kind === 'heap')?.hit_rate ?? null;
   const index = s.cache.find((r) => r.kind === 'index')?.hit_rate ?? null;
   const measured =
-    `index usage ${ratio(overall)} overall over ${judged.length} large, busy tables` +
+    `index usage ${decimal(overall)} overall over ${judged.length} large, busy tables` +
     `${lowTables.length > 0 ? ` (${lowTables.length} below)` : ''}; peak connections ${peak ?? 'n/a'}/${maxConnections ?? 'n/a'}` +
-    ` = ${ratio(utilisation)}; cache hit heap ${ratio(heap, 4)} index ${ratio(index, 4)}`;
+    ` = ${decimal(utilisation)}; cache hit heap ${decimal(heap, 4)} index ${decimal(index, 4)}`;
   return gateResult(gate, status, threshold, measured, {
     summary:
       failures.length > 0

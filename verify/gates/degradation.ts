@@ -4,9 +4,11 @@
  * an earlier report's summary.json. Every endpoint the peak run sent is judged or named with why not.
  */
 
+import { insufficient } from '../checks/result.ts';
 import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
+import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { insufficient, loadProblems, unusableLoad } from '../k6/gate-support.ts';
+import { loadProblems, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'degradation',
@@ -71,7 +73,7 @@ export function compareEndpoints(
       const [baselineMs, peakMs] =
         statistic === 'p95' ? [b.latency.p95, e.latency.p95] : [b.latency.p50, e.latency.p50];
       if (baselineMs <= 0) return { ...counts, judged: false, reason: `baseline ${statistic} is 0 ms` };
-      const ratio = Math.round((peakMs / baselineMs) * 100) / 100;
+      const ratio = round(peakMs / baselineMs, 2);
       return {
         ...counts,
         judged: true,
@@ -151,14 +153,14 @@ export default {
       threshold,
       measured: [
         worst
-          ? `worst ratio ${worst.ratio.toFixed(2)}x (${worst.endpoint} ${worst.statistic}: ${worst.baselineMs} → ${worst.peakMs} ms)`
+          ? `worst ratio ${times(worst.ratio)} (${worst.endpoint} ${worst.statistic}: ${worst.baselineMs} → ${worst.peakMs} ms)`
           : 'no endpoint judged',
         ...(unjudged.length ? [`${unjudged.length} endpoint(s) not judged`] : []),
       ].join('; '),
       evidence: {
         summary:
           (failing.length
-            ? `${failing.length} endpoint(s) degrade by ${max}x or more from baseline to peak: ${failing.map((c) => `${c.endpoint} ${c.ratio.toFixed(2)}x`).join(', ')}.`
+            ? `${failing.length} endpoint(s) degrade by ${max}x or more from baseline to peak: ${failing.map((c) => `${c.endpoint} ${times(c.ratio)}`).join(', ')}.`
             : judged.length
               ? `All ${judged.length} judged endpoints stay below ${max}x their baseline.`
               : 'No endpoint of the peak run could be judged against the baseline.') +

@@ -2,18 +2,42 @@
  * Did the deployment deploy? The five new tables with the deployment's columns, every trigger the
  * migrations create present, enabled and firing (a probe UPDATE in a rolled-back transaction), and
  * every index present and valid. The expected names come from db/migrations/ itself
- * (verify/checks/deployment-manifest.ts); the catalogue checks are verify/sql/deployment/.
+ * (verify/checks/deployment-manifest.ts); the catalogue checks are verify/sql/checks/deployment/.
  */
 
 import { deploymentManifest } from '../checks/deployment-manifest.ts';
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { probeTriggers } from '../checks/trigger-probe.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlCheck } from '../sql/run.ts';
+import { checkFile, runCheck } from '../sql/run.ts';
 
-// A type, not an interface: evidence rows are records, and only type aliases get an index signature.
-type Finding = { readonly check: string; readonly object: string; readonly detail: string };
+/** Every deployment finding names its kind: table_missing, trigger_disabled, index_invalid … */
+type Problem = { readonly problem: string };
+
+/** What the firing probe (verify/checks/trigger-probe.ts) finds, in a check's words. */
+const PROBE = {
+  trigger_did_not_fire: {
+    title: 'Trigger did not fire',
+    level: 'error',
+    remediation: 'The trigger function no longer writes the column: re-create it from db/migrations/0013_triggers.sql.',
+  },
+  trigger_probe_error: {
+    title: 'Trigger probe failed',
+    level: 'error',
+    remediation:
+      'Read the error: the probe UPDATE failed inside its rolled-back transaction, so the trigger was not seen firing.',
+  },
+  trigger_not_exercised: {
+    title: 'Trigger not seen firing (no row to probe)',
+    level: 'info',
+    remediation:
+      'Nothing to fix: presence and enabled state are checked; a row in the table lets the probe see it fire.',
+  },
+} as const;
+
+const probeFinding = (problem: keyof typeof PROBE, object: string, detail: string): Finding<Problem> =>
+  finding({ name: 'trigger_probe', ...PROBE[problem], detail, object, metadata: { problem } });
 
 const gate = {
   id: 'deployment',
@@ -28,36 +52,40 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   if (ctx.db === undefined)
     return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   const db = ctx.db;
-  let catalogue: Finding[];
+  let catalogue: Finding<Problem>[];
   try {
     catalogue = [
-      ...(await runCheck<Finding>(db, sqlCheck('deployment', 'tables_and_columns'), [
+      ...(await runCheck<Problem>(db, checkFile('deployment', 'tables_and_columns'), [
         JSON.stringify(manifest.columns),
       ])),
-      ...(await runCheck<Finding>(db, sqlCheck('deployment', 'triggers'), [JSON.stringify(manifest.triggers)])),
-      ...(await runCheck<Finding>(db, sqlCheck('deployment', 'indexes'), [JSON.stringify(manifest.indexes)])),
+      ...(await runCheck<Problem>(db, checkFile('deployment', 'triggers'), [JSON.stringify(manifest.triggers)])),
+      ...(await runCheck<Problem>(db, checkFile('deployment', 'indexes'), [JSON.stringify(manifest.indexes)])),
     ];
   } catch (error) {
     return insufficient(gate, threshold, `the catalogue checks could not run: ${oneLine(error)}`);
   }
   // Probe only triggers the catalogue found in place: a missing or disabled one is already a finding.
   const broken = new Set(
-    catalogue.filter((f) => f.check.startsWith('trigger_') || f.check === 'table_missing').map((f) => f.object),
+    catalogue
+      .filter((f) => f.metadata.problem.startsWith('trigger_') || f.metadata.problem === 'table_missing')
+      .map((f) => f.object),
   );
   const present = manifest.triggers.filter(
     (t) => !broken.has(`public.${t.table} trigger ${t.trigger}`) && !broken.has(`public.${t.table}`),
   );
   const fired = await probeTriggers(db, present);
-  const firing: Finding[] = fired
+  const firing = fired
     .filter((f) => f.outcome === 'did_not_fire' || f.outcome === 'error')
-    .map((f) => ({
-      check: f.outcome === 'error' ? 'trigger_probe_error' : 'trigger_did_not_fire',
-      object: `public.${f.table} trigger ${f.trigger}`,
-      detail: f.detail,
-    }));
+    .map((f) =>
+      probeFinding(
+        f.outcome === 'error' ? 'trigger_probe_error' : 'trigger_did_not_fire',
+        `public.${f.table} trigger ${f.trigger}`,
+        f.detail,
+      ),
+    );
   const unexercised = fired.filter((f) => f.outcome === 'not_exercised');
   const findings = [...catalogue, ...firing];
-  const count = (prefix: string) => findings.filter((f) => f.check.startsWith(prefix)).length;
+  const count = (prefix: string) => findings.filter((f) => f.metadata.problem.startsWith(prefix)).length;
   const figures = {
     expectedTables: manifest.tables.length,
     expectedColumns: manifest.columns.length,
@@ -79,18 +107,16 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       findings.length > 0
         ? `Failed: ${findings
             .slice(0, 5)
-            .map((f) => `${f.check} ${f.object}`)
+            .map((f) => `${f.metadata.problem} ${f.object}`)
             .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.${notExercised}`
         : `All ${manifest.tables.length} new tables have the deployment's columns; every trigger is enabled and every index valid.${notExercised}`,
     figures,
     rows: [
       ...firstRows(findings, 40),
-      ...unexercised.map((u) => ({
-        check: 'trigger_not_exercised',
-        object: `public.${u.table} trigger ${u.trigger}`,
-        detail: u.detail,
-      })),
-    ],
+      ...unexercised.map((u) =>
+        probeFinding('trigger_not_exercised', `public.${u.table} trigger ${u.trigger}`, u.detail),
+      ),
+    ].map(findingRow),
     links: ['#database'],
   });
 }

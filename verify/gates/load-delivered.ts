@@ -5,9 +5,11 @@
  * baseline rates.
  */
 
+import { insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
+import { percent, round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { insufficient, percent, unusableLoad } from '../k6/gate-support.ts';
+import { unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'load-delivered',
@@ -46,7 +48,7 @@ export default {
       failures.push(`${percent(droppedRate, 2)} of iterations were dropped`);
     // A small tolerance: rates are stored rounded in load.json.
     if (multiplier !== undefined && multiplier < criteria.peakMultiplier * 0.999)
-      failures.push(`the schedule was ${multiplier.toFixed(2)}x the baseline, not ${criteria.peakMultiplier}x`);
+      failures.push(`the schedule was ${times(multiplier)} the baseline, not ${criteria.peakMultiplier}x`);
     const rate = load!.sources.map((s) => s.load?.scheduled?.ratePerJourney ?? {});
     const rows = Object.entries(it.perScenario)
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -54,26 +56,25 @@ export default {
         scenario,
         completed,
         scheduled_rate_per_s: rate.reduce((a, r) => a + (r[scenario] ?? 0), 0) || null,
-        achieved_rate_per_s:
-          load!.durationSeconds > 0 ? Math.round((completed / load!.durationSeconds) * 100) / 100 : null,
+        achieved_rate_per_s: load!.durationSeconds > 0 ? round(completed / load!.durationSeconds, 2) : null,
       }));
     const status = failures.length ? 'fail' : multiplier === undefined ? 'warn' : 'pass';
     return {
       ...gate,
       status,
       threshold,
-      measured: `${percent(achieved, 1)} of ${it.scheduled} scheduled completed; ${percent(droppedRate, 2)} dropped${multiplier !== undefined ? `; schedule ${multiplier.toFixed(1)}x baseline` : ''}`,
+      measured: `${percent(achieved, 1)} of ${it.scheduled} scheduled completed; ${percent(droppedRate, 2)} dropped${multiplier !== undefined ? `; schedule ${times(multiplier, 1)} baseline` : ''}`,
       evidence: {
         summary: failures.length
           ? `The 10x load was not delivered: ${failures.join('; ')}.`
           : multiplier === undefined
             ? 'Iterations were delivered as scheduled, but load.json has no baselineRates, so the schedule cannot be shown to be 10x the current load.'
-            : `Delivered ${percent(achieved, 1)} of a schedule ${multiplier.toFixed(1)}x the baseline with ${percent(droppedRate, 2)} dropped.`,
+            : `Delivered ${percent(achieved, 1)} of a schedule ${times(multiplier, 1)} the baseline with ${percent(droppedRate, 2)} dropped.`,
         figures: {
           scheduled: it.scheduled,
           completed: it.completed,
           dropped: it.dropped,
-          'achieved rate (/s)': Math.round(it.achievedRate * 100) / 100,
+          'achieved rate (/s)': round(it.achievedRate, 2),
           'scheduled peak rate (/s)': it.scheduledRate ?? null,
           'baseline rate (/s)': it.baselineRate ?? null,
           'max VUs': load!.vus.max,

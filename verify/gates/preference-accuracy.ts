@@ -7,16 +7,17 @@
 
 import type pg from 'pg';
 import { routePath, routes, supabasePaths } from '../../model/target.ts';
-import { gateResult, insufficient, oneLine, ratio } from '../checks/result.ts';
+import { gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
+import { decimal, round } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
 import type { Tier } from '../scoring/ndcg.ts';
 import type { UserEvidence, UserScore } from '../scoring/preference.ts';
 import { appScoresBySlug, popularityScores, scoreUsers } from '../scoring/preference.ts';
-import { runCheck, sqlCheck } from '../sql/run.ts';
+import { queryFile, runQuery } from '../sql/run.ts';
 
 const gate = {
   id: 'preference-accuracy',
@@ -38,9 +39,9 @@ async function appPreferences(
 ): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   if (source === 'table') {
-    for (const r of await runCheck<{ user_id: string; category_preferences: unknown }>(
+    for (const r of await runQuery<{ user_id: string; category_preferences: unknown }>(
       db,
-      sqlCheck('preference-accuracy', 'app_preferences'),
+      queryFile('preference-accuracy', 'app_preferences'),
       [runs],
     )) {
       out.set(r.user_id, r.category_preferences);
@@ -119,16 +120,15 @@ function breakdown(label: (s: UserScore) => string, scores: readonly UserScore[]
       return {
         group,
         users: g.length,
-        app_ndcg3: round(ci.mean),
-        app_ndcg3_ci_lower: round(ci.lower),
-        app_ndcg3_ci_upper: round(ci.upper),
-        oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg))),
-        popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg))),
-        app_p3: round(mean(g.map((s) => s.app.p3))),
+        app_ndcg3: round(ci.mean, 4),
+        app_ndcg3_ci_lower: round(ci.lower, 4),
+        app_ndcg3_ci_upper: round(ci.upper, 4),
+        oracle_ndcg3: round(mean(g.map((s) => s.oracle.ndcg)), 4),
+        popularity_ndcg3: round(mean(g.map((s) => s.popularity.ndcg)), 4),
+        app_p3: round(mean(g.map((s) => s.app.p3)), 4),
       };
     });
 }
-const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 export async function evaluatePreferences(ctx: VerifyContext, source: PreferenceSource = 'table'): Promise<GateResult> {
   const p = ctx.criteria.preference;
@@ -140,20 +140,20 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const truth = await judgedRuns(db, ctx.seedRunIds);
     if (truth.complete.length === 0)
       return insufficient(gate, threshold, `no planted preferences to compare with: ${truth.problems.join('; ')}`);
-    const planted = await runCheck<{
+    const planted = await runQuery<{
       user_id: string;
       archetype: string;
       planted_swipes: number;
       tiers: Record<string, Tier>;
-    }>(db, sqlCheck('preference-accuracy', 'planted_users'), [truth.complete]);
-    const swipeRows = await runCheck<{ user_id: string; slug: string; swipes: number; likes: number }>(
+    }>(db, queryFile('preference-accuracy', 'planted_users'), [truth.complete]);
+    const swipeRows = await runQuery<{ user_id: string; slug: string; swipes: number; likes: number }>(
       db,
-      sqlCheck('preference-accuracy', 'swipes_by_category'),
+      queryFile('preference-accuracy', 'swipes_by_category'),
       [truth.complete],
     );
-    const categories = await runCheck<{ slug: string; name: string }>(
+    const categories = await runQuery<{ slug: string; name: string }>(
       db,
-      sqlCheck('preference-accuracy', 'categories'),
+      queryFile('preference-accuracy', 'categories'),
     );
     const nameToSlug = new Map(
       categories.flatMap(
@@ -200,7 +200,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
         gate,
         threshold,
         `only ${scores.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers}): seed more users or lower criteria.preference.minSwipesPerUser`,
-        { measuredUsers: scores.length, coldStartUsers: cold.length },
+        { figures: { measuredUsers: scores.length, coldStartUsers: cold.length } },
       );
     }
     const ci = bootstrapMean(
@@ -216,11 +216,11 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const withoutPrefs = scores.filter((s) => !s.hasPreferences).length;
 
     const reasons: string[] = [];
-    if (ci.lower < p.ndcgFloor) reasons.push(`CI lower bound ${ratio(ci.lower)} < floor ${p.ndcgFloor}`);
+    if (ci.lower < p.ndcgFloor) reasons.push(`CI lower bound ${decimal(ci.lower)} < floor ${p.ndcgFloor}`);
     if (ci.mean < p.minOracleFraction * oracle)
-      reasons.push(`mean ${ratio(ci.mean)} < ${p.minOracleFraction} x oracle ${ratio(oracle)}`);
+      reasons.push(`mean ${decimal(ci.mean)} < ${p.minOracleFraction} x oracle ${decimal(oracle)}`);
     if (ci.mean < pop + p.minMarginOverPopularity)
-      reasons.push(`mean ${ratio(ci.mean)} does not beat popularity ${ratio(pop)} by ${p.minMarginOverPopularity}`);
+      reasons.push(`mean ${decimal(ci.mean)} does not beat popularity ${decimal(pop)} by ${p.minMarginOverPopularity}`);
     // Near the ceiling but not at it is a warning (docs/gates/preference-accuracy.md).
     const onlyOracleShort =
       reasons.length === 1 && ci.mean < p.minOracleFraction * oracle && ci.mean >= p.warnOracleFraction * oracle;
@@ -242,11 +242,11 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       gate,
       status,
       threshold,
-      `NDCG@3 ${ratio(ci.mean)} [${ratio(ci.lower)}, ${ratio(ci.upper)}] over ${scores.length} users; oracle ${ratio(oracle)}; popularity ${ratio(pop)}; P@3 ${ratio(p3.mean)}`,
+      `NDCG@3 ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${scores.length} users; oracle ${decimal(oracle)}; popularity ${decimal(pop)}; P@3 ${decimal(p3.mean)}`,
       {
         summary:
           reasons.length === 0
-            ? `The app's preferences rank the planted favourites as well as the swipes allow (${ratio(ci.mean / oracle, 2)} of the oracle), well above popularity.`
+            ? `The app's preferences rank the planted favourites as well as the swipes allow (${decimal(ci.mean / oracle, 2)} of the oracle), well above popularity.`
             : `${status === 'warn' ? 'Warning' : 'Failed'}: ${reasons.join('; ')}.${withoutPrefs > 0 ? ` ${withoutPrefs} measured users have no stored preferences.` : ''}`,
         figures: {
           source: source === 'table' ? 'user_preferences.category_preferences' : 'Data API /rest/v1/user_preferences',
@@ -255,16 +255,16 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
           measuredUsers: scores.length,
           coldStartUsers: cold.length,
           usersWithoutPreferences: withoutPrefs,
-          ndcg3Mean: round(ci.mean),
-          ndcg3CiLower: round(ci.lower),
-          ndcg3CiUpper: round(ci.upper),
-          p3Mean: round(p3.mean),
-          p3CiLower: round(p3.lower),
-          p3CiUpper: round(p3.upper),
-          oracleNdcg3: round(oracle),
-          popularityNdcg3: round(pop),
-          shareOfOracle: round(ci.mean / oracle),
-          coldStartAppNdcg3: cold.length > 0 ? round(mean(cold.map((s) => s.app.ndcg))) : null,
+          ndcg3Mean: round(ci.mean, 4),
+          ndcg3CiLower: round(ci.lower, 4),
+          ndcg3CiUpper: round(ci.upper, 4),
+          p3Mean: round(p3.mean, 4),
+          p3CiLower: round(p3.lower, 4),
+          p3CiUpper: round(p3.upper, 4),
+          oracleNdcg3: round(oracle, 4),
+          popularityNdcg3: round(pop, 4),
+          shareOfOracle: round(ci.mean / oracle, 4),
+          coldStartAppNdcg3: cold.length > 0 ? round(mean(cold.map((s) => s.app.ndcg)), 4) : null,
           bootstrapResamples: ci.resamples,
           bootstrapSeed: BOOTSTRAP.seed,
         },
@@ -275,8 +275,8 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
             breakdown: 'worst user',
             group: s.userId,
             archetype: s.archetype,
-            app_ndcg3: round(s.app.ndcg),
-            oracle_ndcg3: round(s.oracle.ndcg),
+            app_ndcg3: round(s.app.ndcg, 4),
+            oracle_ndcg3: round(s.oracle.ndcg, 4),
             has_preferences: s.hasPreferences,
           })),
         ],

@@ -6,14 +6,59 @@
 
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
+import { percent, round } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlCheck } from '../sql/run.ts';
+import { checkFile, queryFile, runCheck, runQuery } from '../sql/run.ts';
 
-type Finding = { check: string; detail: string; [key: string]: unknown };
+/** What the API probes find, in a check's words (docs/gates/real-data.md). */
+const PROBES = {
+  products_list: {
+    title: 'Product list unavailable',
+    remediation: 'Serve the product list from the products table.',
+  },
+  ids_unstable: {
+    title: 'Product ids change between identical calls',
+    remediation: 'Serve products from the products table with their primary keys.',
+  },
+  recommendations_empty: {
+    title: 'No recommendations for a user with history',
+    remediation: 'Compute recommendations from user_preferences and the catalogue.',
+  },
+  recommendations_unknown_products: {
+    title: 'Recommended products not in the catalogue',
+    remediation: 'Recommend products of public.products, by their ids.',
+  },
+  recommendations_ignore_preferences: {
+    title: "Recommendations ignore the user's preferences",
+    remediation: "Draw recommendations from the user's best-liked categories (user_preferences).",
+  },
+  statistics_unavailable: {
+    title: 'User statistics unavailable',
+    remediation: "Answer the user's statistics from their stored events.",
+  },
+  canned_body: {
+    title: 'The same body for different users',
+    remediation: 'Replace the mock with per-user queries.',
+  },
+  per_user_probe: {
+    title: 'Per-user probe failed',
+    remediation: 'Read the error: the per-user endpoints could not be called.',
+  },
+} as const;
+
+const probe = (
+  name: keyof typeof PROBES,
+  object: string,
+  detail: string,
+  metadata: Record<string, unknown> = {},
+): Finding => finding({ name, ...PROBES[name], level: 'error', object, detail, metadata });
+
+/** The kind a finding counts as: the SQL check's problem (write_missing, unknown_entity), else its name. */
+const kindOf = (f: Finding): string => (typeof f.metadata['problem'] === 'string' ? f.metadata['problem'] : f.name);
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 const gate = {
@@ -38,14 +83,10 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const writes = ctx.load?.writes ?? [];
   if (ctx.db !== undefined && writes.length > 0) {
     try {
-      const missing = await runCheck<{ check_name: string; entity: string; id: string; detail: string }>(
-        ctx.db,
-        sqlCheck('real-data', 'load_writes_missing'),
-        [JSON.stringify(writes)],
-      );
-      for (const m of missing) findings.push({ check: m.check_name, entity: m.entity, id: m.id, detail: m.detail });
+      const missing = await runCheck(ctx.db, checkFile('real-data', 'load_writes_missing'), [JSON.stringify(writes)]);
+      findings.push(...missing);
       figures['loadWrites'] = writes.length;
-      figures['loadWritesMissing'] = missing.filter((m) => m.check_name === 'write_missing').length;
+      figures['loadWritesMissing'] = missing.filter((m) => kindOf(m) === 'write_missing').length;
       judged += 1;
     } catch (error) {
       notes.push(`load writes not counted back: ${oneLine(error)}`);
@@ -72,22 +113,29 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       const second = ids(b);
       figures['productsListed'] = first.length;
       if (a.status !== 200 || first.length === 0)
-        findings.push({
-          check: 'products_list',
-          detail: `GET ${routes.products.path} answered ${a.status} with ${first.length} product ids`,
-        });
+        findings.push(
+          probe(
+            'products_list',
+            `GET ${routes.products.path}`,
+            `GET ${routes.products.path} answered ${a.status} with ${first.length} product ids`,
+          ),
+        );
       else if (first.join() !== second.join()) {
         const changed = first.filter((id) => !second.includes(id)).length;
-        findings.push({
-          check: 'ids_unstable',
-          detail: `GET ${routes.products.path} twice: ${changed} of ${first.length} product ids changed between calls`,
-          first: first.slice(0, 3).join(', '),
-          second: second.slice(0, 3).join(', '),
-        });
+        findings.push(
+          probe(
+            'ids_unstable',
+            `GET ${routes.products.path}`,
+            `GET ${routes.products.path} twice: ${changed} of ${first.length} product ids changed between calls`,
+            { first: first.slice(0, 3).join(', '), second: second.slice(0, 3).join(', ') },
+          ),
+        );
       }
       judged += 1;
     } catch (error) {
-      findings.push({ check: 'products_list', detail: `GET ${routes.products.path} failed: ${oneLine(error)}` });
+      findings.push(
+        probe('products_list', `GET ${routes.products.path}`, `GET ${routes.products.path} failed: ${oneLine(error)}`),
+      );
     }
 
     // 3 and 4. Per-user answers for users with history.
@@ -95,9 +143,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     else {
       try {
         const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
-        const users = await runCheck<{ user_id: string; swipes: number; top_categories: string[] }>(
+        const users = await runQuery<{ user_id: string; swipes: number; top_categories: string[] }>(
           ctx.db,
-          sqlCheck('real-data', 'users_with_history'),
+          queryFile('real-data', 'users_with_history'),
           [truth.complete, minProbedUsers, probedUserFraction],
         );
         if (users.length < 2)
@@ -112,11 +160,14 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
             const items = listOf(recs.body) ?? [];
             bodies['recommendations']?.push(stableBody(recs.body));
             if (recs.status !== 200 || items.length === 0) {
-              findings.push({
-                check: 'recommendations_empty',
-                user_id: u.user_id,
-                detail: `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items`,
-              });
+              findings.push(
+                probe(
+                  'recommendations_empty',
+                  `user ${u.user_id}`,
+                  `GET ${routes.recommendations.path} as a user with ${u.swipes} swipes answered ${recs.status} with ${items.length} items`,
+                  { user_id: u.user_id },
+                ),
+              );
             } else {
               const productIds = items.map(productIdOf).filter((id): id is string => id !== undefined);
               const known = await ctx.db.query<{ category_id: string | null }>(
@@ -126,58 +177,70 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
                 [productIds.filter((id) => UUID.test(id))],
               );
               if (known.rows.length === 0)
-                findings.push({
-                  check: 'recommendations_unknown_products',
-                  user_id: u.user_id,
-                  detail: `none of ${items.length} recommended product ids is in public.products`,
-                });
+                findings.push(
+                  probe(
+                    'recommendations_unknown_products',
+                    `user ${u.user_id}`,
+                    `none of ${items.length} recommended product ids is in public.products`,
+                    { user_id: u.user_id },
+                  ),
+                );
               else {
                 const share =
                   known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length /
                   known.rows.length;
                 shares.push(share);
                 if (share < minPreferenceShare) {
-                  findings.push({
-                    check: 'recommendations_ignore_preferences',
-                    user_id: u.user_id,
-                    detail: `${Math.round(share * 100)}% of recommendations from the user's top-3 liked categories (need ${minPreferenceShare * 100}%)`,
-                  });
+                  findings.push(
+                    probe(
+                      'recommendations_ignore_preferences',
+                      `user ${u.user_id}`,
+                      `${percent(share, 0)} of recommendations from the user's top-3 liked categories (need ${minPreferenceShare * 100}%)`,
+                      { user_id: u.user_id },
+                    ),
+                  );
                 }
               }
             }
             const stats = await callRoute(base, routes.userStatistics, token);
             bodies['statistics']?.push(stats.status === 200 ? stableBody(stats.body) : `status ${stats.status}`);
             if (stats.status !== 200)
-              findings.push({
-                check: 'statistics_unavailable',
-                user_id: u.user_id,
-                detail: `GET ${routes.userStatistics.path} answered ${stats.status}`,
-              });
+              findings.push(
+                probe(
+                  'statistics_unavailable',
+                  `user ${u.user_id}`,
+                  `GET ${routes.userStatistics.path} answered ${stats.status}`,
+                  { user_id: u.user_id },
+                ),
+              );
           }
           figures['usersProbed'] = users.length;
           figures['meanPreferenceShare'] =
-            shares.length > 0 ? Math.round((shares.reduce((s, x) => s + x, 0) / shares.length) * 1000) / 1000 : null;
+            shares.length > 0 ? round(shares.reduce((s, x) => s + x, 0) / shares.length, 3) : null;
           for (const [name, list] of Object.entries(bodies)) {
             const route = name === 'statistics' ? routes.userStatistics : routes.recommendations;
             if (list.length >= 2 && new Set(list).size === 1 && !(list[0] ?? '').startsWith('status ')) {
-              findings.push({
-                check: 'canned_body',
-                endpoint: route.name,
-                detail: `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}`,
-              });
+              findings.push(
+                probe(
+                  'canned_body',
+                  `GET ${route.path}`,
+                  `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}`,
+                  { endpoint: route.name },
+                ),
+              );
             }
           }
         }
       } catch (error) {
-        findings.push({ check: 'per_user_probe', detail: `per-user probe failed: ${oneLine(error)}` });
+        findings.push(probe('per_user_probe', 'per-user endpoints', `per-user probe failed: ${oneLine(error)}`));
       }
     }
   }
 
   if (judged === 0 && findings.length === 0) return insufficient(gate, threshold, notes.join('; '));
-  const failed = findings.filter((f) => f.check !== 'unknown_entity');
+  const failed = findings.filter((f) => kindOf(f) !== 'unknown_entity');
   const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
-  const kinds = [...new Set(failed.map((f) => f.check))];
+  const kinds = [...new Set(failed.map(kindOf))];
   return gateResult(
     gate,
     status,
@@ -188,14 +251,14 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     {
       summary:
         failed.length > 0
-          ? `Failed: ${kinds.map((k) => failed.find((f) => f.check === k)?.detail).join('; ')}.`
+          ? `Failed: ${kinds.map((k) => failed.find((f) => kindOf(f) === k)?.detail).join('; ')}.`
           : `Writes, ids and per-user answers are real.${notes.length > 0 ? ` Not checked: ${notes.join('; ')}.` : ''}`,
       figures: { ...figures, notChecked: notes.join('; ') || null },
-      rows: kinds.concat(findings.some((f) => f.check === 'unknown_entity') ? ['unknown_entity'] : []).flatMap((k) =>
+      rows: kinds.concat(findings.some((f) => kindOf(f) === 'unknown_entity') ? ['unknown_entity'] : []).flatMap((k) =>
         firstRows(
-          findings.filter((f) => f.check === k),
+          findings.filter((f) => kindOf(f) === k),
           10,
-        ),
+        ).map(findingRow),
       ),
       links: ['#real-data'],
     },

@@ -7,16 +7,17 @@
 
 import { routePath, routes } from '../../model/target.ts';
 import { listOf, productIdOf } from '../checks/app-probe.ts';
-import { gateResult, insufficient, oneLine, ratio } from '../checks/result.ts';
+import { gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
+import { decimal, round } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
 import type { Tier } from '../scoring/ndcg.ts';
 import { appScoresBySlug } from '../scoring/preference.ts';
 import { listNdcg, preferenceList } from '../scoring/recommendation.ts';
-import { runCheck, sqlCheck } from '../sql/run.ts';
+import { queryFile, runQuery } from '../sql/run.ts';
 import { BOOTSTRAP } from './preference-accuracy.ts';
 
 const gate = {
@@ -27,7 +28,6 @@ const gate = {
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 /** The recommended product ids, in the app's order, as each user (8 at a time). */
 async function recommendations(
@@ -72,9 +72,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     if (truth.complete.length === 0)
       return insufficient(gate, threshold, `no planted tiers to compare with: ${truth.problems.join('; ')}`);
     const planted = (
-      await runCheck<{ user_id: string; planted_swipes: number; tiers: Record<string, Tier> }>(
+      await runQuery<{ user_id: string; planted_swipes: number; tiers: Record<string, Tier> }>(
         db,
-        sqlCheck('preference-accuracy', 'planted_users'),
+        queryFile('preference-accuracy', 'planted_users'),
         [truth.complete],
       )
     ).filter((u) => u.planted_swipes >= p.minSwipesPerUser);
@@ -83,7 +83,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         gate,
         threshold,
         `only ${planted.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers})`,
-        { measuredUsers: planted.length },
+        { figures: { measuredUsers: planted.length } },
       );
     }
     // Asked first: the app calculates a user's preferences when recommendations are opened.
@@ -95,23 +95,23 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const ids = [...new Set([...lists.values()].flat())].filter((id) => UUID.test(id));
     const slugOf = new Map(
       (
-        await runCheck<{ product_id: string; slug: string }>(
+        await runQuery<{ product_id: string; slug: string }>(
           db,
-          sqlCheck('recommendation-accuracy', 'product_categories'),
+          queryFile('recommendation-accuracy', 'product_categories'),
           [ids],
         )
       ).map((x) => [x.product_id, x.slug]),
     );
     const popular = (
-      await runCheck<{ product_id: string; slug: string }>(
+      await runQuery<{ product_id: string; slug: string }>(
         db,
-        sqlCheck('recommendation-accuracy', 'popular_products'),
+        queryFile('recommendation-accuracy', 'popular_products'),
         [truth.complete, r.k],
       )
     ).map((x) => x.slug);
-    const categories = await runCheck<{ slug: string; name: string }>(
+    const categories = await runQuery<{ slug: string; name: string }>(
       db,
-      sqlCheck('preference-accuracy', 'categories'),
+      queryFile('preference-accuracy', 'categories'),
     );
     const nameToSlug = new Map(
       categories.flatMap(
@@ -124,9 +124,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     );
     const prefs = new Map(
       (
-        await runCheck<{ user_id: string; category_preferences: unknown }>(
+        await runQuery<{ user_id: string; category_preferences: unknown }>(
           db,
-          sqlCheck('preference-accuracy', 'app_preferences'),
+          queryFile('preference-accuracy', 'app_preferences'),
           [truth.complete],
         )
       ).map((x) => [x.user_id, appScoresBySlug(x.category_preferences, nameToSlug)]),
@@ -169,42 +169,42 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const reasons: string[] = [];
     if (ci.lower < pop + r.minMarginOverPopularity)
       reasons.push(
-        `CI lower bound ${ratio(ci.lower)} does not beat the popularity-only list ${ratio(pop)} by ${r.minMarginOverPopularity}`,
+        `CI lower bound ${decimal(ci.lower)} does not beat the popularity-only list ${decimal(pop)} by ${r.minMarginOverPopularity}`,
       );
     if (withPrefs.length === 0) reasons.push('no measured user has stored preferences to compare with');
     else if (ci.mean < r.minPreferenceFraction * pref)
-      reasons.push(`mean ${ratio(ci.mean)} < ${r.minPreferenceFraction} x the preferences' list ${ratio(pref)}`);
+      reasons.push(`mean ${decimal(ci.mean)} < ${r.minPreferenceFraction} x the preferences' list ${decimal(pref)}`);
     const worst = [...scored].sort((a, b) => a.app - b.app || a.userId.localeCompare(b.userId)).slice(0, 5);
     return gateResult(
       gate,
       reasons.length === 0 ? 'pass' : 'fail',
       threshold,
-      `NDCG@${r.k} ${ratio(ci.mean)} [${ratio(ci.lower)}, ${ratio(ci.upper)}] over ${scored.length} users; popularity-only ${ratio(pop)}; preferences' list ${ratio(pref)}`,
+      `NDCG@${r.k} ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${scored.length} users; popularity-only ${decimal(pop)}; preferences' list ${decimal(pref)}`,
       {
         summary:
           reasons.length === 0
-            ? `The recommended items follow the planted tastes: ${ratio(ci.mean - pop)} above the popularity-only list, ${ratio(ci.mean / pref, 2)} of what the app's preferences allow.`
+            ? `The recommended items follow the planted tastes: ${decimal(ci.mean - pop)} above the popularity-only list, ${decimal(ci.mean / pref, 2)} of what the app's preferences allow.`
             : `Failed: ${reasons.join('; ')}.${problems.length > 0 ? ` Recommendations failed for ${problems.length} users (first: ${problems[0]}).` : ''}`,
         figures: {
           k: r.k,
           measuredUsers: scored.length,
           usersWithPreferences: withPrefs.length,
           recommendationFailures: problems.length,
-          meanItems: round(mean(scored.map((s) => s.items))),
-          ndcgMean: round(ci.mean),
-          ndcgCiLower: round(ci.lower),
-          ndcgCiUpper: round(ci.upper),
-          popularityNdcg: round(pop),
-          preferenceListNdcg: Number.isNaN(pref) ? null : round(pref),
+          meanItems: round(mean(scored.map((s) => s.items)), 4),
+          ndcgMean: round(ci.mean, 4),
+          ndcgCiLower: round(ci.lower, 4),
+          ndcgCiUpper: round(ci.upper, 4),
+          popularityNdcg: round(pop, 4),
+          preferenceListNdcg: Number.isNaN(pref) ? null : round(pref, 4),
           bootstrapResamples: ci.resamples,
           bootstrapSeed: BOOTSTRAP.seed,
         },
         rows: worst.map((s) => ({
           worst_user: s.userId,
           items: s.items,
-          app_ndcg: round(s.app),
-          popularity_ndcg: round(s.pop),
-          preference_list_ndcg: s.pref === undefined ? null : round(s.pref),
+          app_ndcg: round(s.app, 4),
+          popularity_ndcg: round(s.pop, 4),
+          preference_list_ndcg: s.pref === undefined ? null : round(s.pref, 4),
         })),
         links: ['#recommendation-accuracy'],
       },

@@ -1,7 +1,7 @@
 /**
  * Isolation and access: the RLS matrix (model/rls-matrix.ts) in SQL on the target database, the
  * SELECT column through the Data API when its URL and keys are known, splinter-style policy and
- * schema lints (verify/sql/security/, one SQL file per lint), and what the load itself saw: every
+ * schema lints (verify/sql/checks/security/, one check per lint), and what the load itself saw: every
  * `aclue_rls_leaks` point is another user's row served to a journey under load.
  */
 
@@ -10,18 +10,28 @@ import type { CellResult } from '../../lib/pg/rls-probe.ts';
 import { probeRlsMatrix } from '../../lib/pg/rls-probe.ts';
 import type { ApiProbeFinding } from '../checks/data-api-probe.ts';
 import { probeDataApi } from '../checks/data-api-probe.ts';
-import { firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
+import { type Finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { runCheck, sqlChecks } from '../sql/run.ts';
+import { checkFiles, runCheck } from '../sql/run.ts';
 
+/** A lint finding as the fix-it migration names it (verify/fixes/block.ts): `lint object`. */
 export interface LintRow {
   readonly lint: string;
   readonly level: 'error' | 'warn' | 'info';
   readonly object: string;
   readonly detail: string;
+  readonly remediation: string;
 }
+
+const lintRow = (f: Finding): LintRow => ({
+  lint: f.name,
+  level: f.level,
+  object: f.object,
+  detail: f.detail,
+  remediation: f.remediation,
+});
 
 const gate = {
   id: 'security',
@@ -61,11 +71,15 @@ const leakText = (l: LoadLeaks): string =>
 
 /** All lints in one transaction; the exposed-schema setting defaults to public, as on Supabase. */
 export async function runLints(pool: pg.Pool): Promise<LintRow[]> {
+  return (await lintFindings(pool)).map(lintRow);
+}
+
+async function lintFindings(pool: pg.Pool): Promise<Finding[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN READ ONLY');
     try {
-      return await lintsWithin(client);
+      return await findingsWithin(client);
     } finally {
       await client.query('ROLLBACK');
     }
@@ -76,11 +90,15 @@ export async function runLints(pool: pg.Pool): Promise<LintRow[]> {
 
 /** The lints inside a transaction the caller opened (the fix-it proof lints its copy between fixes). */
 export async function lintsWithin(client: pg.PoolClient): Promise<LintRow[]> {
+  return (await findingsWithin(client)).map(lintRow);
+}
+
+async function findingsWithin(client: pg.PoolClient): Promise<Finding[]> {
   const current = await client.query<{ v: string | null }>("select current_setting('pgrst.db_schemas', true) as v");
   if ((current.rows[0]?.v ?? '') === '') await client.query("set local pgrst.db_schemas = 'public'");
-  const rows: LintRow[] = [];
-  for (const check of sqlChecks('security')) rows.push(...(await runCheck<LintRow>(client, check)));
-  return rows;
+  const found: Finding[] = [];
+  for (const check of checkFiles('security')) found.push(...(await runCheck(client, check)));
+  return found;
 }
 
 async function seededUser(pool: pg.Pool, runIds: readonly string[]): Promise<string | undefined> {
@@ -116,9 +134,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       : insufficient(gate, THRESHOLD, why);
   if (ctx.db === undefined) return leakOnly(`no database connection: ${ctx.dbError ?? 'not configured'}`);
   const notes: string[] = [];
-  let lints: LintRow[];
+  let lints: Finding[];
   try {
-    lints = await runLints(ctx.db);
+    lints = await lintFindings(ctx.db);
   } catch (error) {
     return leakOnly(`the policy lints could not run: ${oneLine(error)}`);
   }
@@ -151,11 +169,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const blocking = lints.filter((l) => l.level !== 'info');
   const infos = lints.filter((l) => l.level === 'info');
   const byLint = Object.fromEntries(
-    [...new Set(lints.map((l) => l.lint))].map((name) => [`lint_${name}`, lints.filter((l) => l.lint === name).length]),
+    [...new Set(lints.map((l) => l.name))].map((name) => [`lint_${name}`, lints.filter((l) => l.name === name).length]),
   );
 
   if (cells === undefined && api === undefined && blocking.length === 0 && !leaked) {
-    return insufficient(gate, THRESHOLD, `${notes.join('; ')}; the lints found nothing blocking`, { ...byLint });
+    return insufficient(gate, THRESHOLD, `${notes.join('; ')}; the lints found nothing blocking`, {
+      figures: { ...byLint },
+    });
   }
   if (underLoad === undefined) notes.push('no load evidence: RLS leaks under load not counted');
   const failed = mismatches.length > 0 || (api?.length ?? 0) > 0 || blocking.length > 0 || leaked;
@@ -187,7 +207,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         blocking.length > 0
           ? `lints: ${blocking
               .slice(0, 6)
-              .map((l) => `${l.lint} on ${l.object}`)
+              .map((l) => `${l.name} on ${l.object}`)
               .join('; ')}`
           : '',
       ]
@@ -211,8 +231,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       ...(underLoad?.rows ?? []),
       ...firstRows(mismatches, 20).map((m) => ({ check: 'rls_matrix', ...m })),
       ...firstRows(api ?? [], 10).map((f) => ({ check: 'data_api', ...f })),
-      ...firstRows(blocking, 40).map((l) => ({ check: 'lint', ...l })),
-      ...firstRows(infos, 10).map((l) => ({ check: 'lint', ...l })),
+      ...firstRows(blocking, 40).map(findingRow),
+      ...firstRows(infos, 10).map(findingRow),
     ],
     links: ['#rls'],
   });

@@ -3,8 +3,9 @@
  * the same statement (pg_stat_statements queryid) whose mean execution time grew past the
  * checklist's rollback trigger, "Query performance degradation >300%".
  */
-import { firstRows, gateResult, insufficient, ratio } from '../checks/result.ts';
+import { firstRows, gateResult, insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
+import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { compareStatements, readStatements, type StatementStat, uncomparedStatements } from '../statements.ts';
 
@@ -47,7 +48,7 @@ export function judgeStatements(
   const uncomparedRows = firstRows(uncompared, 15).map((u) => ({
     statement: u.query,
     baseline_mean_ms: null,
-    peak_mean_ms: Number(u.peakMeanMs.toFixed(3)),
+    peak_mean_ms: round(u.peakMeanMs, 3),
     ratio: null,
     peak_calls: u.peakCalls,
     not_compared: u.reason,
@@ -64,26 +65,26 @@ export function judgeStatements(
   const worst = changes[0]!;
   const rows = firstRows(changes, 15).map((c) => ({
     statement: c.query,
-    baseline_mean_ms: Number(c.baselineMeanMs.toFixed(3)),
-    peak_mean_ms: Number(c.peakMeanMs.toFixed(3)),
-    ratio: Number(c.ratio.toFixed(2)),
+    baseline_mean_ms: round(c.baselineMeanMs, 3),
+    peak_mean_ms: round(c.peakMeanMs, 3),
+    ratio: round(c.ratio, 2),
     peak_calls: c.peakCalls,
   }));
   return gateResult(
     gate,
     regressed.length === 0 ? 'pass' : 'fail',
     threshold,
-    `worst ${ratio(worst.ratio, 2)}x over ${changes.length} statements${uncompared.length ? `; ${uncompared.length} not compared` : ''}`,
+    `worst ${times(worst.ratio)} over ${changes.length} statements${uncompared.length ? `; ${uncompared.length} not compared` : ''}`,
     {
       summary:
         (regressed.length === 0
-          ? `No statement seen in both runs slowed down past ${maxRatio}x its baseline mean; the largest change is ${ratio(worst.ratio, 2)}x.`
+          ? `No statement seen in both runs slowed down past ${maxRatio}x its baseline mean; the largest change is ${times(worst.ratio)}.`
           : `${regressed.length} statement(s) slowed down past ${maxRatio}x their baseline mean: the checklist's rollback trigger.`) +
         notCompared,
       figures: {
         statementsCompared: changes.length,
         regressed: regressed.length,
-        worstRatio: Number(worst.ratio.toFixed(3)),
+        worstRatio: round(worst.ratio, 3),
         notCompared: uncompared.length,
       },
       rows: [...rows, ...uncomparedRows],

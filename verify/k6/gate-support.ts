@@ -1,36 +1,13 @@
 /**
- * What the four k6-based gates share: how they say that load evidence is missing or damaged, and
- * number formatting. Damaged evidence (truncated or malformed output) is never judged: a partial run
- * can look fast or clean only because its worst part is missing.
+ * What the four k6-based gates share: how they say that load evidence is missing or damaged (with
+ * the one insufficient-data builder of verify/checks/result.ts). Damaged evidence (truncated or
+ * malformed output) is never judged: a partial run can look fast or clean only because its worst
+ * part is missing.
  */
 
+import { type GateHead, insufficient } from '../checks/result.ts';
 import type { LoadEvidence } from '../context.ts';
-import type { GateLevel, GateResult } from '../gate.ts';
-
-export interface GateInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly level: GateLevel;
-  readonly checklist: readonly string[];
-}
-
-export function insufficient(
-  gate: GateInfo,
-  threshold: string,
-  summary: string,
-  extra: Partial<GateResult['evidence']> = {},
-): GateResult {
-  return {
-    id: gate.id,
-    title: gate.title,
-    level: gate.level,
-    status: 'insufficient-data',
-    threshold,
-    measured: 'not measured',
-    evidence: { summary, ...extra },
-    checklist: gate.checklist,
-  };
-}
+import type { GateResult } from '../gate.ts';
 
 /** Every problem of every source, one line each, naming file and line. */
 export function loadProblems(load: LoadEvidence): string[] {
@@ -39,7 +16,7 @@ export function loadProblems(load: LoadEvidence): string[] {
 
 /** The standard answer when there is no load run, or its output is damaged; undefined when usable. */
 export function unusableLoad(
-  gate: GateInfo,
+  gate: GateHead,
   threshold: string,
   load: LoadEvidence | undefined,
   what = 'load run',
@@ -64,14 +41,6 @@ export function unusableLoad(
     );
   }
   return undefined;
-}
-
-export function ms(value: number): string {
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
-}
-
-export function percent(fraction: number, digits = 2): string {
-  return `${(fraction * 100).toFixed(digits)}%`;
 }
 
 /** A note when the judged run is not the peak profile the criteria speak of. */

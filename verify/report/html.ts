@@ -4,6 +4,7 @@
  * inputs goes through `escapeHtml`; data for the charts is embedded as JSON with `<` escaped, so no
  * value can close the script element.
  */
+import { percent, round, times } from '../format.ts';
 import type { GateResult } from '../gate.ts';
 import { blockersSection } from './blockers.ts';
 import { archetypeChart, archetypeScores, attributionChart, latencyChart } from './charts.ts';
@@ -32,7 +33,7 @@ const MAX_ROWS = 200;
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '<td class="muted">—</td>';
   if (typeof value === 'number')
-    return `<td class="num">${escapeHtml(Number.isInteger(value) ? value : Math.round(value * 10000) / 10000)}</td>`;
+    return `<td class="num">${escapeHtml(Number.isInteger(value) ? value : round(value, 4))}</td>`;
   if (typeof value === 'object') return `<td><code>${escapeHtml(JSON.stringify(value))}</code></td>`;
   return `<td>${escapeHtml(value)}</td>`;
 }
@@ -124,10 +125,10 @@ function endpointTable(load: LoadSummary, baseline: LoadSummary | undefined): st
       const b = base.get(e.name);
       const baseCells = withBase
         ? b
-          ? `${cell(b.latency.p95)}${cell(b.latency.p95 > 0 ? `${(e.latency.p95 / b.latency.p95).toFixed(2)}x` : null)}`
+          ? `${cell(b.latency.p95)}${cell(b.latency.p95 > 0 ? times(e.latency.p95 / b.latency.p95) : null)}`
           : '<td class="muted">—</td><td class="muted">—</td>'
         : '';
-      return `<tr><td>${escapeHtml(e.name)}</td>${cell(e.requests)}${cell(`${(e.errorRate * 100).toFixed(3)}%`)}${cell(e.latency.p50)}${cell(e.latency.p90)}${cell(e.latency.p95)}${cell(e.latency.p99)}${cell(e.latency.max)}${baseCells}</tr>`;
+      return `<tr><td>${escapeHtml(e.name)}</td>${cell(e.requests)}${cell(percent(e.errorRate, 3))}${cell(e.latency.p50)}${cell(e.latency.p90)}${cell(e.latency.p95)}${cell(e.latency.p99)}${cell(e.latency.max)}${baseCells}</tr>`;
     })
     .join('\n');
   return `<div class="scroll"><table><thead><tr><th>endpoint (k6 name tag)</th><th>requests</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>${withBase ? '<th>baseline p95 ms</th><th>peak/baseline</th>' : ''}</tr></thead><tbody>${rows}</tbody></table></div>`;

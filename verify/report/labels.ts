@@ -5,6 +5,7 @@
  * this table cannot label, so a new figure arrives with its label.
  */
 import { type PostbackKind, postbackPlants } from '../../scenarios/lib/postback.ts';
+import { count, gbp, ms, percent, perSecond, score, times } from '../format.ts';
 
 /** How a figure's value reads; `share` values are fractions (0.25) shown as percentages. */
 export type Unit = 'count' | 'ms' | 'per-second' | 'share' | 'score' | 'ratio' | 'gbp' | 'text' | 'time';
@@ -198,8 +199,6 @@ export function unlabelledFigures(
   );
 }
 
-const grouped = (n: number, digits: number): string => n.toLocaleString('en-GB', { maximumFractionDigits: digits });
-
 /** A value in its unit: "173 ms", "4.5%", "£12.30", "1.82×". Non-numbers (notes, times) as given. */
 export function formatFigure(value: number | string | null, unit: Unit): string {
   if (value === null || value === '') return '—';
@@ -208,19 +207,19 @@ export function formatFigure(value: number | string | null, unit: Unit): string 
   if (Number.isNaN(n)) return String(value);
   switch (unit) {
     case 'ms':
-      return `${grouped(n, n >= 100 ? 0 : 1)} ms`;
+      return ms(n);
     case 'per-second':
-      return `${grouped(n, 2)} per second`;
+      return perSecond(n);
     case 'share':
-      return `${grouped(n * 100, Math.abs(n) < 0.01 ? 3 : 1)}%`;
+      return percent(n);
     case 'score':
-      return grouped(n, 3);
+      return score(n);
     case 'ratio':
-      return `${grouped(n, 2)}×`;
+      return times(n);
     case 'gbp':
-      return `${n < 0 ? '−' : ''}£${Math.abs(n).toFixed(2)}`;
+      return gbp(n);
     case 'count':
-      return grouped(n, 2);
+      return count(n);
     case 'text':
     case 'time':
       return String(value);

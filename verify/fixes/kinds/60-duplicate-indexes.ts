@@ -1,23 +1,11 @@
 /**
  * Indexes identical but for their name cost writes and storage twice. The one that backs a
  * constraint (UNIQUE, PRIMARY KEY) stays, then a unique one, then the oldest; the rest are dropped.
- * Grouped exactly as lint 0011 groups them, read again from pg_index.
+ * The groups are the lint's own (verify/sql/checks/security/0011_duplicate_indexes.sql, its
+ * metadata keep_order and constraints), read again on the database being fixed.
  */
+import { checkFile, runCheck } from '../../sql/run.ts';
 import { block, type FixBlock, type FixKind, findingKey } from '../block.ts';
-
-const DUPLICATES = `
-  select format('%I.%I', n.nspname, c.relname) as rel,
-         array_agg(format('%I.%I', n.nspname, ic.relname)
-                   order by (exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)) desc, i.indisunique desc, i.indexrelid) as indexes,
-         count(*) filter (where exists (select 1 from pg_constraint k where k.conindid = i.indexrelid))::int as constraints
-  from pg_index i
-  join pg_class c on c.oid = i.indrelid
-  join pg_class ic on ic.oid = i.indexrelid
-  join pg_namespace n on n.oid = c.relnamespace
-  where format('%I.%I', n.nspname, c.relname) = $1
-  group by n.nspname, c.relname, i.indrelid, i.indkey::text, i.indclass::text, i.indcollation::text,
-           coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')
-  having count(*) > 1`;
 
 export default {
   kind: 'duplicate-indexes',
@@ -27,8 +15,13 @@ export default {
     for (const f of findings) {
       const key = findingKey(f);
       const groups = (
-        await state.db.query<{ rel: string; indexes: string[]; constraints: number }>(DUPLICATES, [f.object])
-      ).rows;
+        await runCheck<{ keep_order: string[]; constraints: number }>(
+          state.db,
+          checkFile('security', 'duplicate_indexes'),
+        )
+      )
+        .filter((g) => g.object === f.object)
+        .map((g) => g.metadata);
       if (groups.length === 0 || groups.some((g) => g.constraints > 1)) {
         state.unfixed.set(
           key,
@@ -38,8 +31,8 @@ export default {
         );
         continue;
       }
-      const keep = groups.map((g) => g.indexes[0] as string);
-      const drop = groups.flatMap((g) => g.indexes.slice(1));
+      const keep = groups.map((g) => g.keep_order[0] as string);
+      const drop = groups.flatMap((g) => g.keep_order.slice(1));
       blocks.push(
         block(
           'duplicate-indexes',
