@@ -177,28 +177,34 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     await withClient(url, 'bench database', (c) => c.query('checkpoint'));
 
     // --- 1. the seed, as `npm run seed` runs it ---
-    let seedCpu0 = 0;
-    let seedCpu1 = 0;
+    // Backend CPU seconds of every seed connection (one per writer): at its start, then the difference.
+    const seedCpuAtStart = new Map<number, number>();
+    let seedCpu = 0;
     const { result, wallMs } = await seedCommand({
       seed: `bench-${scale}`,
       scale,
       target,
       batchUsers: values['batch-users'] === undefined ? undefined : Number(values['batch-users']),
+      writers: values.writers === undefined ? undefined : Number(values.writers),
       log: out,
       progress: progressTo(process.stdout),
       repoRoot: tmp,
       stateDir: path.join(tmp, 'state'),
       signIn: 0,
       onBackend: (pid, phase) => {
-        if (phase === 'start') seedCpu0 = cpuSeconds(pid) ?? 0;
-        else seedCpu1 = cpuSeconds(pid) ?? seedCpu0;
+        const now = cpuSeconds(pid);
+        if (phase === 'start') seedCpuAtStart.set(pid, now ?? 0);
+        else seedCpu += (now ?? seedCpuAtStart.get(pid) ?? 0) - (seedCpuAtStart.get(pid) ?? 0);
       },
     });
     const rss = peakRssMb();
     let seedRows = 0;
     for (const [table, n] of result.rows) if (!table.startsWith('kit_truth.')) seedRows += n;
     const seedSeconds = wallMs / 1000;
-    const copyMs = [...result.copyMs].filter(([t]) => t !== 'fk-verification').reduce((a, [, ms]) => a + ms, 0);
+    // The COPY phase as a user waits for it: the products, then the batches' wall time over every
+    // writer (generation of the first batch included, so the figure is if anything unkind to the seed).
+    const copyMs =
+      (result.copyMs.get('public.products') ?? 0) + (result.copyMs.get('kit_truth.products') ?? 0) + result.loadMs;
     const accounts = result.rows.get('auth.users') ?? 0;
 
     // --- 3. the floor of the COPY phase ---
@@ -249,7 +255,7 @@ export default async function benchSeed(argv: string[]): Promise<number> {
 
     const seedRate = seedRows / seedSeconds;
     const benchRate = pgbenchRows / pgbenchSeconds;
-    const seedCpuPerM = ((seedCpu1 - seedCpu0) / seedRows) * 1e6;
+    const seedCpuPerM = (seedCpu / seedRows) * 1e6;
     const benchCpuPerM = (benchCpu / pgbenchRows) * 1e6;
     out('');
     out(
@@ -260,7 +266,7 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     );
     out(`ratio    whole run ÷ pgbench -i: ${(seedRate / benchRate).toFixed(2)} (aim ≥ 0.30)`);
     out(
-      `COPY     seed's COPY phase ${(copyMs / 1000).toFixed(1)} s; floor (server-side binary COPY FROM of the same rows into the same schema) ${(floorMs / 1000).toFixed(1)} s`,
+      `COPY     seed's COPY phase ${(copyMs / 1000).toFixed(1)} s wall over ${result.writers} connection${result.writers === 1 ? '' : 's'}; floor (server-side binary COPY FROM of the same rows into the same schema) ${(floorMs / 1000).toFixed(1)} s`,
     );
     out(`ratio    COPY phase ÷ floor: ${(floorMs / copyMs).toFixed(2)} (aim ≥ 0.80)`);
     out(
@@ -276,7 +282,7 @@ export default async function benchSeed(argv: string[]): Promise<number> {
     );
     out('');
     out(
-      `${'per table'.padEnd(32)} ${'rows'.padStart(9)} ${'seed COPY s'.padStart(12)} ${'floor s'.padStart(8)} ${'ratio'.padStart(6)}`,
+      `${'per table (seed: COPY seconds summed over its writers)'.padEnd(32)} ${'rows'.padStart(9)} ${'seed COPY s'.padStart(12)} ${'floor s'.padStart(8)} ${'ratio'.padStart(6)}`,
     );
     for (const t of FLOOR_TABLES) {
       const n = result.rows.get(t.name) ?? 0;

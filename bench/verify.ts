@@ -9,6 +9,8 @@
  * time per raw line of the longest run stays within 2x of the shortest's. Also checked: a 10-minute
  * run verifies in under 60 s.
  * Aims: per-line time longest / shortest <= 2; verify of the 10-minute run < 60 s.
+ * Then the same at seed scales (bench/verify-support/scales.ts): verify of a seed run alone at
+ * scales 1, 10 and 30, its time per user at most linear, scale 10 under 30 s and 250 MB.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { reportScales, type ScaleMeasured, verifyAtScale } from './verify-support/scales.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -118,8 +121,18 @@ export default async function bench(argv: string[]): Promise<number> {
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new UsageError(`--rounds: expected an integer ≥ 1, received ${JSON.stringify(values.rounds)}`);
+  const scales =
+    values.scales === 'none'
+      ? []
+      : values.scales.split(',').map((x) => {
+          const n = Number(x.trim());
+          if (!(n > 0))
+            throw new UsageError(`--scales: expected positive numbers or none, received ${JSON.stringify(x)}`);
+          return n;
+        });
   let runs: string[];
   if (values.runs) runs = values.runs.split(',').map((d) => path.resolve(d.trim()));
+  else if (values.durations === 'none') runs = [];
   else {
     const durations = values.durations.split(',').map((d) => d.trim());
     durations.forEach(seconds);
@@ -143,6 +156,15 @@ export default async function bench(argv: string[]): Promise<number> {
       `${m.run}: ${fmt(m.lines)} lines, ${fmt(m.writes)} writes, verify ${m.seconds.toFixed(1)} s (${m.cpu.toFixed(1)} CPU-s), peak RSS ${m.rssMb.toFixed(0)} MB, ${m.verdict} (database ${m.database})`,
     );
   }
+  if (measured.length > 0) reportRuns(measured);
+  const atScales: ScaleMeasured[] = [];
+  for (const scale of scales) atScales.push(await verifyAtScale(scale, out));
+  if (atScales.length > 0) reportScales(atScales, out);
+  return 0;
+}
+
+/** The table and aims of the load runs of different lengths. */
+function reportRuns(measured: Measured[]): void {
   measured.sort((a, b) => a.lines - b.lines);
   out('');
   out(
@@ -182,5 +204,4 @@ export default async function bench(argv: string[]): Promise<number> {
     out(
       `verify of ${m.run} (${Math.round(m.durationSeconds)} s run)   ${m.seconds.toFixed(1)} s   ${m.seconds < 60 ? 'meets' : 'MISSES'} the aim < 60 s`,
     );
-  return 0;
 }

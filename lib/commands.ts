@@ -28,6 +28,7 @@ export const benchParts = {
     flags: {
       scale: { type: 'string', value: 'N', default: '10', doc: 'seed scale' },
       'batch-users': { type: 'string', value: 'N', doc: "users per COPY batch (default: the seed's)" },
+      writers: { type: 'string', value: 'N', doc: "writer connections (default: the seed's)" },
       'admin-users': {
         type: 'string',
         value: 'N',
@@ -78,11 +79,19 @@ export const benchParts = {
   }),
   verify: defineCommand({
     name: 'bench verify',
-    summary: '`npm run verify` of peak runs of different lengths, to show it is linear in its evidence',
-    details: 'Without --runs it first makes the runs (`npm run load -- peak`) against the configured target.',
+    summary:
+      '`npm run verify` of peak runs of different lengths, and of seed runs of different scales, to show it is linear in its evidence',
+    details:
+      'Without --runs it first makes the runs (`npm run load -- peak`) against the configured target; for each scale it seeds a run (`npm run seed`), verifies it with `--no-load` and cleans it.',
     flags: {
       runs: { type: 'string', value: 'DIR,DIR', doc: 'existing run folders instead of new runs' },
-      durations: { type: 'string', value: 'D,D', default: '30s,150s,10m', doc: 'lengths of the runs to make' },
+      durations: {
+        type: 'string',
+        value: 'D,D',
+        default: '30s,150s,10m',
+        doc: 'lengths of the runs to make (none: skip the load runs)',
+      },
+      scales: { type: 'string', value: 'S,S', default: '1,10,30', doc: 'seed scales to verify (none: skip them)' },
       baseline: { type: 'string', value: 'DIR', doc: 'a baseline for each verify' },
       rounds: { type: 'string', value: 'R', default: '1', doc: 'verifies per run' },
     },
@@ -136,6 +145,11 @@ export const commands = {
         doc: 'how Auth accounts are written: sql (default with a database URL: in bulk, one bcrypt hash per run) or admin-api (the Auth admin API; the only writer without a database URL)',
       },
       'batch-users': { type: 'string', value: 'N', doc: 'users per COPY batch; memory is bounded by it (default 500)' },
+      writers: {
+        type: 'string',
+        value: 'N',
+        doc: 'database connections writing batches at once (default 2; the admin-API account writer uses one)',
+      },
       'dry-run': { type: 'boolean', doc: 'print the plan and write nothing' },
       'sign-in': {
         type: 'string',
@@ -199,6 +213,10 @@ export const commands = {
         value: 'DIR',
         multiple: true,
         doc: 'a run folder of npm run load (default: the newest reports/peak-*)',
+      },
+      'no-load': {
+        type: 'boolean',
+        doc: 'judge the database and API only, without the newest reports/peak-* run (the load gates say insufficient-data)',
       },
       baseline: {
         type: 'string',

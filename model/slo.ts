@@ -53,6 +53,11 @@ export const successCriteria = {
     warnOracleFraction: 0.85,
     /** fewer measured users than this give an interval too wide to sign against (insufficient-data) */
     minMeasuredUsers: 30,
+    /**
+     * users scored per group (measured, cold start): a sample keyed by user id beyond this, so verify's
+     * time stops growing with the scale; 1,000 users put the NDCG CI within about +-0.01
+     */
+    maxScoredUsers: 1000,
   },
   /** "Recommendation accuracy improved": the app's recommended items against the planted tiers */
   recommendation: {
@@ -70,6 +75,8 @@ export const successCriteria = {
     minProbedUsers: 30,
     /** ... or this share of the users with swipes, whichever is more */
     probedUserFraction: 0.05,
+    /** ... but no more than this many, so verify's time stops growing with the scale (scale 10: 500) */
+    maxProbedUsers: 500,
   },
 } as const;
 

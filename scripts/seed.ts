@@ -115,6 +115,7 @@ await runCommand(async () => {
   const scale = positiveNumber('scale', values.scale, false);
   const users = positiveNumber('users', values.users, true);
   const batchUsers = positiveNumber('batch-users', values['batch-users'], true);
+  const writers = positiveNumber('writers', values.writers, true);
   const seed = values.seed;
   const resultFile = values['result-file'];
   const record = (result: SeedResult) => {
@@ -133,13 +134,15 @@ await runCommand(async () => {
   }
 
   if (values['dry-run']) {
-    const plan = planSeed({ seed, scale, users, batchUsers });
+    const plan = planSeed({ seed, scale, users, batchUsers, writers, authWriter });
     const perUser = 'sessions ~lognormal(3.2, 0.55), swipes/session ~lognormal(15, 0.7)';
     out(`plan (dry run, nothing written): run ${plan.runId}`);
     out(
       `  target      ${target.kind}  ${target.supabaseUrl}  database ${target.databaseUrl ? target.databaseSetting : '(none)'}`,
     );
-    out(`  users       ${plan.params.users}  (Auth via ${authWriter}, batches of ${plan.batchUsers})`);
+    out(
+      `  users       ${plan.params.users}  (Auth via ${authWriter}, batches of ${plan.batchUsers} over ${plan.writers} connection${plan.writers === 1 ? '' : 's'})`,
+    );
     out(`  products    ${plan.params.products}  (Zipf s=${behaviour.zipfExponent.value}, 10 categories)`);
     out(`  behaviour   ${perUser}; expect ~100 rows per user over 9 tables`);
     out(`  manifest    reports/seed/${plan.runId}/manifest.json`);
@@ -190,6 +193,7 @@ await runCommand(async () => {
     scale,
     users,
     batchUsers,
+    writers,
     authWriter,
     target,
     log: out,

@@ -12,8 +12,10 @@ import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
 import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
+import { packageVersion } from '../lib/package-version.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
+import { peakRssMb, progressTo } from '../seed/progress.ts';
 import { databaseTarget } from '../stack/database.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
@@ -131,16 +133,6 @@ function seedRunIdsOf(
   }
 }
 
-function packageVersion(name: string): string | undefined {
-  try {
-    const file =
-      name === '.' ? path.join(repoRoot, 'package.json') : path.join(repoRoot, 'node_modules', name, 'package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand(commands.verify, argv);
   if (values.compare !== undefined) {
@@ -166,11 +158,15 @@ async function main(argv: readonly string[]): Promise<number> {
         'Give a run folder written by `npm run load` (reports/<profile>-<stamp>/).',
       ]);
   }
-  const fallback = given.length === 0 ? newestPeakRun() : undefined;
+  const fallback = given.length === 0 && !values['no-load'] ? newestPeakRun() : undefined;
   const runDirs = given.length > 0 ? given : fallback ? [fallback] : [];
+  if (given.length > 0 && values['no-load'])
+    throw new UsageError('verify: --no-load and --run contradict each other; give one of them');
   if (runDirs.length === 0)
     process.stderr.write(
-      'verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n',
+      values['no-load']
+        ? 'verify: --no-load: load gates will say insufficient-data\n'
+        : 'verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n',
     );
   else
     process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
@@ -207,7 +203,15 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   try {
     const gates = await loadGates();
-    const results = await runGates(gates, context);
+    const status = progressTo(process.stderr);
+    const results = await runGates(gates, context, (gate, index, result, ms) => {
+      const head = `  gate ${index + 1}/${gates.length} ${gate.id}`;
+      if (!result) status.update(`${head} …`);
+      else
+        status.line(
+          `${head}: ${result.status} in ${(ms / 1000).toFixed(1)} s (peak RSS ${Math.round(peakRssMb())} MB)`,
+        );
+    });
     const verdict = verdictOf(results);
     // fixes.sql beside the report; with --prove-fixes each block is proved on a copy first.
     const fixes = await fixIt(context, { prove: values['prove-fixes'] === true });

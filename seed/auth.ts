@@ -183,19 +183,34 @@ const EMAIL_APP_METADATA = '{"provider":"email","providers":["email"]}';
 /** GoTrue's `auth.identities` as this database has it, or none (the kit's local schema has none). */
 type Identities = 'none' | 'provider_id' | 'legacy';
 
+/** What the writers of one run share: the run's one hash and the identities table's shape. */
+interface SqlAuthShared {
+  hash?: Promise<{ password: string; hash: string }>;
+  identities?: Promise<Identities>;
+  /** COPY time of auth.users and auth.identities (ms) over every writer, apart from the hash. */
+  copyMs: number;
+}
+
 export class SqlAuth implements AuthWriter {
   readonly kind = 'sql' as const;
   readonly retries = 0;
-  private hash: { password: string; hash: string } | undefined;
-  private identities: Identities | undefined;
-  /** COPY time of auth.users and auth.identities (ms), apart from the one hash per run. */
-  copyMs = 0;
 
   /** `salt`: 16 bytes for the run's one bcrypt hash (derived from the seed, so the rows are reproducible). */
   constructor(
     private readonly client: pg.Client,
     private readonly salt?: Uint8Array,
+    private readonly shared: SqlAuthShared = { copyMs: 0 },
   ) {}
+
+  /** COPY time of auth.users and auth.identities (ms) over every writer of the run. */
+  get copyMs(): number {
+    return this.shared.copyMs;
+  }
+
+  /** A writer over another connection of the same run, sharing its one hash. */
+  on(client: pg.Client): SqlAuth {
+    return new SqlAuth(client, this.salt, this.shared);
+  }
 
   private async identitiesShape(): Promise<Identities> {
     const { rows } = await this.client.query<{ column_name: string }>(
@@ -212,8 +227,13 @@ export class SqlAuth implements AuthWriter {
   ): Promise<void> {
     if (accounts.length === 0) return;
     // One bcrypt hash per run: every seeded user has the manifest's password.
-    if (this.hash?.password !== password) this.hash = { password, hash: await hashPassword(password, this.salt) };
-    this.identities ??= await this.identitiesShape();
+    if (this.shared.hash === undefined || (await this.shared.hash).password !== password) {
+      const salt = this.salt;
+      this.shared.hash = hashPassword(password, salt).then((hash) => ({ password, hash }));
+    }
+    const { hash } = await this.shared.hash;
+    this.shared.identities ??= this.identitiesShape();
+    const identities = await this.shared.identities;
     const started = performance.now();
     const enc = new BinaryCopyEncoder();
     for (const a of accounts) {
@@ -223,7 +243,7 @@ export class SqlAuth implements AuthWriter {
         aud: 'authenticated',
         role: 'authenticated',
         email: a.email,
-        encrypted_password: this.hash.hash,
+        encrypted_password: hash,
         email_confirmed_at: a.createdAt,
         // GoTrue scans these into Go strings: '' where it has no value, never NULL.
         confirmation_token: '',
@@ -245,13 +265,13 @@ export class SqlAuth implements AuthWriter {
     const chunks = enc.take();
     await copyChunks(this.client, authUsersTable, chunks);
     releaseChunks(chunks);
-    if (this.identities !== 'none') {
+    if (identities !== 'none') {
       // GoTrue's identity of an e-mail account: provider 'email', keyed by the user id, with the
       // claims GoTrue stores. Set-based from the rows just written, whatever the identities version.
       const ids = accounts.map((a) => uuidText(a.id));
       const data = `jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false)`;
       await this.client.query(
-        this.identities === 'provider_id'
+        identities === 'provider_id'
           ? `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
              select u.id, u.id::text, u.id, ${data}, 'email', u.created_at, u.created_at, u.updated_at from auth.users u where u.id = any($1::uuid[])`
           : `insert into auth.identities (id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
@@ -259,7 +279,7 @@ export class SqlAuth implements AuthWriter {
         [ids],
       );
     }
-    this.copyMs += performance.now() - started;
+    this.shared.copyMs += performance.now() - started;
     created(accounts.length);
   }
 

@@ -1,7 +1,8 @@
 /**
  * One batch of users' rows, encoded on arrival into per-table binary COPY buffers (`Batch`), and
- * the writer that streams a finished batch in FK order (`BatchWriter`). The run generates batch k+1
- * while batch k is being written, so at most two batches are in memory whatever the scale.
+ * the writer that streams a finished batch in FK order over one connection (`BatchWriter`). A run
+ * has W writers: the next batch is generated while W are being written, so at most W + 1 batches are
+ * in memory whatever the scale.
  */
 import type pg from 'pg';
 import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
@@ -53,17 +54,36 @@ export class Batch implements Sink {
   }
 }
 
-export class BatchWriter {
+/** What every writer of a run has written so far, summed over its connections (progress and results). */
+export class CopyTally {
   /** Rows written so far, per table name, over the whole run. */
   readonly totals = new Map<string, number>();
-  /** Milliseconds spent in COPY per table name. */
+  /** Milliseconds spent in COPY per table name, summed over the writers (they overlap in time). */
   readonly copyMs = new Map<string, number>();
   /** Users whose batches are written (for progress). */
   usersDone = 0;
   /** Told after each table's COPY: the table, its rows so far and its COPY milliseconds so far. */
   onTable: (table: string, rows: number, ms: number) => void = () => undefined;
 
-  constructor(private readonly client: pg.Client) {}
+  add(name: string, rows: number, ms: number): void {
+    this.copyMs.set(name, (this.copyMs.get(name) ?? 0) + ms);
+    this.totals.set(name, (this.totals.get(name) ?? 0) + rows);
+    this.onTable(name, this.totals.get(name)!, this.copyMs.get(name)!);
+  }
+
+  publicRows(): number {
+    let n = 0;
+    for (const [t, rows] of this.totals) if (t.startsWith('public.')) n += rows;
+    return n;
+  }
+}
+
+/** Streams finished batches over one connection, in FK order; a run may have several at once. */
+export class BatchWriter {
+  constructor(
+    private readonly client: pg.Client,
+    private readonly tally: CopyTally,
+  ) {}
 
   private async write(buffer: TableBuffer | undefined): Promise<void> {
     if (!buffer || buffer.rows === 0) return;
@@ -71,10 +91,7 @@ export class BatchWriter {
     const chunks = buffer.finish();
     await copyChunks(this.client, buffer.spec, chunks);
     releaseChunks(chunks);
-    const name = buffer.spec.name;
-    this.copyMs.set(name, (this.copyMs.get(name) ?? 0) + performance.now() - started);
-    this.totals.set(name, (this.totals.get(name) ?? 0) + buffer.rows);
-    this.onTable(name, this.totals.get(name)!, this.copyMs.get(name)!);
+    this.tally.add(buffer.spec.name, buffer.rows, performance.now() - started);
   }
 
   writeTruth(batch: Batch, table: TruthTableKey): Promise<void> {
@@ -83,11 +100,5 @@ export class BatchWriter {
 
   async writePublic(batch: Batch): Promise<void> {
     for (const key of publicOrder) await this.write(batch.tables.get(key));
-  }
-
-  publicRows(): number {
-    let n = 0;
-    for (const [t, rows] of this.totals) if (t.startsWith('public.')) n += rows;
-    return n;
   }
 }

@@ -247,9 +247,12 @@ export async function runSeedViaDataApi(options: SeedOptions & { reportsDir: str
     saveRun();
     return {
       ...plan,
+      // One user batch at a time through the Data API.
+      writers: 1,
       rows: new Map([...rows].sort()),
       copyMs: new Map(),
       totalMs: performance.now() - started,
+      loadMs: performance.now() - started,
       authMs,
       authWriter: 'admin-api',
       authRetries: auth.retries,

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { EnvironmentError, KitError, UsageError } from '../lib/errors.ts';
+import { packageVersion } from '../lib/package-version.ts';
 import { connect } from '../lib/pg/connect.ts';
 import { categoryNames, categorySlugs, MODEL_VERSION, productCount, userCount } from '../model/behaviour.ts';
 import { AdminApiAuth, type AuthAccount, type AuthWriter, SqlAuth } from './auth.ts';
-import { Batch, BatchWriter } from './batch.ts';
+import { Batch, BatchWriter, CopyTally } from './batch.ts';
 import { BinaryCopyEncoder } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import { productRows } from './product-rows.ts';
@@ -25,9 +26,12 @@ import { type Category, type SeedParams, slug, World } from './world.ts';
 
 /** Bump when the generator's output changes for the same seed and parameters. */
 export const GENERATOR_VERSION = 'seed-generator-v1';
-export const FAKER_VERSION = '10.6.0';
-/** Users per batch: two batches are in memory at once (one generating, one being written). */
+/** faker draws the cosmetic columns: its version is part of what makes a run reproducible. */
+export const FAKER_VERSION = packageVersion('@faker-js/faker') ?? 'unknown';
+/** Users per batch: W + 1 batches are in memory at once (one generating, W being written). */
 export const DEFAULT_BATCH_USERS = 500;
+/** Writer connections: two keep both cores of a small machine busy next to the generator. */
+export const DEFAULT_WRITERS = 2;
 
 /** The longest the generator holds the event loop while a batch is being written. */
 const YIELD_MS = 3;
@@ -40,13 +44,18 @@ export interface SeedOptions {
   /** Overrides the user count of the scale (the catalogue still follows the scale). */
   readonly users?: number;
   readonly batchUsers?: number;
+  /**
+   * Connections writing batches at once (default 2): the server works on W batches while Node
+   * generates the next. The admin-API account writer always uses one.
+   */
+  readonly writers?: number;
   /** Default `sql`: accounts in bulk over the database connection the seed needs anyway. */
   readonly authWriter?: AuthWriterKind;
   readonly target: SeedTarget;
   readonly log?: (line: string) => void;
   /** Status of the long phases (accounts, COPY per table, FK verification); see seed/progress.ts. */
   readonly progress?: Progress;
-  /** Benchmark hook: the COPY connection's backend pid, right after connecting and before closing. */
+  /** Benchmark hook: each COPY connection's backend pid, right after connecting and before closing. */
   readonly onBackend?: (pid: number, phase: 'start' | 'end') => void;
 }
 
@@ -54,6 +63,7 @@ export interface SeedPlan {
   readonly runId: string;
   readonly params: SeedParams;
   readonly batchUsers: number;
+  readonly writers: number;
 }
 
 export interface SeedResult extends SeedPlan {
@@ -65,17 +75,27 @@ export interface SeedResult extends SeedPlan {
   readonly authWriter: AuthWriterKind;
   /** Requests the admin API writer repeated after a 429/5xx (0 for sql). */
   readonly authRetries: number;
+  /** Wall time of the batches: first generated to last written, over every writer (products apart). */
+  readonly loadMs: number;
   /** Time spent simulating and encoding rows in Node (not overlapped with COPY). */
   readonly generateMs: number;
   readonly world: World;
 }
 
-export function planSeed(options: Pick<SeedOptions, 'seed' | 'scale' | 'users' | 'batchUsers'>): SeedPlan {
+export function planSeed(
+  options: Pick<SeedOptions, 'seed' | 'scale' | 'users' | 'batchUsers' | 'writers' | 'authWriter'>,
+): SeedPlan {
   if (!(options.scale > 0) || !Number.isFinite(options.scale)) {
     throw new UsageError(`--scale must be a positive number, received ${options.scale}`);
   }
   if (options.users !== undefined && (!Number.isInteger(options.users) || options.users < 1)) {
     throw new UsageError(`--users must be a positive integer, received ${options.users}`);
+  }
+  if (
+    options.writers !== undefined &&
+    (!Number.isInteger(options.writers) || options.writers < 1 || options.writers > 16)
+  ) {
+    throw new UsageError(`--writers must be an integer from 1 to 16, received ${options.writers}`);
   }
   const params: SeedParams = {
     seed: options.seed,
@@ -87,7 +107,13 @@ export function planSeed(options: Pick<SeedOptions, 'seed' | 'scale' | 'users' |
     .update(JSON.stringify([GENERATOR_VERSION, MODEL_VERSION, params]))
     .digest('hex')
     .slice(0, 8);
-  return { runId: `run-${slug(params.seed)}-${digest}`, params, batchUsers: options.batchUsers ?? DEFAULT_BATCH_USERS };
+  return {
+    runId: `run-${slug(params.seed)}-${digest}`,
+    params,
+    batchUsers: options.batchUsers ?? DEFAULT_BATCH_USERS,
+    // The admin API has its own bounded concurrency; its batches go one at a time.
+    writers: options.authWriter === 'admin-api' ? 1 : (options.writers ?? DEFAULT_WRITERS),
+  };
 }
 
 /** The ten categories: existing rows by slug; missing slugs are created and recorded as the run's. */
@@ -115,7 +141,7 @@ async function ensureCategories(client: pg.Client, runId: string): Promise<Categ
   return categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) }));
 }
 
-async function writeProducts(client: pg.Client, world: World, runId: string, sink: BatchWriter): Promise<void> {
+async function writeProducts(client: pg.Client, world: World, runId: string, tally: CopyTally): Promise<void> {
   const truth = new BinaryCopyEncoder();
   const rows = new BinaryCopyEncoder();
   for (const p of world.products) {
@@ -125,12 +151,18 @@ async function writeProducts(client: pg.Client, world: World, runId: string, sin
   }
   let started = performance.now();
   await copyChunks(client, truthTables.products, truth.take());
-  sink.copyMs.set('kit_truth.products', performance.now() - started);
+  tally.add('kit_truth.products', world.products.length, performance.now() - started);
   started = performance.now();
   await copyChunks(client, publicTables.products, rows.take());
-  sink.copyMs.set('public.products', performance.now() - started);
-  sink.totals.set('public.products', world.products.length);
-  sink.totals.set('kit_truth.products', world.products.length);
+  tally.add('public.products', world.products.length, performance.now() - started);
+}
+
+/** A writer connection with the seed's session settings (see runSeed). */
+async function openWriter(target: SeedTarget, superuser: boolean): Promise<pg.Client> {
+  const client = await connect(target.databaseUrl!, target.databaseSetting);
+  await client.query('set synchronous_commit = off');
+  if (superuser) await client.query('set session_replication_role = replica');
+  return client;
 }
 
 export async function runSeed(options: SeedOptions): Promise<SeedResult> {
@@ -151,6 +183,10 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     ? (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid
     : 0;
   options.onBackend?.(backendPid, 'start');
+  const extraClients: pg.Client[] = [];
+  const extraPids: number[] = [];
+  // Batches being written: when one writer fails, the others' are awaited before their connections close.
+  const inflight = new Set<Promise<void>>();
   try {
     const authKind = options.authWriter ?? 'sql';
     const adminApi = authKind === 'admin-api' ? new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey) : undefined;
@@ -192,6 +228,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
           ...params,
           batchUsers: plan.batchUsers,
           authWriter: authKind,
+          writers: plan.writers,
           fkChecks: superuser ? 'set-based after load' : 'per row',
         }),
         JSON.stringify({
@@ -210,10 +247,27 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
 
     const categories = await ensureCategories(client, runId);
     const world = new World(params, categories);
-    const auth: AuthWriter = adminApi ?? new SqlAuth(client, world.passwordSalt());
-    const sink = new BatchWriter(client);
-    await writeProducts(client, world, runId, sink);
+    const tally = new CopyTally();
+    await writeProducts(client, world, runId, tally);
     log(`  products    ${world.products.length}`);
+
+    // The run's first connection is writer 0; the others open with the same session settings.
+    for (let w = 1; w < plan.writers; w++) {
+      const extra = await openWriter(target, superuser);
+      extraClients.push(extra);
+      if (options.onBackend) {
+        const pid = (await extra.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+        extraPids.push(pid);
+        options.onBackend(pid, 'start');
+      }
+    }
+    const sqlAuth = adminApi ? undefined : new SqlAuth(client, world.passwordSalt());
+    const auth: AuthWriter = adminApi ?? sqlAuth!;
+    const writers = [client, ...extraClients].map((c, i) => ({
+      sink: new BatchWriter(c, tally),
+      auth: i === 0 || !sqlAuth ? auth : sqlAuth.on(c),
+      inflight: undefined as Promise<void> | undefined,
+    }));
 
     const password = world.password();
     let authMs = 0;
@@ -225,28 +279,35 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       const ms = performance.now() - loadStarted;
       const retried = auth.retries > 0 ? `, ${count(auth.retries)} retried` : '';
       progress.update(
-        `  seeding users ${count(first)}/${count(params.users)} · accounts ${count(accountsMade)} (${via}, ${rate(accountsMade, authMs)}/s${retried}) · ${count(sink.publicRows())} rows (${rate(sink.publicRows(), ms)}/s) · ${doing}`,
+        `  seeding users ${count(first)}/${count(params.users)} · accounts ${count(accountsMade)} (${via}, ${rate(accountsMade, authMs)}/s${retried}) · ${count(tally.publicRows())} rows (${rate(tally.publicRows(), ms)}/s) · ${doing}`,
       );
     };
-    sink.onTable = (table, rows, ms) =>
-      status(sink.usersDone, `COPY ${table} ${count(rows)} rows at ${rate(rows, ms)}/s`);
-    // Batch k is written while batch k+1 is generated: Node and the server backend work in parallel.
-    let inflight: Promise<void> | undefined;
-    const writeBatch = async (batch: Batch, batchAccounts: readonly AuthAccount[], first: number, last: number) => {
+    tally.onTable = (table, rows, ms) =>
+      status(tally.usersDone, `COPY ${table} ${count(rows)} rows at ${rate(rows, ms)}/s`);
+    // Each writer streams its batch while the next is generated: Node and W server backends work at
+    // once. Batches share no rows but the products, written above, so their order does not matter.
+    const writeBatch = async (
+      writer: (typeof writers)[number],
+      batch: Batch,
+      batchAccounts: readonly AuthAccount[],
+      first: number,
+    ) => {
       // Ownership first: once the truth lists a user, --clean can find everything made for it.
-      await sink.writeTruth(batch, 'users');
+      await writer.sink.writeTruth(batch, 'users');
       const authStarted = performance.now();
-      await auth.create(batchAccounts, password, (n) => {
-        if (auth.kind === 'admin-api') status(first + n, `accounts ${count(first + n)}/${count(params.users)}`);
+      await writer.auth.create(batchAccounts, password, (n) => {
+        if (writer.auth.kind === 'admin-api') status(first + n, `accounts ${count(first + n)}/${count(params.users)}`);
       });
       authMs += performance.now() - authStarted;
       accountsMade += batchAccounts.length;
-      await sink.writePublic(batch);
-      await sink.writeTruth(batch, 'clicks');
-      await sink.writeTruth(batch, 'conversions');
-      sink.usersDone = last;
-      status(last, `batch ${count(last)}/${count(params.users)} written`);
+      await writer.sink.writePublic(batch);
+      await writer.sink.writeTruth(batch, 'clicks');
+      await writer.sink.writeTruth(batch, 'conversions');
+      tally.usersDone += batchAccounts.length;
+      status(tally.usersDone, `${count(tally.usersDone)}/${count(params.users)} users written`);
     };
+    const busy = () => writers.some((w) => w.inflight !== undefined);
+    let turn = 0;
     for (let first = 0; first < params.users; first += plan.batchUsers) {
       const last = Math.min(params.users, first + plan.batchUsers);
       const accounts: AuthAccount[] = [];
@@ -254,8 +315,8 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       let generateStarted = performance.now();
       let yielded = performance.now();
       for (let u = first; u < last; u++) {
-        if (inflight && performance.now() - yielded > YIELD_MS) {
-          // Let the in-flight COPY's socket writes and completions run: a COPY of a small table waits
+        if (busy() && performance.now() - yielded > YIELD_MS) {
+          // Let the in-flight COPYs' socket writes and completions run: a COPY of a small table waits
           // for the event loop, not for the server, if the generator holds it for long.
           generateMs += performance.now() - generateStarted;
           await new Promise((resolve) => setImmediate(resolve));
@@ -264,39 +325,47 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
         accounts.push(userRows(world, runId, u, batch));
       }
       generateMs += performance.now() - generateStarted;
-      if (inflight) await inflight;
-      inflight = writeBatch(batch, accounts, first, last);
-      // Observed by the await above or below; this only keeps a failure from being "unhandled" meanwhile.
-      inflight.catch(() => undefined);
+      const writer = writers[turn++ % writers.length]!;
+      if (writer.inflight) await writer.inflight;
+      const writing = writeBatch(writer, batch, accounts, first);
+      writer.inflight = writing;
+      inflight.add(writing);
+      // Observed by the awaits above or below; this only keeps a failure from being "unhandled" meanwhile.
+      writing.then(
+        () => inflight.delete(writing),
+        () => inflight.delete(writing),
+      );
     }
-    if (inflight) await inflight;
+    for (const w of writers) await w.inflight;
     const loadMs = performance.now() - loadStarted;
+    const authCopyMs = sqlAuth?.copyMs;
     progress.line(
       `  accounts    ${count(accountsMade)} in ${(authMs / 1000).toFixed(1)} s (${rate(accountsMade, authMs)}/s, ${via}${auth.retries > 0 ? `, ${count(auth.retries)} requests retried` : ''})`,
     );
     progress.line(
-      `  rows        ${count(sink.publicRows())} public rows in ${(loadMs / 1000).toFixed(1)} s (${rate(sink.publicRows(), loadMs)}/s, accounts and truth included)`,
+      `  rows        ${count(tally.publicRows())} public rows in ${(loadMs / 1000).toFixed(1)} s (${rate(tally.publicRows(), loadMs)}/s over ${writers.length} connection${writers.length === 1 ? '' : 's'}, accounts and truth included)`,
     );
-    if (auth instanceof SqlAuth) sink.copyMs.set('auth.users', auth.copyMs);
+    if (authCopyMs !== undefined) tally.copyMs.set('auth.users', authCopyMs);
     const orphans = new Batch();
     orphanConversions(world, runId, orphans);
-    await sink.writeTruth(orphans, 'conversions');
+    await writers[0]!.sink.writeTruth(orphans, 'conversions');
     if (superuser) {
-      await client.query('set session_replication_role = origin');
       const verifyStarted = performance.now();
-      const checked = await verifyRunForeignKeys(client, runId, (done, total, fk) =>
+      const checkers = [client, ...extraClients];
+      for (const c of checkers) await c.query('set session_replication_role = origin');
+      const checked = await verifyRunForeignKeys(checkers, runId, (done, total, fk) =>
         progress.update(
           `  FK verification ${done}/${total} · ${fk} · ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`,
         ),
       );
-      sink.copyMs.set('fk-verification', performance.now() - verifyStarted);
+      tally.copyMs.set('fk-verification', performance.now() - verifyStarted);
       progress.line(
         `  FK checks   ${checked} foreign keys over the run's rows in ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`,
       );
     }
 
     const totalMs = performance.now() - started;
-    const rows = new Map([...sink.totals.entries()].sort());
+    const rows = new Map([...tally.totals.entries()].sort());
     rows.set('auth.users', accountsMade);
     await client.query(
       `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
@@ -306,7 +375,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
           totalMs: Math.round(totalMs),
           authMs: Math.round(authMs),
           generateMs: Math.round(generateMs),
-          copyMs: Object.fromEntries([...sink.copyMs].map(([k, v]) => [k, Math.round(v)])),
+          copyMs: Object.fromEntries([...tally.copyMs].map(([k, v]) => [k, Math.round(v)])),
         }),
         JSON.stringify(Object.fromEntries(rows)),
       ],
@@ -314,8 +383,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     return {
       ...plan,
       rows,
-      copyMs: sink.copyMs,
+      copyMs: tally.copyMs,
       totalMs,
+      loadMs,
       authMs,
       authWriter: auth.kind,
       authRetries: auth.retries,
@@ -339,7 +409,10 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       runCreated ? [`The run is marked failed; remove what it wrote with: npm run seed -- --clean ${runId}`] : [],
     );
   } finally {
+    await Promise.allSettled(inflight);
     options.onBackend?.(backendPid, 'end');
+    for (const pid of extraPids) options.onBackend?.(pid, 'end');
     await client.end().catch(() => undefined);
+    for (const c of extraClients) await c.end().catch(() => undefined);
   }
 }

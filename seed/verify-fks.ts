@@ -34,14 +34,17 @@ interface ForeignKey {
   parentColumn: string;
 }
 
-/** Checks every FK; `progress` is told before each one. Returns how many FKs were checked. */
+/**
+ * Checks every FK, one per connection at a time over `clients`; `progress` is told as each starts.
+ * Returns how many FKs were checked.
+ */
 export async function verifyRunForeignKeys(
-  client: pg.Client,
+  clients: readonly pg.Client[],
   runId: string,
   progress: (done: number, total: number, fk: string) => void = () => undefined,
 ): Promise<number> {
   const fks = (
-    await client.query<ForeignKey>(
+    await clients[0]!.query<ForeignKey>(
       `select c.conname as name, ch.relname as child, a.attname as column,
               format('%I.%I', pn.nspname, pa.relname) as parent, pa_att.attname as "parentColumn"
          from pg_constraint c
@@ -55,17 +58,23 @@ export async function verifyRunForeignKeys(
     )
   ).rows;
   const broken: string[] = [];
-  for (const [i, fk] of fks.entries()) {
-    progress(i, fks.length, `${fk.child}.${fk.column}`);
-    const owned = OWNERSHIP[fk.child] ?? BY_USER;
-    const r = await client.query<{ n: string }>(
-      `select count(*) as n from public.${fk.child} c
-        where c.${owned} and c.${fk.column} is not null
-          and not exists (select 1 from ${fk.parent} p where p.${fk.parentColumn} = c.${fk.column})`,
-      [runId],
-    );
-    if (r.rows[0]!.n !== '0') broken.push(`${fk.name} (${r.rows[0]!.n} rows of public.${fk.child})`);
-  }
+  let next = 0;
+  const check = async (client: pg.Client) => {
+    for (let i = next++; i < fks.length; i = next++) {
+      const fk = fks[i]!;
+      progress(i, fks.length, `${fk.child}.${fk.column}`);
+      const owned = OWNERSHIP[fk.child] ?? BY_USER;
+      const r = await client.query<{ n: string }>(
+        `select count(*) as n from public.${fk.child} c
+          where c.${owned} and c.${fk.column} is not null
+            and not exists (select 1 from ${fk.parent} p where p.${fk.parentColumn} = c.${fk.column})`,
+        [runId],
+      );
+      if (r.rows[0]!.n !== '0') broken.push(`${fk.name} (${r.rows[0]!.n} rows of public.${fk.child})`);
+    }
+  };
+  await Promise.all(clients.map(check));
+  broken.sort();
   if (broken.length > 0) {
     throw new EnvironmentError(`seed run ${runId}: foreign keys violated after load: ${broken.join(', ')}`);
   }

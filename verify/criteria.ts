@@ -36,6 +36,7 @@ export const criteriaOverrideSchema = z
         minSwipesPerUser: z.number().int().min(1),
         warnOracleFraction: fraction,
         minMeasuredUsers: z.number().int().min(2),
+        maxScoredUsers: z.number().int().min(2),
       })
       .partial()
       .strict(),
@@ -48,7 +49,12 @@ export const criteriaOverrideSchema = z
       .partial()
       .strict(),
     realData: z
-      .object({ minPreferenceShare: fraction, minProbedUsers: z.number().int().min(2), probedUserFraction: fraction })
+      .object({
+        minPreferenceShare: fraction,
+        minProbedUsers: z.number().int().min(2),
+        probedUserFraction: fraction,
+        maxProbedUsers: z.number().int().min(2),
+      })
       .partial()
       .strict(),
   })

@@ -78,10 +78,28 @@ export async function runGate(gate: Gate<VerifyContext>, context: VerifyContext)
   }
 }
 
+/** Told before each gate starts (`result` undefined) and after it ends, with its milliseconds. */
+export type GateProgress = (
+  gate: Gate<VerifyContext>,
+  index: number,
+  result: GateResult | undefined,
+  ms: number,
+) => void;
+
 /** Runs the gates one after another (they share one database pool; order is the sorted id order). */
-export async function runGates(gates: readonly Gate<VerifyContext>[], context: VerifyContext): Promise<GateResult[]> {
+export async function runGates(
+  gates: readonly Gate<VerifyContext>[],
+  context: VerifyContext,
+  progress: GateProgress = () => undefined,
+): Promise<GateResult[]> {
   const results: GateResult[] = [];
-  for (const gate of gates) results.push(await runGate(gate, context));
+  for (const [index, gate] of gates.entries()) {
+    const started = performance.now();
+    progress(gate, index, undefined, 0);
+    const result = await runGate(gate, context);
+    progress(gate, index, result, performance.now() - started);
+    results.push(result);
+  }
   return results;
 }
 

@@ -1,6 +1,7 @@
 // The preference gate on a planted world: the service's own calculation (like rate per category)
 // passes; preferences that are just global popularity fail; no seed run is insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeCriteria } from '../../verify/criteria.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -36,6 +37,19 @@ describe('preference-accuracy gate', () => {
     const a = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
     const b = await preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId] }));
     expect(a.measured).toBe(b.measured);
+  });
+
+  it('scores a keyed sample when there are more measured users than maxScoredUsers, the same one each time', async () => {
+    const criteria = mergeCriteria({ preference: { maxScoredUsers: 50 } });
+    const run = () => preferenceGate.run(testContext(db.pool, { seedRunIds: [world.runId], criteria }));
+    const [a, b] = [await run(), await run()];
+    expect(a.status, a.evidence.summary).toBe('pass');
+    const f = a.evidence.figures ?? {};
+    expect(f['measuredUsers']).toBe(50);
+    expect(f['measuredPopulation']).toBe(120);
+    expect(a.measured).toMatch(/over 50 of 120 \(sampled by md5 of the user id\) users/);
+    expect(b.measured).toBe(a.measured);
+    expect(b.evidence.rows).toEqual(a.evidence.rows);
   });
 
   it('fails when the preference calculation returns popularity for everyone', async () => {

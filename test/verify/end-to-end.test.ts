@@ -87,5 +87,28 @@ describe('seed → load → verify', () => {
     expect(summary.reproducibility.seedRunIds[0]).toMatch(/^run-verify-e2e-/);
     // Every figure the real gates emit has a human label and unit in the report.
     expect(unlabelledFigures(summary.gates)).toEqual([]);
+    // Each gate's progress, with its time and the process's peak RSS, reaches the log.
+    expect(verify.stderr).toMatch(/gate 1\/\d+ api-latency: \S+ in \d+\.\d s \(peak RSS \d+ MB\)/);
   }, 240_000);
+
+  it('--no-load judges the seed run alone, even with a run folder in reports/; --no-load with --run is refused', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+    const args = ['--seed-run', seeded.runId, '--database-url', db.url, '--api-port', new URL(stack.url).port];
+    const out = path.join(tmp, 'seed-only');
+    const verify = await runScript('scripts/verify.ts', [...args, '--no-load', '--out', out], {
+      ...env,
+      KIT_STATE_DIR: path.join(tmp, 'state'),
+    });
+    expect([0, 1]).toContain(verify.code);
+    const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
+    const status = new Map(summary.gates.map((g) => [g.id, g.status]));
+    expect(status.get('api-latency')).toBe('insufficient-data');
+    expect(status.get('data-integrity')).toBe('pass');
+    expect(status.get('attribution-history')).toBe('pass');
+    expect(summary.reproducibility.loadRunDirs).toEqual([]);
+
+    const both = await runScript('scripts/verify.ts', [...args, '--no-load', '--run', tmp], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--no-load and --run contradict each other/);
+  }, 120_000);
 });

@@ -30,24 +30,73 @@ export const BOOTSTRAP = { resamples: 2000, seed: 20_250_601 } as const;
 
 export type PreferenceSource = 'table' | 'api';
 
+export interface PlantedUser {
+  readonly user_id: string;
+  readonly archetype: string;
+  readonly planted_swipes: number;
+  readonly tiers: Record<string, Tier>;
+  readonly measured: boolean;
+  readonly population: number;
+}
+
+export interface PlantedSample {
+  /** Users with enough planted swipes: a keyed sample of at most criteria.preference.maxScoredUsers. */
+  readonly measured: PlantedUser[];
+  readonly cold: PlantedUser[];
+  /** How many users each group had before sampling. */
+  readonly measuredPopulation: number;
+  readonly coldPopulation: number;
+}
+
+/**
+ * The judged runs' users, measured and cold-start, each group sampled by md5 of the user id (see
+ * the SQL): both accuracy gates score the same users, so the second finds their preferences warm.
+ */
+export async function plantedSample(
+  db: pg.Pool,
+  runs: string[],
+  p: { readonly minSwipesPerUser: number; readonly maxScoredUsers: number },
+): Promise<PlantedSample> {
+  const rows = await runQuery<PlantedUser>(db, queryFile('preference-accuracy', 'planted_users'), [
+    runs,
+    p.minSwipesPerUser,
+    p.maxScoredUsers,
+  ]);
+  const measured = rows.filter((u) => u.measured);
+  const cold = rows.filter((u) => !u.measured);
+  return {
+    measured,
+    cold,
+    measuredPopulation: measured[0]?.population ?? 0,
+    coldPopulation: cold[0]?.population ?? 0,
+  };
+}
+
+/** The sample's size against its population, for the evidence: "1,000 of 6,934 (keyed sample)". */
+export function sampleNote(scored: number, population: number): string {
+  return scored < population ? `${scored} of ${population} (sampled by md5 of the user id)` : `all ${population}`;
+}
+
+/** The app's stored preferences of the given users. */
+export async function storedPreferences(db: pg.Pool, userIds: readonly string[]): Promise<Map<string, unknown>> {
+  const out = new Map<string, unknown>();
+  for (const r of await runQuery<{ user_id: string; category_preferences: unknown }>(
+    db,
+    queryFile('preference-accuracy', 'app_preferences'),
+    [userIds],
+  ))
+    out.set(r.user_id, r.category_preferences);
+  return out;
+}
+
 async function appPreferences(
   ctx: VerifyContext,
   db: pg.Pool,
-  runs: string[],
   source: PreferenceSource,
   userIds: string[],
 ): Promise<Map<string, unknown>> {
+  if (source === 'table') return storedPreferences(db, userIds);
   const out = new Map<string, unknown>();
-  if (source === 'table') {
-    for (const r of await runQuery<{ user_id: string; category_preferences: unknown }>(
-      db,
-      queryFile('preference-accuracy', 'app_preferences'),
-      [runs],
-    )) {
-      out.set(r.user_id, r.category_preferences);
-    }
-    return out;
-  }
   if (ctx.api === undefined) throw new Error('preference source is the API but no API URL and keys are configured');
   const api = ctx.api;
   for (const id of userIds) {
@@ -140,16 +189,11 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const truth = await judgedRuns(db, ctx.seedRunIds);
     if (truth.complete.length === 0)
       return insufficient(gate, threshold, `no planted preferences to compare with: ${truth.problems.join('; ')}`);
-    const planted = await runQuery<{
-      user_id: string;
-      archetype: string;
-      planted_swipes: number;
-      tiers: Record<string, Tier>;
-    }>(db, queryFile('preference-accuracy', 'planted_users'), [truth.complete]);
+    const sample = await plantedSample(db, truth.complete, p);
     const swipeRows = await runQuery<{ user_id: string; slug: string; swipes: number; likes: number }>(
       db,
       queryFile('preference-accuracy', 'swipes_by_category'),
-      [truth.complete],
+      [[...sample.measured, ...sample.cold].map((u) => u.user_id)],
     );
     const categories = await runQuery<{ slug: string; name: string }>(
       db,
@@ -164,7 +208,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
           ] as [string, string][],
       ),
     );
-    const measuredPlan = planted.filter((u) => u.planted_swipes >= p.minSwipesPerUser);
+    const measuredPlan = sample.measured;
     const appCall = await askAppToCalculate(
       ctx,
       measuredPlan.map((u) => u.user_id),
@@ -172,7 +216,6 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const prefs = await appPreferences(
       ctx,
       db,
-      truth.complete,
       source,
       measuredPlan.map((u) => u.user_id),
     );
@@ -180,7 +223,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const swipesOf = new Map<string, Record<string, { swipes: number; likes: number }>>();
     for (const r of swipeRows)
       swipesOf.set(r.user_id, { ...(swipesOf.get(r.user_id) ?? {}), [r.slug]: { swipes: r.swipes, likes: r.likes } });
-    const evidence = (u: (typeof planted)[number]): UserEvidence => ({
+    const evidence = (u: PlantedUser): UserEvidence => ({
       userId: u.user_id,
       archetype: u.archetype,
       plantedSwipes: u.planted_swipes,
@@ -192,15 +235,14 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     // Popularity from every measured user's likes: one ranking for all, what "recommend the popular" would give.
     const popularity = popularityScores(measuredEvidence);
     const scores = scoreUsers(measuredEvidence, popularity);
-    const coldPlan = planted.filter((u) => u.planted_swipes < p.minSwipesPerUser);
-    const cold = scoreUsers(coldPlan.map(evidence), popularity);
+    const cold = scoreUsers(sample.cold.map(evidence), popularity);
 
     if (scores.length < p.minMeasuredUsers) {
       return insufficient(
         gate,
         threshold,
         `only ${scores.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers}): seed more users or lower criteria.preference.minSwipesPerUser`,
-        { figures: { measuredUsers: scores.length, coldStartUsers: cold.length } },
+        { figures: { measuredUsers: scores.length, coldStartUsers: sample.coldPopulation } },
       );
     }
     const ci = bootstrapMean(
@@ -242,7 +284,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       gate,
       status,
       threshold,
-      `NDCG@3 ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${scores.length} users; oracle ${decimal(oracle)}; popularity ${decimal(pop)}; P@3 ${decimal(p3.mean)}`,
+      `NDCG@3 ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${sampleNote(scores.length, sample.measuredPopulation)} users; oracle ${decimal(oracle)}; popularity ${decimal(pop)}; P@3 ${decimal(p3.mean)}`,
       {
         summary:
           reasons.length === 0
@@ -253,7 +295,9 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
           calculatedBy:
             appCall === undefined ? `the app, via ${routePath(routes.recommendations)} as each measured user` : appCall,
           measuredUsers: scores.length,
-          coldStartUsers: cold.length,
+          measuredPopulation: sample.measuredPopulation,
+          coldStartUsers: sample.coldPopulation,
+          coldStartScored: cold.length,
           usersWithoutPreferences: withoutPrefs,
           ndcg3Mean: round(ci.mean, 4),
           ndcg3CiLower: round(ci.lower, 4),

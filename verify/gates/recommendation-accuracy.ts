@@ -14,11 +14,10 @@ import type { VerifyContext } from '../context.ts';
 import { decimal, round } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
-import type { Tier } from '../scoring/ndcg.ts';
 import { appScoresBySlug } from '../scoring/preference.ts';
 import { listNdcg, preferenceList } from '../scoring/recommendation.ts';
 import { queryFile, runQuery } from '../sql/run.ts';
-import { BOOTSTRAP } from './preference-accuracy.ts';
+import { BOOTSTRAP, plantedSample, sampleNote, storedPreferences } from './preference-accuracy.ts';
 
 const gate = {
   id: 'recommendation-accuracy',
@@ -71,13 +70,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const truth = await judgedRuns(db, ctx.seedRunIds);
     if (truth.complete.length === 0)
       return insufficient(gate, threshold, `no planted tiers to compare with: ${truth.problems.join('; ')}`);
-    const planted = (
-      await runQuery<{ user_id: string; planted_swipes: number; tiers: Record<string, Tier> }>(
-        db,
-        queryFile('preference-accuracy', 'planted_users'),
-        [truth.complete],
-      )
-    ).filter((u) => u.planted_swipes >= p.minSwipesPerUser);
+    const sample = await plantedSample(db, truth.complete, p);
+    const planted = sample.measured;
     if (planted.length < p.minMeasuredUsers) {
       return insufficient(
         gate,
@@ -122,15 +116,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           ] as [string, string][],
       ),
     );
-    const prefs = new Map(
-      (
-        await runQuery<{ user_id: string; category_preferences: unknown }>(
-          db,
-          queryFile('preference-accuracy', 'app_preferences'),
-          [truth.complete],
-        )
-      ).map((x) => [x.user_id, appScoresBySlug(x.category_preferences, nameToSlug)]),
+    const stored = await storedPreferences(
+      db,
+      planted.map((u) => u.user_id),
     );
+    const prefs = new Map([...stored].map(([id, value]) => [id, appScoresBySlug(value, nameToSlug)]));
 
     const scored = planted.flatMap((u) => {
       const app = listNdcg(
@@ -179,7 +169,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       gate,
       reasons.length === 0 ? 'pass' : 'fail',
       threshold,
-      `NDCG@${r.k} ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${scored.length} users; popularity-only ${decimal(pop)}; preferences' list ${decimal(pref)}`,
+      `NDCG@${r.k} ${decimal(ci.mean)} [${decimal(ci.lower)}, ${decimal(ci.upper)}] over ${sampleNote(scored.length, sample.measuredPopulation)} users; popularity-only ${decimal(pop)}; preferences' list ${decimal(pref)}`,
       {
         summary:
           reasons.length === 0
@@ -188,6 +178,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         figures: {
           k: r.k,
           measuredUsers: scored.length,
+          measuredPopulation: sample.measuredPopulation,
           usersWithPreferences: withPrefs.length,
           recommendationFailures: problems.length,
           meanItems: round(mean(scored.map((s) => s.items)), 4),

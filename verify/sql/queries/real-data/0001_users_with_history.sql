@@ -1,7 +1,8 @@
 -- Users with the most swipes (of the judged seed runs when given, $1 text[]), with their three
 -- most-liked categories by Laplace-smoothed like rate: the probes call the API as these users.
 -- How many: at least $2 (int) or the share $3 (float8) of the users with swipes, whichever is more
--- (criteria.realData), so a canned or unpersonalised answer cannot hide behind a handful of users.
+-- (criteria.realData), so a canned or unpersonalised answer cannot hide behind a handful of users;
+-- but at most $4 (int), so the probes' cost stops growing with the scale.
 -- Shape: user_id, swipes, top_categories (uuid[] as text[]).
 with eligible as (
   select s.user_id, count(*) as swipes
@@ -13,7 +14,7 @@ with eligible as (
   select e.user_id, e.swipes
   from eligible e
   order by e.swipes desc, e.user_id
-  limit (select greatest($2::int, ceil($3::float8 * count(*))::int) from eligible)
+  limit (select least($4::int, greatest($2::int, ceil($3::float8 * count(*))::int)) from eligible)
 ), rates as (
   select s.user_id, coalesce(s.category_id, p.category_id) as category_id,
          (count(*) filter (where s.swipe_direction in ('right', 'up')) + 1.0) / (count(*) + 2.0) as rate
