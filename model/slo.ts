@@ -75,8 +75,8 @@ export const successCriteria = {
     minProbedUsers: 30,
     /** ... or this share of the users with swipes, whichever is more */
     probedUserFraction: 0.05,
-    /** ... but no more than this many, so verify's time stops growing with the scale (scale 10: 500) */
-    maxProbedUsers: 500,
+    /** ... but no more than this many, so verify's time stops growing with the scale (reached at scale 4) */
+    maxProbedUsers: 200,
   },
 } as const;
 

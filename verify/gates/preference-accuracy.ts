@@ -7,6 +7,7 @@
 
 import type pg from 'pg';
 import { routePath, routes, supabasePaths } from '../../model/target.ts';
+import { recommendedLists } from '../checks/recommended-lists.ts';
 import { gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
@@ -117,31 +118,15 @@ async function appPreferences(
  * Seeded swipes reach the database without passing through the app, so the app has not yet
  * calculated those users' preferences. It calculates them when a user opens recommendations (as the
  * real backend does on its first call), so the gate opens recommendations once as each measured
- * user: the preferences scored are the app's own, computed by the app's own path.
+ * user: the preferences scored are the app's own, computed by the app's own path. The answers are
+ * the ones `recommendation-accuracy` scores (verify/checks/recommended-lists.ts).
  */
 async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[]): Promise<string | undefined> {
   if (ctx.api === undefined) return `not asked (no API): ${ctx.apiError ?? 'no API URL and keys'}`;
-  const api = ctx.api;
-  const url = `${api.url}${routePath(routes.recommendations)}?limit=1`;
-  let failures = 0;
-  let firstProblem: string | undefined;
-  const queue = [...userIds];
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const res = await fetch(url, {
-        headers: { authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
-        signal: AbortSignal.timeout(30_000),
-      }).catch((e: Error) => e);
-      if (res instanceof Error || !res.ok) {
-        failures += 1;
-        firstProblem ??= res instanceof Error ? res.message : `${res.status}`;
-      } else await res.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return failures === 0
+  const { problems } = await recommendedLists(ctx, userIds, ctx.criteria.recommendation.k);
+  return problems.length === 0
     ? undefined
-    : `${failures} of ${userIds.length} recommendation calls failed (first: ${firstProblem})`;
+    : `${problems.length} of ${userIds.length} recommendation calls failed (first: ${problems[0]})`;
 }
 
 interface Breakdown {

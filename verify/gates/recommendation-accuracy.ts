@@ -5,10 +5,8 @@
  * for everyone) and against the list the app's own stored preferences would give.
  */
 
-import { routePath, routes } from '../../model/target.ts';
-import { listOf, productIdOf } from '../checks/app-probe.ts';
+import { recommendedLists } from '../checks/recommended-lists.ts';
 import { gateResult, insufficient, oneLine } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
 import { decimal, round } from '../format.ts';
@@ -27,35 +25,6 @@ const gate = {
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The recommended product ids, in the app's order, as each user (8 at a time). */
-async function recommendations(
-  ctx: VerifyContext,
-  userIds: readonly string[],
-  k: number,
-): Promise<{ lists: Map<string, string[]>; problems: string[] }> {
-  const api = ctx.api!;
-  const lists = new Map<string, string[]>();
-  const problems: string[] = [];
-  const queue = [...userIds];
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const res = await fetch(`${api.url}${routePath(routes.recommendations)}?limit=${k}`, {
-        headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
-        signal: AbortSignal.timeout(30_000),
-      }).catch((e: Error) => e);
-      if (res instanceof Error || !res.ok)
-        problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.status}`}`);
-      else
-        lists.set(
-          id,
-          (listOf(await res.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
-        );
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return { lists, problems: problems.sort() };
-}
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
   const r = ctx.criteria.recommendation;
@@ -81,7 +50,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       );
     }
     // Asked first: the app calculates a user's preferences when recommendations are opened.
-    const { lists, problems } = await recommendations(
+    const { lists, problems } = await recommendedLists(
       ctx,
       planted.map((u) => u.user_id),
       r.k,

@@ -1,0 +1,56 @@
+/**
+ * GET /api/v1/recommendations/?limit=k as each of the given users, eight at a time: the product ids
+ * in the app's order, and the users whose call failed. Opening recommendations is also what makes
+ * the app calculate a user's preferences, so `preference-accuracy` asks first and
+ * `recommendation-accuracy` scores the same answers: one call per sampled user per verify, memoised
+ * on the verify context (the same users and k give the same promise).
+ */
+import { routePath, routes } from '../../model/target.ts';
+import type { VerifyContext } from '../context.ts';
+import { listOf, productIdOf } from './app-probe.ts';
+import { mintUserToken } from './tokens.ts';
+
+export interface RecommendedLists {
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** One line per failed user, sorted: `user <id>: <why>`. */
+  readonly problems: readonly string[];
+}
+
+const WIDTH = 8;
+const asked = new WeakMap<VerifyContext, Map<string, Promise<RecommendedLists>>>();
+
+export function recommendedLists(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
+  const key = `${k}:${userIds.join(',')}`;
+  let memo = asked.get(ctx);
+  if (!memo) asked.set(ctx, (memo = new Map()));
+  let answer = memo.get(key);
+  if (!answer) memo.set(key, (answer = ask(ctx, userIds, k)));
+  return answer;
+}
+
+async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
+  if (ctx.api === undefined) throw new Error(`recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+  const url = `${ctx.api.url}${routePath(routes.recommendations)}?limit=${k}`;
+  const lists = new Map<string, string[]>();
+  const problems: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < userIds.length; i = next++) {
+      const id = userIds[i]!;
+      const res = await fetch(url, {
+        headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+        signal: AbortSignal.timeout(30_000),
+      }).catch((e: Error) => e);
+      if (res instanceof Error || !res.ok) {
+        problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.status}`}`);
+        if (!(res instanceof Error)) await res.arrayBuffer();
+      } else
+        lists.set(
+          id,
+          (listOf(await res.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
+        );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WIDTH, userIds.length) }, worker));
+  return { lists, problems: problems.sort() };
+}
