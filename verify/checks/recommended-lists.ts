@@ -5,6 +5,7 @@
  * `recommendation-accuracy` scores the same answers: one call per sampled user per verify, memoised
  * on the verify context (the same users and k give the same promise).
  */
+import { Agent, request } from 'undici';
 import { routePath, routes } from '../../model/target.ts';
 import type { VerifyContext } from '../context.ts';
 import { listOf, productIdOf } from './app-probe.ts';
@@ -33,24 +34,32 @@ async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): P
   const url = `${ctx.api.url}${routePath(routes.recommendations)}?limit=${k}`;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
+  const agent = new Agent({ connections: WIDTH });
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < userIds.length; i = next++) {
       const id = userIds[i]!;
-      const res = await fetch(url, {
+      // One keep-alive connection per worker (undici request), released when the calls are done.
+      const res = await request(url, {
+        dispatcher: agent,
         headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
-        signal: AbortSignal.timeout(30_000),
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
       }).catch((e: Error) => e);
-      if (res instanceof Error || !res.ok) {
-        problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.status}`}`);
-        if (!(res instanceof Error)) await res.arrayBuffer();
+      if (res instanceof Error || res.statusCode < 200 || res.statusCode > 299) {
+        problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.statusCode}`}`);
+        if (!(res instanceof Error)) await res.body.dump();
       } else
         lists.set(
           id,
-          (listOf(await res.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
+          (listOf(await res.body.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
         );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WIDTH, userIds.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(WIDTH, userIds.length) }, worker));
+  } finally {
+    await agent.close();
+  }
   return { lists, problems: problems.sort() };
 }
