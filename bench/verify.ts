@@ -21,16 +21,17 @@ import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { parseDuration } from '../scenarios/lib/env.ts';
 import { reportScales, type ScaleMeasured, verifyAtScale } from './verify-support/scales.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 function seconds(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text.trim());
-  if (!m)
+  const s = parseDuration(text.trim());
+  if (s === undefined || s <= 0)
     throw new UsageError(`--durations: expected durations such as 30s, 150s or 10m, received ${JSON.stringify(text)}`);
-  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  return s;
 }
 
 interface Measured {

@@ -13,6 +13,7 @@
  * During a run (abortOnFail checks), k6 skips a metric with no samples entirely; `duringRun`
  * does the same, so an empty metric never aborts a run.
  */
+import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Aggregate, Metrics, MetricType, ThresholdSpec } from './metrics.ts';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
@@ -74,34 +75,13 @@ export function parseThresholdSpec(metricKey: string, type: MetricType, spec: Th
   if (typeof spec === 'string')
     return { parsed: parseThreshold(metricKey, type, spec), abortOnFail: false, delayAbortEvalSeconds: 0 };
   const parsed = parseThreshold(metricKey, type, spec.threshold);
-  const delay = spec.delayAbortEval === undefined ? 0 : parseDurationSeconds(spec.delayAbortEval);
+  const delay = spec.delayAbortEval === undefined ? 0 : parseDuration(spec.delayAbortEval);
   if (delay === undefined) {
     throw new Error(
       `threshold "${spec.threshold}" on ${metricKey}: delayAbortEval "${spec.delayAbortEval}" is not a duration; expected e.g. "10s", "1m30s", "500ms"`,
     );
   }
   return { parsed, abortOnFail: spec.abortOnFail, delayAbortEvalSeconds: delay };
-}
-
-const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = {
-  ns: 1e-9,
-  us: 1e-6,
-  µs: 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-};
-
-/** k6's duration strings (Go's syntax plus days), e.g. "1m30s"; undefined when malformed. */
-function parseDurationSeconds(text: string): number | undefined {
-  if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/.test(text)) return undefined;
-  let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) {
-    seconds += Number(amount) * (DURATION_UNIT_SECONDS[unit as string] as number);
-  }
-  return seconds;
 }
 
 export interface ThresholdResult {

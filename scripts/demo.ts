@@ -12,6 +12,7 @@ import { describeSettings, loadConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
+import { parseDuration } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
 import { databaseStatus } from '../stack/database.ts';
@@ -26,7 +27,7 @@ await runCommand(async () => {
   const { scale, seed, duration } = values;
   if (!/^\d+(\.\d+)?$/.test(scale))
     throw new UsageError(`--scale: expected a positive number, received ${JSON.stringify(scale)}`, [USAGE]);
-  if (!/^\d+[smh]$/.test(duration))
+  if (!((parseDuration(duration) ?? 0) > 0))
     throw new UsageError(`--duration: expected a duration such as 30s or 2m, received ${JSON.stringify(duration)}`, [
       USAGE,
     ]);

@@ -94,16 +94,32 @@ export function parseScenarioEnv(env: Env, readFile: (path: string) => string): 
   };
 }
 
+const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
+
 /**
- * Parses "90s", "5m", "1h30m", "500ms" or a bare number of seconds.
+ * Parses k6's duration strings (Go's syntax plus days: "90s", "1h30m", "500ms") or a bare number of
+ * seconds; undefined when malformed. The one duration parser of the kit: scenarios, the engine and
+ * every command read durations through it.
  * @example parseDuration('1m30s') // 90
  */
 export function parseDuration(text: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const parts = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text);
-  if (!parts || text === '') return undefined;
-  const [, h, m, s, ms] = parts;
-  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0) + Number(ms ?? 0) / 1000;
+  if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/.test(text)) return undefined;
+  let seconds = 0;
+  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
+  for (let m = part.exec(text); m !== null; m = part.exec(text)) {
+    seconds += Number(m[1]) * (DURATION_UNIT_SECONDS[m[2] as string] as number);
+  }
+  return seconds;
 }
 
 /** Validates a baseline object: journey names only, non-negative integer iterations per minute. */
