@@ -6,7 +6,7 @@
  */
 import { behaviour, type ConversionClass } from '../../model/behaviour.ts';
 import type { Rng } from '../rng.ts';
-import type { EpochMs, Units } from '../tables.ts';
+import type { EpochMs, TruthConversionRow, Units } from '../tables.ts';
 import { type Uuid, uuid7, uuidText } from '../uuid.ts';
 import type { Product, World } from '../world.ts';
 import { DAY, HOUR, SECOND, type Sink, type UserContext } from './context.ts';
@@ -70,7 +70,7 @@ export function simulateConversion({
     .map((x) => x.toString(16).padStart(8, '0'))
     .join('')}`;
   const clickRef = uuidText(clickId);
-  user.sink.truth('conversions', {
+  const conversion: TruthConversionRow = {
     run_id: user.runId,
     conversion_id: uuid7(plan.signupMs, ids.conversion++, rng),
     order_id: orderId,
@@ -81,17 +81,15 @@ export function simulateConversion({
     commission,
     converted_at: at,
     recorded_on_click: !late,
-  });
+  };
+  user.sink.truth('conversions', conversion);
   if (rng.chance(DUPLICATE)) {
+    // The same order posted again: a new id and a later time, drawn in this order.
+    const conversionId = uuid7(plan.signupMs, ids.conversion++, rng);
     user.sink.truth('conversions', {
-      run_id: user.runId,
-      conversion_id: uuid7(plan.signupMs, ids.conversion++, rng),
-      order_id: orderId,
-      expected_click_id: clickId,
-      click_ref: clickRef,
+      ...conversion,
+      conversion_id: conversionId,
       expected_class: 'duplicate',
-      amount,
-      commission,
       converted_at: at + DUPLICATE_DELAY.min * SECOND + rng.int((DUPLICATE_DELAY.max - DUPLICATE_DELAY.min) * SECOND),
       recorded_on_click: false,
     });
