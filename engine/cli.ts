@@ -6,6 +6,8 @@
  *        [--execution-segment A:B --execution-segment-sequence S] scenarios/<profile>.ts
  *   node --import tsx engine/cli.ts version
  *
+ * The flags of `run` (k6's names), its usage line and `--help`: `processes.engine` in lib/commands.ts.
+ *
  * It does not execute the entry script (that is k6's TypeScript): the file name chooses the profile,
  * and the engine runs the same journeys from the same modules. Settings come from the K6_*
  * environment variables, parsed once here, as the entry scripts parse `__ENV`.
@@ -13,7 +15,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { HelpRequested, parseCommand, usage as usageLine } from '../lib/cli.ts';
+import { processes } from '../lib/commands.ts';
+import { UsageError } from '../lib/errors.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
@@ -22,8 +26,7 @@ import { ENGINE_NAME, runEngine } from './run.ts';
 import { parseSegment, type Segment, SegmentError } from './segments.ts';
 import { ENGINE_VERSION } from './version.ts';
 
-const USAGE =
-  'usage: engine/cli.ts run [--quiet] [--out json=FILE.gz] [--tag k=v] [--execution-segment A:B --execution-segment-sequence S] scenarios/<profile>.ts';
+const USAGE = usageLine(processes.engine);
 
 process.exitCode = await main(process.argv.slice(2));
 
@@ -34,11 +37,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run') return usage(`expected "run" or "version", got ${JSON.stringify(command ?? '(none)')}`);
-  let parsed: ReturnType<typeof parseRunArgs>;
+  let parsed: ReturnType<typeof parseCommand<typeof processes.engine>>;
   try {
-    parsed = parseRunArgs(rest);
+    parsed = parseCommand(processes.engine, rest);
   } catch (error) {
-    return usage((error as Error).message);
+    if (error instanceof HelpRequested) {
+      process.stdout.write(error.text);
+      return 0;
+    }
+    if (error instanceof UsageError) return usage(error.message, error.hints);
+    throw error;
   }
   const { values, positionals } = parsed;
   const profile = positionals.length === 1 ? path.basename(positionals[0]!, '.ts') : undefined;
@@ -90,22 +98,7 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
-function parseRunArgs(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      quiet: { type: 'boolean', short: 'q' },
-      'no-color': { type: 'boolean' },
-      out: { type: 'string', multiple: true, short: 'o' },
-      tag: { type: 'string', multiple: true },
-      'execution-segment': { type: 'string' },
-      'execution-segment-sequence': { type: 'string' },
-    },
-  });
-}
-
-function usage(message: string): number {
-  process.stderr.write(`error: ${message}\n  ${USAGE}\n`);
+function usage(message: string, hints: readonly string[] = [USAGE]): number {
+  process.stderr.write(`error: ${message}\n${hints.map((hint) => `  ${hint}\n`).join('')}`);
   return 2;
 }

@@ -33,6 +33,11 @@ export interface PositionalDeclaration {
 export interface CommandDeclaration {
   /** The npm script, then the part for commands with parts: `seed`, `bench api`. Prefixes its messages. */
   readonly name: string;
+  /**
+   * What a person types before the arguments when it is not an npm script (a process the kit starts:
+   * `node --import tsx engine/cli.ts run`); by default `npm run <name>`.
+   */
+  readonly invocation?: string;
   /** One line, without a final full stop: the first line of `--help` and of its README row. */
   readonly summary: string;
   /** Full sentences, in `--help` and the README; backquotes mark code (dropped in `--help`). */
@@ -104,20 +109,30 @@ function optionsOf<C extends CommandDeclaration>(command: C): OptionsOf<C> {
  * to the command, which knows what they mean.
  */
 export function parseCommand<const C extends CommandDeclaration>(command: C, argv: readonly string[]) {
-  const parsed = parseFlags(argv, optionsOf(command), command.name, usage(command));
+  const parsed = parseFlags(argv, optionsOf(command), command.name, usage(command), knownFlags(command));
   if ((parsed.values as { help?: boolean }).help) throw new HelpRequested(helpText(command));
   return parsed;
 }
 
+/** The unknown-flag hint: the command's own flags, and the settings flags only by reference. */
+function knownFlags(command: CommandDeclaration): string {
+  const own = [...Object.keys(command.flags), 'help'].map((name) => `--${name}`).join(', ');
+  return `Known flags: ${own}${settingFlagsOf(command).length > 0 ? ', and the settings flags (see --help)' : ''}`;
+}
+
 /**
  * Parses argv strictly: an unknown flag or a missing value is a usage error naming the flag,
- * instead of node's own exception text.
+ * instead of node's own exception text. The hints: the usage line, then the known flags (by default
+ * every option's name).
  */
 export function parseFlags<O extends Options>(
   argv: readonly string[],
   options: O,
   command: string,
   usageHint?: string,
+  knownHint = `Known flags: ${Object.keys(options)
+    .map((name) => `--${name}`)
+    .join(', ')}`,
 ) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -125,15 +140,14 @@ export function parseFlags<O extends Options>(
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${command}: ${message.replace(/\. To specify a positional argument.*$/s, '')}`, [
       ...(usageHint === undefined ? [] : [usageHint]),
-      `Known flags: ${Object.keys(options)
-        .map((name) => `--${name}`)
-        .join(', ')}`,
+      knownHint,
     ]);
   }
 }
 
 /** What a person types before the arguments: `npm run seed`, `npm run bench -- api`. */
 function invocation(command: CommandDeclaration): string {
+  if (command.invocation !== undefined) return command.invocation;
   const [script, ...part] = command.name.split(' ');
   return part.length === 0 ? `npm run ${script}` : `npm run ${script} -- ${part.join(' ')}`;
 }
@@ -154,7 +168,8 @@ function usageWords(command: CommandDeclaration): string[] {
   ];
   const start = invocation(command);
   if (words.length === 0) return [start];
-  return [start.includes(' -- ') ? start : `${start} --`, ...words];
+  // npm passes on what follows `--`; a process started directly needs none.
+  return [command.invocation !== undefined || start.includes(' -- ') ? start : `${start} --`, ...words];
 }
 
 /** The synopsis: `npm run seed -- [--scale N] ... [settings]`. */
@@ -200,6 +215,33 @@ function entries(rows: readonly (readonly [string, string])[]): string[] {
 const plain = (text: string) => text.replaceAll('`', '');
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 
+/** The command's own flags as `--help` and the docs list them: term, then meaning (backquotes mark code). */
+function flagRows(command: CommandDeclaration): (readonly [string, string])[] {
+  return Object.entries(command.flags).map(([name, flag]) => {
+    const term = `${flag.short ? `-${flag.short}, ` : ''}--${name}${flag.type === 'string' ? ` ${flag.value ?? 'VALUE'}` : ''}`;
+    const notes = [
+      flag.multiple ? 'may be repeated' : '',
+      flag.default === undefined ? '' : `default \`${flag.default}\``,
+    ]
+      .filter((n) => n !== '')
+      .join('; ');
+    return [term, `${flag.doc}${notes ? ` (${notes})` : ''}`] as const;
+  });
+}
+
+/** The settings it takes that `include` keeps, as flag rows: `--confirm-target REF`, `KIT_STAGING_PROJECT_REF: ...`. */
+function settingRows(
+  command: CommandDeclaration,
+  include: (flag: SettingFlag) => boolean,
+): (readonly [string, string])[] {
+  return describeSettings()
+    .filter((s) => include(s.flag as SettingFlag))
+    .map(
+      (s) =>
+        [`--${s.flag} ${command.highlight?.[s.flag as SettingFlag] ?? 'VALUE'}`, `\`${s.name}\`: ${s.doc}`] as const,
+    );
+}
+
 /** `--help`: usage, summary and details, arguments, flags, the settings it takes, exit codes. */
 export function helpText(command: CommandDeclaration): string {
   const lines = [...wrap(['usage:', ...usageWords(command)], 7, 0), '', ...wrap(plain(sentence(command.summary)), 0)];
@@ -207,27 +249,14 @@ export function helpText(command: CommandDeclaration): string {
   if (command.positionals?.length) {
     lines.push('', 'Arguments:', ...entries(command.positionals.map((p) => [p.usage, plain(p.doc)] as const)));
   }
-  const flags = Object.entries(command.flags).map(([name, flag]) => {
-    const term = `${flag.short ? `-${flag.short}, ` : ''}--${name}${flag.type === 'string' ? ` ${flag.value ?? 'VALUE'}` : ''}`;
-    const notes = [flag.multiple ? 'may be repeated' : '', flag.default === undefined ? '' : `default ${flag.default}`]
-      .filter((n) => n !== '')
-      .join('; ');
-    return [term, plain(`${flag.doc}${notes ? ` (${notes})` : ''}`)] as const;
-  });
+  const flags = flagRows(command).map(([term, text]) => [term, plain(text)] as const);
   lines.push('', 'Flags:', ...entries([...flags, ['-h, --help', 'print this help and exit']]));
-  const settings = new Set(settingFlagsOf(command));
-  if (settings.size > 0) {
+  const settings = settingRows(command, (flag) => settingFlagsOf(command).includes(flag));
+  if (settings.length > 0) {
     lines.push(
       '',
       'Settings (each also from the environment or .env by the name shown; .env.example):',
-      ...entries(
-        describeSettings()
-          .filter((s) => settings.has(s.flag as SettingFlag))
-          .map(
-            (s) =>
-              [`--${s.flag} ${command.highlight?.[s.flag as SettingFlag] ?? 'VALUE'}`, `${s.name}: ${s.doc}`] as const,
-          ),
-      ),
+      ...entries(settings.map(([term, text]) => [term, plain(text)] as const)),
     );
   }
   if (command.exitCodes) {
@@ -251,6 +280,20 @@ export function renderCommandTable(rows: readonly (CommandDeclaration | TableLin
     lines.push(`| ${synopsis.map((s) => `\`${cell(s)}\``).join(' / ')} | ${cell(text)} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * A command's flags as a Markdown table for its documentation page: its own flags, then the settings
+ * it highlights; `npm run docs` writes it between markers, as the README's tables.
+ */
+export function renderFlagTable(command: CommandDeclaration): string {
+  const highlighted = command.highlight ?? {};
+  const rows = [...flagRows(command), ...settingRows(command, (flag) => flag in highlighted)];
+  return [
+    '| flag | meaning |',
+    '|---|---|',
+    ...rows.map(([term, text]) => `| \`${cell(term)}\` | ${cell(text)} |`),
+  ].join('\n');
 }
 
 /** `text` with what stands between `<!-- name:start -->` and `<!-- name:end -->` replaced by `content`. */

@@ -1,18 +1,19 @@
 /**
  * Every command of the kit, declared once (lib/cli.ts `CommandDeclaration`): each script parses its
- * argv with its declaration, and `--help`, the usage lines of its errors and the README's command table
- * (`npm run docs`) come from here. test/cli/commands.test.ts fails when a script or bench part has no
- * declaration, or the README or a `--help` differs from what these give.
+ * argv with its declaration, and `--help`, the usage lines of its errors, the README's command table
+ * and docs/seed.md's flag table (`npm run docs`) come from here. test/cli/commands.test.ts fails when
+ * a script or bench part has no declaration, or a generated file or a `--help` differs from what these give.
  */
 import { profileNames } from '../model/profiles.ts';
 import {
   type CommandDeclaration,
   defineCommand,
   renderCommandTable,
+  renderFlagTable,
   replaceBetweenMarkers,
   type TableLine,
 } from './cli.ts';
-import { renderEnvExample } from './config.ts';
+import { renderEnvExample, renderSettingsTable } from './config.ts';
 
 const failures = {
   2: 'usage or configuration: a flag, setting or input file is wrong',
@@ -136,15 +137,19 @@ export const commands = {
       users: {
         type: 'string',
         value: 'N',
-        doc: "user count instead of the scale's (the catalogue still follows --scale)",
+        doc: "user count instead of the scale's (the catalogue still follows `--scale`)",
       },
       target: { type: 'string', value: 'local|staging', default: 'local', doc: 'where to seed' },
       'auth-writer': {
         type: 'string',
         value: 'sql|admin-api',
-        doc: 'how Auth accounts are written: sql (default with a database URL: in bulk, one bcrypt hash per run) or admin-api (the Auth admin API; the only writer without a database URL)',
+        doc: 'how Auth accounts are written: `sql` (the default wherever the target has a database URL, staging included: in bulk, as GoTrue stores them, one bcrypt hash per run) or `admin-api` (the Auth admin API, 16 requests in flight; the only writer without a database URL)',
       },
-      'batch-users': { type: 'string', value: 'N', doc: 'users per COPY batch; memory is bounded by it (default 500)' },
+      'batch-users': {
+        type: 'string',
+        value: 'N',
+        doc: 'users per COPY batch; memory is bounded by it, not by the scale (default 500)',
+      },
       writers: {
         type: 'string',
         value: 'N',
@@ -162,7 +167,7 @@ export const commands = {
       'result-file': {
         type: 'string',
         value: 'FILE',
-        doc: 'also write the run id and manifest (with --list: the runs) to FILE as JSON',
+        doc: 'also write the run id and manifest (with `--list`: the runs) to FILE as JSON',
       },
     },
     settings: 'all',
@@ -338,9 +343,67 @@ export const commands = {
   docs: defineCommand({
     name: 'docs',
     summary:
-      "rewrites `.env.example` from the settings declared in `lib/config.ts`, and the README's command table from the commands declared in `lib/commands.ts`",
+      "rewrites `.env.example` and the README's settings table from the settings declared in `lib/config.ts`, and the README's command table and `docs/seed.md`'s flag table from the commands declared in `lib/commands.ts`",
     flags: {},
     settings: [],
+  }),
+} as const satisfies Record<string, CommandDeclaration>;
+
+/**
+ * Processes the kit starts itself rather than npm scripts: they parse their argv by these declarations
+ * too, and print them on `--help`; neither has a README row.
+ */
+export const processes = {
+  server: defineCommand({
+    name: 'server',
+    invocation: 'node --import tsx stack/server/main.ts',
+    summary:
+      "the kit's API server (gateway `/rest/v1`, Auth `/auth/v1`, App API `/api/v1`), which `npm run stack -- up` starts in the background",
+    details:
+      'It logs to <state dir>/api/server.log. SIGTERM or SIGINT closes it gracefully: no new connections, in-flight requests finish, then the pools close.',
+    flags: {},
+    settings: 'all',
+    highlight: { 'api-port': 'N' },
+    exitCodes: { 0: 'stopped', 2: failures[2], 3: 'the port is taken' },
+  }),
+  engine: defineCommand({
+    name: 'engine run',
+    invocation: 'node --import tsx engine/cli.ts run',
+    summary:
+      "the kit's load engine with k6's command line (`k6 run`), as `npm run load` starts it where k6 is not used",
+    details:
+      "The entry script is not executed: its file name chooses the profile, and the engine runs the same journeys from the same modules. Settings come from the scenarios' `K6_*` environment variables. `node --import tsx engine/cli.ts version` prints the engine's version.",
+    positionals: [{ usage: 'scenarios/<profile>.ts', doc: `the entry script of one of ${profileNames.join(', ')}` }],
+    flags: {
+      quiet: { type: 'boolean', short: 'q', doc: 'no progress lines (the messages that explain an exit code remain)' },
+      'no-color': { type: 'boolean', doc: "accepted as k6 does; the engine's output has no colour" },
+      out: {
+        type: 'string',
+        short: 'o',
+        value: 'json=FILE.gz',
+        multiple: true,
+        doc: "write the raw samples in k6's JSON output format (the only output the engine writes)",
+      },
+      tag: { type: 'string', value: 'NAME=VALUE', multiple: true, doc: 'a tag on every sample of the run' },
+      'execution-segment': {
+        type: 'string',
+        value: 'A:B',
+        doc: "run only this share of every scenario's iterations, such as 1/4:2/4",
+      },
+      'execution-segment-sequence': {
+        type: 'string',
+        value: 'S',
+        doc: 'all the segments of the run, such as 0,1/4,2/4,3/4,1',
+      },
+    },
+    settings: [],
+    exitCodes: {
+      0: 'passed',
+      99: 'a threshold failed (also when one aborted the run)',
+      105: 'stopped by a signal',
+      107: 'setup() or the script failed before any load (a refused target)',
+      2: 'usage or a bad K6_* setting',
+    },
   }),
 } as const satisfies Record<string, CommandDeclaration>;
 
@@ -377,13 +440,20 @@ export const commandTable: readonly (CommandDeclaration | TableLine)[] = [
   commands.docs,
 ];
 
-/** The README with its command table as the declarations give it. */
+/** The README with its command and settings tables as the declarations give them. */
 export function renderReadme(readme: string): string {
-  return replaceBetweenMarkers(readme, 'commands', renderCommandTable(commandTable));
+  const withCommands = replaceBetweenMarkers(readme, 'commands', renderCommandTable(commandTable));
+  return replaceBetweenMarkers(withCommands, 'settings', renderSettingsTable());
+}
+
+/** docs/seed.md with its table of the seed's flags as `commands.seed` gives it. */
+export function renderSeedDoc(doc: string): string {
+  return replaceBetweenMarkers(doc, 'seed-flags', renderFlagTable(commands.seed));
 }
 
 /** Every generated file, relative to the repo root, from its current text. */
 export const generatedFiles: Readonly<Record<string, (current: string) => string>> = {
   'README.md': renderReadme,
+  'docs/seed.md': renderSeedDoc,
   '.env.example': () => renderEnvExample(),
 };

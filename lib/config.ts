@@ -60,6 +60,7 @@ interface Setting {
   readonly schema: z.ZodType;
   /** As it would be written in `.env`: parsed by `schema` like a given value. No default: undefined. */
   readonly default?: string;
+  /** Full sentences; backquotes mark code (kept in the README's table, dropped in `.env.example` and `--help`). */
   readonly doc: string;
   /** Never echoed in an error message nor written out as a default (a password in a URL counts). */
   readonly secret?: boolean;
@@ -104,7 +105,7 @@ const settings = {
     section: 'local stack',
     default: '54321',
     schema: port,
-    doc: "Port of the kit's API server: gateway /rest/v1, Auth /auth/v1, App API /api/v1.",
+    doc: "Port of the kit's API server: gateway `/rest/v1`, Auth `/auth/v1`, App API `/api/v1`.",
   },
   KIT_POSTGREST_PORT: {
     flag: 'postgrest-port',
@@ -130,7 +131,7 @@ const settings = {
     default: LOCAL_POSTBACK_SECRET,
     secret: true,
     schema: z.string().min(16, 'expected at least 16 characters (HMAC-SHA256 key)'),
-    doc: 'Shared secret affiliate networks sign postbacks with (HMAC-SHA256 of the body, header X-Kit-Signature).',
+    doc: 'Shared secret affiliate networks sign postbacks with (HMAC-SHA256 of the body, header `X-Kit-Signature`).',
   },
   KIT_ATTRIBUTION_WINDOW_DAYS: {
     flag: 'attribution-window-days',
@@ -146,7 +147,7 @@ const settings = {
     section: "an existing database instead of the kit's cluster",
     secret: true,
     schema: postgresUrl,
-    doc: "An existing PostgreSQL to use instead of the kit's cluster, e.g. postgresql://postgres:postgres@127.0.0.1:5432/aclue_kit (the migrations create Supabase's roles, so it needs a role that may).",
+    doc: "An existing PostgreSQL to use instead of the kit's cluster, e.g. `postgresql://postgres:postgres@127.0.0.1:5432/aclue_kit` (the migrations create Supabase's roles, so it needs a role that may).",
   },
   SUPABASE_URL: {
     flag: 'supabase-url',
@@ -156,7 +157,7 @@ const settings = {
     schema: z
       .url({ error: 'expected a URL like https://<ref>.supabase.co' })
       .transform((url) => url.replace(/\/+$/, '')),
-    doc: 'Base URL of the staging Supabase project, https://<ref>.supabase.co.',
+    doc: 'Base URL of the staging Supabase project, `https://<ref>.supabase.co`.',
   },
   SUPABASE_SERVICE_ROLE_KEY: {
     flag: 'service-role-key',
@@ -164,21 +165,21 @@ const settings = {
     section: 'staging target (npm run seed -- --target staging)',
     secret: true,
     schema: z.string().min(20, 'expected a service_role JWT'),
-    doc: 'service_role key of the staging project (Auth admin API, Data API fallback).',
+    doc: '`service_role` key of the staging project (Auth admin API, Data API fallback).',
   },
   SUPABASE_ANON_KEY: {
     flag: 'anon-key',
     at: 'supabase.anonKey',
     section: 'staging target (npm run seed -- --target staging)',
     schema: z.string().min(20, 'expected an anon JWT'),
-    doc: 'anon key of the staging project.',
+    doc: '`anon` key of the staging project.',
   },
   KIT_STAGING_PROJECT_REF: {
     flag: 'confirm-target',
     at: 'supabase.stagingRef',
     section: 'staging target (npm run seed -- --target staging)',
     schema: z.string().min(1),
-    doc: 'Staging project ref (or host) that must match SUPABASE_URL before the kit writes to it; otherwise it refuses (exit 2).',
+    doc: 'Staging project ref (or host) that must match `SUPABASE_URL` before the kit writes to it; otherwise it refuses (exit 2).',
   },
   K6_BIN: {
     flag: 'k6-bin',
@@ -195,7 +196,7 @@ const settings = {
     schema: z.enum(['auto', 'kit', 'k6'], {
       error: 'expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"',
     }),
-    doc: "What runs the load journeys: auto (k6 when found, else the kit's engine), kit or k6.",
+    doc: "What runs the load journeys: `auto` (k6 when found, else the kit's engine), `kit` or `k6`.",
   },
   KIT_CRITERIA_FILE: {
     flag: 'criteria',
@@ -206,7 +207,7 @@ const settings = {
       .string()
       .min(1)
       .transform((file) => path.resolve(file)),
-    doc: 'JSON file overriding the success-criteria thresholds (keys of model/slo.ts), e.g. {"latency":{"p95Ms":300}}.',
+    doc: 'JSON file overriding verify\'s success-criteria thresholds (keys of `model/slo.ts`), e.g. `{"latency":{"p95Ms":300}}`.',
   },
   KIT_PREFERENCE_SOURCE: {
     flag: 'preference-source',
@@ -216,7 +217,7 @@ const settings = {
     schema: z.enum(['table', 'api'], {
       error: 'expected "table" (user_preferences) or "api" (the Data API as each user)',
     }),
-    doc: "Where the preference-accuracy gate reads the app's preferences: table (user_preferences) or api (the Data API, GET /rest/v1/user_preferences as each seeded user).",
+    doc: "Where the preference-accuracy gate reads the app's preferences: `table` (`user_preferences`) or `api` (the Data API, `GET /rest/v1/user_preferences` as each seeded user).",
   },
 } as const satisfies Record<string, Setting>;
 
@@ -255,6 +256,7 @@ export const settingFlags = Object.fromEntries(
   names.map((name) => [settings[name].flag, { type: 'string' as const }]),
 ) as Record<Declarations[SettingName]['flag'], { type: 'string' }>;
 
+/** Each setting's name, flag and meaning (`doc`: backquotes mark code), in declaration order. */
 export function describeSettings(): readonly { name: SettingName; flag: string; doc: string }[] {
   return names.map((name) => ({ name, flag: settings[name].flag, doc: settings[name].doc }));
 }
@@ -316,6 +318,31 @@ function place(config: Record<string, unknown>, at: string, value: unknown): voi
   config[group] = { ...(config[group] as Record<string, unknown> | undefined), [property]: value };
 }
 
+/** The settings in the order of `.env.example` and the README's table: by section, then as declared. */
+const documented = SECTIONS.flatMap((section) => names.filter((name) => settings[name].section === section));
+const plain = (text: string) => text.replaceAll('`', '');
+
+/** A setting's default as the documentation shows it (a secret's never), or undefined when it has none. */
+function shownDefault(setting: Setting, quote = (value: string) => value): string | undefined {
+  if (setting.default === undefined) return undefined;
+  return setting.secret ? 'a local-only value, never for a shared deployment' : quote(setting.default);
+}
+
+/**
+ * The README's settings table (between `<!-- settings:start -->` and `<!-- settings:end -->`) as the
+ * declarations give it; `npm run docs` writes it and a test compares.
+ */
+export function renderSettingsTable(): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const lines = ['| setting | flag | default | meaning |', '|---|---|---|---|'];
+  for (const name of documented) {
+    const setting = declaration(name);
+    const shown = shownDefault(setting, (value) => `\`${value}\``) ?? '';
+    lines.push(`| \`${name}\` | \`--${setting.flag}\` | ${cell(shown)} | ${cell(setting.doc)} |`);
+  }
+  return lines.join('\n');
+}
+
 /** `.env.example` as the declarations give it; `npm run docs` writes it and a test compares. */
 export function renderEnvExample(): string {
   const lines = [
@@ -327,13 +354,9 @@ export function renderEnvExample(): string {
     lines.push('', `# --- ${section} ${'-'.repeat(Math.max(3, 100 - 7 - section.length))}`);
     for (const name of names.filter((n) => settings[n].section === section)) {
       const setting = declaration(name);
-      const fallback =
-        setting.default === undefined
-          ? 'no default'
-          : setting.secret
-            ? 'default: a local-only value, never for a shared deployment'
-            : `default: ${setting.default}`;
-      lines.push(...wrapComment(setting.doc), `# --${setting.flag}; ${fallback}`, `${name}=`);
+      const shown = shownDefault(setting);
+      const fallback = shown === undefined ? 'no default' : `default: ${shown}`;
+      lines.push(...wrapComment(plain(setting.doc)), `# --${setting.flag}; ${fallback}`, `${name}=`);
     }
   }
   return `${lines.join('\n')}\n`;

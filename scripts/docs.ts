@@ -1,6 +1,7 @@
 /**
- * `npm run docs`: rewrites the files generated from declarations, `.env.example` (settings,
- * lib/config.ts) and the README's command table (commands, lib/commands.ts), so neither can drift
+ * `npm run docs`: rewrites the files generated from declarations (`generatedFiles` in
+ * lib/commands.ts): `.env.example` and the README's settings table (settings, lib/config.ts), the
+ * README's command table and docs/seed.md's flag table (commands, lib/commands.ts), so none can drift
  * from what the kit does; test/cli/commands.test.ts fails when one does.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,18 +1,20 @@
 /**
  * Entry point of the kit's API server process, started in the background by `npm run stack -- up`
  * (stack/lifecycle.ts) with its output appended to <state dir>/api/server.log.
- * Settings come from the usual places (lib/config.ts). SIGTERM or SIGINT closes it gracefully:
+ * Settings come from the usual places (lib/config.ts); flags and `--help`: `processes.server` in
+ * lib/commands.ts. SIGTERM or SIGINT closes it gracefully:
  * no new connections, in-flight requests finish, then the pools close.
  */
 import { once } from 'node:events';
-import { parseFlags, runCommand } from '../../lib/cli.ts';
-import { loadConfig, settingFlags } from '../../lib/config.ts';
+import { parseCommand, runCommand } from '../../lib/cli.ts';
+import { processes } from '../../lib/commands.ts';
+import { loadConfig } from '../../lib/config.ts';
 import { EnvironmentError, ExitCode } from '../../lib/errors.ts';
 import { serverOptionsFor } from '../lifecycle.ts';
 import { buildApp } from './app.ts';
 
 await runCommand(async () => {
-  const { values } = parseFlags(process.argv.slice(2), settingFlags, 'server');
+  const { values } = parseCommand(processes.server, process.argv.slice(2));
   const config = loadConfig({ flags: values });
   const app = await buildApp({ ...serverOptionsFor(config), logger: { level: 'info' } });
   const stopping = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);

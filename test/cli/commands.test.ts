@@ -1,15 +1,17 @@
 /**
  * Each command's declaration (lib/commands.ts) is the one source of its flags, `--help`, usage line
  * and README row: every script and bench part has one, the generated files are what the declarations
- * give, and each real script's `--help` prints the declared text without needing a database.
+ * give, and each real script's `--help` prints the declared text without needing a database (so do
+ * the processes the kit starts itself, the API server and the engine).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CommandDeclaration, helpText, type SettingFlag } from '../../lib/cli.ts';
-import { benchParts, commands, commandTable, generatedFiles } from '../../lib/commands.ts';
+import { type CommandDeclaration, helpText, parseCommand, type SettingFlag } from '../../lib/cli.ts';
+import { benchParts, commands, commandTable, generatedFiles, processes } from '../../lib/commands.ts';
 import { describeSettings } from '../../lib/config.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { runScript } from '../support/run-script.ts';
 
@@ -22,6 +24,7 @@ const names = (dir: string) =>
     .map((f) => f.slice(0, -3))
     .sort();
 const declared: readonly CommandDeclaration[] = [...Object.values(commands), ...Object.values(benchParts)];
+const started: readonly CommandDeclaration[] = Object.values(processes);
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null' };
 
 describe('command declarations', () => {
@@ -45,7 +48,7 @@ describe('command declarations', () => {
 
   it('own flags do not shadow --help or a setting, and highlighted settings are accepted', () => {
     const settingFlags = new Set(describeSettings().map((s) => s.flag));
-    for (const command of declared) {
+    for (const command of [...declared, ...started]) {
       for (const flag of Object.keys(command.flags)) {
         expect(flag, command.name).not.toBe('help');
         expect(settingFlags.has(flag), `${command.name} --${flag}`).toBe(false);
@@ -54,6 +57,27 @@ describe('command declarations', () => {
       for (const flag of Object.keys(command.highlight ?? {}) as SettingFlag[])
         expect(accepted.has(flag), `${command.name} highlights --${flag}`).toBe(true);
     }
+  });
+
+  it('--help shows no backquotes (they mark code only in the Markdown)', () => {
+    for (const command of [...declared, ...started]) expect(helpText(command), command.name).not.toContain('`');
+  });
+
+  it("an unknown flag lists the command's own flags, and the settings flags only by reference", () => {
+    const hints = (command: CommandDeclaration) => {
+      try {
+        parseCommand(command, ['--bogus']);
+      } catch (error) {
+        if (error instanceof UsageError) return error.hints;
+        throw error;
+      }
+      throw new Error('--bogus was accepted');
+    };
+    expect(hints(commands.seed)).toContain(
+      'Known flags: --scale, --seed, --users, --target, --auth-writer, --batch-users, --writers, --dry-run, --sign-in, --clean, --list, --result-file, --help, and the settings flags (see --help)',
+    );
+    expect(hints(commands.docs)).toContain('Known flags: --help');
+    expect(hints(processes.server)).toContain('Known flags: --help, and the settings flags (see --help)');
   });
 
   it.each(Object.keys(generatedFiles))('%s is what the declarations give (run `npm run docs`)', (file) => {
@@ -68,6 +92,8 @@ describe('--help of the real scripts', () => {
     ...Object.entries(benchParts).map(
       ([part, command]) => [command.name, 'scripts/bench.ts', [part], command] as const,
     ),
+    [processes.server.name, 'stack/server/main.ts', [], processes.server] as const,
+    [processes.engine.name, 'engine/cli.ts', ['run'], processes.engine] as const,
   ];
   it.concurrent.each(cases)('%s --help prints its declaration and exits 0', async (_name, script, args, command) => {
     const result = await runScript(script, [...args, '--help'], env);
@@ -83,5 +109,19 @@ describe('--help of the real scripts', () => {
     expect(result.stderr).toContain("error: docs: Unknown option '--bogus'");
     expect(result.stderr).toContain('usage: npm run docs\n');
     expect(result.stderr).toContain('Known flags: --help');
+  });
+
+  it('the engine keeps its error format: the message, the usage line and the known flags, exit 2', async () => {
+    const result = await runScript('engine/cli.ts', ['run', '--bogus', 'scenarios/smoke.ts'], env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        "error: engine run: Unknown option '--bogus'",
+        `  usage: node --import tsx engine/cli.ts run scenarios/<profile>.ts [--quiet] [--no-color] [--out json=FILE.gz ...] [--tag NAME=VALUE ...] [--execution-segment A:B] [--execution-segment-sequence S]`,
+        '  Known flags: --quiet, --no-color, --out, --tag, --execution-segment, --execution-segment-sequence, --help',
+        '',
+      ].join('\n'),
+    );
   });
 });
