@@ -125,7 +125,7 @@ function knownFlags(command: CommandDeclaration): string {
  * instead of node's own exception text. The hints: the usage line, then the known flags (by default
  * every option's name).
  */
-export function parseFlags<O extends Options>(
+function parseFlags<O extends Options>(
   argv: readonly string[],
   options: O,
   command: string,

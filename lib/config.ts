@@ -251,7 +251,7 @@ export interface ConfigInput {
 const names = Object.keys(settings) as SettingName[];
 const declaration = (name: SettingName): Setting => settings[name];
 
-/** The flags every command accepts for settings, for `parseFlags`. */
+/** The flags every command accepts for settings, for the argv parser (lib/cli.ts). */
 export const settingFlags = Object.fromEntries(
   names.map((name) => [settings[name].flag, { type: 'string' as const }]),
 ) as Record<Declarations[SettingName]['flag'], { type: 'string' }>;
