@@ -20,6 +20,7 @@ import { benchParts } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
+import { scriptArgv } from '../lib/launch.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import { reportScales, type ScaleMeasured, verifyAtScale } from './verify-support/scales.ts';
@@ -52,18 +53,11 @@ async function verifyOnce(runDir: string, baseline: string | undefined): Promise
   const outDir = path.join(os.tmpdir(), `kit-bench-verify-${process.pid}-${Date.now()}`);
   const rssFile = path.join(outDir, 'rss.txt');
   mkdirSync(outDir, { recursive: true });
-  const args = [
-    '--import',
-    'tsx',
-    '--import',
-    path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts'),
-    path.join(repoRoot, 'scripts', 'verify.ts'),
-    '--run',
-    runDir,
-    ...(baseline ? ['--baseline', baseline] : []),
-    '--out',
-    outDir,
-  ];
+  const args = scriptArgv(
+    'verify.ts',
+    ['--run', runDir, ...(baseline ? ['--baseline', baseline] : []), '--out', outDir],
+    [path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts')],
+  );
   const start = process.hrtime.bigint();
   const result = await exec(process.execPath, args, {
     cwd: repoRoot,

@@ -49,6 +49,11 @@ export interface CommandDeclaration {
   /** Settings worth naming in the usage line, with their value's placeholder; the rest stand as `[settings]`. */
   readonly highlight?: Readonly<Partial<Record<SettingFlag, string>>>;
   readonly exitCodes?: Readonly<Record<number, string>>;
+  /**
+   * V8 flags the script runs under (package.json's script and every launch by the kit, lib/launch.ts);
+   * they cannot be set once the process runs.
+   */
+  readonly node?: readonly string[];
 }
 
 /** A README table row that is not one of the kit's scripts (`k6 run ...`, `npm test`). */

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, type ExitCode, KitError } from './errors.ts';
+import { scriptArgv } from './launch.ts';
 import { repoRoot } from './paths.ts';
 
 export interface Phase {
@@ -54,15 +55,11 @@ export function createPhaseRunner(options: { logDir: string; env: NodeJS.Process
     const t0 = Date.now();
     options.say(`[${clock(t0 - started)}] ${phase.name} …`);
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.join(repoRoot, 'scripts', phase.script), ...phase.args],
-        {
-          cwd: repoRoot,
-          env: options.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, scriptArgv(phase.script, phase.args), {
+        cwd: repoRoot,
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let text = '';
       const keep = (chunk: Buffer) => {
         log.write(chunk);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { exec } from '../../lib/exec.ts';
+import { scriptArgv } from '../../lib/launch.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { userCount } from '../../model/behaviour.ts';
 import { readSeedResult } from '../../seed/result-file.ts';
@@ -24,13 +25,6 @@ export interface ScaleMeasured {
   readonly verdict: string;
   readonly gates: Readonly<Record<string, string>>;
 }
-
-const tsx = (script: string, args: readonly string[]) => [
-  '--import',
-  'tsx',
-  path.join(repoRoot, 'scripts', script),
-  ...args,
-];
 
 async function node(args: readonly string[], what: string, env: NodeJS.ProcessEnv = process.env) {
   const result = await exec(process.execPath, [...args], { cwd: repoRoot, env });
@@ -49,7 +43,7 @@ export async function verifyAtScale(scale: number, out: (line: string) => void):
   const seedFile = path.join(work, 'seed.json');
   out(`seed: npm run seed -- --scale ${scale} …`);
   await node(
-    tsx('seed.ts', [
+    scriptArgv('seed.ts', [
       '--scale',
       String(scale),
       '--seed',
@@ -66,11 +60,11 @@ export async function verifyAtScale(scale: number, out: (line: string) => void):
     out(`verify: npm run verify -- --seed-run ${seeded.runId} --no-load …`);
     const started = process.hrtime.bigint();
     await node(
-      [
-        '--import',
-        path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts'),
-        ...tsx('verify.ts', ['--seed-run', seeded.runId, '--no-load', '--out', report]),
-      ],
+      scriptArgv(
+        'verify.ts',
+        ['--seed-run', seeded.runId, '--no-load', '--out', report],
+        [path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts')],
+      ),
       `verify of scale ${scale}`,
       { ...process.env, BENCH_RSS_FILE: rssFile },
     );
@@ -91,7 +85,7 @@ export async function verifyAtScale(scale: number, out: (line: string) => void):
     };
   } finally {
     out(`clean: npm run seed -- --clean ${seeded.runId} …`);
-    await node(tsx('seed.ts', ['--clean', seeded.runId]), `clean of ${seeded.runId}`);
+    await node(scriptArgv('seed.ts', ['--clean', seeded.runId]), `clean of ${seeded.runId}`);
     rmSync(work, { recursive: true, force: true });
   }
 }

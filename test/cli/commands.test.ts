@@ -12,6 +12,7 @@ import { type CommandDeclaration, helpText, parseCommand, type SettingFlag } fro
 import { benchParts, commands, commandTable, generatedFiles, processes } from '../../lib/commands.ts';
 import { describeSettings } from '../../lib/config.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { scriptArgv } from '../../lib/launch.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { runScript } from '../support/run-script.ts';
 
@@ -33,13 +34,20 @@ describe('command declarations', () => {
     expect(Object.keys(benchParts).sort()).toEqual(names('bench'));
   });
 
-  it('every command is an npm script running its file', () => {
+  it('every command is an npm script running its file, under the V8 flags its declaration names', () => {
     const scripts = (
       JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       }
     ).scripts;
-    for (const name of Object.keys(commands)) expect(scripts[name], name).toBe(`tsx scripts/${name}.ts`);
+    for (const [name, command] of Object.entries(commands)) {
+      const node: readonly string[] | undefined = 'node' in command ? command.node : undefined;
+      expect(scripts[name], name).toBe(
+        node ? `node ${node.join(' ')} --import tsx scripts/${name}.ts` : `tsx scripts/${name}.ts`,
+      );
+      // The kit's own launches (demo, signoff, benchmarks) use the same flags.
+      expect(scriptArgv(`${name}.ts`).slice(0, node?.length ?? 0), name).toEqual(node ?? []);
+    }
   });
 
   it("every command and bench part has a row in the README's table", () => {
