@@ -563,6 +563,9 @@ export const publicTables: { readonly [K in PublicTableKey]: TableSpec<PublicRow
   sessionAnalytics,
 };
 
+/** The public tables a seed run writes, qualified (`public.users`), as publicTables lists them. */
+export const seededPublicTables: readonly string[] = Object.values(publicTables).map((t) => t.name);
+
 // ---------------------------------------------------------------------------------------------
 // auth.users
 

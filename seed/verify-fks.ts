@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { EnvironmentError } from '../lib/errors.ts';
+import { seededPublicTables } from './tables.ts';
 
 /** How to select a run's rows in each table the seed writes. */
 const OWNERSHIP: Record<string, string> = {
@@ -13,18 +14,7 @@ const OWNERSHIP: Record<string, string> = {
   profiles: `id in (select user_id from kit_truth.users where run_id = $1)`,
 };
 const BY_USER = `user_id in (select user_id from kit_truth.users where run_id = $1)`;
-const SEEDED = [
-  'products',
-  'users',
-  'profiles',
-  'swipe_sessions',
-  'swipe_interactions',
-  'recommendations',
-  'product_views',
-  'recommendation_feedback',
-  'affiliate_clicks',
-  'session_analytics',
-];
+const SEEDED = seededPublicTables.map((t) => t.replace(/^public\./, ''));
 
 interface ForeignKey {
   name: string;

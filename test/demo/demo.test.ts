@@ -13,22 +13,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../lib/exec.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
+import { BRIEF_GATES } from '../support/brief-gates.ts';
 import { holdPorts } from '../support/hold-ports.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
-
-const BRIEF_GATES = [
-  'api-latency',
-  'availability',
-  'load-delivered',
-  'degradation',
-  'database',
-  'preference-accuracy',
-  'attribution',
-  'real-data',
-  'security',
-  'data-integrity',
-];
 
 let stateDir: string;
 let outDir: string;

@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminApiAuth } from '../../seed/auth.ts';
 import { cleanViaDataApi, DataApi, listFileRuns, runSeedViaDataApi, truthDir } from '../../seed/data-api.ts';
 import { runSeed, type SeedResult } from '../../seed/run.ts';
+import { seededPublicTables } from '../../seed/tables.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { checksums, localTarget, PUBLIC_SEEDED } from './support.ts';
+import { checksums, localTarget } from './support.ts';
 
-const TABLES = [...PUBLIC_SEEDED.map((t) => `public.${t}`), 'public.categories'];
+const TABLES = [...seededPublicTables, 'public.categories'];
 let viaApi: TestDatabase;
 let viaCopy: TestDatabase;
 let stack: TestStack;
@@ -46,14 +47,8 @@ afterAll(async () => {
 
 describe('Data API fallback', () => {
   it('writes the same rows as the COPY writer and its truth as files', async () => {
-    const api = await checksums(
-      viaApi.pool,
-      PUBLIC_SEEDED.map((t) => `public.${t}`),
-    );
-    const copy = await checksums(
-      viaCopy.pool,
-      PUBLIC_SEEDED.map((t) => `public.${t}`),
-    );
+    const api = await checksums(viaApi.pool, seededPublicTables);
+    const copy = await checksums(viaCopy.pool, seededPublicTables);
     expect(api).toEqual(copy);
     const dir = truthDir(reports, result.runId);
     const users = readFileSync(path.join(dir, 'users.ndjson'), 'utf8').trim().split('\n');

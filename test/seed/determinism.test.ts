@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from '../../seed/run.ts';
+import { seededPublicTables } from '../../seed/tables.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { checksum, checksums, localTarget, PUBLIC_SEEDED } from './support.ts';
+import { checksum, checksums, localTarget } from './support.ts';
 
 const SCALE = 0.2;
 let a: TestDatabase;
@@ -38,7 +39,7 @@ describe('seed determinism', () => {
     // auth.users too: the run's one bcrypt hash has a salt derived from the seed.
     const tables = [
       'auth.users',
-      ...PUBLIC_SEEDED.map((t) => `public.${t}`),
+      ...seededPublicTables,
       'kit_truth.users',
       'kit_truth.products',
       'kit_truth.clicks',

@@ -24,19 +24,6 @@ export function localTarget(
   };
 }
 
-export const PUBLIC_SEEDED = [
-  'products',
-  'users',
-  'profiles',
-  'swipe_sessions',
-  'swipe_interactions',
-  'recommendations',
-  'product_views',
-  'recommendation_feedback',
-  'affiliate_clicks',
-  'session_analytics',
-] as const;
-
 /** md5 over every row's text form, in a stable order; plus the row count. */
 export async function checksum(pool: pg.Pool, table: string, where = 'true', params: unknown[] = []): Promise<string> {
   const r = await pool.query<{ sum: string | null; n: string }>(

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unlabelledFigures } from '../../verify/report/labels.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
+import { BRIEF_GATES } from '../support/brief-gates.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { runScript } from '../support/run-script.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
@@ -58,18 +59,7 @@ describe('seed → load → verify', () => {
     expect(verify.stdout).toContain(`verdict: ${summary.verdict}`);
 
     const gates = new Map(summary.gates.map((g) => [g.id, g]));
-    for (const id of [
-      'api-latency',
-      'availability',
-      'load-delivered',
-      'degradation',
-      'database',
-      'preference-accuracy',
-      'attribution',
-      'real-data',
-      'security',
-      'data-integrity',
-    ]) {
+    for (const id of BRIEF_GATES) {
       expect(gates.has(id), id).toBe(true);
       expect(gates.get(id)!.evidence.summary.length, id).toBeGreaterThan(0);
     }
