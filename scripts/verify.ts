@@ -15,7 +15,7 @@ import { ExitCode, UsageError } from '../lib/errors.ts';
 import { packageVersion } from '../lib/package-version.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
-import { peakRssMb, progressTo } from '../seed/progress.ts';
+import { peakRssMb, progressTo } from '../lib/progress.ts';
 import { databaseTarget } from '../stack/database.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';

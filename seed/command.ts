@@ -5,8 +5,8 @@
  * function, so the benchmark measures what users run.
  */
 import { withClient } from '../lib/pg/connect.ts';
+import { noProgress } from '../lib/progress.ts';
 import { type ManifestPaths, TOKEN_TTL_SECONDS, writeManifest } from './manifest.ts';
-import { noProgress } from './progress.ts';
 import { runSeed, type SeedOptions, type SeedResult } from './run.ts';
 import { signInTokens } from './sign-in.ts';
 import { recordRunTokenSessions } from './token-sessions.ts';

@@ -9,13 +9,13 @@ import type pg from 'pg';
 import { EnvironmentError, KitError, UsageError } from '../lib/errors.ts';
 import { packageVersion } from '../lib/package-version.ts';
 import { connect } from '../lib/pg/connect.ts';
+import { count, noProgress, type Progress, rate } from '../lib/progress.ts';
 import { categoryNames, categorySlugs, MODEL_VERSION, productCount, userCount } from '../model/behaviour.ts';
 import { AdminApiAuth, type AuthAccount, type AuthWriter, SqlAuth } from './auth.ts';
 import { Batch, BatchWriter, CopyTally } from './batch.ts';
 import { BinaryCopyEncoder } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
 import { productRows } from './product-rows.ts';
-import { count, noProgress, type Progress, rate } from './progress.ts';
 import { orphanConversions } from './simulate.ts';
 import { encodeRow, publicTables, truthTables } from './tables.ts';
 import type { SeedTarget } from './target.ts';
@@ -53,7 +53,7 @@ export interface SeedOptions {
   readonly authWriter?: AuthWriterKind;
   readonly target: SeedTarget;
   readonly log?: (line: string) => void;
-  /** Status of the long phases (accounts, COPY per table, FK verification); see seed/progress.ts. */
+  /** Status of the long phases (accounts, COPY per table, FK verification); see lib/progress.ts. */
   readonly progress?: Progress;
   /** Benchmark hook: each COPY connection's backend pid, right after connecting and before closing. */
   readonly onBackend?: (pid: number, phase: 'start' | 'end') => void;

@@ -78,6 +78,20 @@ export function sampleNote(scored: number, population: number): string {
   return scored < population ? `${scored} of ${population} (sampled by md5 of the user id)` : `all ${population}`;
 }
 
+/**
+ * Category slug by lower-cased name or slug: the app keys its preferences by category name, the
+ * planted tiers by slug.
+ */
+export async function categorySlugs(db: pg.Pool): Promise<Map<string, string>> {
+  const categories = await runQuery<{ slug: string; name: string }>(db, queryFile('preference-accuracy', 'categories'));
+  return new Map(
+    categories.flatMap((c) => [
+      [c.name.toLowerCase(), c.slug],
+      [c.slug.toLowerCase(), c.slug],
+    ]),
+  );
+}
+
 /** The app's stored preferences of the given users. */
 export async function storedPreferences(db: pg.Pool, userIds: readonly string[]): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
@@ -180,19 +194,7 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       queryFile('preference-accuracy', 'swipes_by_category'),
       [[...sample.measured, ...sample.cold].map((u) => u.user_id)],
     );
-    const categories = await runQuery<{ slug: string; name: string }>(
-      db,
-      queryFile('preference-accuracy', 'categories'),
-    );
-    const nameToSlug = new Map(
-      categories.flatMap(
-        (c) =>
-          [
-            [c.name.toLowerCase(), c.slug],
-            [c.slug.toLowerCase(), c.slug],
-          ] as [string, string][],
-      ),
-    );
+    const nameToSlug = await categorySlugs(db);
     const measuredPlan = sample.measured;
     const appCall = await askAppToCalculate(
       ctx,

@@ -15,7 +15,7 @@ import { bootstrapMean, mean } from '../scoring/bootstrap.ts';
 import { appScoresBySlug } from '../scoring/preference.ts';
 import { listNdcg, preferenceList } from '../scoring/recommendation.ts';
 import { queryFile, runQuery } from '../sql/run.ts';
-import { BOOTSTRAP, plantedSample, sampleNote, storedPreferences } from './preference-accuracy.ts';
+import { BOOTSTRAP, categorySlugs, plantedSample, sampleNote, storedPreferences } from './preference-accuracy.ts';
 
 const gate = {
   id: 'recommendation-accuracy',
@@ -72,19 +72,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         [truth.complete, r.k],
       )
     ).map((x) => x.slug);
-    const categories = await runQuery<{ slug: string; name: string }>(
-      db,
-      queryFile('preference-accuracy', 'categories'),
-    );
-    const nameToSlug = new Map(
-      categories.flatMap(
-        (c) =>
-          [
-            [c.name.toLowerCase(), c.slug],
-            [c.slug.toLowerCase(), c.slug],
-          ] as [string, string][],
-      ),
-    );
+    const nameToSlug = await categorySlugs(db);
     const stored = await storedPreferences(
       db,
       planted.map((u) => u.user_id),

@@ -1,5 +1,6 @@
 /**
- * Progress of the seed's long phases (accounts, COPY per table, FK verification).
+ * Progress of a command's long phases: the seed's accounts, COPY per table and FK verification,
+ * verify's gates.
  *
  * On a terminal the current status is one line rewritten in place (at most 10 times a second); in a
  * log (stdout not a TTY) the same status is a plain line at most every `intervalMs`, so a CI log
