@@ -15,6 +15,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type pg from 'pg';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
+import { mapInOrder } from '../lib/in-order.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { BinaryCopyEncoder, releaseChunks } from './copy/binary.ts';
 import { copyChunks } from './copy/copy.ts';
@@ -39,15 +40,6 @@ export interface AuthWriter {
 
 const CONCURRENCY = 16;
 const MAX_ATTEMPTS = 6;
-
-/** Runs `fn` over items with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(workers);
-}
 
 interface ApiFailure {
   status?: number;
@@ -129,7 +121,7 @@ export class AdminApiAuth implements AuthWriter {
   ): Promise<void> {
     let done = 0;
     const retried = () => this.retries++;
-    await pool(accounts, CONCURRENCY, async (a) => {
+    await mapInOrder(accounts, CONCURRENCY, async (a) => {
       await withRetry(
         `creating ${a.email}`,
         async () => {
@@ -158,7 +150,7 @@ export class AdminApiAuth implements AuthWriter {
 
   async remove(ids: readonly string[]): Promise<number> {
     let removed = 0;
-    await pool(ids, CONCURRENCY, (id) =>
+    await mapInOrder(ids, CONCURRENCY, (id) =>
       withRetry(`deleting ${id}`, async () => {
         try {
           const { error } = await this.client.auth.admin.deleteUser(id);

@@ -185,8 +185,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   options.onBackend?.(backendPid, 'start');
   const extraClients: pg.Client[] = [];
   const extraPids: number[] = [];
-  // Batches being written: when one writer fails, the others' are awaited before their connections close.
-  const inflight = new Set<Promise<void>>();
+  // Each writer's batch being written, by writer: when one fails, the others' are awaited before their
+  // connections close.
+  const inflight: Promise<void>[] = [];
   try {
     const authKind = options.authWriter ?? 'sql';
     const adminApi = authKind === 'admin-api' ? new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey) : undefined;
@@ -266,7 +267,6 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const writers = [client, ...extraClients].map((c, i) => ({
       sink: new BatchWriter(c, tally),
       auth: i === 0 || !sqlAuth ? auth : sqlAuth.on(c),
-      inflight: undefined as Promise<void> | undefined,
     }));
 
     const password = world.password();
@@ -306,7 +306,6 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       tally.usersDone += batchAccounts.length;
       status(tally.usersDone, `${count(tally.usersDone)}/${count(params.users)} users written`);
     };
-    const busy = () => writers.some((w) => w.inflight !== undefined);
     let turn = 0;
     for (let first = 0; first < params.users; first += plan.batchUsers) {
       const last = Math.min(params.users, first + plan.batchUsers);
@@ -315,7 +314,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       let generateStarted = performance.now();
       let yielded = performance.now();
       for (let u = first; u < last; u++) {
-        if (busy() && performance.now() - yielded > YIELD_MS) {
+        if (inflight.length > 0 && performance.now() - yielded > YIELD_MS) {
           // Let the in-flight COPYs' socket writes and completions run: a COPY of a small table waits
           // for the event loop, not for the server, if the generator holds it for long.
           generateMs += performance.now() - generateStarted;
@@ -325,18 +324,13 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
         accounts.push(userRows(world, runId, u, batch));
       }
       generateMs += performance.now() - generateStarted;
-      const writer = writers[turn++ % writers.length]!;
-      if (writer.inflight) await writer.inflight;
-      const writing = writeBatch(writer, batch, accounts, first);
-      writer.inflight = writing;
-      inflight.add(writing);
+      const w = turn++ % writers.length;
+      await inflight[w];
+      inflight[w] = writeBatch(writers[w]!, batch, accounts, first);
       // Observed by the awaits above or below; this only keeps a failure from being "unhandled" meanwhile.
-      writing.then(
-        () => inflight.delete(writing),
-        () => inflight.delete(writing),
-      );
+      inflight[w].catch(() => undefined);
     }
-    for (const w of writers) await w.inflight;
+    for (const writing of inflight) await writing;
     const loadMs = performance.now() - loadStarted;
     const authCopyMs = sqlAuth?.copyMs;
     progress.line(

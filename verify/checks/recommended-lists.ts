@@ -6,6 +6,7 @@
  * on the verify context (the same users and k give the same promise).
  */
 import { Agent, request } from 'undici';
+import { mapInOrder } from '../../lib/in-order.ts';
 import { routePath, routes } from '../../model/target.ts';
 import type { VerifyContext } from '../context.ts';
 import { listOf, productIdOf } from './app-probe.ts';
@@ -34,12 +35,10 @@ async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): P
   const url = `${ctx.api.url}${routePath(routes.recommendations)}?limit=${k}`;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
+  // One keep-alive connection per worker (undici request), released when the calls are done.
   const agent = new Agent({ connections: WIDTH });
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < userIds.length; i = next++) {
-      const id = userIds[i]!;
-      // One keep-alive connection per worker (undici request), released when the calls are done.
+  try {
+    await mapInOrder(userIds, WIDTH, async (id) => {
       const res = await request(url, {
         dispatcher: agent,
         headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
@@ -54,10 +53,7 @@ async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): P
           id,
           (listOf(await res.body.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
         );
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(WIDTH, userIds.length) }, worker));
+    });
   } finally {
     await agent.close();
   }

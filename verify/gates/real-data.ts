@@ -4,6 +4,7 @@
  * preferences; per-user endpoints do not answer the same canned body to different users.
  */
 
+import { mapInOrder } from '../../lib/in-order.ts';
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
@@ -76,17 +77,6 @@ interface UserProbe {
   readonly share: number | undefined;
   readonly recommendations: string;
   readonly statistics: string;
-}
-
-/** `each` over `items` with at most `width` in flight; the results in the items' order. */
-async function inOrder<T, R>(items: readonly T[], width: number, each: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await each(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
 }
 
 async function run(ctx: VerifyContext): Promise<GateResult> {
@@ -173,7 +163,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           const db = ctx.db;
           // Eight users at a time; each user's findings and bodies are kept in the users' order, so the
           // evidence does not depend on which answer came first.
-          const probed = await inOrder(users, 8, async (u): Promise<UserProbe> => {
+          const probed = await mapInOrder(users, 8, async (u): Promise<UserProbe> => {
             const own: Finding[] = [];
             let share: number | undefined;
             const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
