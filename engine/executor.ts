@@ -1,15 +1,17 @@
 /**
  * One arrival-rate scenario, with k6's semantics: iterations start on schedule whatever the
- * responses do; a start that finds every pre-allocated VU busy is not queued but counted as a
- * `dropped_iterations` point (and, below `maxVUs`, a VU is added for the starts after it); when the
- * schedule ends, running iterations get `gracefulStop` to finish and are then interrupted, without
- * an `iterations` point.
+ * responses do; a start that finds every VU busy is not queued but counted as a
+ * `dropped_iterations` point, and below `maxVUs` one more VU is initialised in the background, one
+ * at a time (starts meanwhile are dropped too); when the schedule ends, running iterations get
+ * `gracefulStop` to finish and are then interrupted, without an `iterations` point. Under an
+ * execution segment the instance runs its part only (schedule.ts `instanceSchedule`), and a part
+ * with no VU runs nothing.
  */
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { sampleTimeNow } from './raw-output.ts';
-import { type ArrivalScenarioOptions, scheduleSeconds, startTimes } from './schedule.ts';
-import { owns, type Segment, scaleToSegment } from './segments.ts';
+import { type ArrivalScenarioOptions, instanceSchedule, scheduleSeconds } from './schedule.ts';
+import { ownedIndex, type Segment, type Stripes } from './segments.ts';
 import { Interrupted, Vu, type VuShared } from './vu.ts';
 
 export type ScenarioOptions = ArrivalScenarioOptions & {
@@ -20,7 +22,18 @@ export type ScenarioOptions = ArrivalScenarioOptions & {
   readonly tags?: Readonly<Record<string, string>>;
 };
 
-export type IterationFn = (vu: Vu, number: number) => Promise<void>;
+/** One iteration as the executor starts it. */
+export interface Iteration {
+  /**
+   * Its number in the whole run (k6's `iterationInTest`): this instance's numbers in order of the
+   * iterations it starts, so a dropped arrival uses none.
+   */
+  readonly number: number;
+  /** When the schedule meant it to start, a `performance.now()` time: its lag is the time it started minus this. */
+  readonly plannedAt: number;
+}
+
+export type IterationFn = (vu: Vu, iteration: Iteration) => Promise<void>;
 
 export interface ScenarioDeps {
   readonly shared: VuShared;
@@ -42,18 +55,21 @@ export class ArrivalExecutor {
   interrupted = 0;
   /** Iterations this instance is scheduled to start. */
   readonly scheduled: number;
-  /** Schedule length plus graceful stop, seconds. */
+  /** Schedule length plus graceful stop, seconds; 0 when this instance has no work in the scenario. */
   readonly maxSeconds: number;
 
   readonly #times: Float64Array;
-  readonly #numbers: Float64Array;
+  readonly #numbers: Stripes | undefined;
   readonly #idle: Vu[] = [];
   readonly #all: Vu[] = [];
   readonly #running = new Set<AbortController>();
   readonly #tags: Tags;
+  readonly #droppedTags: Tags;
   readonly #maxVUs: number;
   readonly #scheduleSeconds: number;
   readonly #gracefulSeconds: number;
+  #started = 0;
+  #initialising = false;
   #stopped = false;
   #wake: (() => void) | undefined;
   #settled: (() => void) | undefined;
@@ -64,38 +80,34 @@ export class ArrivalExecutor {
     private readonly iterate: IterationFn,
     private readonly deps: ScenarioDeps,
   ) {
-    const all = startTimes(options);
-    const times: number[] = [];
-    const numbers: number[] = [];
-    for (let k = 0; k < all.length; k++) {
-      if (!owns(deps.segment, k)) continue;
-      times.push(all[k]!);
-      numbers.push(k);
-    }
-    this.#times = Float64Array.from(times);
-    this.#numbers = Float64Array.from(numbers);
-    this.scheduled = times.length;
+    const plan = instanceSchedule(options, deps.segment);
+    this.#times = plan?.times ?? new Float64Array(0);
+    this.#numbers = plan?.numbers;
+    this.scheduled = this.#times.length;
     this.#scheduleSeconds = scheduleSeconds(options);
     this.#gracefulSeconds =
       options.gracefulStop === undefined
         ? DEFAULT_GRACEFUL_STOP_SECONDS
         : (parseDuration(options.gracefulStop) ?? DEFAULT_GRACEFUL_STOP_SECONDS);
-    this.maxSeconds = this.#scheduleSeconds + this.#gracefulSeconds;
-    // VUs are split between instances like iterations, so the parts add up to the whole.
-    this.#maxVUs = scaleToSegment(Math.max(options.maxVUs ?? 0, options.preAllocatedVUs), deps.segment);
-    for (let i = 0, n = scaleToSegment(options.preAllocatedVUs, deps.segment); i < n; i++) this.#allocate();
+    this.maxSeconds = plan ? this.#scheduleSeconds + this.#gracefulSeconds : 0;
+    this.#maxVUs = plan?.maxVUs ?? 0;
+    for (let i = 0; i < (plan?.preAllocatedVUs ?? 0); i++) this.#allocate();
     this.#tags = { ...deps.testTags, ...options.tags, scenario: name, group: '' };
+    // k6 tags a drop with the test's tags and the scenario only: no iteration ran, so no group or scenario tags.
+    this.#droppedTags = { ...deps.testTags, scenario: name };
   }
 
   /** Runs the schedule from `origin` (a performance.now() time) to its end and graceful stop. */
   async run(origin: number): Promise<void> {
+    if (!this.#numbers) return;
     for (let i = 0; i < this.#times.length && !this.#stopped; ) {
-      const wait = origin + this.#times[i]! * 1000 - performance.now();
+      const plannedAt = origin + this.#times[i]! * 1000;
+      const wait = plannedAt - performance.now();
       if (wait > 1) {
         await this.#sleep(wait);
         continue;
       }
-      this.#start(this.#numbers[i]!);
+      this.#start(plannedAt);
       i++;
     }
     if (!this.#stopped) {
@@ -124,19 +136,26 @@ export class ArrivalExecutor {
     await Promise.all(this.#all.map((vu) => vu.http.close()));
   }
 
-  #start(number: number): void {
+  #start(plannedAt: number): void {
     const vu = this.#idle.pop();
     if (!vu) {
       this.dropped++;
-      this.deps.shared.metrics.add('dropped_iterations', 1, this.#tags);
-      // Like k6, a missing VU is added for later starts (never for this one), up to maxVUs.
-      if (this.allocated < this.#maxVUs) this.#allocate();
+      this.deps.shared.metrics.add('dropped_iterations', 1, this.#droppedTags);
+      // As k6: one VU more, initialised in the background while later starts may still drop.
+      if (!this.#initialising && this.allocated < this.#maxVUs) {
+        this.#initialising = true;
+        setImmediate(() => {
+          this.#initialising = false;
+          if (!this.#stopped) this.#allocate();
+        });
+      }
       return;
     }
-    void this.#run(vu, number);
+    const number = ownedIndex(this.#numbers!, this.#started++);
+    void this.#run(vu, { number, plannedAt });
   }
 
-  async #run(vu: Vu, number: number): Promise<void> {
+  async #run(vu: Vu, iteration: Iteration): Promise<void> {
     this.busy++;
     const controller = new AbortController();
     this.#running.add(controller);
@@ -145,7 +164,7 @@ export class ArrivalExecutor {
     const started = performance.now();
     let count = true;
     try {
-      await this.iterate(vu, number);
+      await this.iterate(vu, iteration);
     } catch (error) {
       if (error instanceof Interrupted || controller.signal.aborted) count = false;
       else this.deps.onIterationError(this.name, error);

@@ -314,10 +314,8 @@ export class Metrics {
   private addSubmetric(series: Series, key: string, brace: number): Submetric {
     const existing = this.submetrics.get(key);
     if (existing) return existing;
+    // Each spelling is a submetric of its own, as in k6 (`{expected_response: true}` beside k6's `{expected_response:true}`).
     const tags = parseSubmetricTags(key, brace);
-    const id = tagsId(tags);
-    const twin = series.submetrics.find((s) => tagsId(s.tags) === id);
-    if (twin) throw new Error(`threshold keys "${twin.key}" and "${key}" select the same submetric; use one spelling`);
     const entries = Object.entries(tags);
     const [first, ...others] = entries as [[string, string], ...[string, string][]];
     const sub: Submetric = {
@@ -344,7 +342,8 @@ export class Metrics {
 
 /**
  * The tags of `metric{tag:value,tag2:value2}` (AND of equal tags), read as k6 does: spaces and
- * quotes around keys and values are trimmed, and a tag without a value matches the empty value.
+ * quotes around keys and values are trimmed, `tag:` matches the empty value, and a tag without a
+ * colon (`{name}`) or an empty one (`{name:foo,}`) is refused.
  */
 function parseSubmetricTags(key: string, brace: number): Tags {
   const inner = key.slice(brace + 1, -1);
@@ -354,13 +353,16 @@ function parseSubmetricTags(key: string, brace: number): Tags {
     );
   }
   const tags: Record<string, string> = {};
-  for (const pair of inner.split(',')) {
-    if (pair.trim() === '') continue;
+  for (const pair of inner.trim() === '' ? [] : inner.split(',')) {
     const colon = pair.indexOf(':');
-    const name = unquote(colon < 0 ? pair : pair.slice(0, colon));
+    if (colon < 0)
+      throw new Error(
+        `threshold key "${key}" has ${pair.trim() === '' ? 'an empty tag (a comma with nothing after it)' : `a tag "${pair.trim()}" without a colon`}; expected tag:value pairs separated by commas`,
+      );
+    const name = unquote(pair.slice(0, colon));
     if (name === '')
       throw new Error(`threshold key "${key}" has a tag without a name in "${pair}"; expected tag:value`);
-    tags[name] = colon < 0 ? '' : unquote(pair.slice(colon + 1));
+    tags[name] = unquote(pair.slice(colon + 1));
   }
   if (Object.keys(tags).length === 0)
     throw new Error(`threshold key "${key}" selects no tags; expected at least one tag:value between the braces`);
@@ -374,8 +376,4 @@ function hasTags(tags: Tags, wanted: readonly (readonly [string, string])[]): bo
 
 function unquote(text: string): string {
   return text.trim().replace(/^["']+|["']+$/g, '');
-}
-
-function tagsId(tags: Tags): string {
-  return JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -3,8 +3,9 @@
  * every iteration), every scenario at once from one start, progress while it runs, thresholds
  * with abortOnFail checked every few seconds, all thresholds judged at the end, then the summary.
  *
- * Exit codes as k6's: 0 passed, 99 a threshold failed (also when one aborted the run), 105 stopped
- * by a signal, 107 setup() or the script failed before any load.
+ * Exit codes as k6's: 0 passed, 99 a threshold failed (also when one aborted the run), 100 setup()
+ * did not finish within setupTimeout, 104 the options are invalid (found before setup() runs), 105
+ * stopped by a signal, 107 setup() or the script failed before any load.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,14 @@ import { type CheckTally, Vu, type VuShared } from './vu.ts';
 
 export const ENGINE_NAME = 'kit-engine';
 
-export const EngineExit = { ok: 0, thresholds: 99, signal: 105, script: 107 } as const;
+export const EngineExit = {
+  ok: 0,
+  thresholds: 99,
+  setupTimeout: 100,
+  invalidConfig: 104,
+  signal: 105,
+  script: 107,
+} as const;
 
 export interface EngineOptions {
   readonly scenarios: Readonly<Record<string, ScenarioOptions>>;
@@ -65,48 +73,26 @@ const TICK_MS = 1000;
 const MAX_LOGGED_ERRORS = 10;
 
 export async function runEngine<S>(script: EngineScript<S>, settings: RunSettings): Promise<number> {
+  // The test's clock starts here, as k6's: delayAbortEval and a counter's rate count setup() in.
+  const started = performance.now();
   const opts = script.options;
   const testTags: Tags = { ...opts.tags, ...settings.tags };
   const out = settings.rawOut === undefined ? undefined : new RawOutput(settings.rawOut);
-  const metrics = new Metrics({
-    specs: [...builtinMetrics, ...script.customMetrics],
-    thresholds: opts.thresholds,
-    out,
-  });
-  const checks: CheckTally = new Map();
-  const shared: VuShared = { metrics, checks, userAgent: opts.userAgent, tally: { requests: 0, failed: 0 } };
-  const started = performance.now();
   try {
-    // setup() on a VU of its own, its samples in the ::setup group as k6 tags them.
-    const setupVu = new Vu(0, shared);
-    setupVu.tags = { ...testTags, group: '::setup' };
-    let data: S;
-    try {
-      data = await withTimeout(
-        script.setup(setupVu),
-        seconds(opts.setupTimeout, 60) * 1000,
-        'setup() did not finish within setupTimeout',
-      );
-      setupVu.flushData();
-    } catch (error) {
-      settings.log(`${error instanceof Error ? error.message : String(error)}\n`);
-      return EngineExit.script;
-    } finally {
-      await setupVu.http.close();
-    }
-
-    let vuIds = 0;
+    const checks: CheckTally = new Map();
     let errors = 0;
-    const executors = Object.entries(opts.scenarios).map(([name, scenario]) => {
-      const exec = script.exec[scenario.exec ?? 'default'];
-      if (!exec)
-        throw new Error(`scenario ${name}: the script has no function "${scenario.exec ?? 'default'}" to execute`);
-      return new ArrivalExecutor(name, scenario, (vu, number) => exec(vu, { number, vuId: vu.id }, data), {
-        shared,
+    let data: S | undefined;
+    // Options are checked before setup() runs, as k6 does (exit 104): a run that cannot start touches nothing.
+    let configured: { metrics: Metrics; executors: ArrivalExecutor[]; shared: VuShared };
+    try {
+      configured = configure(
+        script,
+        settings,
         testTags,
-        segment: settings.segment ?? wholeRun,
-        nextVuId: () => ++vuIds,
-        onIterationError: (scenarioName, error) => {
+        out,
+        checks,
+        () => data as S,
+        (scenarioName, error) => {
           errors++;
           if (errors <= MAX_LOGGED_ERRORS)
             settings.log(
@@ -114,8 +100,30 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
             );
           else if (errors === MAX_LOGGED_ERRORS + 1) settings.log('further iteration errors are counted, not shown\n');
         },
-      });
-    });
+      );
+    } catch (error) {
+      settings.log(`invalid options: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EngineExit.invalidConfig;
+    }
+    const { metrics, executors, shared } = configured;
+
+    // setup() on a VU of its own, its samples in the ::setup group as k6 tags them.
+    const setupVu = new Vu(0, shared);
+    setupVu.tags = { ...testTags, group: '::setup' };
+    try {
+      data = await withTimeout(script.setup(setupVu), seconds(opts.setupTimeout, 60) * 1000);
+      setupVu.flushData();
+    } catch (error) {
+      if (error instanceof SetupTimeout) {
+        settings.log(`setup() did not finish within setupTimeout (${opts.setupTimeout ?? '60s'})\n`);
+        return EngineExit.setupTimeout;
+      }
+      settings.log(`${error instanceof Error ? error.message : String(error)}\n`);
+      return EngineExit.script;
+    } finally {
+      await setupVu.http.close();
+    }
+
     const planned = Math.max(0, ...executors.map((e) => e.maxSeconds));
     const progress = new Progress(settings.log, settings.tty);
     const origin = performance.now();
@@ -129,21 +137,20 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
       requests: shared.tally.requests,
       failed: shared.tally.failed,
     });
-    const sampleVus = () => {
+    // As k6: vus and vus_max once a second from the start, with no extra sample at t = 0 or at the end.
+    const ticker = setInterval(() => {
       const f = figures();
       metrics.add('vus', f.busy, testTags);
       metrics.add('vus_max', f.allocated, testTags);
-      return f;
-    };
-    sampleVus();
-    const ticker = setInterval(() => progress.update(sampleVus()), TICK_MS);
+      progress.update(f);
+    }, TICK_MS);
 
     let aborted: string[] | undefined;
     // Only the abortOnFail thresholds are judged while the run goes: the others would sort every
     // trend's samples every few seconds for a verdict nobody reads before the end.
     const abortable = abortOnFailOnly(opts.thresholds);
     const abortCheck = setInterval(() => {
-      const elapsed = (performance.now() - origin) / 1000;
+      const elapsed = (performance.now() - started) / 1000;
       // As k6: only metrics with samples are judged during the run, and only after delayAbortEval.
       const breached = evaluateThresholds(metrics, abortable, elapsed, { duringRun: true }).filter(
         (t) => t.abortOnFail && !t.ok && elapsed > t.delayAbortEvalSeconds,
@@ -164,7 +171,7 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     clearInterval(ticker);
     clearInterval(abortCheck);
     settings.signal?.removeEventListener('abort', onSignal);
-    progress.finish(sampleVus());
+    progress.finish(figures());
     await Promise.all(executors.map((e) => e.close()));
 
     const durationMs = performance.now() - started;
@@ -194,6 +201,45 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
   }
 }
 
+/** The metrics and one executor per scenario; throws on an option the run cannot use. */
+function configure<S>(
+  script: EngineScript<S>,
+  settings: RunSettings,
+  testTags: Tags,
+  out: RawOutput | undefined,
+  checks: CheckTally,
+  data: () => S,
+  onIterationError: (scenario: string, error: unknown) => void,
+): { metrics: Metrics; executors: ArrivalExecutor[]; shared: VuShared } {
+  const opts = script.options;
+  const metrics = new Metrics({
+    specs: [...builtinMetrics, ...script.customMetrics],
+    thresholds: opts.thresholds,
+    out,
+  });
+  const shared: VuShared = {
+    metrics,
+    checks,
+    userAgent: opts.userAgent,
+    tally: { requests: 0, failed: 0 },
+    warn: (text) => settings.log(`warning: ${text}\n`),
+  };
+  let vuIds = 0;
+  const executors = Object.entries(opts.scenarios).map(([name, scenario]) => {
+    const exec = script.exec[scenario.exec ?? 'default'];
+    if (!exec)
+      throw new Error(`scenario ${name}: the script has no function "${scenario.exec ?? 'default'}" to execute`);
+    return new ArrivalExecutor(name, scenario, (vu, it) => exec(vu, { number: it.number, vuId: vu.id }, data()), {
+      shared,
+      testTags,
+      segment: settings.segment ?? wholeRun,
+      nextVuId: () => ++vuIds,
+      onIterationError,
+    });
+  });
+  return { metrics, executors, shared };
+}
+
 function writeSummary(files: Record<string, string>, stdout: (text: string) => void): void {
   for (const [where, content] of Object.entries(files)) {
     if (where === 'stdout') stdout(content.endsWith('\n') ? content : `${content}\n`);
@@ -216,11 +262,13 @@ function abortOnFailOnly(thresholds: EngineOptions['thresholds']): Record<string
   return kept;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+class SetupTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new SetupTimeout()), ms))),
   ]).finally(() => clearTimeout(timer));
 }
 

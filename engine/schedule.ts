@@ -1,9 +1,12 @@
 /**
- * When an arrival-rate scenario starts its iterations: k6's open model. Iteration k starts when the
- * area under the rate curve reaches k (so the first starts at once, and a constant 10/s starts one
- * every 100 ms), whatever the responses do. Pure; the executor walks the times in order.
+ * When an arrival-rate scenario starts its iterations: k6's open model, whatever the responses do.
+ * A constant rate starts iteration k at k / rate (the first at once, 10/s one every 100 ms, none at
+ * the end of the duration); a ramping rate starts iteration n when the area under the rate curve
+ * reaches n + 1 (so nothing at t = 0 when the rate starts at 0, and floor(area) iterations in all).
+ * Pure; the executor walks the times in order.
  */
 import { parseDuration } from '../scenarios/lib/env.ts';
+import { arrivalStripes, owns, type Segment, type Stripes, scaleCount } from './segments.ts';
 
 export type ArrivalScenarioOptions =
   | {
@@ -38,7 +41,6 @@ export function startTimes(scenario: ArrivalScenarioOptions): Float64Array {
   if (scenario.executor === 'constant-arrival-rate') {
     const perSecond = scenario.rate / unit;
     const total = seconds(scenario.duration, 'duration');
-    // k from the area: k / rate, while inside the duration (integer area bounds avoid float drift).
     const count = Math.ceil(perSecond * total - 1e-9);
     for (let k = 0; k < count && perSecond > 0; k++) times.push(k / perSecond);
     return Float64Array.from(times);
@@ -46,15 +48,15 @@ export function startTimes(scenario: ArrivalScenarioOptions): Float64Array {
   let rate = (scenario.startRate ?? 0) / unit;
   let area = 0;
   let offset = 0;
-  let k = 0;
+  let n = 0;
   for (const stage of scenario.stages) {
     const d = seconds(stage.duration, 'stages[].duration');
     const next = stage.target / unit;
     const stageArea = ((rate + next) / 2) * d;
-    // Iterations whose area mark k lies inside this stage: solve area(τ) = k - area for τ.
-    while (k < area + stageArea - 1e-9) {
-      times.push(offset + within(k - area, rate, next, d));
-      k++;
+    // Iterations whose mark n + 1 lies inside this stage: solve area(τ) = n + 1 − area for τ.
+    while (n + 1 <= area + stageArea + 1e-9) {
+      times.push(offset + within(n + 1 - area, rate, next, d));
+      n++;
     }
     area += stageArea;
     offset += d;
@@ -63,15 +65,53 @@ export function startTimes(scenario: ArrivalScenarioOptions): Float64Array {
   return Float64Array.from(times);
 }
 
+/** What one instance runs of an arrival-rate scenario. */
+export interface InstanceSchedule {
+  /** Start times (seconds from the scenario's start) of the arrivals this instance owns, in order. */
+  readonly times: Float64Array;
+  /** The global iteration numbers it hands out, in order of the iterations it starts. */
+  readonly numbers: Stripes;
+  readonly preAllocatedVUs: number;
+  readonly maxVUs: number;
+}
+
+/**
+ * The instance's part of a scenario, as k6 splits it: VUs scaled by the segment's stripes, arrivals
+ * re-split by each instance's share of maxVUs. Undefined when the segment gets no VU: no work.
+ */
+export function instanceSchedule(
+  scenario: ArrivalScenarioOptions & { readonly preAllocatedVUs: number; readonly maxVUs?: number },
+  segment: Segment,
+): InstanceSchedule | undefined {
+  const { preAllocatedVUs, maxVUs = preAllocatedVUs } = scenario;
+  if (!Number.isInteger(preAllocatedVUs) || preAllocatedVUs < 0)
+    throw new ScheduleError(`scenario preAllocatedVUs: expected a whole number >= 0, got ${preAllocatedVUs}`);
+  if (!Number.isInteger(maxVUs) || maxVUs < preAllocatedVUs)
+    throw new ScheduleError(
+      `scenario maxVUs: expected a whole number >= preAllocatedVUs (${preAllocatedVUs}), got ${maxVUs}; leave it out to use preAllocatedVUs`,
+    );
+  const wholeMax = maxVUs;
+  const stripes = arrivalStripes(segment, wholeMax);
+  if (!stripes) return undefined;
+  const all = startTimes(scenario);
+  const times: number[] = [];
+  for (let k = 0; k < all.length; k++) if (owns(stripes, k)) times.push(all[k]!);
+  return {
+    times: Float64Array.from(times),
+    numbers: stripes,
+    preAllocatedVUs: scaleCount(scenario.preAllocatedVUs, segment),
+    maxVUs: scaleCount(wholeMax, segment),
+  };
+}
+
 // --- internal ---
 
-/** τ in [0, d] where r0·τ + (r1 − r0)·τ²/(2d) = a: the linear ramp's area reaches a. */
+/** τ in [0, d] where r0·τ + (r1 − r0)·τ²/(2d) = a > 0: the linear ramp's area reaches a. */
 function within(a: number, r0: number, r1: number, d: number): number {
-  if (a <= 0) return 0;
   const slope = (r1 - r0) / d;
-  if (Math.abs(slope) < 1e-12) return a / r0;
-  const disc = r0 * r0 + 2 * slope * a;
-  return Math.min(d, (-r0 + Math.sqrt(Math.max(0, disc))) / slope);
+  // The root in the form that loses no digits when the slope is small or the rate starts at 0.
+  const root = r0 + Math.sqrt(Math.max(0, r0 * r0 + 2 * slope * a));
+  return root > 0 ? Math.min(d, (2 * a) / root) : d;
 }
 
 function seconds(text: string, field: string): number {

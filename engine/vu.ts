@@ -31,6 +31,8 @@ export interface VuShared {
   readonly userAgent: string;
   /** Requests sent and those that failed, for the progress line. */
   readonly tally: { requests: number; failed: number };
+  /** A warning for the run's log (the iteration goes on). */
+  warn(text: string): void;
 }
 
 export class Vu implements Runtime {
@@ -160,6 +162,11 @@ export class Vu implements Runtime {
   }
 
   add(metric: CustomMetricName, value: number, tags: Tags): void {
+    // As k6: a value that is not a number is left out with a warning, and the iteration goes on.
+    if (!Number.isFinite(value)) {
+      this.shared.warn(`metric ${metric}: ${value} is not a number; the sample is left out`);
+      return;
+    }
     this.shared.metrics.add(metric, value, { ...this.tags, ...tags });
   }
 

@@ -119,17 +119,37 @@ describe('Metrics submetrics', () => {
     expect(m.aggregate('reqs{group:}')).toMatchObject({ count: 1 });
   });
 
-  it('rejects threshold keys on unknown metrics, malformed keys and two spellings of one submetric', () => {
+  it('rejects threshold keys on unknown metrics and malformed keys, as k6 does', () => {
     expect(() => new Metrics({ specs, thresholds: { 'nope{name:a}': [] } })).toThrow(
       /"nope\{name:a\}" names metric "nope", which is not declared; declared metrics: reqs, vus/,
     );
     expect(() => new Metrics({ specs, thresholds: { 'reqs{name:a': [] } })).toThrow(/"reqs\{name:a" is malformed/);
     expect(() => new Metrics({ specs, thresholds: { 'reqs{name:a}x': [] } })).toThrow(/malformed/);
     expect(() => new Metrics({ specs, thresholds: { 'reqs{}': [] } })).toThrow(/selects no tags/);
-    expect(() => new Metrics({ specs, thresholds: { 'reqs{a:1,b:2}': [], 'reqs{b:2,a:1}': [] } })).toThrow(
-      /"reqs\{a:1,b:2\}" and "reqs\{b:2,a:1\}" select the same submetric/,
+    expect(() => new Metrics({ specs, thresholds: { 'reqs{name}': [] } })).toThrow(
+      /"reqs\{name\}" has a tag "name" without a colon; expected tag:value pairs/,
+    );
+    expect(() => new Metrics({ specs, thresholds: { 'reqs{name:foo,}': [] } })).toThrow(
+      /"reqs\{name:foo,\}" has an empty tag \(a comma with nothing after it\)/,
     );
     expect(() => new Metrics({ specs, thresholds: { reqs: ['p(95)<1'] } })).toThrow(/threshold "p\(95\)<1" on reqs/);
+  });
+
+  it('takes each spelling of a tag set as a submetric of its own, as k6 does', () => {
+    const durations = [...specs, { name: 'http_req_duration', type: 'trend', contains: 'time' } as const];
+    const m = new Metrics({
+      specs: durations,
+      thresholds: {
+        'http_req_duration{expected_response: true}': ['p(95)<200'],
+        'reqs{a:1,b:2}': [],
+        'reqs{b:2,a:1}': [],
+      },
+    });
+    m.add('http_req_duration', 12, { expected_response: 'true' });
+    m.add('reqs', 1, { a: '1', b: '2' });
+    expect(m.aggregate('http_req_duration{expected_response: true}')).toMatchObject({ count: 1 });
+    expect(m.aggregate('http_req_duration{expected_response:true}')).toMatchObject({ count: 1 });
+    expect([m.aggregate('reqs{a:1,b:2}'), m.aggregate('reqs{b:2,a:1}')]).toMatchObject([{ count: 1 }, { count: 1 }]);
   });
 
   it('lists keys with samples or thresholds, in spec order, each metric before its submetrics', () => {
