@@ -11,7 +11,8 @@
  * It does not execute the entry script (that is k6's TypeScript): the file name chooses the profile,
  * and the engine runs the same journeys from the same modules. Settings come from the K6_*
  * environment variables, parsed once here, as the entry scripts parse `__ENV`.
- * Exit codes: k6's (0, 99 thresholds, 105 signal, 107 setup refused), 2 usage or a bad setting.
+ * Exit codes: k6's (0, 99 thresholds, 100 setup timeout, 104 invalid options, 105 signal, 107 setup
+ * refused), 2 usage or a bad setting.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -391,18 +391,20 @@ export const processes = {
       'execution-segment': {
         type: 'string',
         value: 'A:B',
-        doc: "run only this share of every scenario's iterations, such as 1/4:2/4",
+        doc: 'run only this part of every scenario, as k6 splits it: 1/4:2/4, 0.5 (= 0:1/2), 25%:75%',
       },
       'execution-segment-sequence': {
         type: 'string',
         value: 'S',
-        doc: 'all the segments of the run, such as 0,1/4,2/4,3/4,1',
+        doc: 'all the segments of the run, such as 0,1/4,2/4,3/4,1 (a missing 0 or 1 is added)',
       },
     },
     settings: [],
     exitCodes: {
       0: 'passed',
       99: 'a threshold failed (also when one aborted the run)',
+      100: 'setup() outlasted setupTimeout',
+      104: 'invalid options (a scenario or threshold the run cannot use), found before setup()',
       105: 'stopped by a signal',
       107: 'setup() or the script failed before any load (a refused target)',
       2: 'usage or a bad K6_* setting',

@@ -300,16 +300,20 @@ function scaleShape(shape: ProfileShape, durationSeconds: number | undefined): P
   };
 }
 
-/** Iterations the executor is asked to start: the area under the rate curve. */
+/**
+ * Iterations the executor starts, as k6 counts them: a constant rate starts one at once and then
+ * every 1/rate while inside the duration; a ramp starts one each time the area under the rate
+ * curve reaches a whole number (floor of the area).
+ */
 function scheduledCount(shape: ProfileShape, ratePerMinute: number): number {
-  if (shape.kind === 'constant') return Math.round((ratePerMinute * shape.multiplier * shape.seconds) / 60);
+  if (shape.kind === 'constant') return Math.ceil((ratePerMinute * shape.multiplier * shape.seconds) / 60 - 1e-9);
   let from = shape.startMultiplier;
   let area = 0;
   for (const stage of shape.stages) {
     area += ((from + stage.multiplier) / 2) * stage.seconds;
     from = stage.multiplier;
   }
-  return Math.round((ratePerMinute * area) / 60);
+  return Math.floor((ratePerMinute * area) / 60 + 1e-9);
 }
 
 /** The longest iteration (all think pauses at their maximum), so graceful stop lets it finish. */

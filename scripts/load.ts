@@ -14,6 +14,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { instancePart } from '../engine/instance-part.ts';
+import { parseSegment } from '../engine/segments.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
@@ -96,7 +98,13 @@ await runCommand(async () => {
         supabaseUrl: scenarioEnv.supabaseUrl,
         seedRunId: seedRunId(scenarioEnv),
         baselineSource: scenarioEnv.baselineSource,
-        ...(instances > 1 ? { instance: String(i + 1), share: 1 / instances } : {}),
+        ...(run.segment
+          ? {
+              instance: String(i + 1),
+              share: 1 / instances,
+              part: instancePart(plan, parseSegment(run.segment.segment, run.segment.sequence)),
+            }
+          : {}),
       });
       const file = path.join(run.dir, 'load.json');
       writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
@@ -123,6 +131,8 @@ interface InstanceRun {
   readonly dir: string;
   readonly env: Record<string, string>;
   readonly args: string[];
+  /** The execution segment it runs, when the run is split. */
+  readonly segment?: { readonly segment: string; readonly sequence: string };
 }
 
 interface Engine {
@@ -153,8 +163,9 @@ async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undef
 }
 
 /**
- * One load process of the run. With N > 1 instances each runs its execution segment (i/N to (i+1)/N of
- * every scenario's VUs and arrival rate), tags its samples with instance_id, and writes its own
+ * One load process of the run. With N > 1 instances each runs its execution segment i/N:(i+1)/N of the
+ * sequence 0,1/N,...,1 (its part of every scenario's VUs and arrivals, by k6's striping: a scenario with
+ * fewer VUs than instances runs on some of them only), tags its samples with instance_id, and writes its own
  * folder. setup() only probes the target, so each instance running it has no side effects; the one
  * shared value, the run tag in order ids, is made here once and passed to all.
  */
@@ -186,13 +197,15 @@ function instanceRun(
   Object.assign(env, { K6_RUN_TAG: runTag, K6_INSTANCE: String(index + 1) });
   const point = (i: number) => (i === 0 ? '0' : i === count ? '1' : `${i}/${count}`);
   const sequence = Array.from({ length: count + 1 }, (_, i) => point(i)).join(',');
+  const segment = `${point(index)}:${point(index + 1)}`;
   return {
     dir,
     env,
+    segment: { segment, sequence },
     args: [
       'run',
       '--execution-segment',
-      `${point(index)}:${point(index + 1)}`,
+      segment,
       '--execution-segment-sequence',
       sequence,
       '--tag',

@@ -25,7 +25,7 @@ export interface LoadMetadata {
   readonly supabaseUrl: string;
   readonly seedRunId: string | undefined;
   readonly instance?: string;
-  /** This instance's share of the run (its execution segment); scheduled figures are already scaled by it. */
+  /** This instance's execution segment as a share of the run (1/4 for 1/4:2/4). */
   readonly share?: number;
   readonly rateUnit: 'iterations/s';
   readonly scheduled: {
@@ -37,7 +37,7 @@ export interface LoadMetadata {
     readonly requestsPerEndpoint: Readonly<Record<string, number>>;
     readonly durationSeconds: number;
   };
-  /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke), scaled by `share` like the schedule. */
+  /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke), this instance's part of them like the schedule. */
   readonly baselineRates: Readonly<Record<JourneyName, number>>;
   readonly baselineSource: string;
 }
@@ -55,9 +55,26 @@ export interface LoadMetadataInput {
   readonly baselineSource: string;
   readonly instance?: string;
   readonly share?: number;
+  /** What this instance schedules, when it runs a segment of the run; the whole plan otherwise. */
+  readonly part?: InstancePart;
+}
+
+/**
+ * An instance's part of the schedule, per journey, as k6 splits it (engine/schedule.ts
+ * `instanceSchedule`): not its segment's width, since VUs and arrivals follow k6's striping and a
+ * scenario with fewer VUs than instances runs on some instances only.
+ */
+export interface InstancePart {
+  /** Arrivals it starts. */
+  readonly iterationsPerJourney: Readonly<Record<JourneyName, number>>;
+  /** Its share of the journey's arrival rate (its share of the scenario's maxVUs); 0 when it has no work there. */
+  readonly rateShares: Readonly<Record<JourneyName, number>>;
 }
 
 export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
+  const whole = input.plan.scheduledIterations;
+  const iterationsPerJourney = input.part?.iterationsPerJourney ?? whole;
+  const rates = input.part?.rateShares;
   return {
     version: 1,
     profile: input.plan.profile.name,
@@ -72,16 +89,22 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
     ...(input.instance !== undefined ? { instance: input.instance } : {}),
     ...(input.share !== undefined ? { share: input.share } : {}),
     rateUnit: 'iterations/s',
+    // An instance records its own part; summing the instances gives the whole run.
     scheduled: {
-      // An instance schedules its segment's share; summing the instances gives the whole run.
-      iterations: input.plan.totalScheduledIterations * (input.share ?? 1),
-      ratePerJourney: scale(perSecond(input.plan.peakRates), input.share ?? 1),
-      iterationsPerJourney: scale(input.plan.scheduledIterations, input.share ?? 1),
-      requestsPerEndpoint: scale(plannedRequests(input.plan.scheduledIterations), input.share ?? 1),
+      iterations: journeyNames.reduce((sum, j) => sum + iterationsPerJourney[j], 0),
+      ratePerJourney: scale(perSecond(input.plan.peakRates), rates),
+      iterationsPerJourney,
+      // Each journey's requests in proportion to the iterations it runs of that journey.
+      requestsPerEndpoint: input.part
+        ? sumRequests(
+            journeyNames.map((j) =>
+              scaleAll(plannedRequests(only(j, whole[j])), iterationsPerJourney[j] / (whole[j] || 1)),
+            ),
+          )
+        : plannedRequests(whole),
       durationSeconds: input.plan.durationSeconds,
     },
-    // Scaled like the schedule: summed over the instances, the baseline is the whole run's again.
-    baselineRates: scale(perSecond(input.plan.baseRates), input.share ?? 1),
+    baselineRates: scale(perSecond(input.plan.baseRates), rates),
     baselineSource: input.baselineSource,
   };
 }
@@ -107,7 +130,28 @@ function perSecond(rates: JourneyRates): Record<JourneyName, number> {
   return out;
 }
 
-function scale<T extends Readonly<Record<string, number>>>(values: T, share: number): T {
-  if (share === 1) return values;
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * share])) as T;
+function scale(
+  values: Readonly<Record<JourneyName, number>>,
+  shares: Readonly<Record<JourneyName, number>> | undefined,
+): Record<JourneyName, number> {
+  const out = { ...values };
+  if (shares) for (const j of journeyNames) out[j] = values[j] * shares[j];
+  return out;
+}
+
+function scaleAll(values: Readonly<Record<string, number>>, factor: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * factor]));
+}
+
+function sumRequests(parts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of parts) for (const [k, v] of Object.entries(part)) if (v > 0) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/** Iterations of one journey alone. */
+function only(journey: JourneyName, n: number): Record<JourneyName, number> {
+  const out = {} as Record<JourneyName, number>;
+  for (const j of journeyNames) out[j] = j === journey ? n : 0;
+  return out;
 }

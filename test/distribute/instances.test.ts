@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeyNames } from '../../model/profiles.ts';
+import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
+import { planFor } from '../../scenarios/lib/options.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
 import type { TestDatabase } from '../support/db.ts';
@@ -77,7 +80,26 @@ describe('npm run load -- peak --instances 2', () => {
       expect(new Set(requests.map((p) => p.tags.instance_id))).toEqual(new Set([String(i)]));
       const meta = JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8'));
       expect(meta).toMatchObject({ instance: String(i), share: 0.5 });
+      // Each instance starts or drops only the arrivals its load.json says it owns, journey by journey.
+      for (const journey of journeyNames) {
+        const handled =
+          points.filter((p) => p.metric === 'iterations' && p.tags.journey === journey).length +
+          points.filter((p) => p.metric === 'dropped_iterations' && p.tags.scenario === journey).length;
+        expect(handled, journey).toBeLessThanOrEqual(meta.scheduled.iterationsPerJourney[journey]);
+      }
     }
+    // The two parts are the whole plan, journey by journey.
+    const plan = planFor(
+      'peak',
+      parseScenarioEnv({ K6_PROFILE_DURATION: '8s', K6_THINK_TIME_SCALE: '0.1' }, () => ''),
+    );
+    const parts = [1, 2].map(
+      (i) =>
+        JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).scheduled
+          .iterationsPerJourney,
+    );
+    for (const journey of journeyNames)
+      expect(parts[0][journey] + parts[1][journey], journey).toBe(plan.scheduledIterations[journey]);
   });
 
   it('verify merges them: counts add up and percentiles equal those of the union of raw points', async () => {

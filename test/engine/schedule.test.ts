@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { instancePart } from '../../engine/instance-part.ts';
 import { ScheduleError, scheduleSeconds, startTimes } from '../../engine/schedule.ts';
+import { parseSegment } from '../../engine/segments.ts';
+import { defaultBaselineRates, journeyNames, planLoad, profileNames } from '../../model/profiles.ts';
 
 describe('arrival schedule (the open model)', () => {
   it('starts a constant rate evenly from time 0, rate x duration iterations', () => {
@@ -56,5 +59,43 @@ describe('arrival schedule (the open model)', () => {
     expect(() => startTimes({ executor: 'constant-arrival-rate', rate: 1, duration: 'soon' })).toThrow(
       /scenario duration: expected a duration such as 30s, 1m or 1h30m, got "soon"/,
     );
+  });
+});
+
+describe('the load plan and the engine count the same iterations', () => {
+  it("every profile's scheduled iterations per journey are the schedule's start times", () => {
+    for (const profile of profileNames) {
+      for (const durationSeconds of [undefined, 37, 95]) {
+        const plan = planLoad({ profile, baselineRates: defaultBaselineRates, durationSeconds });
+        for (const journey of journeyNames) {
+          const scenario = plan.scenarios[journey];
+          const count = scenario ? startTimes(scenario).length : 0;
+          expect({ profile, durationSeconds, journey, count }).toEqual({
+            profile,
+            durationSeconds,
+            journey,
+            count: plan.scheduledIterations[journey],
+          });
+        }
+      }
+    }
+  });
+
+  it('an instance records its own part, and the parts add up to the whole run', () => {
+    const plan = planLoad({ profile: 'peak', baselineRates: defaultBaselineRates, durationSeconds: 60 });
+    const n = 8;
+    const sequence = Array.from({ length: n + 1 }, (_, i) => `${i}/${n}`).join(',');
+    const parts = Array.from({ length: n }, (_, i) =>
+      instancePart(plan, parseSegment(`${i}/${n}:${i + 1}/${n}`, sequence)),
+    );
+    for (const journey of journeyNames) {
+      expect(parts.reduce((sum, p) => sum + p.iterationsPerJourney[journey], 0)).toBe(
+        plan.scheduledIterations[journey],
+      );
+      expect(parts.reduce((sum, p) => sum + p.rateShares[journey], 0)).toBeCloseTo(1, 12);
+    }
+    // The 4-VU RLS probe runs on four instances of eight, the others record no part of it.
+    const probeVUs = plan.scenarios.rlsProbe!.preAllocatedVUs;
+    expect(parts.filter((p) => p.iterationsPerJourney.rlsProbe > 0)).toHaveLength(Math.min(n, probeVUs));
   });
 });

@@ -3,7 +3,7 @@
  * endpoint it sends reaches the degradation gate's minimum, at the baseline's own rates.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultBaselineRates, planLoad } from '../../model/profiles.ts';
+import { defaultBaselineRates, type JourneyName, journeyNames, planLoad } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
 import { endpointsOf, plannedRequests } from '../../scenarios/lib/endpoints.ts';
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
@@ -67,17 +67,17 @@ describe('planned requests per endpoint', () => {
 
 describe('the baseline runs long enough to judge every endpoint', () => {
   it("lengthens the demo's 30 s baseline to the shortest length that gives every endpoint the minimum", () => {
-    expect(evidenceSeconds(defaultBaselineRates, min)).toBe(195);
+    expect(evidenceSeconds(defaultBaselineRates, min)).toBe(191);
     const plan = planFor('baseline', env({ K6_PROFILE_DURATION: '30s' }));
-    expect(plan.durationSeconds).toBe(195);
-    expect(plan.scenarios.swipingUser).toMatchObject({ rate: 48, duration: '195s' }); // the 1x rates, not faster
+    expect(plan.durationSeconds).toBe(191);
+    expect(plan.scenarios.swipingUser).toMatchObject({ rate: 48, duration: '191s' }); // the 1x rates, not faster
     expect(Math.min(...Object.values(plannedRequests(plan.scheduledIterations)))).toBe(min);
     const shorter = plannedRequests(
-      planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 194 }).scheduledIterations,
+      planLoad({ profile: 'baseline', baselineRates: defaultBaselineRates, durationSeconds: 190 }).scheduledIterations,
     );
     expect(Math.min(...Object.values(shorter))).toBeLessThan(min);
     expect(lengthenedNote(plan, 30)).toBe(
-      `baseline: 195 s instead of 30 s, so every endpoint gets the ${min} requests the degradation gate needs to judge it (in 30 s gift_link_create would get 3)`,
+      `baseline: 191 s instead of 30 s, so every endpoint gets the ${min} requests the degradation gate needs to judge it (in 30 s gift_link_create would get 3)`,
     );
   });
 
@@ -90,7 +90,7 @@ describe('the baseline runs long enough to judge every endpoint', () => {
 
   it('lengthens past the default 300 s when the baseline rates are low, and counts only journeys that run', () => {
     const slow = planFor('baseline', env({ K6_BASELINE_RATES: '{"networkPostback": 2}' }));
-    expect(slow.durationSeconds).toBe(585); // 20 postbacks at 2 a minute (rounded iterations)
+    expect(slow.durationSeconds).toBe(571); // 20 postbacks at 2 a minute: the first at once, then one every 30 s
     const onlyBrowsing = planFor(
       'baseline',
       env({
@@ -102,7 +102,7 @@ describe('the baseline runs long enough to judge every endpoint', () => {
     expect(onlyBrowsing.durationSeconds).toBe(10);
   });
 
-  it("load.json records the planned requests per endpoint, scaled to an instance's share", () => {
+  it("load.json records the planned requests per endpoint, scaled to an instance's part", () => {
     const plan = planFor('baseline', env({ K6_PROFILE_DURATION: '30s' }));
     const common = {
       plan,
@@ -118,9 +118,23 @@ describe('the baseline runs long enough to judge every endpoint', () => {
     } as const;
     const whole = loadMetadata(common);
     expect(whole.scheduled.requestsPerEndpoint).toEqual(plannedRequests(plan.scheduledIterations));
-    expect(whole.scheduled.requestsPerEndpoint.product_detail).toBe(47);
-    expect(loadMetadata({ ...common, instance: '1', share: 0.5 }).scheduled.requestsPerEndpoint.product_detail).toBe(
-      23.5,
+    expect(whole.scheduled.requestsPerEndpoint.product_detail).toBe(46);
+    // An instance that runs 10 of the swiping journey's iterations sends their share of its requests.
+    const part = {
+      iterationsPerJourney: { ...only(0), swipingUser: 10 },
+      rateShares: { ...only(0), swipingUser: 10 / plan.scheduledIterations.swipingUser },
+    };
+    const meta = loadMetadata({ ...common, instance: '1', share: 0.5, part });
+    expect(meta.scheduled.iterations).toBe(10);
+    expect(meta.scheduled.requestsPerEndpoint.product_detail).toBeCloseTo(
+      (whole.scheduled.requestsPerEndpoint.product_detail! * 10) / plan.scheduledIterations.swipingUser,
+      9,
     );
+    expect(meta.scheduled.requestsPerEndpoint.rest_categories).toBeUndefined();
+    expect(meta.baselineRates.returningUser).toBe(0);
   });
 });
+
+function only(n: number): Record<JourneyName, number> {
+  return Object.fromEntries(journeyNames.map((j) => [j, n])) as Record<JourneyName, number>;
+}
