@@ -93,7 +93,7 @@ export class ArrivalExecutor {
     this.#maxVUs = plan?.maxVUs ?? 0;
     for (let i = 0; i < (plan?.preAllocatedVUs ?? 0); i++) this.#allocate();
     this.#tags = { ...deps.testTags, ...options.tags, scenario: name, group: '' };
-    // k6 tags a drop with the test's tags and the scenario only: no iteration ran, so no group or scenario tags.
+    // As k6 tags a drop: the test's tags and `scenario`; no iteration ran, so no group and no scenario tags.
     this.#droppedTags = { ...deps.testTags, scenario: name };
   }
 

@@ -114,6 +114,7 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
       data = await withTimeout(script.setup(setupVu), seconds(opts.setupTimeout, 60) * 1000);
       setupVu.flushData();
     } catch (error) {
+      await Promise.all(executors.map((e) => e.close()));
       if (error instanceof SetupTimeout) {
         settings.log(`setup() did not finish within setupTimeout (${opts.setupTimeout ?? '60s'})\n`);
         return EngineExit.setupTimeout;
