@@ -133,8 +133,10 @@ describe('arrival-rate executor', () => {
     const burst = started.filter((s) => s.plannedAt - origin > 1 && s.plannedAt - origin <= 300);
     expect(burst).toEqual([]);
     expect(executor.dropped).toBeGreaterThanOrEqual(6);
-    // Later starts got the VUs as they came, never more than one new VU per drop.
-    expect(executor.allocated).toBe(started.length);
+    // Every VU ran one iteration (each takes longer than the schedule); a VU initialised after the
+    // last drop may find no start left.
+    expect(executor.allocated).toBeGreaterThanOrEqual(started.length);
+    expect(executor.allocated).toBeLessThanOrEqual(started.length + 1);
     expect(executor.allocated).toBeLessThanOrEqual(10);
     expect(started.length).toBeGreaterThan(1);
   });
