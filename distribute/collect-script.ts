@@ -29,6 +29,8 @@ export interface CollectScriptInput {
   readonly durationSeconds: number;
 }
 
+/** Written by distribute/watch-database.ts once the statistics are reset: collect.sh applies after it. */
+export const WATCH_READY_FILE = '.watching';
 /** What collect.sh adds to the run's length before it gives up waiting. */
 export const TIMEOUT_MARGIN_SECONDS = 30 * 60;
 /** How long a pod may stay Pending (unschedulable, claim unbound, image pulling) before collect.sh stops. */
@@ -165,7 +167,7 @@ check_fresh() {
   if [[ "$REPLACE" == 1 ]]; then
     say "replacing the earlier run:$old"
     cleanup
-    rm -rf "$HERE/instances" "$HERE/instances.partial" "$HERE/report"
+    rm -rf "$HERE/instances" "$HERE/instances.partial" "$HERE/report" "$HERE/db-watch"
   else
     fail "$NAME was run before:$old run ./collect.sh --replace to delete it and run again, or write the files under a new --name"
   fi
@@ -224,6 +226,31 @@ fill() {
   mv "$out.partial" "$out"
 }
 
+# The database watched around the run, as \`npm run load\` does (distribute/watch-database.ts):
+# statistics reset before the apply, connections sampled until the run has finished.
+WATCH_PID=""
+start_watch() {
+  rm -rf "$HERE/db-watch"
+  (cd "$KIT_DIR" && exec node_modules/node/bin/node --import tsx distribute/watch-database.ts "$HERE/db-watch") >"$HERE/db-watch.log" 2>&1 &
+  WATCH_PID=$!
+  local tries=0
+  until [[ -e "$HERE/db-watch/${WATCH_READY_FILE}" ]]; do
+    if ! kill -0 "$WATCH_PID" 2>/dev/null || ((++tries > 300)); then
+      stop_watch
+      say "the database is not watched (see $HERE/db-watch.log); verify's database gates will say what that leaves unjudged"
+      return 0
+    fi
+    sleep 0.2
+  done
+}
+stop_watch() {
+  [[ -n "$WATCH_PID" ]] || return 0
+  kill -TERM "$WATCH_PID" 2>/dev/null || true
+  wait "$WATCH_PID" 2>/dev/null || true
+  WATCH_PID=""
+}
+trap stop_watch EXIT
+
 cmd=run
 if [[ $# -gt 0 && "$1" != -* ]]; then
   cmd="$1"
@@ -251,11 +278,19 @@ esac
 
 check_storage
 check_fresh
+start_watch
 say "applying $HERE/manifests.yaml (server-side)"
 k apply --server-side --field-manager=${FIELD_MANAGER} -f "$HERE/manifests.yaml" >/dev/null
 say "waiting for TestRun $NAME (at most \${TIMEOUT}s; a pod Pending for \${PENDING_TIMEOUT}s stops it)"
 wait_for_finish
+stop_watch
 collect
+# Like a local run's, the database's files go with the first instance.
+mkdir -p "$HERE/instances/\${RUNNERS[0]}"
+for file in "$HERE/db-watch"/*; do
+  if [[ -e "$file" ]]; then mv "$file" "$HERE/instances/\${RUNNERS[0]}/"; fi
+done
+rm -rf "$HERE/db-watch"
 
 # Each runner's pod: its exit code and when its k6 ran, into its load.json.
 states="$(k get pods -l "aclue-kit/run=$NAME,aclue-kit/role=runner" -o jsonpath='{range .items[*]}{.metadata.labels.job-name}{"\\t"}{.metadata.name}{"\\t"}{.status.containerStatuses[0].state.terminated.exitCode}{"\\t"}{.status.containerStatuses[0].state.terminated.startedAt}{"\\t"}{.status.containerStatuses[0].state.terminated.finishedAt}{"\\n"}{end}')"

@@ -385,6 +385,18 @@ export const processes = {
     highlight: { 'api-port': 'N' },
     exitCodes: { 0: 'stopped', 2: failures[2], 3: 'the port is taken' },
   }),
+  watchDatabase: defineCommand({
+    name: 'watch-database',
+    invocation: 'node --import tsx distribute/watch-database.ts',
+    summary:
+      "resets the database's statistics and samples its connections until SIGTERM or SIGINT, then writes them where `npm run load` does; `collect.sh` runs it around a Kubernetes run",
+    details:
+      'It writes db-samples.json, db-statements.json and db-tables.json into the folder, and `.watching` there once the statistics are reset. An unreachable database is not fatal: the files are missing and verify says so.',
+    positionals: [{ usage: 'DIR', doc: 'the folder for the files' }],
+    flags: {},
+    settings: 'all',
+    exitCodes: { 0: 'stopped and written (or why not, on stderr)', 2: failures[2] },
+  }),
   engine: defineCommand({
     name: 'engine run',
     invocation: 'node --import tsx engine/cli.ts run',

@@ -31,6 +31,15 @@ export interface FakeCluster {
   readonly logs?: Readonly<Record<string, string>>;
   /** The claim's content (one folder per runner), which `kubectl cp` from the collector copies. */
   readonly resultsDir?: string;
+  /**
+   * Runner processes the stand-in starts when the manifests are applied, runner i at index i-1: the
+   * stage stays "started" until all have exited, and their exit codes and times replace the table's.
+   */
+  readonly play?: readonly {
+    readonly argv: readonly string[];
+    readonly env: Record<string, string>;
+    readonly cwd: string;
+  }[];
 }
 
 const PROGRAM = String.raw`
@@ -45,7 +54,30 @@ const ns = args.indexOf('-n');
 if (ns >= 0) args.splice(ns, 2);
 const out = (text) => process.stdout.write(text);
 const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
-const step = () => cluster.steps[Math.max(0, Math.min(state.step, cluster.steps.length - 1))];
+const played = () => (cluster.play || []).map((_, i) => {
+  const file = dir + '/runner-' + (i + 1) + '.exit';
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : undefined;
+});
+const playing = () => state.started && played().some((c) => c === undefined);
+// Kubernetes writes times to the second.
+const k8sTime = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const withPlayed = (pods) => {
+  if (!cluster.play) return pods;
+  const codes = played();
+  let k = 0;
+  return pods.map((p) => {
+    if (p.role !== 'runner') return p;
+    const i = ++k;
+    const exit = dir + '/runner-' + i + '.exit';
+    return codes[i - 1] === undefined
+      ? p
+      : { ...p, exitCode: codes[i - 1], startedAt: k8sTime(state.startedAt), finishedAt: k8sTime(fs.statSync(exit).mtimeMs) };
+  });
+};
+const step = () => {
+  const row = cluster.steps[Math.max(0, Math.min(state.step, cluster.steps.length - 1))];
+  return { ...row, pods: withPlayed(row.pods) };
+};
 const flag = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const output = flag('-o') || '';
 const [verb, kind, name] = args;
@@ -55,6 +87,8 @@ if (verb === 'get' && kind === 'storageclass') {
   if (state.exists) out('testrun.k6.io/' + name + '\n');
 } else if (verb === 'get' && kind === 'testrun' && output.includes('.status.stage')) {
   if (!state.exists) { process.stderr.write('Error from server (NotFound): testruns.k6.io "' + name + '" not found\n'); process.exit(1); }
+  // While the played runners run, the TestRun stays started.
+  if (playing()) { out('started'); process.exit(0); }
   state.step++;
   save();
   out(step().stage);
@@ -76,7 +110,23 @@ if (verb === 'get' && kind === 'storageclass') {
   out((cluster.logs || {})[kind] || '');
 } else if (verb === 'apply') {
   if (!args.includes('--server-side')) { process.stderr.write('the stand-in takes server-side applies only\n'); process.exit(1); }
-  if (flag('-f').endsWith('manifests.yaml')) { state.exists = true; state.step = -1; save(); }
+  if (flag('-f').endsWith('manifests.yaml')) {
+    state.exists = true;
+    state.step = -1;
+    (cluster.play || []).forEach((runner, i) => {
+      const exit = dir + '/runner-' + (i + 1) + '.exit';
+      const log = fs.openSync(dir + '/runner-' + (i + 1) + '.log', 'w');
+      const child = require('node:child_process').spawn(
+        'bash',
+        ['-c', '"$@"; echo $? > "$0.partial" && mv "$0.partial" "$0"', exit, ...runner.argv],
+        { cwd: runner.cwd, env: runner.env, detached: true, stdio: ['ignore', log, log] },
+      );
+      child.unref();
+    });
+    state.started = !!cluster.play;
+    state.startedAt = Date.now();
+    save();
+  }
 } else if (verb === 'wait') {
   if (args.some((a) => a.startsWith('--for=jsonpath'))) { process.stderr.write('error: jsonpath wait on an unset field\n'); process.exit(1); }
 } else if (verb === 'cp') {
