@@ -32,9 +32,9 @@ export interface CollectScriptInput {
 /** Written by distribute/watch-database.ts once the statistics are reset: collect.sh applies after it. */
 export const WATCH_READY_FILE = '.watching';
 /** What collect.sh adds to the run's length before it gives up waiting. */
-export const TIMEOUT_MARGIN_SECONDS = 30 * 60;
+const TIMEOUT_MARGIN_SECONDS = 30 * 60;
 /** How long a pod may stay Pending (unschedulable, claim unbound, image pulling) before collect.sh stops. */
-export const PENDING_TIMEOUT_SECONDS = 10 * 60;
+const PENDING_TIMEOUT_SECONDS = 10 * 60;
 /** Waiting reasons that never resolve by themselves. */
 const STUCK_REASONS = [
   'CrashLoopBackOff',

@@ -21,7 +21,7 @@ import { toYamlDocuments } from './yaml.ts';
  */
 export const DEFAULT_K6_IMAGE = 'grafana/k6:2.2.0';
 /** What the collector needs: `sleep`, and `tar` for `kubectl cp`. */
-export const COLLECTOR_IMAGE = 'busybox:1.36';
+const COLLECTOR_IMAGE = 'busybox:1.36';
 
 /**
  * Kubernetes refuses a ConfigMap or Secret whose data add up to more than 1 MiB. The files are
@@ -37,7 +37,7 @@ export const SECRET_MOUNT = '/secrets';
 export const MANIFEST_FILE = 'manifest.json';
 export const RESULTS_MOUNT = '/results';
 /** The user `grafana/k6` runs as; the claim is group-writable for it through fsGroup. */
-export const K6_USER = 12345;
+const K6_USER = 12345;
 
 export interface K8sPlan {
   /** TestRun name; also prefixes the other objects' names (DNS label). */
@@ -82,7 +82,6 @@ type PodParts = { readonly [key: string]: Json | undefined };
 export interface K8sManifests {
   readonly testRun: TestRun;
   /** Secret, ConfigMap, claim and TestRun, in the order they are applied. */
-  readonly objects: readonly { readonly kind: string; readonly metadata: ObjectMeta }[];
   readonly yaml: string;
   /** The collector pod, applied by collect.sh once the run has finished. */
   readonly collector: { readonly kind: 'Pod'; readonly metadata: ObjectMeta; readonly spec: PodParts };
@@ -265,11 +264,9 @@ export function buildK8sManifests(plan: K8sPlan): K8sManifests {
       ],
     },
   };
-  const objects = [secret, configMap, claim, testRun];
   return {
     testRun,
-    objects,
-    yaml: toYamlDocuments(objects as unknown as Json[]),
+    yaml: toYamlDocuments([secret, configMap, claim, testRun] as unknown as Json[]),
     collector,
     collectorYaml: toYamlDocuments([collector as unknown as Json]),
     names,

@@ -7,6 +7,7 @@
 import type { LoadPlan } from '../model/profiles.ts';
 import type { ScenarioEnv } from '../scenarios/lib/env.ts';
 import { loadMetadata, shellLine } from '../scenarios/lib/load-metadata.ts';
+import { SCRIPT_FILE, SCRIPT_MOUNT } from './k8s.ts';
 
 /** The fields collect.sh fills in, each written as `"<field>": null` in the template. */
 export interface RunnerLoadInput {
@@ -22,7 +23,7 @@ export interface RunnerLoadInput {
 }
 
 /** The target a k8s run records, in one place: the same fields a local run writes. */
-export function loadTarget(env: ScenarioEnv): { targetUrl: string; supabaseUrl: string } {
+function loadTarget(env: ScenarioEnv): { targetUrl: string; supabaseUrl: string } {
   return { targetUrl: env.apiUrl, supabaseUrl: env.supabaseUrl };
 }
 
@@ -32,7 +33,7 @@ export function totalVUs(plan: LoadPlan): number {
 }
 
 /** The version a k6 image runs: its tag (grafana/k6:2.2.0 -> 2.2.0), or the image itself without one. */
-export function imageVersion(image: string): string {
+function imageVersion(image: string): string {
   const tag = /:([^/:@]+)$/.exec(image.split('@')[0] ?? image)?.[1];
   return tag ?? image;
 }
@@ -51,7 +52,7 @@ export function runnerLoadFiles(input: RunnerLoadInput): string[] {
       'run',
       ...segment,
       ...input.args,
-      '/test/script.js',
+      `${SCRIPT_MOUNT}/${SCRIPT_FILE}`,
       '--tag',
       `instance_id=${i + 1}`,
     ]);
