@@ -7,7 +7,7 @@
  * Nothing is applied here: the files are for a person with cluster access to review and run.
  * Flags and exit codes: `commands.distribute` in lib/commands.ts (`--help`).
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleK6Script } from '../distribute/bundle.ts';
 import { collectScript } from '../distribute/collect-script.ts';
@@ -18,7 +18,7 @@ import {
   OBJECT_DATA_LIMIT_BYTES,
   runnerArguments,
 } from '../distribute/k8s.ts';
-import { runnerLoadFiles, totalVUs } from '../distribute/load-plan.ts';
+import { runnerLoadFiles, thinnestJourney, totalVUs } from '../distribute/load-plan.ts';
 import { fitManifest } from '../distribute/seed-manifest.ts';
 import { runnerSettings } from '../distribute/settings.ts';
 import { type AccessMode, accessModes } from '../distribute/storage.ts';
@@ -32,6 +32,8 @@ import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { planFor } from '../scenarios/lib/options.ts';
 
 const USAGE = usage(commands.distribute);
+/** What collect.sh adds to the folder once a run is collected. */
+const COLLECTED = ['instances', 'report'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -55,6 +57,11 @@ await runCommand(async () => {
   }
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const instances = parseInstances(values.instances, profile, plan);
+  const thin = thinnestJourney(plan);
+  if (instances > thin.vus)
+    say(
+      `note: ${thin.journey} has ${thin.vus} VUs and k6 splits each journey's VUs among the runners, so ${instances - thin.vus} of ${instances} runners get none and drop their share of its iterations (load-delivered counts them); ${thin.vus} runners or fewer avoid it`,
+    );
   const accessMode = values['access-mode'];
   if (!(accessModes as readonly string[]).includes(accessMode))
     throw new UsageError(
@@ -78,6 +85,13 @@ await runCommand(async () => {
 
   const name = values.name ?? runFolderName(`aclue-${profile}`, new Date());
   const outDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, name));
+  // Rewriting the files would throw away a run's collected results with them.
+  const collected = COLLECTED.filter((entry) => existsSync(path.join(outDir, entry)));
+  if (collected.length > 0)
+    throw new UsageError(
+      `--out-dir: ${outDir} holds the collected results of an earlier run (${collected.join(', ')}); rewriting the files there would lose them`,
+      ['Give another --name or --out-dir, or move the folder away first.'],
+    );
   const image = values.image ?? DEFAULT_K6_IMAGE;
   const manifests = buildK8sManifests({
     name,
@@ -175,9 +189,13 @@ function parseInstances(raw: string | undefined, profile: string, plan: LoadPlan
     const perJourney = Object.entries(plan.scenarios)
       .map(([journey, s]) => `${journey} ${s?.preAllocatedVUs}`)
       .join(', ');
+    const thin = thinnestJourney(plan);
     throw new UsageError(
       `--instances: ${n} runners, but the ${profile} profile has ${most} VUs in all (${perJourney}); the k6-operator refuses more runners than VUs. The largest N is ${most}`,
-      ['Each runner takes an equal share of every journey, so fewer runners with more VUs each load the same.'],
+      [
+        'Each runner takes an equal share of every journey, so fewer runners with more VUs each load the same.',
+        `Up to ${thin.vus} runners every runner also gets a VU of ${thin.journey} (${thin.vus} VUs); above that some runners have none and drop their share of its iterations.`,
+      ],
     );
   }
   return n;

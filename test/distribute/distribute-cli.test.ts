@@ -122,6 +122,18 @@ describe('npm run distribute -- k8s', () => {
     }
   });
 
+  it('does not write over a folder that holds collected results', async () => {
+    const out = path.join(tmp, 'collected');
+    const args = ['k8s', '--instances', '2', '--profile', 'smoke', '--name', 'aclue-again', '--out-dir', out];
+    expect((await runScript('scripts/distribute.ts', args, env)).code).toBe(0);
+    mkdirSync(path.join(out, 'report'));
+    writeFileSync(path.join(out, 'report', 'summary.json'), '{}');
+    const again = await runScript('scripts/distribute.ts', args, env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('holds the collected results of an earlier run (report)');
+    expect(readFileSync(path.join(out, 'report', 'summary.json'), 'utf8')).toBe('{}');
+  });
+
   it('refuses more runners than the profile has VUs, naming the largest N', async () => {
     const out = path.join(tmp, 'too-many');
     const run = await runScript(
@@ -139,9 +151,13 @@ describe('npm run distribute -- k8s', () => {
       env,
     );
     expect(most.code).toBe(0);
+    // accepted, with what k6's split of each journey's VUs does to runners beyond the thinnest journey's VUs
+    expect(most.stdout).toContain('note: swipingUser has 4 VUs');
+    expect(most.stdout).toContain('16 of 20 runners get none');
     const peak = await runScript('scripts/distribute.ts', ['k8s', '--instances', '169', '--out-dir', out], env);
     expect(peak.code).toBe(2);
     expect(peak.stderr).toContain('The largest N is 168');
+    expect(peak.stderr).toContain('Up to 4 runners every runner also gets a VU of rlsProbe (4 VUs)');
   });
 
   it('refuses an access mode it does not know, and writes a storage class into the claim', async () => {
