@@ -206,12 +206,19 @@ wait_for_finish() {
   done
 }
 
-# Copies the claim's folders (one per runner) to $HERE/instances through a collector pod.
+# Copies each runner's folder of the claim to $HERE/instances through a collector pod (folder by
+# folder: a block volume's root may hold a lost+found the collector cannot read).
 collect() {
+  local runner
   k apply --server-side --field-manager=${FIELD_MANAGER} -f "$HERE/collector.yaml" >/dev/null
   k wait --for=condition=Ready pod/${names.collector} --timeout=5m >/dev/null || diagnose "the collector pod did not start" ${names.collector}
   rm -rf "$HERE/instances.partial"
-  k cp ${names.collector}:${RESULTS_MOUNT} "$HERE/instances.partial" >/dev/null || diagnose "cannot copy the runners' output from the collector pod" ${names.collector}
+  mkdir -p "$HERE/instances.partial"
+  for runner in "\${RUNNERS[@]}"; do
+    if ! k cp "${names.collector}:${RESULTS_MOUNT}/$runner" "$HERE/instances.partial/$runner" >/dev/null 2>&1; then
+      say "runner $runner left nothing on the claim"
+    fi
+  done
   k delete pod/${names.collector} --wait=false >/dev/null
   mv "$HERE/instances.partial" "$HERE/instances"
 }

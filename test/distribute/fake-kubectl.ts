@@ -130,9 +130,10 @@ if (verb === 'get' && kind === 'storageclass') {
 } else if (verb === 'wait') {
   if (args.some((a) => a.startsWith('--for=jsonpath'))) { process.stderr.write('error: jsonpath wait on an unset field\n'); process.exit(1); }
 } else if (verb === 'cp') {
-  const dest = args[2];
-  if (!cluster.resultsDir) { process.stderr.write('no such file\n'); process.exit(1); }
-  fs.cpSync(cluster.resultsDir, dest, { recursive: true });
+  // <collector>:/results/<folder> DEST: that folder of the claim
+  const folder = cluster.resultsDir && cluster.resultsDir + '/' + kind.split(':/results/')[1];
+  if (!folder || !fs.existsSync(folder)) { process.stderr.write('tar: no such file or directory\n'); process.exit(1); }
+  fs.cpSync(folder, name, { recursive: true });
 } else if (verb === 'delete') {
   if (args.some((a) => a.startsWith('testrun/'))) { state.exists = false; save(); }
 } else {
