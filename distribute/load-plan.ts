@@ -32,18 +32,6 @@ export function totalVUs(plan: LoadPlan): number {
   return Object.values(plan.scenarios).reduce((sum, s) => sum + (s?.preAllocatedVUs ?? 0), 0);
 }
 
-/**
- * The journey with the fewest VUs. k6 splits each scenario's VUs among the execution segments, so
- * with more runners than this journey has VUs some runners get none of it and drop their share of
- * its iterations (the kit's engine gives every segment at least one).
- */
-export function thinnestJourney(plan: LoadPlan): { journey: string; vus: number } {
-  return Object.entries(plan.scenarios).reduce(
-    (thin, [journey, s]) => (s && s.preAllocatedVUs < thin.vus ? { journey, vus: s.preAllocatedVUs } : thin),
-    { journey: '', vus: Number.POSITIVE_INFINITY },
-  );
-}
-
 /** The version a k6 image runs: its tag (grafana/k6:2.2.0 -> 2.2.0), or the image itself without one. */
 function imageVersion(image: string): string {
   const tag = /:([^/:@]+)$/.exec(image.split('@')[0] ?? image)?.[1];

@@ -18,7 +18,7 @@ import {
   OBJECT_DATA_LIMIT_BYTES,
   runnerArguments,
 } from '../distribute/k8s.ts';
-import { runnerLoadFiles, thinnestJourney, totalVUs } from '../distribute/load-plan.ts';
+import { runnerLoadFiles, totalVUs } from '../distribute/load-plan.ts';
 import { fitManifest } from '../distribute/seed-manifest.ts';
 import { runnerSettings } from '../distribute/settings.ts';
 import { type AccessMode, accessModes } from '../distribute/storage.ts';
@@ -57,11 +57,6 @@ await runCommand(async () => {
   }
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const instances = parseInstances(values.instances, profile, plan);
-  const thin = thinnestJourney(plan);
-  if (instances > thin.vus)
-    say(
-      `note: ${thin.journey} has ${thin.vus} VUs and k6 splits each journey's VUs among the runners, so ${instances - thin.vus} of ${instances} runners get none and drop their share of its iterations (load-delivered counts them); ${thin.vus} runners or fewer avoid it`,
-    );
   const accessMode = values['access-mode'];
   if (!(accessModes as readonly string[]).includes(accessMode))
     throw new UsageError(
@@ -189,13 +184,9 @@ function parseInstances(raw: string | undefined, profile: string, plan: LoadPlan
     const perJourney = Object.entries(plan.scenarios)
       .map(([journey, s]) => `${journey} ${s?.preAllocatedVUs}`)
       .join(', ');
-    const thin = thinnestJourney(plan);
     throw new UsageError(
       `--instances: ${n} runners, but the ${profile} profile has ${most} VUs in all (${perJourney}); the k6-operator refuses more runners than VUs. The largest N is ${most}`,
-      [
-        'Each runner takes an equal share of every journey, so fewer runners with more VUs each load the same.',
-        `Up to ${thin.vus} runners every runner also gets a VU of ${thin.journey} (${thin.vus} VUs); above that some runners have none and drop their share of its iterations.`,
-      ],
+      ['k6 splits every journey among the runners, so fewer runners with more VUs each deliver the same load.'],
     );
   }
   return n;
