@@ -35,11 +35,10 @@ export const WATCH_READY_FILE = '.watching';
 const TIMEOUT_MARGIN_SECONDS = 30 * 60;
 /** How long a pod may stay Pending (unschedulable, claim unbound, image pulling) before collect.sh stops. */
 const PENDING_TIMEOUT_SECONDS = 10 * 60;
-/** Waiting reasons that never resolve by themselves. */
+/** Waiting reasons that never resolve by themselves (ErrImagePull may be a passing fault: its back-off is not). */
 const STUCK_REASONS = [
   'CrashLoopBackOff',
   'ImagePullBackOff',
-  'ErrImagePull',
   'InvalidImageName',
   'CreateContainerConfigError',
   'CreateContainerError',
@@ -69,7 +68,7 @@ export function collectScript(input: CollectScriptInput): string {
 # --replace          delete an earlier run under this name (cluster objects and collected results) first
 # Durations: seconds, or a number with s, m or h. Environment: KUBECTL (default kubectl),
 # KIT_DIR (the kit's checkout, default the one that wrote this file).
-# Exit: verify's code once collected (0 GO or CONDITIONAL, 1 NO-GO); 2 a bad argument;
+# Exit: verify's code once collected (1 NO-GO; \`npm run verify -- --help\` lists them); 2 a bad argument;
 # 3 the cluster or the run failed (the message says which, with the operator's reason and the pods' events).
 set -euo pipefail
 NAME=${q(name)}

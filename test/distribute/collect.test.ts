@@ -217,7 +217,20 @@ describe('collect.sh under a stand-in kubectl', () => {
     expect(result.calls.some((a) => a.some((w) => w.startsWith('--for=jsonpath')))).toBe(false);
 
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'report', 'summary.json'), 'utf8')));
-    expect(result.code).toBe(summary.verdict === 'NO-GO' ? 1 : 0);
+    // collect.sh ends with verify's own exit code: the same as verify run again on the collected folders
+    const direct = await runScript(
+      'scripts/verify.ts',
+      [
+        '--seed-run',
+        seeded.runId,
+        ...[1, 2].flatMap((i) => ['--run', path.join(out, 'instances', `${NAME}-${i}`)]),
+        '--out',
+        path.join(tmp, 'verify-again'),
+      ],
+      { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', DATABASE_URL: seeded.db.url },
+    );
+    expect(result.code).toBe(direct.code);
+    expect(result.code === 1).toBe(summary.verdict === 'NO-GO');
     // the shipped seed run, not this machine's newest
     expect(summary.reproducibility.seedRunIds).toEqual([seeded.runId]);
     expect(summary.load?.sources.map((s) => s.instance).sort()).toEqual(['1', '2']);
@@ -227,11 +240,14 @@ describe('collect.sh under a stand-in kubectl', () => {
     const delivered = gate('load-delivered');
     expect(delivered.measured).toContain('of 160 scheduled completed');
     expect(delivered.measured).toContain('schedule 10.0x baseline');
-    // it passes unless this busy machine made the engine drop iterations (then it says so, and only that)
-    if (delivered.status !== 'pass')
+    // It passes unless this busy machine kept the engine from starting iterations on time; then it says
+    // only that (completed and dropped iterations), never that the schedule or its evidence is wrong.
+    if (delivered.status !== 'pass') {
+      expect(delivered.status).toBe('fail');
       expect(delivered.evidence.summary).toMatch(
-        /^The 10x load was not delivered: [\d.]+% of iterations were dropped\.$/,
+        /^The 10x load was not delivered: [^;]*(completed|dropped)[^;]*(; [^;]*(completed|dropped)[^;]*)?\.$/,
       );
+    }
     for (const id of ['api-latency', 'availability'])
       expect(gate(id).status, `${id}: ${gate(id).evidence.summary}`).not.toBe('insufficient-data');
     // the database gate reads the statistics watched around the run (this tiny seed's tables may be too small to judge)
@@ -318,7 +334,8 @@ describe('collect.sh under a stand-in kubectl', () => {
     });
     expect(result.stdout).toContain(`runner ${NAME}-2 exited 99: thresholds crossed on its own share`);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'report', 'summary.json'), 'utf8')));
-    expect(result.code).toBe(summary.verdict === 'NO-GO' ? 1 : 0);
+    expect([2, 3]).not.toContain(result.code);
+    expect(result.code === 1).toBe(summary.verdict === 'NO-GO');
     const meta = (i: number) =>
       JSON.parse(readFileSync(path.join(out, 'instances', `${NAME}-${i}`, 'load.json'), 'utf8')).exitCode;
     expect([meta(1), meta(2)]).toEqual([0, 99]);
