@@ -54,7 +54,9 @@ function runnerCommands(out: string): NonNullable<FakeCluster['play']> {
   const decoded = (key: string) => Buffer.from(secret.data[key], 'base64').toString();
   for (const key of Object.keys(secret.data)) writeFileSync(path.join(secrets, key), decoded(key));
   const n: number = testRun.spec.parallelism;
-  const sequence = ['0', ...Array.from({ length: n - 1 }, (_, i) => `${i + 1}/${n}`), '1'].join(',');
+  // The operator's segment arguments (pkg/segmentation): 0 and 1 plain, i/N between.
+  const point = (i: number) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`);
+  const sequence = Array.from({ length: n + 1 }, (_, i) => point(i)).join(',');
   return Array.from({ length: n }, (_, k) => {
     const i = k + 1;
     const runner = `${testRun.metadata.name}-${i}`;
@@ -68,13 +70,12 @@ function runnerCommands(out: string): NonNullable<FakeCluster['play']> {
       else if (e.valueFrom?.secretKeyRef) env[e.name] = decoded(e.valueFrom.secretKeyRef.key);
       else if (e.valueFrom?.fieldRef?.fieldPath === "metadata.labels['job-name']") env[e.name] = runner;
     }
+    // As the operator starts it, less --address and --paused (the starter's business, not the engine's).
     const args = [
       'run',
       '--quiet',
-      '--execution-segment',
-      `${i - 1}/${n}:${i}/${n}`,
-      '--execution-segment-sequence',
-      sequence,
+      `--execution-segment=${point(i - 1)}:${point(i)}`,
+      `--execution-segment-sequence=${sequence}`,
       ...(testRun.spec.arguments as string).split(' ').map(local),
       // the runner's /test/script.js: the engine takes the profile from the entry's name
       'scenarios/peak.ts',
