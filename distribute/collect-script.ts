@@ -65,6 +65,7 @@ export function collectScript(input: CollectScriptInput): string {
 # --timeout          give up when the TestRun is neither finished nor failed after this long
 #                    (default ${defaultTimeout}s: the run's ${input.durationSeconds}s and ${TIMEOUT_MARGIN_SECONDS / 60} minutes for scheduling and image pulls)
 # --pending-timeout  give up when a pod stays Pending this long (default ${PENDING_TIMEOUT_SECONDS}s)
+# --poll             seconds between checks (default 10)
 # --replace          delete an earlier run under this name (cluster objects and collected results) first
 # Durations: seconds, or a number with s, m or h. Environment: KUBECTL (default kubectl),
 # KIT_DIR (the kit's checkout, default the one that wrote this file).
@@ -272,6 +273,7 @@ while [[ $# -gt 0 ]]; do
   --pending-timeout) PENDING_TIMEOUT="$(seconds "\${2:-}")" || usage "--pending-timeout: expected a duration such as 10m, received \\"\${2:-}\\""; shift 2 ;;
   --poll) [[ "\${2:-}" =~ ^[0-9]+(\\.[0-9]+)?$ ]] || usage "--poll: expected seconds between checks, received \\"\${2:-}\\""; POLL="$2"; shift 2 ;;
   --replace) REPLACE=1; shift ;;
+  -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \\{0,1\\}//;p;}' "$0"; exit 0 ;;
   *) usage "unexpected argument \\"$1\\"" ;;
   esac
 done

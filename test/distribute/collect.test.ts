@@ -477,6 +477,10 @@ describe('collect.sh under a stand-in kubectl', () => {
         `secret/${NAME}-secrets`,
         '--ignore-not-found',
       ]);
+      const help = await collect(out, { storageClasses: rwxDefault, steps: [] }, ['--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('--pending-timeout  give up when a pod stays Pending this long');
+      expect(help.calls).toEqual([]);
       const bad = await collect(out, { storageClasses: rwxDefault, steps: [] }, ['--timeout', 'soon']);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--timeout: expected a duration such as 90m or 2h, received "soon"');
