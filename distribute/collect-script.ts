@@ -57,6 +57,7 @@ export function collectScript(input: CollectScriptInput): string {
   const runners = Array.from({ length: input.parallelism }, (_, i) => `${name}-${i + 1}`);
   const defaultTimeout = input.durationSeconds + TIMEOUT_MARGIN_SECONDS;
   return `#!/usr/bin/env bash
+# shellcheck disable=SC2001,SC2046,SC2086 # pod names are DNS labels (split on purpose); sed indents
 # Runs the k6-operator TestRun "${name}" (${input.parallelism} runners) and judges it with one merged verify.
 #
 #   ./collect.sh [--timeout DURATION] [--pending-timeout DURATION] [--poll SECONDS] [--replace]
@@ -273,7 +274,7 @@ while [[ $# -gt 0 ]]; do
   --pending-timeout) PENDING_TIMEOUT="$(seconds "\${2:-}")" || usage "--pending-timeout: expected a duration such as 10m, received \\"\${2:-}\\""; shift 2 ;;
   --poll) [[ "\${2:-}" =~ ^[0-9]+(\\.[0-9]+)?$ ]] || usage "--poll: expected seconds between checks, received \\"\${2:-}\\""; POLL="$2"; shift 2 ;;
   --replace) REPLACE=1; shift ;;
-  -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \\{0,1\\}//;p;}' "$0"; exit 0 ;;
+  -h | --help) sed -n '3,/^set -euo/{/^set -euo/d;s/^# \\{0,1\\}//;p;}' "$0"; exit 0 ;;
   *) usage "unexpected argument \\"$1\\"" ;;
   esac
 done

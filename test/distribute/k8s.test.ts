@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -198,6 +199,27 @@ describe('k6-operator manifests', () => {
     expect(script).not.toMatch(/apply(?! --server-side)[^\n]* -f/);
     expect(script).not.toContain('--for=jsonpath');
     expect(script).toContain('--seed-run "$SEED_RUN"');
+  });
+
+  const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+  it.skipIf(!shellcheck)('collect.sh passes shellcheck (skipped where shellcheck is not installed)', () => {
+    const { names } = buildK8sManifests(plan);
+    for (const accessMode of ['ReadWriteMany', 'ReadWriteOnce'] as const) {
+      const script = collectScript({
+        name: plan.name,
+        namespace: 'load',
+        parallelism: 4,
+        kitDir: repoRoot,
+        seedRunId: 'seed-run-1',
+        accessMode,
+        storageClass: 'nfs',
+        names,
+        durationSeconds: 300,
+      });
+      const check = spawnSync('shellcheck', ['-s', 'bash', '-'], { input: script, encoding: 'utf8' });
+      expect(check.stdout, accessMode).toBe('');
+      expect(check.status).toBe(0);
+    }
   });
 
   it('refuses bad input with a usage error naming the flag or the limit', () => {
