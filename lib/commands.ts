@@ -316,21 +316,37 @@ export const commands = {
     name: 'distribute',
     summary: 'writes k6-operator manifests and a `collect.sh` for a run on N Kubernetes runners',
     details:
-      "The entry script is bundled into one k6 script with esbuild and the seed manifest put in a ConfigMap, with a results claim and the `TestRun`; the runners bring their own k6 image. `collect.sh` applies them, collects every runner's raw output and runs one merged verify. Nothing is applied here.",
+      "The entry script is bundled into one k6 script with esbuild (a ConfigMap), the seed manifest and secret settings go in a Secret, with a results claim, the `TestRun` and each runner's `load.json` plan; the runners bring their own k6 image. `collect.sh` checks the storage class, applies server-side, waits within a timeout, collects every runner's raw output and runs one merged verify; `collect.sh cleanup` removes it all. Nothing is applied here.",
     positionals: [{ usage: 'k8s', doc: 'the target: Kubernetes with the k6-operator' }],
     flags: {
-      instances: { type: 'string', value: 'N', required: true, doc: 'runners, 1 to 1000' },
+      instances: {
+        type: 'string',
+        value: 'N',
+        required: true,
+        doc: "runners, from 1 to the profile's VUs (the operator refuses more runners than VUs)",
+      },
       profile: { type: 'string', value: 'PROFILE', default: 'peak', doc: `one of ${profileNames.join(', ')}` },
       namespace: { type: 'string', value: 'NS', doc: "Kubernetes namespace (default: the context's)" },
       image: { type: 'string', value: 'IMAGE', doc: 'runner image (default: the grafana/k6 the kit is tested with)' },
       storage: { type: 'string', value: 'SIZE', default: '2Gi', doc: "size of the claim for the runners' raw output" },
+      'storage-class': {
+        type: 'string',
+        value: 'NAME',
+        doc: "storage class of the results claim (default: the cluster's default class); it must offer the access mode",
+      },
+      'access-mode': {
+        type: 'string',
+        value: 'MODE',
+        default: 'ReadWriteMany',
+        doc: 'ReadWriteMany or ReadWriteOnce: runners on several nodes need ReadWriteMany; ReadWriteOnce keeps every pod on one node',
+      },
       name: { type: 'string', value: 'NAME', doc: 'name of the TestRun (default aclue-<profile>-<time>)' },
       'out-dir': { type: 'string', value: 'DIR', doc: 'where the files go (default reports/<name>/)' },
     },
     settings: [],
     exitCodes: {
       0: 'written',
-      2: 'usage or configuration: bad flag or setting, seed manifest missing or not JSON, ConfigMap over 1 MiB',
+      2: "usage or configuration: bad flag or setting, more runners than the profile's VUs, seed manifest missing or not JSON, ConfigMap or Secret over 1 MiB",
       3: 'the entry script does not bundle',
     },
   }),
@@ -368,6 +384,18 @@ export const processes = {
     settings: 'all',
     highlight: { 'api-port': 'N' },
     exitCodes: { 0: 'stopped', 2: failures[2], 3: 'the port is taken' },
+  }),
+  watchDatabase: defineCommand({
+    name: 'watch-database',
+    invocation: 'node --import tsx distribute/watch-database.ts',
+    summary:
+      "resets the database's statistics and samples its connections until SIGTERM or SIGINT, then writes them where `npm run load` does; `collect.sh` runs it around a Kubernetes run",
+    details:
+      'It writes db-samples.json, db-statements.json and db-tables.json into the folder, and `.watching` there once the statistics are reset. An unreachable database is not fatal: the files are missing and verify says so.',
+    positionals: [{ usage: 'DIR', doc: 'the folder for the files' }],
+    flags: {},
+    settings: 'all',
+    exitCodes: { 0: 'stopped and written (or why not, on stderr)', 2: failures[2] },
   }),
   engine: defineCommand({
     name: 'engine run',

@@ -102,6 +102,7 @@ describe('--help of the real scripts', () => {
     ),
     [processes.server.name, 'stack/server/main.ts', [], processes.server] as const,
     [processes.engine.name, 'engine/cli.ts', ['run'], processes.engine] as const,
+    [processes.watchDatabase.name, 'distribute/watch-database.ts', [], processes.watchDatabase] as const,
   ];
   it.concurrent.each(cases)('%s --help prints its declaration and exits 0', async (_name, script, args, command) => {
     const result = await runScript(script, [...args, '--help'], env);
