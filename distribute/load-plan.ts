@@ -4,6 +4,8 @@
  * both alike. What only the cluster knows (start and end, the runner's exit code) is left null and
  * filled in by collect.sh from the runner's pod.
  */
+import { instancePart } from '../engine/instance-part.ts';
+import { parseSegment } from '../engine/segments.ts';
 import type { LoadPlan } from '../model/profiles.ts';
 import type { ScenarioEnv } from '../scenarios/lib/env.ts';
 import { loadMetadata, shellLine } from '../scenarios/lib/load-metadata.ts';
@@ -66,7 +68,13 @@ export function runnerLoadFiles(input: RunnerLoadInput): string[] {
       ...loadTarget(input.env),
       seedRunId: input.seedRunId,
       baselineSource: input.env.baselineSource,
-      ...(n > 1 ? { instance: String(i + 1), share: 1 / n } : {}),
+      ...(n > 1
+        ? {
+            instance: String(i + 1),
+            share: 1 / n,
+            part: instancePart(input.plan, parseSegment(`${point(i)}:${point(i + 1)}`, sequence)),
+          }
+        : {}),
     });
     const template = { ...metadata, startedAt: null, finishedAt: null, exitCode: null };
     return `${JSON.stringify(template, null, 2)}\n`;
