@@ -21,8 +21,8 @@ let pool: pg.Pool;
 const lines: string[] = [];
 const log = (line: string) => lines.push(line);
 
-function api(pathAndQuery: string, init: RequestInit = {}) {
-  const keys = localKeys(config.jwtSecret);
+async function api(pathAndQuery: string, init: RequestInit = {}) {
+  const keys = await localKeys(config.jwtSecret);
   return fetch(`http://127.0.0.1:${config.api.port}/rest/v1${pathAndQuery}`, {
     ...init,
     headers: {

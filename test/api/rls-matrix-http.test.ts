@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../../lib/jwt.ts';
 import { type Actor, type Outcome, RLS_TABLES, type RlsTable, rlsCells } from '../../model/rls-matrix.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -217,7 +216,7 @@ const SPECS: Readonly<Record<RlsTable, TableSpec>> = {
   },
 };
 
-function headersFor(actor: Actor, owner: string): Record<string, string> {
+async function headersFor(actor: Actor, owner: string): Promise<Record<string, string>> {
   switch (actor) {
     case 'anon':
       return { apikey: stack.anonKey };
@@ -227,10 +226,14 @@ function headersFor(actor: Actor, owner: string): Record<string, string> {
     case 'other': {
       const sub = actor === 'owner' ? owner : shared.other;
       const now = Math.floor(Date.now() / 1000);
-      const jwt = signJwt(
-        { sub, role: 'authenticated', aud: 'authenticated', email: `${sub}@example.test`, iat: now, exp: now + 600 },
-        stack.jwtSecret,
-      );
+      const jwt = await stack.keys.signer.sign({
+        sub,
+        role: 'authenticated',
+        aud: 'authenticated',
+        email: `${sub}@example.test`,
+        iat: now,
+        exp: now + 600,
+      });
       return { apikey: stack.anonKey, authorization: `Bearer ${jwt}` };
     }
   }
@@ -257,7 +260,7 @@ async function send(
   path: string,
   init: { method: string; body?: unknown; prefer?: string },
 ) {
-  const headers: Record<string, string> = { ...headersFor(actor, owner) };
+  const headers: Record<string, string> = { ...(await headersFor(actor, owner)) };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.prefer) headers.prefer = init.prefer;
   const response = await fetch(`${stack.url}/rest/v1${path}`, {

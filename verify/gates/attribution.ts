@@ -112,7 +112,7 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
   const queue = [...expected];
   const worker = async () => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-      const token = mintUserToken(e.user_id, ctx.config.jwtSecret);
+      const token = await mintUserToken(api, e.user_id);
       const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
       const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
       const body = (await res.json().catch(() => undefined)) as

@@ -118,7 +118,7 @@ async function appPreferences(
     const res = await fetch(
       `${api.url}${supabasePaths.rest}/user_preferences?select=category_preferences&user_id=eq.${id}`,
       {
-        headers: { apikey: api.anonKey, authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+        headers: { apikey: api.anonKey, authorization: `Bearer ${await mintUserToken(api, id)}` },
       },
     );
     if (!res.ok) throw new Error(`GET ${supabasePaths.rest}/user_preferences as user ${id} answered ${res.status}`);

@@ -108,7 +108,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
 
   if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
   else {
-    const base = ctx.api.url;
+    const api = ctx.api;
+    const base = api.url;
     // 2. Ids stable across two identical calls.
     try {
       const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
@@ -166,7 +167,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           const probed = await mapInOrder(users, 8, async (u): Promise<UserProbe> => {
             const own: Finding[] = [];
             let share: number | undefined;
-            const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
+            const token = await mintUserToken(api, u.user_id);
             const recs = await callRoute(base, routes.recommendations, token);
             const items = listOf(recs.body) ?? [];
             if (recs.status !== 200 || items.length === 0) {
