@@ -603,6 +603,28 @@ describe.each(STACK_KEY_MODES)('%s keys', (mode) => {
       expect(stats.status).toBe(200);
     });
 
+    it("the App API registers, logs in, refreshes and reads the user through Auth with the mode's keys", async () => {
+      const post = (route: string, body: unknown) =>
+        fetch(`${stack.url}/api/v1${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const email = `app-${mode}@example.test`;
+      const registered = await post('/auth/register', { email, password: PASSWORD, first_name: 'Ap', last_name: 'Pi' });
+      expect(registered.status).toBe(201);
+      const session = (await registered.json()) as { access_token: string; refresh_token: string };
+      expect(header(session.access_token).alg).toBe(mode === 'legacy' ? 'HS256' : 'ES256');
+      const login = await post('/auth/login', { email, password: PASSWORD });
+      expect(login.status).toBe(200);
+      const refreshed = await post('/auth/refresh', { refresh_token: session.refresh_token });
+      expect(refreshed.status).toBe(200);
+      const token = ((await login.json()) as { access_token: string }).access_token;
+      const me = await fetch(`${stack.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { email: string }).email).toBe(email);
+    });
+
     it("refuses the other mode's API keys and tokens at the gateway, PostgREST, Auth and the App API", async () => {
       const other = await localKeys(stack.jwtSecret, mode === 'legacy' ? 'new' : 'legacy');
       for (const key of [other.anonKey, other.serviceRoleKey]) {
