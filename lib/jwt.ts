@@ -54,22 +54,28 @@ export interface JwtVerifier {
   verify(token: string, nowSeconds?: number): Promise<JwtClaims>;
 }
 
-const encoder = new TextEncoder();
-
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
-function signer(alg: JwtAlgorithm, kid: string | undefined, key: Key): JwtSigner {
+function signer(alg: JwtAlgorithm, kid: string | undefined, key: Key | Promise<Key>): JwtSigner {
   const header = kid === undefined ? { alg, typ: 'JWT' } : { alg, typ: 'JWT', kid };
   return {
     alg,
     kid,
     // Claims are written as given: no iat/exp is added, so a caller's fixed claims give the same token.
-    sign: (claims) => new SignJWT(claims).setProtectedHeader(header).sign(key),
+    sign: async (claims) => new SignJWT(claims).setProtectedHeader(header).sign(await key),
   };
 }
 
+/**
+ * The secret as a key imported once: given as bytes, jose would import it again for every token,
+ * which costs more than the HMAC itself.
+ */
+function secretKey(secret: string): Promise<Key> {
+  return importJWK({ kty: 'oct', k: Buffer.from(secret, 'utf8').toString('base64url') }, 'HS256');
+}
+
 export function hs256Signer(secret: string): JwtSigner {
-  return signer('HS256', undefined, encoder.encode(secret));
+  return signer('HS256', undefined, secretKey(secret));
 }
 
 /** The algorithm a private or public JWK signs with: its `alg`, else what its key type implies. */
@@ -99,7 +105,9 @@ export function publicJwk(privateJwk: JWK): JWK {
   return { kty: 'RSA', n: privateJwk.n, e: privateJwk.e, ...common };
 }
 
-function verifier(key: Uint8Array | JWTVerifyGetKey, algorithms: readonly JwtAlgorithm[]): JwtVerifier {
+type VerifyKey = { readonly key: Promise<Key> } | { readonly keySet: JWTVerifyGetKey };
+
+function verifier(source: VerifyKey, algorithms: readonly JwtAlgorithm[]): JwtVerifier {
   return {
     async verify(token, nowSeconds = Math.floor(Date.now() / 1000)) {
       let claims: JwtClaims;
@@ -109,9 +117,11 @@ function verifier(key: Uint8Array | JWTVerifyGetKey, algorithms: readonly JwtAlg
           clockTolerance: CLOCK_SKEW_SECONDS,
           currentDate: new Date(nowSeconds * 1000),
         };
-        // Two calls, not one, so each narrows jose's overloads (a secret, or a key resolver).
+        // Two calls, not one, so each narrows jose's overloads (a key, or a key resolver).
         const result =
-          key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+          'key' in source
+            ? await jwtVerify(token, await source.key, options)
+            : await jwtVerify(token, source.keySet, options);
         claims = result.payload;
       } catch (error) {
         throw asJwtError(error);
@@ -125,17 +135,17 @@ function verifier(key: Uint8Array | JWTVerifyGetKey, algorithms: readonly JwtAlg
 }
 
 export function hs256Verifier(secret: string): JwtVerifier {
-  return verifier(encoder.encode(secret), ['HS256']);
+  return verifier({ key: secretKey(secret) }, ['HS256']);
 }
 
 /** Verifies tokens signed by any key of a public key set (the `kid` picks it when present). */
 export function jwksVerifier(jwks: JSONWebKeySet): JwtVerifier {
-  return verifier(createLocalJWKSet(jwks), ASYMMETRIC_ALGORITHMS);
+  return verifier({ keySet: createLocalJWKSet(jwks) }, ASYMMETRIC_ALGORITHMS);
 }
 
 /** Verifies against a project's published key set, fetched once and cached by `jose`. */
 export function remoteJwksVerifier(url: string): JwtVerifier {
-  return verifier(createRemoteJWKSet(new URL(url)), ASYMMETRIC_ALGORITHMS);
+  return verifier({ keySet: createRemoteJWKSet(new URL(url)) }, ASYMMETRIC_ALGORITHMS);
 }
 
 function asJwtError(error: unknown): JwtError {
