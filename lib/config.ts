@@ -21,6 +21,9 @@ import { repoRoot } from './paths.ts';
 /** JWT secret of the local stack: the Supabase CLI's well-known local default, never a real project's. */
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
+/** The two ways a Supabase project (and the local stack) issues API keys and signs tokens. */
+export const STACK_KEY_MODES = ['legacy', 'new'] as const;
+
 /** HMAC key of affiliate postbacks on the local stack; a staging deployment sets its own. */
 export const LOCAL_POSTBACK_SECRET = 'local-postback-secret-for-the-kit-only';
 
@@ -179,7 +182,7 @@ const settings = {
     at: 'stackKeys',
     section: 'local stack',
     default: 'legacy',
-    schema: z.enum(['legacy', 'new'], {
+    schema: z.enum(STACK_KEY_MODES, {
       error:
         'expected "legacy" (anon/service_role JWT keys, HS256 tokens) or "new" (publishable/secret keys, ES256 tokens)',
     }),

@@ -11,7 +11,6 @@
  */
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   errors,
   importJWK,
   type JSONWebKeySet,
@@ -38,8 +37,8 @@ export class JwtError extends Error {
 export const CLOCK_SKEW_SECONDS = 30;
 
 /** The algorithms Supabase signs access tokens with: the legacy secret's, and its signing keys'. */
-export const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'] as const;
-export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'] as const;
+type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 export type JwtAlgorithm = 'HS256' | AsymmetricAlgorithm;
 
 /** Signs claims as a token; `kid` (asymmetric keys) goes into the header, as Supabase Auth writes it. */
@@ -79,7 +78,7 @@ export function hs256Signer(secret: string): JwtSigner {
 }
 
 /** The algorithm a private or public JWK signs with: its `alg`, else what its key type implies. */
-export function algorithmOf(jwk: JWK): AsymmetricAlgorithm {
+function algorithmOf(jwk: JWK): AsymmetricAlgorithm {
   if (jwk.alg === 'ES256' || jwk.alg === 'RS256') return jwk.alg as AsymmetricAlgorithm;
   if (jwk.alg !== undefined)
     throw new TypeError(`unsupported JWK alg ${JSON.stringify(jwk.alg)}: expected ES256 or RS256`);
@@ -141,11 +140,6 @@ export function hs256Verifier(secret: string): JwtVerifier {
 /** Verifies tokens signed by any key of a public key set (the `kid` picks it when present). */
 export function jwksVerifier(jwks: JSONWebKeySet): JwtVerifier {
   return verifier({ keySet: createLocalJWKSet(jwks) }, ASYMMETRIC_ALGORITHMS);
-}
-
-/** Verifies against a project's published key set, fetched once and cached by `jose`. */
-export function remoteJwksVerifier(url: string): JwtVerifier {
-  return verifier({ keySet: createRemoteJWKSet(new URL(url)) }, ASYMMETRIC_ALGORITHMS);
 }
 
 function asJwtError(error: unknown): JwtError {

@@ -12,6 +12,7 @@
  */
 import { createECDH, createHmac } from 'node:crypto';
 import type { JSONWebKeySet, JWK } from 'jose';
+import type { STACK_KEY_MODES } from '../../lib/config.ts';
 import {
   hs256Signer,
   hs256Verifier,
@@ -22,7 +23,6 @@ import {
   publicJwk,
 } from '../../lib/jwt.ts';
 
-export const STACK_KEY_MODES = ['legacy', 'new'] as const;
 export type StackKeyMode = (typeof STACK_KEY_MODES)[number];
 
 export interface LocalKeys {

@@ -6,8 +6,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK_KEY_MODES } from '../../lib/config.ts';
 import { hs256Signer, type JwtSigner, jwkSigner } from '../../lib/jwt.ts';
-import { localKeys, STACK_KEY_MODES, type StackKeyMode } from '../../stack/server/keys.ts';
+import { localKeys, type StackKeyMode } from '../../stack/server/keys.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack, waitForSchema } from '../support/stack.ts';
 
