@@ -3,10 +3,12 @@
 // through the Data API all pass with the publishable and secret keys and tokens minted with the
 // stack's signing key; tokens minted the legacy way are refused, so the probes cannot pass by luck.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JwtSigner } from '../../lib/jwt.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 import type { LoadEvidence, VerifyContext } from '../../verify/context.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
+import recommendationGate from '../../verify/gates/recommendation-accuracy.ts';
 import securityGate from '../../verify/gates/security.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -27,10 +29,15 @@ afterAll(async () => {
   await db?.close();
 });
 
-function context(userTokens = stack.keys.signer, load?: LoadEvidence): VerifyContext {
+function context(userTokens: JwtSigner | null = stack.keys.signer, load?: LoadEvidence): VerifyContext {
   return testContext(db.pool, {
     seedRunIds: [world.runId],
-    api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, userTokens },
+    api: {
+      url: stack.url,
+      anonKey: stack.anonKey,
+      serviceRoleKey: stack.serviceRoleKey,
+      ...(userTokens ? { userTokens } : {}),
+    },
     ...(load ? { load } : {}),
   });
 }
@@ -82,5 +89,14 @@ describe('verify against a stack with publishable/secret keys and ES256 tokens',
     expect(security.evidence.rows).toContainEqual(expect.objectContaining({ check: 'data_api', actor: 'owner' }));
     const realData = await realDataGate.run(context(legacy, await someWrites()));
     expect(realData.status).not.toBe('pass');
+  });
+
+  it("without a key to mint users' tokens (asymmetric keys, no private key given) the per-user probes are not judged, never failed", async () => {
+    const realData = await realDataGate.run(context(null, await someWrites()));
+    expect(realData.status).not.toBe('fail');
+    expect(realData.evidence.summary).toContain('per-user endpoints not probed: no key to mint');
+    const recommendations = await recommendationGate.run(context(null));
+    expect(recommendations.status).toBe('insufficient-data');
+    expect(recommendations.evidence.summary).toContain('KIT_JWT_SIGNING_KEY');
   });
 });

@@ -4,16 +4,16 @@
  */
 import type { VerifyContext } from '../context.ts';
 
+/** Why users' tokens cannot be minted, and what to set. */
+export const NO_TOKEN_KEY =
+  "no key to mint users' access tokens: set KIT_JWT_SECRET (a project signing with the HS256 secret) or KIT_JWT_SIGNING_KEY (asymmetric signing keys)";
+
 export async function mintUserToken(
   api: Pick<NonNullable<VerifyContext['api']>, 'userTokens'>,
   userId: string,
   email?: string,
 ): Promise<string> {
-  if (api.userTokens === undefined) {
-    throw new Error(
-      "no key to mint users' access tokens: set KIT_JWT_SECRET (a project signing with the HS256 secret) or KIT_JWT_SIGNING_KEY (asymmetric signing keys)",
-    );
-  }
+  if (api.userTokens === undefined) throw new Error(NO_TOKEN_KEY);
   const now = Math.floor(Date.now() / 1000);
   return api.userTokens.sign({
     sub: userId,

@@ -21,7 +21,7 @@ import {
   insufficient,
   oneLine,
 } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
+import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { PlantedPostback, VerifyContext } from '../context.ts';
 import { decimal } from '../format.ts';
@@ -205,11 +205,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       failures.push(...(await runCheck<Failure>(db, check, [asRows])).map(findingRow));
     const totals = (await runQuery<Totals>(db, queryFile('attribution', 'postback_sums'), [asRows]))[0]!;
     if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+    else if (ctx.api.userTokens === undefined) notes.push(`revenue figures not asked: ${NO_TOKEN_KEY}`);
     const expected = await runQuery<ExpectedStats>(db, queryFile('attribution', 'expected_statistics'), [
       asRows,
       STATS_DAYS,
     ]);
-    if (ctx.api !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
+    if (ctx.api?.userTokens !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
 
     const counts = Object.fromEntries(
       FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),

@@ -8,7 +8,7 @@ import { mapInOrder } from '../../lib/in-order.ts';
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
+import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
 import { percent, round } from '../format.ts';
@@ -149,6 +149,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
 
     // 3 and 4. Per-user answers for users with history.
     if (ctx.db === undefined) notes.push('per-user endpoints not probed: no database to find users with history');
+    else if (api.userTokens === undefined) notes.push(`per-user endpoints not probed: ${NO_TOKEN_KEY}`);
     else {
       try {
         const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
