@@ -626,6 +626,23 @@ describe.each(STACK_KEY_MODES)('%s keys', (mode) => {
       expect(((await me.json()) as { email: string }).email).toBe(email);
     });
 
+    it('a bearer that is an API key, not a user token, takes the role of the apikey header, never its own', async () => {
+      const token = `bearer-${mode}-${randomUUID()}`;
+      await admin.from('gift_links').insert({ user_id: aliceId, link_token: token });
+      const query = `/gift_links?select=id&link_token=eq.${token}`;
+      // The elevated key as bearer beside the anon-role key: anon applies (401 for gift_links).
+      const escalation = await rest(query, {
+        headers: { apikey: stack.anonKey, authorization: `Bearer ${stack.serviceRoleKey}` },
+      });
+      if (mode === 'new') expect(escalation.status).toBe(401);
+      // The legacy service_role key is itself a JWT: as a bearer it is a token of that role, as on Supabase.
+      else expect(await escalation.json()).toHaveLength(1);
+      const asService = await rest(query, {
+        headers: { apikey: stack.serviceRoleKey, authorization: `Bearer ${stack.serviceRoleKey}` },
+      });
+      expect(await asService.json()).toHaveLength(1);
+    });
+
     it("refuses the other mode's API keys and tokens at the gateway, PostgREST, Auth and the App API", async () => {
       const other = await localKeys(stack.jwtSecret, mode === 'legacy' ? 'new' : 'legacy');
       for (const key of [other.anonKey, other.serviceRoleKey]) {
