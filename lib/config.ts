@@ -86,9 +86,9 @@ const privateJwk = z.string().transform((text, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'expected a JWK as JSON text, {"kty":"EC","crv":"P-256","d":…}' });
     return z.NEVER;
   }
-  const key = jwk as Record<string, unknown>;
+  const key = (typeof jwk === 'object' && jwk !== null ? jwk : {}) as Record<string, unknown>;
   const supported = (key.kty === 'EC' && key.crv === 'P-256') || key.kty === 'RSA';
-  if (typeof jwk !== 'object' || jwk === null || !supported || typeof key.d !== 'string') {
+  if (!supported || typeof key.d !== 'string') {
     ctx.addIssue({ code: 'custom', message: 'expected a private EC P-256 (ES256) or RSA (RS256) JWK with "d"' });
     return z.NEVER;
   }

@@ -137,6 +137,10 @@ describe('Supabase keys and token keys', () => {
     const error = failure(() => loadConfig({ env: { ...noFile, KIT_JWT_SIGNING_KEY: JSON.stringify(publicOnly) } }));
     expect(error.message).toContain('KIT_JWT_SIGNING_KEY (from environment): expected a private EC P-256');
     expect(error.message).not.toContain(String(jwk.x));
+    for (const text of ['null', '"text"', '{"kty":"oct","k":"c2VjcmV0"}'])
+      expect(failure(() => loadConfig({ env: { ...noFile, KIT_JWT_SIGNING_KEY: text } })).message).toContain(
+        'KIT_JWT_SIGNING_KEY (from environment): expected a private EC P-256',
+      );
   });
 
   it('chooses the local stack keys, legacy by default', () => {
