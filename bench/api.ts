@@ -21,7 +21,6 @@ import { benchParts } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
-import { signJwt } from '../lib/jwt.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { pgbenchConnection } from '../lib/pg/pgbench.ts';
 import { freePort } from '../lib/ports.ts';
@@ -31,7 +30,7 @@ import { migrate } from '../stack/migrate.ts';
 import { findPostgres, type PostgresBinaries } from '../stack/postgres-binaries.ts';
 import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
 import { buildApp } from '../stack/server/app.ts';
-import { localKeys } from '../stack/server/keys.ts';
+import { localKeys, postgrestJwtSecret } from '../stack/server/keys.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -249,12 +248,18 @@ export default async function main(argv: string[]): Promise<number> {
     if (init.code !== 0) throw new EnvironmentError(`pgbench -i failed: ${init.stderr.trim().split('\n').pop()}`);
 
     const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({ dir, databaseUrl: url, jwtSecret: config.jwtSecret, port: restPort });
+    await startPostgrest({
+      dir,
+      databaseUrl: url,
+      jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
+      port: restPort,
+    });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const app = await buildApp({
       databaseUrl: url,
       postgrestUrl: postgrestUrl(restPort),
       jwtSecret: config.jwtSecret,
+      keyMode: config.stackKeys,
       publicUrl: apiUrl,
       postbackSecret: config.postbackSecret,
       logger: false,
@@ -265,20 +270,17 @@ export default async function main(argv: string[]): Promise<number> {
       await stopPostgrest(dir);
     };
 
+    const keys = await localKeys(config.jwtSecret, config.stackKeys);
     const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(
-      {
-        sub: data.userId,
-        role: 'authenticated',
-        aud: 'authenticated',
-        email: data.email,
-        iat: now,
-        exp: now + 3600,
-        is_anonymous: false,
-      },
-      config.jwtSecret,
-    );
-    const keys = localKeys(config.jwtSecret);
+    const token = await keys.signer.sign({
+      sub: data.userId,
+      role: 'authenticated',
+      aud: 'authenticated',
+      email: data.email,
+      iat: now,
+      exp: now + 3600,
+      is_anonymous: false,
+    });
     const user = { authorization: `Bearer ${token}` };
     const byId = `/products?select=*&id=eq.${data.productId}`;
     const targets: HttpTarget[] = [

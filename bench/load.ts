@@ -42,7 +42,7 @@ import { databaseTarget, ensureServer } from '../stack/database.ts';
 import { migrate } from '../stack/migrate.ts';
 import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
 import { buildApp } from '../stack/server/app.ts';
-import { localKeys } from '../stack/server/keys.ts';
+import { localKeys, postgrestJwtSecret } from '../stack/server/keys.ts';
 import type { AutocannonRunnerConfig } from './load-runners/autocannon.ts';
 import type { EngineRunnerConfig } from './load-runners/engine.ts';
 import { parseRunnerOutput, type RunnerResult } from './load-runners/protocol.ts';
@@ -99,12 +99,18 @@ export default async function main(argv: string[]): Promise<number> {
       c.query(`alter database ${name} set pgrst.db_schemas = 'public'`),
     );
     const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({ dir, databaseUrl, jwtSecret: config.jwtSecret, port: restPort });
+    await startPostgrest({
+      dir,
+      databaseUrl,
+      jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
+      port: restPort,
+    });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const app = await buildApp({
       databaseUrl,
       postgrestUrl: postgrestUrl(restPort),
       jwtSecret: config.jwtSecret,
+      keyMode: config.stackKeys,
       publicUrl: apiUrl,
       postbackSecret: config.postbackSecret,
       logger: false,
@@ -115,7 +121,7 @@ export default async function main(argv: string[]): Promise<number> {
       await stopPostgrest(dir);
     };
 
-    const keys = localKeys(config.jwtSecret);
+    const keys = await localKeys(config.jwtSecret, config.stackKeys);
     const target = {
       kind: 'local' as const,
       databaseUrl,
@@ -124,7 +130,7 @@ export default async function main(argv: string[]): Promise<number> {
       apiUrl,
       serviceRoleKey: keys.serviceRoleKey,
       anonKey: keys.anonKey,
-      jwtSecret: config.jwtSecret,
+      tokenSigner: keys.signer,
     };
     const seeded = await runSeed({ seed: 'bench-load', scale: 0.05, users: 100, authWriter: 'sql', target });
     const manifest = (await writeManifest(dir, path.join(dir, 'state'), seeded.runId, seeded.world, target)).file;

@@ -129,7 +129,7 @@ async function adminApiRate(
   await app.listen({ host: '127.0.0.1', port });
   try {
     const target = {
-      ...resolveTarget(config, 'local'),
+      ...(await resolveTarget(config, 'local')),
       databaseUrl: url,
       databaseSetting: 'bench database',
       supabaseUrl: publicUrl,
@@ -173,7 +173,7 @@ export default async function benchSeed(argv: string[]): Promise<number> {
   try {
     await withClient(url, 'bench database', (c) => migrate(c, () => undefined));
     await withClient(floorUrl, 'floor database', (c) => migrate(c, () => undefined));
-    const target = { ...resolveTarget(config, 'local'), databaseUrl: url, databaseSetting: 'bench database' };
+    const target = { ...(await resolveTarget(config, 'local')), databaseUrl: url, databaseSetting: 'bench database' };
     await withClient(url, 'bench database', (c) => c.query('checkpoint'));
 
     // --- 1. the seed, as `npm run seed` runs it ---

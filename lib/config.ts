@@ -21,6 +21,9 @@ import { repoRoot } from './paths.ts';
 /** JWT secret of the local stack: the Supabase CLI's well-known local default, never a real project's. */
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
+/** The two ways a Supabase project (and the local stack) issues API keys and signs tokens. */
+export const STACK_KEY_MODES = ['legacy', 'new'] as const;
+
 /** HMAC key of affiliate postbacks on the local stack; a staging deployment sets its own. */
 export const LOCAL_POSTBACK_SECRET = 'local-postback-secret-for-the-kit-only';
 
@@ -41,6 +44,56 @@ const postgresUrl = z.string().refine(
   },
   { error: 'expected a URL like postgresql://user:password@host:5432/database' },
 );
+
+/** A new-style API key (not a JWT): `sb_publishable_…` or `sb_secret_…`. */
+function apiKey(prefix: string, kind: string) {
+  return z.string().refine((value) => value.startsWith(prefix) && value.length > prefix.length + 8, {
+    error: `expected the project's ${kind} key, ${prefix}…`,
+  });
+}
+
+/** A legacy JWT API key whose `role` claim names `role`; a new-style key is pointed at its own setting. */
+function legacyKey(role: string, newSetting: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (value.startsWith('sb_')) {
+      ctx.addIssue({ code: 'custom', message: `expected a legacy ${role} JWT; an sb_… key goes in ${newSetting}` });
+      return;
+    }
+    const claims = decodedPayload(value);
+    if (claims?.role !== role)
+      ctx.addIssue({ code: 'custom', message: `expected the project's legacy ${role} JWT key (role claim "${role}")` });
+  });
+}
+
+/** The payload of a JWT, decoded without verification (to tell which key was pasted), or undefined. */
+function decodedPayload(token: string): Record<string, unknown> | undefined {
+  const part = token.split('.')[1];
+  if (token.split('.').length !== 3 || !part) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A private JWK (JSON text): EC P-256 for ES256 or RSA for RS256, with its private part `d`. */
+const privateJwk = z.string().transform((text, ctx) => {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JWK as JSON text, {"kty":"EC","crv":"P-256","d":…}' });
+    return z.NEVER;
+  }
+  const key = (typeof jwk === 'object' && jwk !== null ? jwk : {}) as Record<string, unknown>;
+  const supported = (key.kty === 'EC' && key.crv === 'P-256') || key.kty === 'RSA';
+  if (!supported || typeof key.d !== 'string') {
+    ctx.addIssue({ code: 'custom', message: 'expected a private EC P-256 (ES256) or RSA (RS256) JWK with "d"' });
+    return z.NEVER;
+  }
+  return key as Readonly<Record<string, string>>;
+});
 
 /** Where a setting is listed in .env.example, in this order. */
 const SECTIONS = [
@@ -122,7 +175,18 @@ const settings = {
     default: LOCAL_JWT_SECRET,
     secret: true,
     schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
-    doc: 'HS256 secret that signs and verifies access tokens and the local API keys (>= 32 characters).',
+    doc: "HS256 secret (>= 32 characters). On the local stack it signs and verifies access tokens and the legacy API keys, and its `new` keys are derived from it. On staging, the project's legacy JWT secret: when given, the kit mints seeded users' tokens itself instead of signing them in.",
+  },
+  KIT_STACK_KEYS: {
+    flag: 'stack-keys',
+    at: 'stackKeys',
+    section: 'local stack',
+    default: 'legacy',
+    schema: z.enum(STACK_KEY_MODES, {
+      error:
+        'expected "legacy" (anon/service_role JWT keys, HS256 tokens) or "new" (publishable/secret keys, ES256 tokens)',
+    }),
+    doc: 'Which keys the local stack issues and accepts, as a Supabase project does: `legacy` (`anon` and `service_role` JWT keys, tokens signed with the HS256 secret) or `new` (`sb_publishable_…` and `sb_secret_…` keys, tokens signed with an ES256 key whose public half is at `/auth/v1/.well-known/jwks.json`).',
   },
   KIT_POSTBACK_SECRET: {
     flag: 'postback-secret',
@@ -159,20 +223,46 @@ const settings = {
       .transform((url) => url.replace(/\/+$/, '')),
     doc: 'Base URL of the staging Supabase project, `https://<ref>.supabase.co`.',
   },
+  SUPABASE_PUBLISHABLE_KEY: {
+    flag: 'publishable-key',
+    at: 'supabase.publishableKey',
+    section: 'staging target (npm run seed -- --target staging)',
+    // Public, but never echoed: a secret key pasted here by mistake would be.
+    secret: true,
+    schema: apiKey('sb_publishable_', 'publishable'),
+    doc: 'Publishable key of the staging project (`sb_publishable_…`): the Data API journeys and sign-in. Replaces the legacy `SUPABASE_ANON_KEY`; used when both are set.',
+  },
+  SUPABASE_SECRET_KEY: {
+    flag: 'secret-key',
+    at: 'supabase.secretKey',
+    section: 'staging target (npm run seed -- --target staging)',
+    secret: true,
+    schema: apiKey('sb_secret_', 'secret'),
+    doc: 'Secret key of the staging project (`sb_secret_…`): Auth admin API, Data API fallback. Replaces the legacy `SUPABASE_SERVICE_ROLE_KEY`; used when both are set.',
+  },
   SUPABASE_SERVICE_ROLE_KEY: {
     flag: 'service-role-key',
     at: 'supabase.serviceRoleKey',
     section: 'staging target (npm run seed -- --target staging)',
     secret: true,
-    schema: z.string().min(20, 'expected a service_role JWT'),
-    doc: '`service_role` key of the staging project (Auth admin API, Data API fallback).',
+    schema: legacyKey('service_role', 'SUPABASE_SECRET_KEY'),
+    doc: 'Legacy `service_role` JWT key of the staging project, where `SUPABASE_SECRET_KEY` is not set.',
   },
   SUPABASE_ANON_KEY: {
     flag: 'anon-key',
     at: 'supabase.anonKey',
     section: 'staging target (npm run seed -- --target staging)',
-    schema: z.string().min(20, 'expected an anon JWT'),
-    doc: '`anon` key of the staging project.',
+    secret: true,
+    schema: legacyKey('anon', 'SUPABASE_PUBLISHABLE_KEY'),
+    doc: 'Legacy `anon` JWT key of the staging project, where `SUPABASE_PUBLISHABLE_KEY` is not set.',
+  },
+  KIT_JWT_SIGNING_KEY: {
+    flag: 'jwt-signing-key',
+    at: 'supabase.signingKey',
+    section: 'staging target (npm run seed -- --target staging)',
+    secret: true,
+    schema: privateJwk,
+    doc: "Private JWT signing key of the staging project as a JWK (JSON, ES256 or RS256, with its `kid`), for projects that sign with asymmetric keys: when given, the kit mints seeded users' tokens itself. Without it (or `KIT_JWT_SECRET`) the seed signs users in.",
   },
   KIT_STAGING_PROJECT_REF: {
     flag: 'confirm-target',

@@ -1,5 +1,7 @@
 /**
- * HS256 JSON Web Tokens with node:crypto only.
+ * JSON Web Tokens through `jose`, in both kinds Supabase issues: HS256 with the project's legacy JWT
+ * secret, and ES256 / RS256 with an asymmetric signing key whose public half is published as a JWKS
+ * (`/auth/v1/.well-known/jwks.json`).
  *
  * Verification follows PostgREST's rules so that a token the kit accepts is one PostgREST accepts too:
  * `exp`, `nbf` and `iat` are checked only when present, with 30 seconds of clock skew.
@@ -7,7 +9,16 @@
  * In lib/ because the server (stack/) verifies tokens and the seed, verify and the benchmarks sign
  * them: none of those may import another's internals for it.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  errors,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -25,65 +36,125 @@ export class JwtError extends Error {
 /** Seconds of clock skew tolerated on exp/nbf/iat, as PostgREST allows. */
 export const CLOCK_SKEW_SECONDS = 30;
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+/** The algorithms Supabase signs access tokens with: the legacy secret's, and its signing keys'. */
+const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'] as const;
+type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+export type JwtAlgorithm = 'HS256' | AsymmetricAlgorithm;
 
-function base64url(text: string | Buffer): string {
-  return Buffer.from(text).toString('base64url');
+/** Signs claims as a token; `kid` (asymmetric keys) goes into the header, as Supabase Auth writes it. */
+export interface JwtSigner {
+  readonly alg: JwtAlgorithm;
+  readonly kid: string | undefined;
+  sign(claims: JwtClaims): Promise<string>;
 }
 
-function sign(input: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(input).digest();
+/** Verifies a token and returns its claims, or throws `JwtError` saying why it is not valid. */
+export interface JwtVerifier {
+  verify(token: string, nowSeconds?: number): Promise<JwtClaims>;
 }
 
-export function signJwt(claims: JwtClaims, secret: string): string {
-  const body = `${HEADER}.${base64url(JSON.stringify(claims))}`;
-  return `${body}.${sign(body, secret).toString('base64url')}`;
+type Key = Awaited<ReturnType<typeof importJWK>>;
+
+function signer(alg: JwtAlgorithm, kid: string | undefined, key: Key | Promise<Key>): JwtSigner {
+  const header = kid === undefined ? { alg, typ: 'JWT' } : { alg, typ: 'JWT', kid };
+  return {
+    alg,
+    kid,
+    // Claims are written as given: no iat/exp is added, so a caller's fixed claims give the same token.
+    sign: async (claims) => new SignJWT(claims).setProtectedHeader(header).sign(await key),
+  };
 }
 
-/** Returns the claims of a valid token, or throws `JwtError` saying why it is not valid. */
-export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): JwtClaims {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new JwtError('malformed', `Expected 3 parts in JWT; got ${parts.length}`);
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  let header: unknown;
-  let payload: unknown;
-  try {
-    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
-  } catch {
-    throw new JwtError('malformed', 'JWT header or payload is not base64url-encoded JSON');
-  }
-  if (!isObject(header) || header.alg !== 'HS256') {
-    throw new JwtError(
-      'malformed',
-      `Wrong or unsupported encoding algorithm: expected HS256, received ${JSON.stringify(isObject(header) ? header.alg : header)}`,
-    );
-  }
-  if (!isObject(payload)) throw new JwtError('malformed', 'JWT payload is not a JSON object');
-
-  const expected = sign(`${headerPart}.${payloadPart}`, secret);
-  const given = Buffer.from(signaturePart, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new JwtError('signature', 'JWT signature does not match the configured secret');
-  }
-
-  for (const claim of ['exp', 'nbf', 'iat'] as const) {
-    if (payload[claim] !== undefined && typeof payload[claim] !== 'number') {
-      throw new JwtError(
-        'malformed',
-        `JWT claim "${claim}" must be a number, received ${JSON.stringify(payload[claim])}`,
-      );
-    }
-  }
-  const { exp, nbf, iat } = payload as { exp?: number; nbf?: number; iat?: number };
-  if (exp !== undefined && nowSeconds - CLOCK_SKEW_SECONDS >= exp) throw new JwtError('expired', 'JWT expired');
-  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf)
-    throw new JwtError('not_yet_valid', 'JWT not yet valid');
-  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat)
-    throw new JwtError('not_yet_valid', 'JWT issued at future');
-  return payload;
+/**
+ * The secret as a key imported once: given as bytes, jose would import it again for every token,
+ * which costs more than the HMAC itself.
+ */
+function secretKey(secret: string): Promise<Key> {
+  return importJWK({ kty: 'oct', k: Buffer.from(secret, 'utf8').toString('base64url') }, 'HS256');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+export function hs256Signer(secret: string): JwtSigner {
+  return signer('HS256', undefined, secretKey(secret));
+}
+
+/** The algorithm a private or public JWK signs with: its `alg`, else what its key type implies. */
+function algorithmOf(jwk: JWK): AsymmetricAlgorithm {
+  if (jwk.alg === 'ES256' || jwk.alg === 'RS256') return jwk.alg as AsymmetricAlgorithm;
+  if (jwk.alg !== undefined)
+    throw new TypeError(`unsupported JWK alg ${JSON.stringify(jwk.alg)}: expected ES256 or RS256`);
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'RSA') return 'RS256';
+  throw new TypeError(
+    `unsupported JWK: kty ${JSON.stringify(jwk.kty)}, crv ${JSON.stringify(jwk.crv)} (expected EC P-256 or RSA)`,
+  );
+}
+
+/** A signer from a private JWK (EC P-256 or RSA with its `d`). */
+export async function jwkSigner(privateJwk: JWK): Promise<JwtSigner> {
+  if (typeof privateJwk.d !== 'string') throw new TypeError('the JWK has no private part ("d")');
+  const alg = algorithmOf(privateJwk);
+  return signer(alg, privateJwk.kid, await importJWK(privateJwk, alg));
+}
+
+/** The public half of a private JWK, as a JWKS lists it. */
+export function publicJwk(privateJwk: JWK): JWK {
+  const alg = algorithmOf(privateJwk);
+  const common = { kid: privateJwk.kid, alg, use: 'sig', key_ops: ['verify'] };
+  if (privateJwk.kty === 'EC') return { kty: 'EC', crv: privateJwk.crv, x: privateJwk.x, y: privateJwk.y, ...common };
+  return { kty: 'RSA', n: privateJwk.n, e: privateJwk.e, ...common };
+}
+
+type VerifyKey = { readonly key: Promise<Key> } | { readonly keySet: JWTVerifyGetKey };
+
+function verifier(source: VerifyKey, algorithms: readonly JwtAlgorithm[]): JwtVerifier {
+  return {
+    async verify(token, nowSeconds = Math.floor(Date.now() / 1000)) {
+      let claims: JwtClaims;
+      try {
+        const options = {
+          algorithms: [...algorithms],
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          currentDate: new Date(nowSeconds * 1000),
+        };
+        // Two calls, not one, so each narrows jose's overloads (a key, or a key resolver).
+        const result =
+          'key' in source
+            ? await jwtVerify(token, await source.key, options)
+            : await jwtVerify(token, source.keySet, options);
+        claims = result.payload;
+      } catch (error) {
+        throw asJwtError(error);
+      }
+      // jose checks `iat` only against a maximum age; PostgREST also refuses one from the future.
+      if (typeof claims.iat === 'number' && nowSeconds + CLOCK_SKEW_SECONDS < claims.iat)
+        throw new JwtError('not_yet_valid', 'JWT issued at future');
+      return claims;
+    },
+  };
+}
+
+export function hs256Verifier(secret: string): JwtVerifier {
+  return verifier({ key: secretKey(secret) }, ['HS256']);
+}
+
+/** Verifies tokens signed by any key of a public key set (the `kid` picks it when present). */
+export function jwksVerifier(jwks: JSONWebKeySet): JwtVerifier {
+  return verifier({ keySet: createLocalJWKSet(jwks) }, ASYMMETRIC_ALGORITHMS);
+}
+
+function asJwtError(error: unknown): JwtError {
+  if (error instanceof errors.JWTExpired) return new JwtError('expired', 'JWT expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed')
+      return new JwtError('not_yet_valid', 'JWT not yet valid');
+    return new JwtError('malformed', error.message);
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new JwtError('signature', 'JWT signature does not match the configured key');
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return new JwtError('signature', 'JWT was not signed by any key of the key set');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new JwtError('malformed', `Wrong or unsupported encoding algorithm: ${error.message}`);
+  if (error instanceof errors.JOSEError) return new JwtError('malformed', error.message);
+  return new JwtError('malformed', (error as Error).message ?? String(error));
 }

@@ -19,7 +19,7 @@ import { parseSegment } from '../engine/segments.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
-import { loadConfig } from '../lib/config.ts';
+import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
@@ -29,6 +29,7 @@ import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
+import { localKeys } from '../stack/server/keys.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
 const USAGE = usage(commands.load);
@@ -44,7 +45,8 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
-  const scenarioEnv = parseEnvOrExplain(process.env);
+  const env = { ...process.env, ...(await localStackKey(config, process.env)) };
+  const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
@@ -61,9 +63,7 @@ await runCommand(async () => {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
     for (const run of runs)
-      process.stdout.write(
-        `${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`,
-      );
+      process.stdout.write(`${shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args])}\n`);
     process.stdout.write(
       `# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`,
     );
@@ -84,13 +84,13 @@ await runCommand(async () => {
       const exitCode = await runEngine(
         engine.argv,
         run.args,
-        { ...process.env, ...run.env },
+        { ...env, ...run.env },
         i === 0 ? undefined : path.join(run.dir, 'load-output.log'),
       );
       const metadata = loadMetadata({
         plan,
         engine: engine.info,
-        command: shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args]),
+        command: shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args]),
         startedAt,
         finishedAt: new Date(),
         exitCode,
@@ -226,6 +226,15 @@ function parseInstances(raw: string): number {
     );
   }
   return n;
+}
+
+/**
+ * The scenarios' default key is the local stack's legacy anon key (k6 cannot derive keys); a local
+ * stack running the new keys (KIT_STACK_KEYS=new) gets its publishable key unless K6_ANON_KEY is set.
+ */
+async function localStackKey(config: KitConfig, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  if (env.K6_ANON_KEY?.trim() || config.stackKeys !== 'new') return {};
+  return { K6_ANON_KEY: (await localKeys(config.jwtSecret, 'new')).anonKey };
 }
 
 function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {

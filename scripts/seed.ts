@@ -75,7 +75,7 @@ async function dataApiFallback(
     return ExitCode.ok;
   }
   const result = await runSeedViaDataApi({ ...sizes, authWriter: 'admin-api', target, log: out, reportsDir });
-  const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, signInCount, out);
+  const signedIn = target.tokenSigner ? undefined : await signInTokens(target, result.world, signInCount, out);
   const manifest = await writeManifest(config.repoRoot, config.stateDir, result.runId, result.world, target, signedIn);
   for (const [table, rows] of result.rows) out(`${table.padEnd(32)} ${String(rows).padStart(9)}`);
   out(`${(result.totalMs / 1000).toFixed(1)} s in all; Auth accounts ${(result.authMs / 1000).toFixed(1)} s`);
@@ -123,7 +123,7 @@ await runCommand(async () => {
   };
 
   const config = loadConfig({ flags: values });
-  const target = resolveTarget(config, targetKind);
+  const target = await resolveTarget(config, targetKind);
   // Accounts in bulk wherever the seed has the database anyway; the admin API only without one.
   const authWriter: AuthWriterKind = target.databaseUrl ? (authWriterFlag ?? 'sql') : 'admin-api';
   if (!target.databaseUrl && authWriterFlag === 'sql') {

@@ -13,6 +13,7 @@ import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
+import { KEY_SETTINGS, projectApiKeys } from '../lib/project-keys.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,11 +25,9 @@ function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
     if (present === undefined || present === '') missing.push(line);
   };
   need(config.supabase.url, 'SUPABASE_URL (--supabase-url): the staging project, https://<ref>.supabase.co');
-  need(config.supabase.anonKey, 'SUPABASE_ANON_KEY (--anon-key): its anon key, for the Data API journeys');
-  need(
-    config.supabase.serviceRoleKey,
-    'SUPABASE_SERVICE_ROLE_KEY (--service-role-key): creates the seed users through the Auth admin API',
-  );
+  const keys = projectApiKeys(config.supabase);
+  need(keys.anonKey, `${KEY_SETTINGS.anon}: its publishable key, for the Data API journeys`);
+  need(keys.serviceRoleKey, `${KEY_SETTINGS.serviceRole}: creates the seed users through the Auth admin API`);
   need(
     config.supabase.stagingRef,
     'KIT_STAGING_PROJECT_REF (--confirm-target): the project ref, confirming the kit may write to it',
@@ -78,7 +77,7 @@ await runCommand(async () => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     K6_SUPABASE_URL: process.env.K6_SUPABASE_URL ?? supabaseUrl,
-    K6_ANON_KEY: process.env.K6_ANON_KEY ?? (config.supabase.anonKey as string),
+    K6_ANON_KEY: process.env.K6_ANON_KEY ?? (projectApiKeys(config.supabase).anonKey as string),
     // --engine (or KIT_LOAD_ENGINE) reaches the load phases
     KIT_LOAD_ENGINE: config.loadEngine,
   };

@@ -58,7 +58,13 @@ async function printStatus(config: ReturnType<typeof loadConfig>): Promise<numbe
   );
   log(`            Data API ${server.url}/rest/v1  Auth ${server.url}/auth/v1  App API ${server.url}/api/v1`);
   log(`            log ${server.log}`);
-  log(`anon key:         ${keys.anonKey}`);
-  log(`service_role key: ${keys.serviceRoleKey}`);
+  if (keys.mode === 'new') {
+    log(`publishable key:  ${keys.anonKey}`);
+    log(`secret key:       ${keys.serviceRoleKey}`);
+    log(`signing keys:     ${server.url}/auth/v1/.well-known/jwks.json (ES256)`);
+  } else {
+    log(`anon key:         ${keys.anonKey}`);
+    log(`service_role key: ${keys.serviceRoleKey}`);
+  }
   return ok ? ExitCode.ok : ExitCode.environment;
 }

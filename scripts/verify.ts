@@ -16,6 +16,7 @@ import { packageVersion } from '../lib/package-version.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
 import { peakRssMb, progressTo } from '../lib/progress.ts';
+import { KEY_SETTINGS, projectApiKeys, projectTokenSigner } from '../lib/project-keys.ts';
 import { databaseTarget } from '../stack/database.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
@@ -72,23 +73,26 @@ async function openDatabase(
 async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']; apiError?: string }> {
   let api: VerifyContext['api'];
   if (config.supabase.url) {
-    if (!config.supabase.anonKey || !config.supabase.serviceRoleKey) {
+    const { anonKey, serviceRoleKey } = projectApiKeys(config.supabase);
+    if (!anonKey || !serviceRoleKey) {
       return {
         api: undefined,
-        apiError: 'SUPABASE_URL is set but SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not',
+        apiError: `SUPABASE_URL is set but ${anonKey ? KEY_SETTINGS.serviceRole : KEY_SETTINGS.anon} is not`,
       };
     }
-    api = {
-      url: config.supabase.url,
-      anonKey: config.supabase.anonKey,
-      serviceRoleKey: config.supabase.serviceRoleKey,
-    };
+    const userTokens = await projectTokenSigner(config);
+    api = { url: config.supabase.url, anonKey, serviceRoleKey, ...(userTokens ? { userTokens } : {}) };
   } else {
     if (!existsSync(path.join(repoRoot, 'stack', 'server', 'keys.ts')))
       return { api: undefined, apiError: 'the local stack has no keys module' };
     const { localKeys } = (await import('../stack/server/keys.ts')) as typeof import('../stack/server/keys.ts');
-    const keys = localKeys(config.jwtSecret);
-    api = { url: `http://127.0.0.1:${config.api.port}`, anonKey: keys.anonKey, serviceRoleKey: keys.serviceRoleKey };
+    const keys = await localKeys(config.jwtSecret, config.stackKeys);
+    api = {
+      url: `http://127.0.0.1:${config.api.port}`,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      userTokens: keys.signer,
+    };
   }
   try {
     // Any HTTP answer means the API is there; only a transport failure makes it unreachable.

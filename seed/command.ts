@@ -1,6 +1,6 @@
 /**
  * What `npm run seed` does for a target with a database URL, end to end: the run (rows, truth and
- * Auth accounts), sign-ins when the target's JWT secret is unknown, the k6 manifest, and on the local
+ * Auth accounts), sign-ins when the target's token keys are unknown, the k6 manifest, and on the local
  * stack the sessions the manifest's pre-minted tokens name. `npm run bench -- seed` calls this same
  * function, so the benchmark measures what users run.
  */
@@ -25,7 +25,7 @@ export async function seedCommand(
   const { target } = options;
   const out = options.log ?? (() => undefined);
   const result = await runSeed(options);
-  const signedIn = target.jwtSecret ? undefined : await signInTokens(target, result.world, options.signIn, out);
+  const signedIn = target.tokenSigner ? undefined : await signInTokens(target, result.world, options.signIn, out);
   const manifestStarted = performance.now();
   const manifest = await writeManifest(
     options.repoRoot,
@@ -35,7 +35,7 @@ export async function seedCommand(
     target,
     signedIn,
   );
-  if (target.kind === 'local' && target.jwtSecret && target.databaseUrl) {
+  if (target.kind === 'local' && target.tokenSigner && target.databaseUrl) {
     // The local Auth face is the kit's own: record the sessions the minted tokens name.
     await withClient(target.databaseUrl, target.databaseSetting, (client) =>
       recordRunTokenSessions(client, result.runId, new Date(Date.now() + TOKEN_TTL_SECONDS * 1000)),

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { signJwt } from '../lib/jwt.ts';
+import type { JwtSigner } from '../lib/jwt.ts';
 import { behaviour, categoryNames } from '../model/behaviour.ts';
 import { simulateUser } from './simulate.ts';
 import type { SeedTarget } from './target.ts';
@@ -28,36 +28,33 @@ export interface ManifestPaths {
 
 /** GoTrue's access-token claims for a password sign-in (what PostgREST and the app read). */
 export function accessToken(
-  secret: string,
+  signer: JwtSigner,
   target: SeedTarget,
   userId: string,
   email: string,
   archetype: string,
   nowSeconds: number,
-): string {
-  return signJwt(
-    {
-      aud: 'authenticated',
-      exp: nowSeconds + TOKEN_TTL_SECONDS,
-      iat: nowSeconds,
-      iss: `${target.supabaseUrl}/auth/v1`,
-      sub: userId,
-      email,
-      phone: '',
-      app_metadata: { provider: 'email', providers: ['email'] },
-      user_metadata: { seed_archetype: archetype },
-      role: 'authenticated',
-      aal: 'aal1',
-      amr: [{ method: 'password', timestamp: nowSeconds }],
-      session_id: userId,
-      is_anonymous: false,
-    },
-    secret,
-  );
+): Promise<string> {
+  return signer.sign({
+    aud: 'authenticated',
+    exp: nowSeconds + TOKEN_TTL_SECONDS,
+    iat: nowSeconds,
+    iss: `${target.supabaseUrl}/auth/v1`,
+    sub: userId,
+    email,
+    phone: '',
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: { seed_archetype: archetype },
+    role: 'authenticated',
+    aal: 'aal1',
+    amr: [{ method: 'password', timestamp: nowSeconds }],
+    session_id: userId,
+    is_anonymous: false,
+  });
 }
 
 /**
- * `signedIn`: tokens from password sign-in (seed/sign-in.ts) when the target's JWT secret is unknown;
+ * `signedIn`: tokens from password sign-in (seed/sign-in.ts) when the target's token keys are unknown;
  * then only those users are listed, because the scenarios need a token for every user they load.
  */
 export async function writeManifest(
@@ -83,11 +80,11 @@ export async function writeManifest(
   await write(`"createdAt":${JSON.stringify(new Date(now * 1000).toISOString())},"users":[\n`);
   let written = 0;
   for (let u = 0; u < world.params.users; u++) {
-    if (!target.jwtSecret && signedIn && !signedIn.has(u)) continue;
+    if (!target.tokenSigner && signedIn && !signedIn.has(u)) continue;
     const user = world.user(u);
     const id = uuidText(user.id);
-    const token = target.jwtSecret
-      ? accessToken(target.jwtSecret, target, id, user.email, user.archetype.id, now)
+    const token = target.tokenSigner
+      ? await accessToken(target.tokenSigner, target, id, user.email, user.archetype.id, now)
       : (signedIn?.get(u) ?? null);
     await write(
       `${written++ ? ',\n' : ''}${JSON.stringify({ id, email: user.email, password, accessToken: token, archetype: user.archetype.id })}`,

@@ -7,6 +7,8 @@
  */
 import type { KitConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
+import type { JwtSigner } from '../lib/jwt.ts';
+import { KEY_SETTINGS, projectApiKeys, projectTokenSigner } from '../lib/project-keys.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { localKeys } from '../stack/server/keys.ts';
 
@@ -19,10 +21,15 @@ export interface SeedTarget {
   readonly databaseSetting: string;
   readonly supabaseUrl: string;
   readonly apiUrl: string;
+  /** The elevated API key: a secret key (`sb_secret_…`) or the legacy `service_role` JWT. */
   readonly serviceRoleKey: string;
+  /** The anon-role API key: a publishable key (`sb_publishable_…`) or the legacy `anon` JWT. */
   readonly anonKey: string;
-  /** Set when access tokens can be minted (the JWT secret of the target is known). */
-  readonly jwtSecret: string | undefined;
+  /**
+   * Mints access tokens when the target's HS256 secret or private signing key is known; undefined
+   * (a project with asymmetric keys and no private key given) means users are signed in instead.
+   */
+  readonly tokenSigner: JwtSigner | undefined;
 }
 
 /** The project ref of a Supabase URL (first label of *.supabase.co), else the host. */
@@ -32,10 +39,10 @@ export function projectRef(url: string): string {
   return m ? m[1]!.toLowerCase() : host.toLowerCase();
 }
 
-export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
+export async function resolveTarget(config: KitConfig, kind: TargetKind): Promise<SeedTarget> {
   if (kind === 'local') {
     const db = databaseTarget(config);
-    const keys = localKeys(config.jwtSecret);
+    const keys = await localKeys(config.jwtSecret, config.stackKeys);
     const base = `http://127.0.0.1:${config.api.port}`;
     return {
       kind,
@@ -45,10 +52,11 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
       apiUrl: base,
       serviceRoleKey: keys.serviceRoleKey,
       anonKey: keys.anonKey,
-      jwtSecret: config.jwtSecret,
+      tokenSigner: keys.signer,
     };
   }
-  const { url, serviceRoleKey, anonKey, stagingRef } = config.supabase;
+  const { url, stagingRef } = config.supabase;
+  const { serviceRoleKey, anonKey } = projectApiKeys(config.supabase);
   if (!url)
     throw new UsageError('--target staging needs SUPABASE_URL (the staging project URL)', [
       'Set SUPABASE_URL or pass --supabase-url.',
@@ -64,7 +72,7 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
       'The confirmation must name the project the URL points at; check both settings.',
     ]);
   }
-  if (!serviceRoleKey) throw new UsageError('--target staging needs SUPABASE_SERVICE_ROLE_KEY (Auth admin API)');
+  if (!serviceRoleKey) throw new UsageError(`--target staging needs ${KEY_SETTINGS.serviceRole} (Auth admin API)`);
   return {
     kind,
     databaseUrl: config.databaseUrl,
@@ -73,7 +81,6 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
     apiUrl: url,
     serviceRoleKey,
     anonKey: anonKey ?? '',
-    // Staging's secret is only known when given explicitly; the default is the local demo secret.
-    jwtSecret: config.sources.KIT_JWT_SECRET ? config.jwtSecret : undefined,
+    tokenSigner: await projectTokenSigner(config),
   };
 }

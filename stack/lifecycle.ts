@@ -29,7 +29,7 @@ import {
   stopPostgrest,
 } from './postgrest.ts';
 import type { ServerOptions } from './server/app.ts';
-import { localKeys } from './server/keys.ts';
+import { type LocalKeys, localKeys, postgrestJwtSecret } from './server/keys.ts';
 
 /** Re-exported for callers that found it here first; lib/config.ts owns it. */
 export { LOCAL_POSTBACK_SECRET } from '../lib/config.ts';
@@ -51,7 +51,7 @@ export function postgrestOptionsFor(config: KitConfig): PostgrestOptions {
   return {
     dir: path.join(config.stateDir, 'postgrest'),
     databaseUrl: databaseTarget(config).url,
-    jwtSecret: config.jwtSecret,
+    jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
     port: config.postgrest.port,
   };
 }
@@ -66,6 +66,7 @@ export function serverOptionsFor(config: KitConfig): Omit<ServerOptions, 'logger
     databaseUrl: databaseTarget(config).url,
     postgrestUrl: postgrestUrl(config.postgrest.port),
     jwtSecret: config.jwtSecret,
+    keyMode: config.stackKeys,
     publicUrl: apiUrl(config),
     postbackSecret: config.postbackSecret,
     attributionWindowDays: config.attributionWindowDays,
@@ -87,6 +88,7 @@ function serverEnv(config: KitConfig): NodeJS.ProcessEnv {
     KIT_API_PORT: String(config.api.port),
     KIT_POSTGREST_PORT: String(config.postgrest.port),
     KIT_JWT_SECRET: config.jwtSecret,
+    KIT_STACK_KEYS: config.stackKeys,
   };
   if (config.databaseUrl) env.DATABASE_URL = config.databaseUrl;
   else delete env.DATABASE_URL;
@@ -212,7 +214,7 @@ export interface StackStatus {
   readonly database: DatabaseStatus;
   readonly postgrest: PostgrestStatus;
   readonly server: ServerStatus;
-  readonly keys: { readonly anonKey: string; readonly serviceRoleKey: string };
+  readonly keys: Pick<LocalKeys, 'mode' | 'anonKey' | 'serviceRoleKey'>;
   /** Every part runs and answers. */
   readonly ok: boolean;
 }
@@ -227,7 +229,7 @@ export async function stackStatus(config: KitConfig): Promise<StackStatus> {
     database,
     postgrest,
     server,
-    keys: localKeys(config.jwtSecret),
+    keys: await localKeys(config.jwtSecret, config.stackKeys),
     ok: database.running && postgrest.healthy && server.healthy,
   };
 }

@@ -19,6 +19,7 @@ export interface PostgrestOptions {
   readonly dir: string;
   /** Superuser (or any) URL of the database; PostgREST logs in to the same database as `authenticator`. */
   readonly databaseUrl: string;
+  /** `jwt-secret`: the HS256 secret, or a JWKS (JSON) of the public keys that sign tokens. */
   readonly jwtSecret: string;
   readonly port: number;
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { KitConfig } from '../lib/config.ts';
+import type { JwtSigner } from '../lib/jwt.ts';
 import type { SuccessCriteria } from '../model/slo.ts';
 
 export interface VerifyContext {
@@ -22,7 +23,17 @@ export interface VerifyContext {
   /** Thresholds: model/slo.ts defaults, possibly overridden by `--criteria FILE`. */
   readonly criteria: SuccessCriteria;
   /** The target's API with its keys; undefined when they are not known. */
-  readonly api: { readonly url: string; readonly anonKey: string; readonly serviceRoleKey: string } | undefined;
+  readonly api:
+    | {
+        readonly url: string;
+        /** The anon-role API key: publishable (`sb_publishable_…`) or the legacy `anon` JWT. */
+        readonly anonKey: string;
+        /** The elevated API key: secret (`sb_secret_…`) or the legacy `service_role` JWT. */
+        readonly serviceRoleKey: string;
+        /** Mints seeded users' access tokens; undefined when the target's token keys are not known. */
+        readonly userTokens?: JwtSigner;
+      }
+    | undefined;
   /** Why `api` is undefined (no keys, or nothing answered at the URL), for the gates' evidence. */
   readonly apiError?: string;
   /** Wall-clock bounds of the load run, so database gates can pick samples taken during it. */

@@ -17,7 +17,7 @@ export interface ScenarioEnv {
   readonly apiUrl: string;
   /** Base URL of the Supabase project (Data API under /rest/v1). K6_SUPABASE_URL, default K6_API_URL */
   readonly supabaseUrl: string;
-  /** The project's anon key, sent as `apikey` to the Data API. K6_ANON_KEY */
+  /** The project's publishable key (or legacy anon key), sent as `apikey` to the Data API. K6_ANON_KEY */
   readonly anonKey: string;
   /** Shared secret that signs network postbacks (HMAC-SHA256). K6_POSTBACK_SECRET */
   readonly postbackSecret: string;

@@ -32,7 +32,7 @@ export function targetProblem(manifestPath: string, manifestApiUrl: string, apiU
 export function apiKeyProblem(url: string, answer: ProbeAnswer): string | undefined {
   if (answer.status === 0) return noAnswer(url, answer, 'K6_SUPABASE_URL');
   if (answer.status === 401 || answer.status === 403) {
-    return `the Data API refused K6_ANON_KEY (GET ${url} answered ${answer.status}${messageOf(answer)}); set K6_ANON_KEY to the project's anon key`;
+    return `the Data API refused K6_ANON_KEY (GET ${url} answered ${answer.status}${messageOf(answer)}); set K6_ANON_KEY to the project's publishable key (sb_publishable_…) or legacy anon key`;
   }
   if (answer.status !== 200)
     return `GET ${url} answered ${answer.status}${messageOf(answer)}, expected 200 (K6_SUPABASE_URL, K6_ANON_KEY)`;

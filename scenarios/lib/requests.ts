@@ -75,8 +75,10 @@ export interface RestRequestOptions {
 }
 
 /**
- * A request to the Data API (PostgREST behind the Supabase gateway): `apikey` always carries the
- * anon key, `Authorization` the user's token or, for anonymous callers, the anon key too.
+ * A request to the Data API (PostgREST behind the Supabase gateway), with the headers supabase-js
+ * sends: `apikey` always carries the anon-role key (publishable `sb_publishable_…` or legacy `anon`
+ * JWT), `Authorization` the user's token or, for anonymous callers, the key too (the gateway
+ * replaces an opaque `sb_…` bearer with the role's JWT).
  */
 export function restRequest(target: Target, table: TableName, options: RestRequestOptions = {}): RequestSpec {
   const method = options.method ?? 'GET';

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import appApi from './app-api/index.ts';
 import authFace from './auth/index.ts';
 import { apiKeyHook, dataApiProxy, registerCors } from './gateway.ts';
-import { localKeys } from './keys.ts';
+import { localKeys, type StackKeyMode } from './keys.ts';
 
 export interface ServerOptions {
   /** Superuser URL of the database. */
@@ -15,6 +15,8 @@ export interface ServerOptions {
   /** Base URL of PostgREST (loopback). */
   readonly postgrestUrl: string;
   readonly jwtSecret: string;
+  /** Which keys and tokens the stack issues and accepts (`KIT_STACK_KEYS`); legacy when not given. */
+  readonly keyMode?: StackKeyMode;
   /** Where clients reach this server, e.g. http://127.0.0.1:54321 (token issuer, App API's Auth URL). */
   readonly publicUrl: string;
   readonly postbackSecret: string;
@@ -36,8 +38,11 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     keepAliveTimeout: 65_000,
     bodyLimit: 10 * 1024 * 1024,
   });
-  const keys = localKeys(options.jwtSecret);
-  const apiKeys = [keys.anonKey, keys.serviceRoleKey];
+  const keys = await localKeys(options.jwtSecret, options.keyMode);
+  const apiKeys = new Map([
+    [keys.anonKey, keys.roleTokens.anon],
+    [keys.serviceRoleKey, keys.roleTokens.service_role],
+  ]);
 
   registerCors(app);
 
@@ -55,12 +60,15 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
 
   await app.register(dataApiProxy, { prefix: '/rest/v1', postgrestUrl: options.postgrestUrl, apiKeys });
 
+  // Open like Supabase's: verifiers fetch the public keys without an API key. No keys for the HS256 secret.
+  app.get('/auth/v1/.well-known/jwks.json', async () => keys.jwks);
+
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', apiKeyHook(apiKeys));
       await scope.register(authFace, {
         databaseUrl: options.databaseUrl,
-        jwtSecret: options.jwtSecret,
+        keys,
         issuer: `${options.publicUrl}/auth/v1`,
       });
     },
@@ -70,7 +78,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(appApi, {
     prefix: '/api/v1',
     databaseUrl: options.databaseUrl,
-    jwtSecret: options.jwtSecret,
+    verifier: keys.verifier,
     authUrl: `${options.publicUrl}/auth/v1`,
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,

@@ -1,9 +1,12 @@
 /**
  * The gateway in front of the Data API and Auth, doing what Supabase's API gateway does:
- *   - `apikey` (header or query parameter) required and checked against the local anon and
- *     service-role keys, with the hosted 401 bodies;
- *   - without an `Authorization` header, the API key becomes `Authorization: Bearer <key>`, so the
- *     key's role applies; a user token that is sent is kept (it wins over a service key);
+ *   - `apikey` (header or query parameter) required and checked against the stack's two API keys
+ *     (legacy anon and service_role JWTs, or publishable and secret keys), with the hosted 401 bodies;
+ *   - without an `Authorization` header, or with one that carries an opaque `sb_…` key (supabase-js
+ *     forwards the API key there when no user is signed in), `Authorization` becomes the JWT of the
+ *     key's role: the legacy key itself, or a role token signed with the stack's signing key, as
+ *     Supabase's gateway does for the new keys; a user token that is sent is kept (it wins over a
+ *     service key);
  *   - CORS headers as Supabase sends them;
  *   - `/rest/v1/*` streamed to PostgREST with the prefix stripped (no body buffering, keep-alive).
  */
@@ -53,17 +56,25 @@ function apiKeyOf(request: FastifyRequest): string | undefined {
   return typeof param === 'string' && param !== '' ? param : undefined;
 }
 
+/** Each API key the gateway accepts, with the JWT that carries its role on to PostgREST and Auth. */
+export type ApiKeys = ReadonlyMap<string, string>;
+
+/** `Authorization` that names no user: absent, or an opaque API key sent as a bearer token. */
+function carriesNoUser(authorization: string | undefined): boolean {
+  return !authorization || /^bearer\s+sb_/i.test(authorization.trim());
+}
+
 /**
  * The API-key rule as an onRequest hook for a scope (Data API, Auth): refuses missing and unknown
- * keys and maps the key to `Authorization` when the client sent none.
+ * keys and gives the request the key's role token when it carries no user token.
  */
-export function apiKeyHook(keys: readonly string[]) {
-  const known = new Set(keys);
+export function apiKeyHook(keys: ApiKeys) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const key = apiKeyOf(request);
     if (key === undefined) return reply.code(401).type('application/json; charset=utf-8').send(MISSING_KEY);
-    if (!known.has(key)) return reply.code(401).type('application/json; charset=utf-8').send(INVALID_KEY);
-    if (!request.headers.authorization) request.headers.authorization = `Bearer ${key}`;
+    const roleToken = keys.get(key);
+    if (roleToken === undefined) return reply.code(401).type('application/json; charset=utf-8').send(INVALID_KEY);
+    if (carriesNoUser(request.headers.authorization)) request.headers.authorization = `Bearer ${roleToken}`;
     return undefined;
   };
 }
@@ -115,7 +126,7 @@ export function withoutApiKeyParam(pathAndQuery: string): string {
 export interface DataApiOptions {
   /** Base URL of PostgREST, e.g. http://127.0.0.1:54331. */
   readonly postgrestUrl: string;
-  readonly apiKeys: readonly string[];
+  readonly apiKeys: ApiKeys;
 }
 
 /** `/rest/v1/*` → PostgREST. Register with prefix `/rest/v1`. */

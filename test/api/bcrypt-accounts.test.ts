@@ -42,7 +42,11 @@ beforeAll(async () => {
   db = await freshDatabase();
   await db.pool.query(IDENTITIES_DDL);
   stack = await startTestStack(db);
-  seeded = await runSeed({ seed: 'bcrypt', scale: 0.02, target: localTarget(db.url, stack.url, stack.serviceRoleKey) });
+  seeded = await runSeed({
+    seed: 'bcrypt',
+    scale: 0.02,
+    target: await localTarget(db.url, stack.url, stack.serviceRoleKey),
+  });
 });
 
 afterAll(async () => {

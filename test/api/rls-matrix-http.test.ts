@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../../lib/jwt.ts';
+import { STACK_KEY_MODES } from '../../lib/config.ts';
 import { type Actor, type Outcome, RLS_TABLES, type RlsTable, rlsCells } from '../../model/rls-matrix.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -217,7 +217,7 @@ const SPECS: Readonly<Record<RlsTable, TableSpec>> = {
   },
 };
 
-function headersFor(actor: Actor, owner: string): Record<string, string> {
+async function headersFor(actor: Actor, owner: string): Promise<Record<string, string>> {
   switch (actor) {
     case 'anon':
       return { apikey: stack.anonKey };
@@ -227,10 +227,14 @@ function headersFor(actor: Actor, owner: string): Record<string, string> {
     case 'other': {
       const sub = actor === 'owner' ? owner : shared.other;
       const now = Math.floor(Date.now() / 1000);
-      const jwt = signJwt(
-        { sub, role: 'authenticated', aud: 'authenticated', email: `${sub}@example.test`, iat: now, exp: now + 600 },
-        stack.jwtSecret,
-      );
+      const jwt = await stack.keys.signer.sign({
+        sub,
+        role: 'authenticated',
+        aud: 'authenticated',
+        email: `${sub}@example.test`,
+        iat: now,
+        exp: now + 600,
+      });
       return { apikey: stack.anonKey, authorization: `Bearer ${jwt}` };
     }
   }
@@ -257,7 +261,7 @@ async function send(
   path: string,
   init: { method: string; body?: unknown; prefer?: string },
 ) {
-  const headers: Record<string, string> = { ...headersFor(actor, owner) };
+  const headers: Record<string, string> = { ...(await headersFor(actor, owner)) };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.prefer) headers.prefer = init.prefer;
   const response = await fetch(`${stack.url}/rest/v1${path}`, {
@@ -269,80 +273,84 @@ async function send(
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
-beforeAll(async () => {
-  db = await freshDatabase();
-  stack = await startTestStack(db);
-  const owner = await account(true);
-  const other = await account(true);
-  const categoryUsed = await insertRow('public.categories', { name: 'Used', slug: `used-${token()}` });
-  const productUsed = await insertRow('public.products', { title: 'Used', category_id: categoryUsed });
-  const sessionOwner = await insertRow('public.swipe_sessions', { user_id: owner });
-  const recommendationOwner = await insertRow('public.recommendations', {
-    user_id: owner,
-    product_id: productUsed,
-    confidence_score: 0.9,
-  });
-  shared = { owner, other, categoryUsed, productUsed, sessionOwner, recommendationOwner };
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await db?.close();
-});
-
-describe.each([...RLS_TABLES])('RLS matrix over HTTP: %s', (table) => {
-  const spec = SPECS[table];
-  const cells = rlsCells().filter((cell) => cell.table === table);
-
-  it.each(cells)('$op as $actor -> $expected', async ({ op, actor, expected }) => {
-    const label = `${table} ${op} as ${actor}`;
-    if (op === 'insert') {
-      const subject = spec.insertSubject === 'owner' ? shared.owner : await account(false);
-      const result = await send(actor, subject, `/${table}?select=${spec.key}`, {
-        method: 'POST',
-        body: spec.insert(shared, subject),
-        prefer: 'return=representation',
-      });
-      if (expected === 'rows') {
-        expect(result.status, label).toBe(201);
-        expect(result.body, label).toHaveLength(1);
-      } else {
-        expect(result.status, label).toBe(deniedStatus(actor));
-        expect((result.body as { code: string }).code, label).toBe('42501');
-      }
-      return;
-    }
-
-    // A fresh owner and row per cell: earlier cells' writes cannot leak into this one.
+// The whole matrix with each way the stack issues keys and tokens (legacy JWT keys and HS256, or
+// publishable/secret keys and ES256).
+describe.each(STACK_KEY_MODES)('%s keys', (mode) => {
+  beforeAll(async () => {
+    db = await freshDatabase();
+    stack = await startTestStack(db, { keyMode: mode });
     const owner = await account(true);
-    const target = await spec.target(shared, owner);
-    const filter = `${spec.key}=eq.${target}`;
-    const [column, value] = spec.update;
-    const before = await current(table, spec.key, target, column);
+    const other = await account(true);
+    const categoryUsed = await insertRow('public.categories', { name: 'Used', slug: `used-${token()}` });
+    const productUsed = await insertRow('public.products', { title: 'Used', category_id: categoryUsed });
+    const sessionOwner = await insertRow('public.swipe_sessions', { user_id: owner });
+    const recommendationOwner = await insertRow('public.recommendations', {
+      user_id: owner,
+      product_id: productUsed,
+      confidence_score: 0.9,
+    });
+    shared = { owner, other, categoryUsed, productUsed, sessionOwner, recommendationOwner };
+  });
 
-    if (op === 'select') {
-      const result = await send(actor, owner, `/${table}?select=${spec.key}&${filter}`, { method: 'GET' });
-      const expectedStatus: Record<Outcome, number> = { rows: 200, none: 200, denied: deniedStatus(actor) };
-      expect(result.status, label).toBe(expectedStatus[expected]);
-      if (expected === 'rows') expect(result.body, label).toEqual([{ [spec.key]: target }]);
-      if (expected === 'none') expect(result.body, label).toEqual([]);
-      return;
-    }
+  afterAll(async () => {
+    await stack?.stop();
+    await db?.close();
+  });
 
-    const result = await send(
-      actor,
-      owner,
-      `/${table}?${filter}`,
-      op === 'update' ? { method: 'PATCH', body: { [column]: value } } : { method: 'DELETE' },
-    );
-    expect(result.status, label).toBe(expected === 'denied' ? deniedStatus(actor) : 204);
-    const after = await current(table, spec.key, target, column);
-    if (op === 'update') {
-      if (expected === 'rows') expect(after, label).not.toBe(before);
-      else expect(after, label).toBe(before);
-    } else {
-      if (expected === 'rows') expect(after, label).toBeUndefined();
-      else expect(after, label).toBe(before);
-    }
+  describe.each([...RLS_TABLES])('RLS matrix over HTTP: %s', (table) => {
+    const spec = SPECS[table];
+    const cells = rlsCells().filter((cell) => cell.table === table);
+
+    it.each(cells)('$op as $actor -> $expected', async ({ op, actor, expected }) => {
+      const label = `${table} ${op} as ${actor}`;
+      if (op === 'insert') {
+        const subject = spec.insertSubject === 'owner' ? shared.owner : await account(false);
+        const result = await send(actor, subject, `/${table}?select=${spec.key}`, {
+          method: 'POST',
+          body: spec.insert(shared, subject),
+          prefer: 'return=representation',
+        });
+        if (expected === 'rows') {
+          expect(result.status, label).toBe(201);
+          expect(result.body, label).toHaveLength(1);
+        } else {
+          expect(result.status, label).toBe(deniedStatus(actor));
+          expect((result.body as { code: string }).code, label).toBe('42501');
+        }
+        return;
+      }
+
+      // A fresh owner and row per cell: earlier cells' writes cannot leak into this one.
+      const owner = await account(true);
+      const target = await spec.target(shared, owner);
+      const filter = `${spec.key}=eq.${target}`;
+      const [column, value] = spec.update;
+      const before = await current(table, spec.key, target, column);
+
+      if (op === 'select') {
+        const result = await send(actor, owner, `/${table}?select=${spec.key}&${filter}`, { method: 'GET' });
+        const expectedStatus: Record<Outcome, number> = { rows: 200, none: 200, denied: deniedStatus(actor) };
+        expect(result.status, label).toBe(expectedStatus[expected]);
+        if (expected === 'rows') expect(result.body, label).toEqual([{ [spec.key]: target }]);
+        if (expected === 'none') expect(result.body, label).toEqual([]);
+        return;
+      }
+
+      const result = await send(
+        actor,
+        owner,
+        `/${table}?${filter}`,
+        op === 'update' ? { method: 'PATCH', body: { [column]: value } } : { method: 'DELETE' },
+      );
+      expect(result.status, label).toBe(expected === 'denied' ? deniedStatus(actor) : 204);
+      const after = await current(table, spec.key, target, column);
+      if (op === 'update') {
+        if (expected === 'rows') expect(after, label).not.toBe(before);
+        else expect(after, label).toBe(before);
+      } else {
+        if (expected === 'rows') expect(after, label).toBeUndefined();
+        else expect(after, label).toBe(before);
+      }
+    });
   });
 });

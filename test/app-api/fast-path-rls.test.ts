@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
-import { signJwt } from '../../lib/jwt.ts';
+import { hs256Signer } from '../../lib/jwt.ts';
 import { AppDatabase, type DbIdentity } from '../../stack/server/app-api/db.ts';
 import appApi from '../../stack/server/app-api/index.ts';
 import { localKeys } from '../../stack/server/keys.ts';
@@ -22,12 +22,16 @@ let appDb: AppDatabase;
 let app: FastifyInstance;
 let catalogue: CatalogueProduct[];
 
-function tokenFor(sub: string): string {
+function tokenFor(sub: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return signJwt(
-    { sub, role: 'authenticated', aud: 'authenticated', email: `${sub}@example.test`, iat: now, exp: now + 600 },
-    LOCAL_JWT_SECRET,
-  );
+  return hs256Signer(LOCAL_JWT_SECRET).sign({
+    sub,
+    role: 'authenticated',
+    aud: 'authenticated',
+    email: `${sub}@example.test`,
+    iat: now,
+    exp: now + 600,
+  });
 }
 
 function identity(sub: string): DbIdentity {
@@ -38,7 +42,7 @@ async function call(method: 'GET' | 'POST', url: string, sub: string, payload?: 
   const reply = await app.inject({
     method,
     url: `/api/v1${url}`,
-    headers: { authorization: `Bearer ${tokenFor(sub)}` },
+    headers: { authorization: `Bearer ${await tokenFor(sub)}` },
     payload: payload as object,
   });
   return { status: reply.statusCode, body: reply.json() };
@@ -54,13 +58,13 @@ beforeAll(async () => {
     [A, B, `${A}@example.test`, `${B}@example.test`],
   );
   appDb = new AppDatabase(db.url, 2);
-  const keys = localKeys(LOCAL_JWT_SECRET);
+  const keys = await localKeys(LOCAL_JWT_SECRET);
   app = Fastify();
   // No Auth face here: these routes verify tokens locally and never call it.
   await app.register(appApi, {
     prefix: '/api/v1',
     databaseUrl: db.url,
-    jwtSecret: LOCAL_JWT_SECRET,
+    verifier: keys.verifier,
     authUrl: 'http://127.0.0.1:9/auth/v1',
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,

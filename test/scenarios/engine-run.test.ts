@@ -253,7 +253,7 @@ describe("the journeys on the kit's engine against a seeded local stack", () => 
     };
 
     it('with a wrong anon key', async () => {
-      const wrong = localKeys('another-secret-that-is-at-least-32-characters').anonKey;
+      const wrong = (await localKeys('another-secret-that-is-at-least-32-characters')).anonKey;
       expectStopped(
         await smoke('wrong-key', { K6_ANON_KEY: wrong }),
         /setup: the target is not ready for load: the Data API refused K6_ANON_KEY/,

@@ -36,3 +36,18 @@ describe('npm run load: bad input stops before any load starts', () => {
     expect(result.stderr).toContain('--engine: expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"');
   });
 });
+
+describe('npm run load: the local key', () => {
+  it("gives the scenarios the local stack's publishable key when it runs the new keys, unless K6_ANON_KEY is set", async () => {
+    const env = { ...base, KIT_ENV_FILE: '/dev/null', KIT_LOAD_ENGINE: 'kit' };
+    const printed = (extra: Record<string, string>) =>
+      runScript('scripts/load.ts', ['smoke', '--print-commands'], { ...env, ...extra });
+    const legacy = await printed({});
+    expect(legacy.code).toBe(0);
+    expect(legacy.stdout).not.toContain('K6_ANON_KEY');
+    const fresh = await printed({ KIT_STACK_KEYS: 'new' });
+    expect(fresh.code).toBe(0);
+    // Secrets are masked in printed commands: that the key is set is what shows.
+    expect(fresh.stdout).toContain("K6_ANON_KEY='<set>'");
+  });
+});

@@ -69,7 +69,7 @@ beforeAll(async () => {
     seed: 'auth',
     scale: 0.04,
     authWriter: 'admin-api',
-    target: localTarget(db.url, stack.url, stack.serviceRoleKey),
+    target: await localTarget(db.url, stack.url, stack.serviceRoleKey),
   });
 });
 
@@ -87,7 +87,7 @@ describe('seed through the Auth admin API', () => {
     );
     expect(Number(n.rows[0]!.n)).toBe(40);
 
-    const target = localTarget(db.url, stack.url, stack.serviceRoleKey);
+    const target = await localTarget(db.url, stack.url, stack.serviceRoleKey);
     const { file } = await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target);
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
       runId: string;
@@ -118,9 +118,9 @@ describe('seed through the Auth admin API', () => {
 
   it('without the JWT secret, signs a sample of users in and lists only them', async () => {
     const target = {
-      ...localTarget(db.url, stack.url, stack.serviceRoleKey),
+      ...(await localTarget(db.url, stack.url, stack.serviceRoleKey)),
       anonKey: stack.anonKey,
-      jwtSecret: undefined,
+      tokenSigner: undefined,
     };
     const tokens = await signInTokens(target, seeded.world, 2, () => undefined, 10);
     expect([...tokens.keys()]).toEqual([0, 1]);
@@ -142,7 +142,7 @@ describe('seed through the Auth admin API', () => {
   });
 
   it('refuses a wrong service-role key before writing anything', async () => {
-    const wrong = localTarget(db.url, stack.url, `${stack.serviceRoleKey.slice(0, -4)}AAAA`);
+    const wrong = await localTarget(db.url, stack.url, `${stack.serviceRoleKey.slice(0, -4)}AAAA`);
     const error = await runSeed({ seed: 'wrong-key', scale: 0.01, authWriter: 'admin-api', target: wrong }).catch(
       (e: unknown) => e,
     );

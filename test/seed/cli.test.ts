@@ -75,7 +75,10 @@ describe('npm run seed: bad input', () => {
   });
 
   it('staging must be confirmed by its project ref', async () => {
-    const staging = { SUPABASE_URL: 'https://abcdefghijklmnop.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'x'.repeat(40) };
+    const staging = {
+      SUPABASE_URL: 'https://abcdefghijklmnop.supabase.co',
+      SUPABASE_SECRET_KEY: `sb_secret_${'x'.repeat(31)}`,
+    };
     const missing = await seed(['--target', 'staging'], staging);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--confirm-target abcdefghijklmnop/);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   stack = await startTestStack(viaApi);
   reports = mkdtempSync(path.join(os.tmpdir(), 'kit-seed-api-'));
   before = await checksums(viaApi.pool, TABLES);
-  const target = { ...localTarget(viaApi.url, stack.url, stack.serviceRoleKey), databaseUrl: undefined };
+  const target = { ...(await localTarget(viaApi.url, stack.url, stack.serviceRoleKey)), databaseUrl: undefined };
   result = await runSeedViaDataApi({
     seed: 'api',
     scale: 0.03,
@@ -36,7 +36,7 @@ beforeAll(async () => {
     reportsDir: reports,
     batchUsers: 20,
   });
-  await runSeed({ seed: 'api', scale: 0.03, authWriter: 'sql', target: localTarget(viaCopy.url) });
+  await runSeed({ seed: 'api', scale: 0.03, authWriter: 'sql', target: await localTarget(viaCopy.url) });
 });
 
 afterAll(async () => {

@@ -18,14 +18,14 @@ beforeAll(async () => {
   [a, b, c] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
   // Three writer connections against one: batches land in another order, the rows must not differ.
   const same = { seed: 'same', scale: SCALE, authWriter: 'sql', batchUsers: 70 } as const;
-  await runSeed({ ...same, target: localTarget(a.url), writers: 3 });
-  await runSeed({ ...same, target: localTarget(b.url), writers: 1 });
+  await runSeed({ ...same, target: await localTarget(a.url), writers: 3 });
+  await runSeed({ ...same, target: await localTarget(b.url), writers: 1 });
   await runSeed({
     seed: 'same',
     scale: SCALE,
     users: 120,
     authWriter: 'sql',
-    target: localTarget(c.url),
+    target: await localTarget(c.url),
     batchUsers: 50,
   });
 });

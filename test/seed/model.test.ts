@@ -14,7 +14,7 @@ let result: SeedResult;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  result = await runSeed({ seed: 'model', scale: 0.4, authWriter: 'sql', target: localTarget(db.url) });
+  result = await runSeed({ seed: 'model', scale: 0.4, authWriter: 'sql', target: await localTarget(db.url) });
 });
 afterAll(async () => db?.close());
 

@@ -6,12 +6,12 @@ import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import type { SeedTarget } from '../../seed/target.ts';
 import { localKeys } from '../../stack/server/keys.ts';
 
-export function localTarget(
+export async function localTarget(
   databaseUrl: string,
   supabaseUrl = 'http://127.0.0.1:9',
   serviceRoleKey?: string,
-): SeedTarget {
-  const keys = localKeys(LOCAL_JWT_SECRET);
+): Promise<SeedTarget> {
+  const keys = await localKeys(LOCAL_JWT_SECRET);
   return {
     kind: 'local',
     databaseUrl,
@@ -20,7 +20,7 @@ export function localTarget(
     apiUrl: supabaseUrl,
     serviceRoleKey: serviceRoleKey ?? keys.serviceRoleKey,
     anonKey: keys.anonKey,
-    jwtSecret: LOCAL_JWT_SECRET,
+    tokenSigner: keys.signer,
   };
 }
 

@@ -15,7 +15,9 @@ describe('npm run signoff -- --target staging', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('5 required settings are missing');
     for (const name of [
+      'SUPABASE_PUBLISHABLE_KEY',
       'SUPABASE_ANON_KEY',
+      'SUPABASE_SECRET_KEY',
       'SUPABASE_SERVICE_ROLE_KEY',
       'KIT_STAGING_PROJECT_REF',
       'DATABASE_URL',
@@ -37,8 +39,8 @@ describe('npm run signoff -- --target staging', () => {
     const out = await runScript('scripts/signoff.ts', ['--target', 'staging'], {
       ...base,
       SUPABASE_URL: `http://127.0.0.1:${closed}`,
-      SUPABASE_ANON_KEY: 'anon-key-anon-key-anon-key',
-      SUPABASE_SERVICE_ROLE_KEY: 'service-key-service-key-service',
+      SUPABASE_PUBLISHABLE_KEY: `sb_publishable_${'p'.repeat(31)}`,
+      SUPABASE_SECRET_KEY: `sb_secret_${'s'.repeat(31)}`,
       KIT_STAGING_PROJECT_REF: '127.0.0.1',
       DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${closed}/postgres`,
       K6_API_URL: `http://127.0.0.1:${closed}`,

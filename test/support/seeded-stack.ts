@@ -5,14 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { TOKEN_TTL_SECONDS, writeManifest } from '../../seed/manifest.ts';
 import { runSeed } from '../../seed/run.ts';
 import type { SeedTarget } from '../../seed/target.ts';
 import { recordTokenSessions } from '../../seed/token-sessions.ts';
 import { uuidText } from '../../seed/uuid.ts';
-import { localKeys } from '../../stack/server/keys.ts';
+import type { StackKeyMode } from '../../stack/server/keys.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 import { startTestStack, type TestStack } from './stack.ts';
 
@@ -26,11 +25,15 @@ export interface SeededStack {
   stop(): Promise<void>;
 }
 
-export async function startSeededStack(seed: string, users = 12): Promise<SeededStack> {
+export async function startSeededStack(
+  seed: string,
+  users = 12,
+  keyMode: StackKeyMode = 'legacy',
+): Promise<SeededStack> {
   const db = await freshDatabase();
-  const stack = await startTestStack(db);
+  const stack = await startTestStack(db, { keyMode });
   const tmp = mkdtempSync(path.join(os.tmpdir(), `kit-${seed}-`));
-  const keys = localKeys(LOCAL_JWT_SECRET);
+  const keys = stack.keys;
   const target: SeedTarget = {
     kind: 'local',
     databaseUrl: db.url,
@@ -39,7 +42,7 @@ export async function startSeededStack(seed: string, users = 12): Promise<Seeded
     apiUrl: stack.url,
     serviceRoleKey: keys.serviceRoleKey,
     anonKey: keys.anonKey,
-    jwtSecret: LOCAL_JWT_SECRET,
+    tokenSigner: keys.signer,
   };
   const seeded = await runSeed({ seed, scale: 0.02, users, authWriter: 'sql', target });
   const manifestFile = (await writeManifest(tmp, path.join(tmp, 'state'), seeded.runId, seeded.world, target)).file;

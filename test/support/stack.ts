@@ -10,16 +10,20 @@ import type { FastifyInstance } from 'fastify';
 import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET } from '../../lib/config.ts';
 import { startPostgrest, stopPostgrest, postgrestUrl as urlOfPostgrest } from '../../stack/postgrest.ts';
 import { buildApp } from '../../stack/server/app.ts';
-import { localKeys } from '../../stack/server/keys.ts';
+import { type LocalKeys, localKeys, postgrestJwtSecret, type StackKeyMode } from '../../stack/server/keys.ts';
 import type { TestDatabase } from './db.ts';
 import { freePort } from './ports.ts';
 
 export interface TestStack {
   /** Base URL of the kit's server (what supabase-js gets as the project URL). */
   readonly url: string;
+  /** The anon-role API key: the legacy `anon` JWT, or the publishable key in `new` mode. */
   readonly anonKey: string;
+  /** The elevated API key: the legacy `service_role` JWT, or the secret key in `new` mode. */
   readonly serviceRoleKey: string;
   readonly jwtSecret: string;
+  /** Every key of the stack, including the signer that mints users' tokens. */
+  readonly keys: LocalKeys;
   /** PostgREST itself, without the gateway. */
   readonly postgrestUrl: string;
   readonly postbackSecret: string;
@@ -30,13 +34,16 @@ export interface TestStack {
 
 export interface TestStackOptions {
   readonly jwtSecret?: string;
+  /** `legacy` (default) or `new`: publishable/secret keys and ES256 tokens. */
+  readonly keyMode?: StackKeyMode;
 }
 
 export async function startTestStack(db: TestDatabase, opts: TestStackOptions = {}): Promise<TestStack> {
   const jwtSecret = opts.jwtSecret ?? LOCAL_JWT_SECRET;
+  const keyMode = opts.keyMode ?? 'legacy';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-api-'));
   const [restPort, apiPort] = [await freePort(), await freePort()];
-  await startPostgrest({ dir, databaseUrl: db.url, jwtSecret, port: restPort });
+  await startPostgrest({ dir, databaseUrl: db.url, jwtSecret: postgrestJwtSecret(jwtSecret, keyMode), port: restPort });
   const postgrestUrl = urlOfPostgrest(restPort);
   const url = `http://127.0.0.1:${apiPort}`;
   let app: FastifyInstance;
@@ -45,6 +52,7 @@ export async function startTestStack(db: TestDatabase, opts: TestStackOptions = 
       databaseUrl: db.url,
       postgrestUrl,
       jwtSecret,
+      keyMode,
       publicUrl: url,
       postbackSecret: LOCAL_POSTBACK_SECRET,
       logger: false,
@@ -54,12 +62,13 @@ export async function startTestStack(db: TestDatabase, opts: TestStackOptions = 
     await stopPostgrest(dir);
     throw error;
   }
-  const keys = localKeys(jwtSecret);
+  const keys = await localKeys(jwtSecret, keyMode);
   return {
     url,
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret,
+    keys,
     postgrestUrl,
     postbackSecret: LOCAL_POSTBACK_SECRET,
     app,

@@ -50,9 +50,14 @@ async function loadAndJudge(name: string): Promise<{ load: LoadEvidence; result:
   const ctx = testContext(seeded.db.pool, {
     seedRunIds: [seeded.runId],
     load,
-    api: { url: seeded.stack.url, anonKey: seeded.stack.anonKey, serviceRoleKey: seeded.stack.serviceRoleKey },
+    api: {
+      url: seeded.stack.url,
+      anonKey: seeded.stack.anonKey,
+      serviceRoleKey: seeded.stack.serviceRoleKey,
+      userTokens: seeded.stack.keys.signer,
+    },
   });
-  const judged = { ...ctx, config: { ...ctx.config, jwtSecret: seeded.stack.jwtSecret } };
+  const judged = ctx;
   return { load, result: await attributionGate.run(judged), history: await historyGate.run(judged) };
 }
 

@@ -41,14 +41,19 @@ describe('real-data gate', () => {
     ).rows[0]?.id as string;
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      api: {
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        userTokens: stack.keys.signer,
+      },
       load: loadWith([
         { entity: 'swipe', id: swipe },
         { entity: 'swipe_session', id: world.sessionIds[0] as string },
         { entity: 'affiliate_click', id: world.clickIds[0] as string },
       ]),
     });
-    const result = await realDataGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } });
+    const result = await realDataGate.run(ctx);
     expect(result.evidence.rows, result.evidence.summary).toEqual([]);
     expect(result.status).toBe('pass');
     // 32 users with history: the floor of 30 probed users is more than 5% of them.
@@ -58,7 +63,12 @@ describe('real-data gate', () => {
   it('fails against the Aclue backend as it ships, naming each defect', async () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url: defects.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      api: {
+        url: defects.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        userTokens: stack.keys.signer,
+      },
       load: loadWith([
         { entity: 'swipe_session', id: 'session_1727190000000' },
         { entity: 'affiliate_click', id: 'click_0a1b2c3d4e5f' },
@@ -98,9 +108,14 @@ describe('security gate through the Data API', () => {
   const apiContext = () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      api: {
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        userTokens: stack.keys.signer,
+      },
     });
-    return { ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } };
+    return ctx;
   };
 
   it('finds nothing on the kit schema', async () => {
@@ -134,11 +149,16 @@ describe('preference-accuracy gate reading through the Data API', () => {
   it("reads each user's stored preferences as that user and passes", async () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      api: {
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        userTokens: stack.keys.signer,
+      },
     });
     const result = await preferenceGate.run({
       ...ctx,
-      config: { ...ctx.config, jwtSecret: stack.jwtSecret, preferenceSource: 'api' },
+      config: { ...ctx.config, preferenceSource: 'api' },
     });
     expect(result.evidence.figures?.['source']).toBe('Data API /rest/v1/user_preferences');
     expect(result.evidence.figures?.['usersWithoutPreferences']).toBe(0);

@@ -51,9 +51,14 @@ afterAll(async () => {
 function ctx(): VerifyContext {
   const base = testContext(db.pool, {
     seedRunIds: [world.runId],
-    api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    api: {
+      url: stack.url,
+      anonKey: stack.anonKey,
+      serviceRoleKey: stack.serviceRoleKey,
+      userTokens: stack.keys.signer,
+    },
   });
-  return { ...base, config: { ...base.config, jwtSecret: stack.jwtSecret } };
+  return base;
 }
 
 async function withCannedPopular<T>(fn: () => Promise<T>): Promise<T> {
@@ -94,8 +99,10 @@ describe('real-data canned bodies with fresh ids', () => {
     const { result, texts } = await withCannedPopular(async () => {
       const [a, b] = world.userIds;
       const texts = [
-        (await callRoute(stack.url, routes.recommendations, mintUserToken(a!, stack.jwtSecret))).text,
-        (await callRoute(stack.url, routes.recommendations, mintUserToken(b!, stack.jwtSecret))).text,
+        (await callRoute(stack.url, routes.recommendations, await mintUserToken({ userTokens: stack.keys.signer }, a!)))
+          .text,
+        (await callRoute(stack.url, routes.recommendations, await mintUserToken({ userTokens: stack.keys.signer }, b!)))
+          .text,
       ];
       return { result: await realDataGate.run(ctx()), texts };
     });

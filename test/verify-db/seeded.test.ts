@@ -22,7 +22,7 @@ beforeAll(async () => {
     scale: 0.05,
     users: 160,
     authWriter: 'sql',
-    target: localTarget(db.url),
+    target: await localTarget(db.url),
   });
   runId = seeded.runId;
   // The app's preference calculation, run for every seeded user as the service would after swipes.

@@ -32,7 +32,8 @@ export function recommendedLists(ctx: VerifyContext, userIds: readonly string[],
 
 async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
   if (ctx.api === undefined) throw new Error(`recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-  const url = `${ctx.api.url}${routePath(routes.recommendations)}?limit=${k}`;
+  const api = ctx.api;
+  const url = `${api.url}${routePath(routes.recommendations)}?limit=${k}`;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
   // One keep-alive connection per worker (undici request), released when the calls are done.
@@ -41,7 +42,7 @@ async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): P
     await mapInOrder(userIds, WIDTH, async (id) => {
       const res = await request(url, {
         dispatcher: agent,
-        headers: { accept: 'application/json', authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+        headers: { accept: 'application/json', authorization: `Bearer ${await mintUserToken(api, id)}` },
         headersTimeout: 30_000,
         bodyTimeout: 30_000,
       }).catch((e: Error) => e);

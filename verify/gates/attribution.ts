@@ -21,7 +21,7 @@ import {
   insufficient,
   oneLine,
 } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
+import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { PlantedPostback, VerifyContext } from '../context.ts';
 import { decimal } from '../format.ts';
@@ -112,7 +112,7 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
   const queue = [...expected];
   const worker = async () => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-      const token = mintUserToken(e.user_id, ctx.config.jwtSecret);
+      const token = await mintUserToken(api, e.user_id);
       const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
       const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
       const body = (await res.json().catch(() => undefined)) as
@@ -205,11 +205,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       failures.push(...(await runCheck<Failure>(db, check, [asRows])).map(findingRow));
     const totals = (await runQuery<Totals>(db, queryFile('attribution', 'postback_sums'), [asRows]))[0]!;
     if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+    else if (ctx.api.userTokens === undefined) notes.push(`revenue figures not asked: ${NO_TOKEN_KEY}`);
     const expected = await runQuery<ExpectedStats>(db, queryFile('attribution', 'expected_statistics'), [
       asRows,
       STATS_DAYS,
     ]);
-    if (ctx.api !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
+    if (ctx.api?.userTokens !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
 
     const counts = Object.fromEntries(
       FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),

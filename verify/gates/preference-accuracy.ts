@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { routePath, routes, supabasePaths } from '../../model/target.ts';
 import { recommendedLists } from '../checks/recommended-lists.ts';
 import { gateResult, insufficient, oneLine } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
+import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
 import { decimal, round } from '../format.ts';
@@ -118,7 +118,7 @@ async function appPreferences(
     const res = await fetch(
       `${api.url}${supabasePaths.rest}/user_preferences?select=category_preferences&user_id=eq.${id}`,
       {
-        headers: { apikey: api.anonKey, authorization: `Bearer ${mintUserToken(id, ctx.config.jwtSecret)}` },
+        headers: { apikey: api.anonKey, authorization: `Bearer ${await mintUserToken(api, id)}` },
       },
     );
     if (!res.ok) throw new Error(`GET ${supabasePaths.rest}/user_preferences as user ${id} answered ${res.status}`);
@@ -137,6 +137,7 @@ async function appPreferences(
  */
 async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[]): Promise<string | undefined> {
   if (ctx.api === undefined) return `not asked (no API): ${ctx.apiError ?? 'no API URL and keys'}`;
+  if (ctx.api.userTokens === undefined) return `not asked: ${NO_TOKEN_KEY}`;
   const { problems } = await recommendedLists(ctx, userIds, ctx.criteria.recommendation.k);
   return problems.length === 0
     ? undefined

@@ -8,7 +8,7 @@ import { mapInOrder } from '../../lib/in-order.ts';
 import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
-import { mintUserToken } from '../checks/tokens.ts';
+import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
 import { judgedRuns } from '../checks/truth.ts';
 import type { VerifyContext } from '../context.ts';
 import { percent, round } from '../format.ts';
@@ -108,7 +108,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
 
   if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
   else {
-    const base = ctx.api.url;
+    const api = ctx.api;
+    const base = api.url;
     // 2. Ids stable across two identical calls.
     try {
       const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
@@ -148,6 +149,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
 
     // 3 and 4. Per-user answers for users with history.
     if (ctx.db === undefined) notes.push('per-user endpoints not probed: no database to find users with history');
+    else if (api.userTokens === undefined) notes.push(`per-user endpoints not probed: ${NO_TOKEN_KEY}`);
     else {
       try {
         const truth = await judgedRuns(ctx.db, ctx.seedRunIds);
@@ -166,7 +168,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           const probed = await mapInOrder(users, 8, async (u): Promise<UserProbe> => {
             const own: Finding[] = [];
             let share: number | undefined;
-            const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
+            const token = await mintUserToken(api, u.user_id);
             const recs = await callRoute(base, routes.recommendations, token);
             const items = listOf(recs.body) ?? [];
             if (recs.status !== 200 || items.length === 0) {

@@ -155,7 +155,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         const probe = await probeDataApi({
           ...ctx.api,
           userId,
-          userToken: mintUserToken(userId, ctx.config.jwtSecret),
+          userToken: await mintUserToken(ctx.api, userId),
         });
         api = probe.findings;
       }

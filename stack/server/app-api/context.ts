@@ -1,14 +1,17 @@
 /** What every route group of the App API receives: its options and its database. */
 import type { FastifyReply } from 'fastify';
+import type { JwtVerifier } from '../../../lib/jwt.ts';
 import type { Route } from '../../../model/target.ts';
 import type { AppDatabase, DbIdentity, TransactionSettings } from './db.ts';
 
 export interface AppApiOptions {
   /** Superuser URL of the database; the plugin connects as `authenticator` itself. */
   readonly databaseUrl: string;
-  readonly jwtSecret: string;
+  /** Verifies users' access tokens locally (the HS256 secret, or the signing key's public half). */
+  readonly verifier: JwtVerifier;
   /** Base of the Auth face, e.g. http://127.0.0.1:54321/auth/v1 */
   readonly authUrl: string;
+  /** API keys for calls to Auth: the anon-role key (legacy `anon` or publishable) and the elevated one. */
   readonly anonKey: string;
   readonly serviceRoleKey: string;
   /** HMAC-SHA256 key networks sign postbacks with (KIT_POSTBACK_SECRET). */

@@ -8,8 +8,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
-import { type JwtClaims, JwtError, verifyJwt } from '../../../lib/jwt.ts';
+import { type JwtClaims, JwtError } from '../../../lib/jwt.ts';
 import { hashPassword, verifyPassword } from '../../../lib/passwords.ts';
+import type { LocalKeys } from '../keys.ts';
 import { dbTimeOf, timed, transaction } from './db.ts';
 import {
   API_VERSION_2024,
@@ -40,7 +41,8 @@ import {
 export interface AuthOptions {
   /** Superuser URL of the database (the Auth face owns the auth schema, as GoTrue does). */
   readonly databaseUrl: string;
-  readonly jwtSecret: string;
+  /** Signs and verifies access tokens, and the key set `/.well-known/jwks.json` publishes. */
+  readonly keys: Pick<LocalKeys, 'signer' | 'verifier' | 'jwks'>;
   /** `iss` of issued tokens: `<public url>/auth/v1`. */
   readonly issuer: string;
   readonly poolSize?: number;
@@ -89,13 +91,13 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
   pool.on('error', (error) => app.log.warn({ err: error }, 'auth pool connection error'));
   app.addHook('onClose', async () => pool.end());
-  const settings: TokenSettings = { jwtSecret: options.jwtSecret, issuer: options.issuer };
+  const settings: TokenSettings = { signer: options.keys.signer, issuer: options.issuer };
 
   /** The verified claims of the request's bearer token; GoTrue answers 403 bad_jwt for any invalid token. */
-  function claimsOf(request: FastifyRequest): JwtClaims {
+  async function claimsOf(request: FastifyRequest): Promise<JwtClaims> {
     const token = bearerToken(request);
     try {
-      return verifyJwt(token, options.jwtSecret);
+      return await options.keys.verifier.verify(token);
     } catch (error) {
       if (error instanceof JwtError)
         throw forbidden(
@@ -107,7 +109,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   }
 
   async function currentUser(request: FastifyRequest): Promise<{ user: UserRow; sessionId: string | undefined }> {
-    const claims = claimsOf(request);
+    const claims = await claimsOf(request);
     const sub = claims.sub;
     if (typeof sub !== 'string' || !isUuid(sub)) throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
     const db = timed(pool, request);
@@ -120,8 +122,8 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     return { user, sessionId };
   }
 
-  function requireAdmin(request: FastifyRequest): void {
-    const role = claimsOf(request).role;
+  async function requireAdmin(request: FastifyRequest): Promise<void> {
+    const role = (await claimsOf(request)).role;
     if (typeof role !== 'string' || !ADMIN_ROLES.has(role)) throw forbidden('not_admin', 'User not allowed');
   }
 
@@ -215,7 +217,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
     if (scope !== 'global' && scope !== 'local' && scope !== 'others') {
       throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`);
     }
-    const claims = claimsOf(request);
+    const claims = await claimsOf(request);
     const sub = typeof claims.sub === 'string' && isUuid(claims.sub) ? claims.sub : undefined;
     const sessionId =
       typeof claims.session_id === 'string' && isUuid(claims.session_id) ? claims.session_id : undefined;
@@ -225,7 +227,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
 
   app.post('/admin/users', async (request) => {
-    requireAdmin(request);
+    await requireAdmin(request);
     const body = bodyOf(request);
     const email = normaliseEmail(body.email);
     const password = body.password === undefined ? undefined : checkPassword(body.password);
@@ -245,7 +247,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
 
   app.get('/admin/users', async (request, reply) => {
-    requireAdmin(request);
+    await requireAdmin(request);
     const query = request.query as { page?: string; per_page?: string };
     const page = Math.max(1, Number.parseInt(query.page || '1', 10) || 1);
     const perPage = Math.min(1000, Math.max(1, Number.parseInt(query.per_page || '50', 10) || 50));
@@ -260,7 +262,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
 
   app.get('/admin/users/:id', async (request) => {
-    requireAdmin(request);
+    await requireAdmin(request);
     const { id } = request.params as { id: string };
     const user = isUuid(id) ? await findUserById(timed(pool, request), id) : undefined;
     if (!user) throw notFound('user_not_found', 'User not found');
@@ -268,7 +270,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
 
   app.put('/admin/users/:id', async (request) => {
-    requireAdmin(request);
+    await requireAdmin(request);
     const { id } = request.params as { id: string };
     const body = bodyOf(request);
     const encrypted = body.password === undefined ? undefined : await hashPassword(checkPassword(body.password));
@@ -305,7 +307,7 @@ export default async function authFace(app: FastifyInstance, options: AuthOption
   });
 
   app.delete('/admin/users/:id', async (request) => {
-    requireAdmin(request);
+    await requireAdmin(request);
     const { id } = request.params as { id: string };
     const deleted = isUuid(id) && (await transaction(pool, request, (db) => deleteUser(db, id)));
     if (!deleted) throw notFound('user_not_found', 'User not found');

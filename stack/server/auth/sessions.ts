@@ -4,7 +4,7 @@
  * its child; logging out deletes the session, which cascades to its tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { signJwt } from '../../../lib/jwt.ts';
+import type { JwtSigner } from '../../../lib/jwt.ts';
 import type { Queryable } from './db.ts';
 import { badRequest } from './errors.ts';
 import { AUDIENCE, findUserById, INSTANCE_ID, type UserRow, userJson } from './users.ts';
@@ -13,7 +13,8 @@ import { AUDIENCE, findUserById, INSTANCE_ID, type UserRow, userJson } from './u
 export const ACCESS_TOKEN_SECONDS = 3600;
 
 export interface TokenSettings {
-  readonly jwtSecret: string;
+  /** The project's HS256 secret or its asymmetric signing key. */
+  readonly signer: JwtSigner;
   /** `<public url>/auth/v1`, the `iss` claim. */
   readonly issuer: string;
 }
@@ -28,7 +29,7 @@ function newRefreshToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function accessToken(
+export async function accessToken(
   settings: TokenSettings,
   user: UserRow,
   session: SessionRow,
@@ -50,11 +51,11 @@ export function accessToken(
     session_id: session.id,
     is_anonymous: user.is_anonymous,
   };
-  return { token: signJwt(claims, settings.jwtSecret), expiresAt: claims.exp };
+  return { token: await settings.signer.sign(claims), expiresAt: claims.exp };
 }
 
-function tokenResponse(settings: TokenSettings, user: UserRow, session: SessionRow, refreshToken: string) {
-  const { token, expiresAt } = accessToken(settings, user, session);
+async function tokenResponse(settings: TokenSettings, user: UserRow, session: SessionRow, refreshToken: string) {
+  const { token, expiresAt } = await accessToken(settings, user, session);
   return {
     access_token: token,
     token_type: 'bearer',

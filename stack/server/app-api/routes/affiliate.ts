@@ -38,10 +38,10 @@ interface ClickRow {
 }
 
 export function registerAffiliateRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secret = ctx.options.jwtSecret;
+  const verifier = ctx.options.verifier;
 
   app.post(fastifyPath(routes.affiliateClick), async (request, reply) => {
-    const caller = requireCaller(request, 'query', secret);
+    const caller = await requireCaller(request, 'query', verifier);
     const body = parseInput(clickBody, request.body, 'body');
     const product = productIdExpression((body.product_id ?? body.asin) as string);
     const click = (await queryBody(
@@ -59,7 +59,7 @@ export function registerAffiliateRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   app.get(fastifyPath(routes.affiliateStats), async (request, reply) => {
-    const caller = requireCaller(request, 'query', secret);
+    const caller = await requireCaller(request, 'query', verifier);
     const query = parseInput(statsQuery, request.query, 'query');
     await sendBody(ctx, reply, caller, `select public.get_affiliate_stats(${query.days}) as body`);
     return reply;

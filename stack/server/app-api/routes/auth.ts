@@ -69,7 +69,7 @@ function authMessage(body: Record<string, unknown>): string {
 }
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { authUrl, anonKey, serviceRoleKey, jwtSecret } = ctx.options;
+  const { authUrl, anonKey, serviceRoleKey, verifier } = ctx.options;
 
   async function callAuth(
     method: string,
@@ -163,7 +163,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get(fastifyPath(routes.me), async (request) => {
-    const caller = requireCaller(request, 'bearer', jwtSecret);
+    const caller = await requireCaller(request, 'bearer', verifier);
     const found = await callAuth('GET', '/user', anonKey, caller.token);
     if (found.status === 200) return userResponse(found.body as unknown as AuthUser);
     if (found.status === 401 || found.status === 403 || found.status === 404)
@@ -172,7 +172,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.post(fastifyPath(routes.logout), async (request) => {
-    const caller = requireCaller(request, 'bearer', jwtSecret);
+    const caller = await requireCaller(request, 'bearer', verifier);
     // The project answered without revoking anything; the kit ends the session in Auth.
     const done = await callAuth('POST', '/logout', anonKey, caller.token);
     if (done.status >= 500) throw upstreamError(done);

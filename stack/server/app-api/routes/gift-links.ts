@@ -40,10 +40,10 @@ function withShareUrl(link: LinkBody): LinkBody & { share_url: string } {
 }
 
 export function registerGiftLinkRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secret = ctx.options.jwtSecret;
+  const verifier = ctx.options.verifier;
 
   app.post(fastifyPath(routes.giftLinkCreate), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const body = parseInput(createBody, request.body, 'body');
     // 16 random bytes = 22 base64url characters, like the project's secrets.token_urlsafe(16).
     const token = randomBytes(16).toString('base64url');
@@ -60,7 +60,7 @@ export function registerGiftLinkRoutes(app: FastifyInstance, ctx: AppContext): v
   });
 
   app.get(fastifyPath(routes.giftLinks), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const query = parseInput(listQuery, request.query, 'query');
     const active = query.is_active === undefined ? '' : `and g.is_active = ${query.is_active}`;
     const links = (await queryBody(

@@ -84,7 +84,7 @@ export function registerProductRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.get(fastifyPath(routes.product), async (request, reply) => {
     const { id } = request.params as { id: string };
     const condition = productCondition(id);
-    const caller = optionalCaller(request, ctx.options.jwtSecret);
+    const caller = await optionalCaller(request, ctx.options.verifier);
     const select = `
       select p.id, app_private.product_json(p, c.name) as body
       from public.products p left join public.categories c on c.id = p.category_id

@@ -45,10 +45,10 @@ const interactionBody = z.object({
 });
 
 export function registerRecommendationRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secret = ctx.options.jwtSecret;
+  const verifier = ctx.options.verifier;
 
   app.get(fastifyPath(routes.recommendations), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const query = parseInput(listQuery, request.query, 'query');
     const [min, max] =
       query.price_range === undefined ? [undefined, undefined] : query.price_range.split('-').map(Number);
@@ -63,7 +63,7 @@ export function registerRecommendationRoutes(app: FastifyInstance, ctx: AppConte
   });
 
   app.post(fastifyPath(routes.recommendationInteraction), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const body = parseInput(interactionBody, request.body, 'body');
     await sendBody(
       ctx,

@@ -34,10 +34,10 @@ const sessionBody = z
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 export function registerSwipeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secret = ctx.options.jwtSecret;
+  const verifier = ctx.options.verifier;
 
   app.post(fastifyPath(routes.swipe), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const body = parseInput(swipeBody, request.body, 'body');
     await sendBody(
       ctx,
@@ -53,7 +53,7 @@ export function registerSwipeRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.get(fastifyPath(routes.swipeSessions), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const query = parseInput(listQuery, request.query, 'query');
     await sendBody(
       ctx,
@@ -72,7 +72,7 @@ export function registerSwipeRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.post(fastifyPath(routes.swipeSessionStart), async (request, reply) => {
-    const caller = requireCaller(request, 'header', secret);
+    const caller = await requireCaller(request, 'header', verifier);
     const body = parseInput(sessionBody, request.body, 'body');
     await sendBody(
       ctx,

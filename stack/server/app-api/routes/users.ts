@@ -13,10 +13,10 @@ import { ApiError, parseInput } from '../errors.ts';
 const statsQuery = z.object({ days: z.coerce.number().int().min(1).max(3650).default(30) });
 
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secret = ctx.options.jwtSecret;
+  const verifier = ctx.options.verifier;
 
   app.get(fastifyPath(routes.userMe), async (request, reply) => {
-    const caller = requireCaller(request, 'bearer', secret);
+    const caller = await requireCaller(request, 'bearer', verifier);
     const me = await queryBody(
       ctx,
       reply,
@@ -35,7 +35,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get(fastifyPath(routes.userStatistics), async (request, reply) => {
-    const caller = requireCaller(request, 'bearer', secret);
+    const caller = await requireCaller(request, 'bearer', verifier);
     const query = parseInput(statsQuery, request.query, 'query');
     await sendBody(ctx, reply, caller, `select public.get_user_analytics_summary(auth.uid(), ${query.days}) as body`);
     return reply;
