@@ -12,6 +12,7 @@ import { fitManifest } from '../../distribute/seed-manifest.ts';
 import { runnerSettings } from '../../distribute/settings.ts';
 import { toYaml } from '../../distribute/yaml.ts';
 import { ExitCode, type KitError } from '../../lib/errors.ts';
+import { hs256Signer } from '../../lib/jwt.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { categorySlugs, productCount, userCount } from '../../model/behaviour.ts';
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
@@ -272,7 +273,7 @@ describe('the seed manifest in the Secret at scale 1 and 10', () => {
         apiUrl: 'https://staging.example.test',
         serviceRoleKey: 'unused',
         anonKey: 'unused',
-        jwtSecret: 'a-jwt-secret-of-the-staging-project-32b',
+        tokenSigner: hs256Signer('a-jwt-secret-of-the-staging-project-32b'),
       };
       const { file } = await writeManifest(tmp, tmp, `run-k8s-${scale}`, world, target);
       const text = readFileSync(file, 'utf8');
