@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
 import { describeSettings, loadConfig } from '../lib/config.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError, verdictCodes } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
 import { parseDuration } from '../scenarios/lib/env.ts';
@@ -91,7 +91,7 @@ await runCommand(async () => {
         runDir,
         '--prove-fixes',
       ],
-      okCodes: [0, 1],
+      okCodes: verdictCodes,
     });
     if (path.dirname(runDir) === reportsDir) linkLatest(runDir);
     const verdict = /^verdict:\s+(.+)$/m.exec(verified.output)?.[1] ?? 'unknown';
