@@ -147,6 +147,8 @@ export const summarySchema = z.object({
         z.object({
           text: z.string(),
           gates: z.array(z.string()),
+          /** What the gates measure instead, when less than the line claims. */
+          proxy: z.string().optional(),
           status: z.union([statusSchema, z.literal('manual')]),
         }),
       ),
