@@ -87,6 +87,11 @@ export interface LoadSource {
   readonly load?: LoadRunInfo;
   /** Thresholds the engine judged breached (`metric expression`), from k6-summary.json beside the output. */
   readonly breachedThresholds?: readonly string[];
+  /**
+   * Metrics k6-summary.json lists (no submetrics): a counter a threshold names is listed even at zero,
+   * so a counter absent from the raw output counts as zero only when its run listed it.
+   */
+  readonly summaryMetrics?: readonly string[];
 }
 
 /** The part of `load.json` (written by `npm run load`) that verify reads. */

@@ -12,7 +12,7 @@ import availability from '../../verify/gates/availability.ts';
 import degradation from '../../verify/gates/degradation.ts';
 import loadDelivered from '../../verify/gates/load-delivered.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
-import { busyMachineLatency, type Fixtures, loadContext, makeFixtures } from './support/fixtures.ts';
+import { busyMachineLatency, type Fixtures, loadContext, makeFixtures, OWN } from './support/fixtures.ts';
 
 let fx: Fixtures;
 let good: LoadEvidence;
@@ -41,7 +41,7 @@ describe('gate api-latency', () => {
   it('passes when every endpoint is under the p90 and p95 thresholds', async () => {
     const r = await apiLatency.run(loadContext(good, undefined, busyMachineLatency));
     expect(r.status).toBe('pass');
-    expect(r.evidence.rows?.map((row) => row.endpoint)).toEqual(expect.arrayContaining(['page', 'own_resource']));
+    expect(r.evidence.rows?.map((row) => row.endpoint)).toEqual(expect.arrayContaining(['page', OWN]));
   });
   it('fails naming the slow endpoint', async () => {
     const r = await apiLatency.run(loadContext(bad, undefined, busyMachineLatency));
@@ -69,12 +69,36 @@ describe('gate availability', () => {
     expect(r.status).toBe('fail');
     const rows = new Map(r.evidence.rows?.map((row) => [row.endpoint, row]));
     expect(rows.get('broken')).toMatchObject({ statuses: expect.stringContaining('500×') });
-    expect(Number(rows.get('own_resource')?.auth_failures)).toBeGreaterThan(0);
+    expect(Number(rows.get(OWN)?.auth_failures)).toBeGreaterThan(0);
     expect(r.evidence.figures?.['auth failures']).toBe(bad.counters.aclue_auth_failures);
   });
   it('says insufficient-data without a run or with damaged output', async () => {
     expect((await availability.run(loadContext(undefined))).status).toBe('insufficient-data');
     expect((await availability.run(loadContext(truncated))).status).toBe('insufficient-data');
+  });
+  it('reads missing evidence as not judged, never as zero: no checks, no own-resource request, no auth-failure counter', async () => {
+    const noChecks: LoadEvidence = { ...good, checks: { passes: 0, fails: 0 } };
+    const noOwn: LoadEvidence = { ...good, endpoints: good.endpoints.filter((e) => e.name !== OWN) };
+    const undeclared: LoadEvidence = {
+      ...good,
+      sources: good.sources.map((s) => ({
+        ...s,
+        summaryMetrics: s.summaryMetrics?.filter((m) => m !== 'aclue_auth_failures'),
+      })),
+    };
+    expect(good.sources[0]?.summaryMetrics).toContain('aclue_auth_failures');
+    for (const [evidence, said] of [
+      [noChecks, 'no checks recorded'],
+      [noOwn, "no request to a user's own resource"],
+      [undeclared, 'did not declare the aclue_auth_failures counter'],
+    ] as const) {
+      const r = await availability.run(loadContext(evidence));
+      expect(r.status, said).toBe('insufficient-data');
+      expect(r.evidence.summary).toContain(said);
+    }
+    // A failure found stays a failure whatever else is missing.
+    const badNoChecks: LoadEvidence = { ...bad, checks: { passes: 0, fails: 0 } };
+    expect((await availability.run(loadContext(badNoChecks))).status).toBe('fail');
   });
 });
 
@@ -134,15 +158,15 @@ describe('gate degradation', () => {
   it('says insufficient-data for a peak endpoint the baseline never sent, and names it', async () => {
     const withoutOwn: LoadEvidence = {
       ...summaryOfGood,
-      endpoints: summaryOfGood.endpoints.filter((e) => e.name !== 'own_resource'),
+      endpoints: summaryOfGood.endpoints.filter((e) => e.name !== OWN),
     };
     const r = await degradation.run(loadContext(good, withoutOwn));
     expect(r.status).toBe('insufficient-data');
     expect(r.measured).toContain('1 endpoint(s) not judged');
-    expect(r.evidence.summary).toContain('own_resource (no requests in the baseline)');
+    expect(r.evidence.summary).toContain(`${OWN} (no requests in the baseline)`);
     expect(r.evidence.rows).toContainEqual(
       expect.objectContaining({
-        endpoint: 'own_resource',
+        endpoint: OWN,
         status: 'insufficient-data',
         reason: 'no requests in the baseline',
       }),

@@ -43,6 +43,18 @@ export function unusableLoad(
   return undefined;
 }
 
+/**
+ * Whether the run counted a counter of the kit (`aclue_auth_failures`, `aclue_rls_leaks`): points of
+ * it, or every instance's end-of-test summary listing it (a counter is listed there even at zero once
+ * a threshold names it; the raw output has no point of a counter never incremented).
+ */
+export function counterCounted(load: LoadEvidence, name: string): boolean {
+  return (
+    load.counters[name] !== undefined ||
+    (load.sources.length > 0 && load.sources.every((s) => s.summaryMetrics?.includes(name) === true))
+  );
+}
+
 /** A note when the judged run is not the peak profile the criteria speak of. */
 export function profileNote(load: LoadEvidence): string {
   return load.profile && load.profile !== 'peak'

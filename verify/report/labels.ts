@@ -23,6 +23,8 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   failed: f('failed requests', 'count'),
   'failed rate': f('share of requests failed', 'share'),
   'auth failures': f('authentication failures on own resources', 'count'),
+  'own-resource requests': f("requests to users' own resources", 'count'),
+  checks: f('checks made', 'count'),
   'check fails': f('failed checks', 'count'),
   'check fail rate': f('share of checks failed', 'share'),
   'overall p90 (ms)': f('p90 latency, all endpoints', 'ms'),

@@ -61,6 +61,7 @@ export const loadSummarySchema = z.object({
       problems: z.array(z.string()),
       load: loadJsonSchema.optional(),
       breachedThresholds: z.array(z.string()).optional(),
+      summaryMetrics: z.array(z.string()).optional(),
     }),
   ),
   kind: z.enum(['raw', 'summary']),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../lib/config.ts';
+import { routes } from '../../../model/target.ts';
 import type { LoadEvidence, VerifyContext } from '../../../verify/context.ts';
 import { type CriteriaOverride, mergeCriteria } from '../../../verify/criteria.ts';
 import { runLoad, startTestServer } from './load-run.ts';
@@ -19,11 +20,14 @@ export interface Fixtures {
   cleanup(): Promise<void>;
 }
 
+/** The endpoint a user calls on their own rows: a route the availability gate counts as one. */
+export const OWN = routes.userStatistics.name;
+
 // Latency contrasts are large on purpose: the machine running the tests may be busy, which adds
 // tens of milliseconds to every request, and the gates must still tell good from bad.
 const goodRequests = [
   { path: '/fast', name: 'page' },
-  { path: '/own', name: 'own_resource' },
+  { path: '/own', name: OWN },
 ];
 
 export async function makeFixtures(options: { bad?: boolean; good2?: boolean } = {}): Promise<Fixtures> {
@@ -68,7 +72,7 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
                   requests: [
                     { path: '/slow?ms=1500', name: 'page' },
                     { path: '/fail', name: 'broken' },
-                    { path: '/own?deny=1', name: 'own_resource' },
+                    { path: '/own?deny=1', name: OWN },
                   ],
                 },
               ],
