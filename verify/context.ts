@@ -114,6 +114,8 @@ export interface LoadRunInfo {
     readonly requestsPerEndpoint?: Readonly<Record<string, number>>;
   };
   readonly baselineRates?: Readonly<Record<string, number>>;
+  /** Where the 1x rates came from: `default` (the kit's own), `K6_BASELINE_RATES` or `K6_BASELINE_FILE`. */
+  readonly baselineSource?: string;
 }
 
 /**

@@ -18,21 +18,21 @@ let fx: Fixtures;
 let good: LoadEvidence;
 let bad: LoadEvidence;
 let truncated: LoadEvidence;
-let summaryOfGood: LoadEvidence;
+let baseline: LoadEvidence;
 
 beforeAll(async () => {
-  fx = await makeFixtures({ good2: false });
-  [good, bad] = await Promise.all([readLoadEvidence([fx.good]), readLoadEvidence([fx.bad])]);
+  fx = await makeFixtures({ good2: false, baseline: true });
+  [good, bad, baseline] = await Promise.all([
+    readLoadEvidence([fx.good]),
+    readLoadEvidence([fx.bad]),
+    readLoadEvidence([fx.baseline]),
+  ]);
   const cut = path.join(fx.root, 'cut');
   mkdirSync(cut);
   const raw = readFileSync(path.join(fx.good, 'k6-raw.json.gz'));
   writeFileSync(path.join(cut, 'k6-raw.json.gz'), raw.subarray(0, Math.floor(raw.length * 0.6)));
   copyFileSync(path.join(fx.good, 'load.json'), path.join(cut, 'load.json'));
   truncated = await readLoadEvidence([cut]);
-  const summaryOnly = path.join(fx.root, 'summary-only');
-  mkdirSync(summaryOnly);
-  copyFileSync(path.join(fx.good, 'k6-summary.json'), path.join(summaryOnly, 'k6-summary.json'));
-  summaryOfGood = await readLoadEvidence([summaryOnly]);
 });
 
 afterAll(async () => fx?.cleanup());
@@ -120,6 +120,41 @@ describe('gate load-delivered', () => {
     expect(r.status).toBe('fail');
     expect(r.evidence.summary).toContain('4.00x the baseline');
   });
+  it('fails when the load engine did not exit 0 (thresholds breached, aborted, killed), naming the code', async () => {
+    const exited = (code: number | null, breached?: string[]): LoadEvidence => ({
+      ...good,
+      sources: good.sources.map((s) => ({
+        ...s,
+        load: { ...s.load, exitCode: code },
+        ...(breached ? { breachedThresholds: breached } : {}),
+      })),
+    });
+    const breached = await loadDelivered.run(loadContext(exited(99, ['checks rate>=0.999'])));
+    expect(breached.status).toBe('fail');
+    expect(breached.evidence.summary).toContain('exited 99 (thresholds breached); breached: checks rate>=0.999');
+    const aborted = await loadDelivered.run(loadContext(exited(105)));
+    expect(aborted.status).toBe('fail');
+    expect(aborted.evidence.summary).toContain('exited 105 (aborted from outside)');
+    expect((await loadDelivered.run(loadContext(exited(null)))).evidence.summary).toContain('was killed');
+  });
+  it("warns on a remote target when the baseline rates are the kit's defaults, not the target's own", async () => {
+    const at = (targetUrl: string, baselineSource?: string): LoadEvidence => ({
+      ...good,
+      sources: good.sources.map((s) => ({
+        ...s,
+        load: { ...s.load, targetUrl, ...(baselineSource ? { baselineSource } : {}) },
+      })),
+    });
+    const remote = await loadDelivered.run(loadContext(at('https://abc.supabase.co', 'default')));
+    expect(remote.status).toBe('warn');
+    expect(remote.evidence.summary).toContain("the baseline rates are the kit's defaults on https://abc.supabase.co");
+    expect((await loadDelivered.run(loadContext(at('https://abc.supabase.co')))).status).toBe('warn');
+    expect((await loadDelivered.run(loadContext(at('https://abc.supabase.co', 'K6_BASELINE_RATES')))).status).toBe(
+      'pass',
+    );
+    expect((await loadDelivered.run(loadContext(at('http://127.0.0.1:54321', 'default')))).status).toBe('pass');
+    expect((await loadDelivered.run(loadContext(at('http://localhost:54321', 'default')))).status).toBe('pass');
+  });
   it('says insufficient-data when load.json does not state the schedule', async () => {
     const unscheduled: LoadEvidence = { ...good, iterations: { ...good.iterations, scheduled: undefined } };
     expect((await loadDelivered.run(loadContext(unscheduled))).status).toBe('insufficient-data');
@@ -128,16 +163,33 @@ describe('gate load-delivered', () => {
 });
 
 describe('gate degradation', () => {
-  it('passes when peak p95 stays within 4x of the baseline', async () => {
-    // The same run as its own baseline, read through k6's summary: every ratio is 1 within the
-    // histogram's error, whatever the machine's load did to the run.
-    const r = await degradation.run(loadContext(good, summaryOfGood));
-    expect(r.status).toBe('pass');
-    expect(r.evidence.rows?.map((row) => row.ratio)).toEqual([1, 1]);
+  it('passes when peak p95 stays within 4x of a baseline-profile run of the same target', async () => {
+    // The same instant endpoints at a fifth of the rate: the ratios stay far below 4 on a busy machine.
+    const r = await degradation.run(loadContext(good, baseline));
+    expect(r.status, r.evidence.summary).toBe('pass');
+    expect(r.evidence.rows?.map((row) => row.status)).toEqual(['pass', 'pass']);
+  });
+  it('refuses as baseline the peak run itself, a run of another profile, or a run of another target', async () => {
+    const itself = await degradation.run(loadContext(good, good));
+    expect(itself.status).toBe('insufficient-data');
+    expect(itself.evidence.summary).toContain('the baseline is the judged run itself');
+    // Another peak run (the bad one) is no baseline either, whatever its numbers.
+    const peakAsBaseline = await degradation.run(loadContext(good, bad));
+    expect(peakAsBaseline.status).toBe('insufficient-data');
+    expect(peakAsBaseline.evidence.summary).toContain('a "peak" run, not a run of the baseline profile');
+    const elsewhere: LoadEvidence = {
+      ...baseline,
+      sources: baseline.sources.map((s) => ({ ...s, load: { ...s.load, targetUrl: 'https://abc.supabase.co' } })),
+    };
+    const other = await degradation.run(loadContext(good, elsewhere));
+    expect(other.status).toBe('insufficient-data');
+    expect(other.evidence.summary).toMatch(
+      /the baseline ran against https:\/\/abc\.supabase\.co, the peak run against http:\/\/127\.0\.0\.1:\d+/,
+    );
   });
   it('fails naming the endpoint whose p95 grew more than 4x', async () => {
     // The bad run is starved of VUs on purpose, so it completes only a few requests: compare them all.
-    const context = loadContext(bad, good);
+    const context = loadContext(bad, baseline);
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1 }) });
     expect(r.status).toBe('fail');
     expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', status: 'fail' });
@@ -146,7 +198,7 @@ describe('gate degradation', () => {
     );
   });
   it('judges only endpoints with enough requests in both runs, and names the others', async () => {
-    const context = loadContext(good, summaryOfGood);
+    const context = loadContext(good, baseline);
     const r = await degradation.run({ ...context, criteria: mergeCriteria({ degradationMinRequests: 1_000_000 }) });
     expect(r.status).toBe('insufficient-data');
     expect(r.evidence.summary).toContain('No endpoint of the peak run could be judged');
@@ -157,8 +209,8 @@ describe('gate degradation', () => {
   });
   it('says insufficient-data for a peak endpoint the baseline never sent, and names it', async () => {
     const withoutOwn: LoadEvidence = {
-      ...summaryOfGood,
-      endpoints: summaryOfGood.endpoints.filter((e) => e.name !== OWN),
+      ...baseline,
+      endpoints: baseline.endpoints.filter((e) => e.name !== OWN),
     };
     const r = await degradation.run(loadContext(good, withoutOwn));
     expect(r.status).toBe('insufficient-data');

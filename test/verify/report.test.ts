@@ -111,7 +111,7 @@ async function visibleCamelCase(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  [fx, apiPort] = await Promise.all([makeFixtures({ good2: false }), freePort()]);
+  [fx, apiPort] = await Promise.all([makeFixtures({ good2: false, baseline: true }), freePort()]);
 });
 afterAll(async () => fx?.cleanup());
 
@@ -148,6 +148,10 @@ describe('npm run verify', () => {
     expect(r.stdout).toMatch(/could not judge: .*\bsecurity\b/);
     expect(r.stderr).toContain('database unreachable');
     const second = path.join(fx.root, 'report-vs-baseline');
+    // the baseline's own report: the baseline-profile run of the same target, judged alone
+    const baselineReport = path.join(fx.root, 'report-baseline');
+    // (judged alone it is NO-GO: a 1x schedule is no 10x load)
+    expect((await verify(['--run', fx.baseline, '--out', baselineReport, '--criteria', lenient])).code).toBe(1);
     // the bad run is starved of VUs and completes only a few requests per endpoint: compare them all
     const fewRequests = path.join(fx.root, 'few-requests.json');
     writeFileSync(fewRequests, JSON.stringify({ degradationMinRequests: 1 }));
@@ -157,7 +161,7 @@ describe('npm run verify', () => {
       '--out',
       second,
       '--baseline',
-      path.join(first, 'summary.json'),
+      path.join(baselineReport, 'summary.json'),
       '--criteria',
       fewRequests,
     ]);

@@ -34,6 +34,7 @@ export const loadJsonSchema = z
       })
       .optional(),
     baselineRates: z.record(z.string(), z.number()).optional(),
+    baselineSource: z.string().optional(),
   })
   .loose();
 

@@ -40,6 +40,8 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   'achieved rate (/s)': f('iterations achieved', 'per-second'),
   'scheduled peak rate (/s)': f('iterations scheduled at peak', 'per-second'),
   'baseline rate (/s)': f('iterations at current (baseline) load', 'per-second'),
+  'baseline rates from': f('where the baseline rates came from', 'text'),
+  'engine exit codes': f('load engine exit codes', 'text'),
   'max VUs': f('virtual users at most', 'count'),
   'VUs allocated': f('virtual users allocated', 'count'),
   'peak endpoints': f('endpoints in the peak run', 'count'),

@@ -1,7 +1,8 @@
 /**
  * The load runs verify's tests judge, made once per test file: `good` (every target met), `good2`
- * (a second instance of the same load, for merging and as a baseline) and `bad` (a slow page, an
- * endpoint answering 500, a user refused their own resource, and too few VUs so iterations drop).
+ * (a second instance of the same load, for merging), `bad` (a slow page, an endpoint answering 500,
+ * a user refused their own resource, and too few VUs so iterations drop) and, when asked for,
+ * `baseline` (the good requests as a baseline-profile run of the same target, for degradation).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ export interface Fixtures {
   readonly good: string;
   readonly good2: string;
   readonly bad: string;
+  /** '' unless makeFixtures was asked for it. */
+  readonly baseline: string;
   cleanup(): Promise<void>;
 }
 
@@ -30,11 +33,13 @@ const goodRequests = [
   { path: '/own', name: OWN },
 ];
 
-export async function makeFixtures(options: { bad?: boolean; good2?: boolean } = {}): Promise<Fixtures> {
+export async function makeFixtures(
+  options: { bad?: boolean; good2?: boolean; baseline?: boolean } = {},
+): Promise<Fixtures> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'kit-verify-'));
   const server = await startTestServer();
   try {
-    const [good, good2, bad] = await Promise.all([
+    const [good, good2, bad, baseline] = await Promise.all([
       runLoad(
         server,
         {
@@ -80,8 +85,20 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
             },
             root,
           ),
+      options.baseline !== true
+        ? Promise.resolve('')
+        : runLoad(
+            server,
+            {
+              profile: 'baseline',
+              // 30 requests per endpoint: above the degradation gate's 20.
+              scenarios: [{ name: 'browse', rate: 10, seconds: 3, requests: goodRequests }],
+              baselineRates: { browse: 10 },
+            },
+            root,
+          ),
     ]);
-    return { root, good, good2, bad, cleanup: async () => rmSync(root, { recursive: true, force: true }) };
+    return { root, good, good2, bad, baseline, cleanup: async () => rmSync(root, { recursive: true, force: true }) };
   } finally {
     await server.stop();
   }
