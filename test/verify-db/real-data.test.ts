@@ -7,12 +7,14 @@ import type { LoadEvidence } from '../../verify/context.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
 import securityGate from '../../verify/gates/security.ts';
+import { queryFile, runQuery } from '../../verify/sql/run.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
 import type { TestStack } from '../support/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { startAclueDefects } from './aclue-defects-server.ts';
-import { testContext } from './context.ts';
+import { rlsProbedLoad, testContext } from './context.ts';
+import { startFaultyApp } from './faulty-app.ts';
 import type { World } from './world.ts';
 import { plantWorld } from './world.ts';
 
@@ -85,6 +87,82 @@ describe('real-data gate', () => {
     expect(result.evidence.summary).toMatch(/8 of 8 product ids changed between calls/);
   });
 
+  it('divides the preferred share by the items returned: invented and repeated ids do not inflate it', async () => {
+    // Each user gets one real product of a top category five times, and five ids no product has.
+    // The users the gate probes, with the top categories it reads (its own query).
+    const users = await runQuery<{ user_id: string; top_categories: string[] }>(
+      db.pool,
+      queryFile('real-data', 'users_with_history'),
+      [[world.runId], 30, 0.05, 200],
+    );
+    const favourite = new Map<string, string>();
+    for (const u of users) {
+      const p = await db.pool.query<{ id: string }>(
+        'select id::text from public.products where category_id = $1::uuid order by id limit 1',
+        [u.top_categories[0]],
+      );
+      favourite.set(u.user_id, p.rows[0]!.id);
+    }
+    const padded = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/api/v1/recommendations/' && userId !== undefined
+        ? {
+            status: 200,
+            body: JSON.stringify([
+              ...Array.from({ length: 5 }, () => ({ id: favourite.get(userId) })),
+              ...Array.from({ length: 5 }, () => ({ id: crypto.randomUUID() })),
+            ]),
+          }
+        : undefined,
+    );
+    try {
+      const ctx = testContext(db.pool, {
+        seedRunIds: [world.runId],
+        api: { url: padded.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      });
+      const result = await realDataGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } });
+      expect(result.status).toBe('fail');
+      expect(result.evidence.figures?.['meanPreferenceShare']).toBe(0.1);
+      expect(result.evidence.rows).toContainEqual(
+        expect.objectContaining({
+          check: 'recommendations_ignore_preferences',
+          detail: expect.stringContaining("10% of recommendations from the user's top-3 liked categories"),
+        }),
+      );
+    } finally {
+      await padded.stop();
+    }
+  });
+
+  it('names a canned body when most users get it, not only when all do', async () => {
+    // The statistics are the same mock for every user but one, who gets the real answer.
+    const [first] = world.userIds;
+    const mostlyCanned = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/api/v1/users/me/statistics' && userId !== first
+        ? {
+            status: 200,
+            body: JSON.stringify({ total_swipes: 42, total_likes: 17, favourite_category: 'Electronics' }),
+          }
+        : undefined,
+    );
+    try {
+      const ctx = testContext(db.pool, {
+        seedRunIds: [world.runId],
+        api: { url: mostlyCanned.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      });
+      const result = await realDataGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } });
+      expect(result.status).toBe('fail');
+      expect(result.evidence.rows).toContainEqual(
+        expect.objectContaining({
+          check: 'canned_body',
+          endpoint: 'users_me_statistics',
+          detail: expect.stringMatching(/to (29|30) of 30 different users/),
+        }),
+      );
+    } finally {
+      await mostlyCanned.stop();
+    }
+  });
+
   it('is insufficient-data without a database and an API', async () => {
     const result = await realDataGate.run(testContext(undefined));
     expect(result.status).toBe('insufficient-data');
@@ -99,6 +177,7 @@ describe('security gate through the Data API', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      load: rlsProbedLoad(),
     });
     return { ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } };
   };

@@ -4,26 +4,12 @@
 // project's RLS and index mistakes (its `database/*.sql`) is named lint by lint; no database gives
 // insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadEvidence } from '../../verify/context.ts';
 import securityGate, { runLints } from '../../verify/gates/security.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { testContext } from './context.ts';
+import { rlsProbedLoad as probedLoad, testContext } from './context.ts';
 import { plantWorld } from './world.ts';
-
-/**
- * What the security gate reads of a load run: the RLS-probe journey's iterations and the leak
- * counter its summary declared (zero leaks). The journeys' own output is judged end to end in
- * test/verify/end-to-end.test.ts.
- */
-const probedLoad = (over: { rlsProbe?: number; declared?: boolean } = {}): LoadEvidence =>
-  ({
-    sources: [{ summaryMetrics: over.declared === false ? ['checks'] : ['aclue_rls_leaks', 'checks'] }],
-    iterations: { perScenario: { swipingUser: 40, rlsProbe: over.rlsProbe ?? 12 } },
-    counters: {},
-    rlsLeaksByEndpoint: {},
-  }) as unknown as LoadEvidence;
 
 let clean: TestDatabase;
 let loosened: TestDatabase;
