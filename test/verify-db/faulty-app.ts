@@ -1,18 +1,16 @@
 /**
  * A fixture of a *target* that answers wrongly in one chosen way, not of any kit part: a node:http
  * proxy in front of the kit's real stack that forwards every request, except the paths a test gives
- * an answer of its own (a body that is no JSON, a 403, a list padded with invented ids, a call that
- * never answers). The caller is the `sub` of the request's token, so an answer can differ per user.
+ * an answer of its own (a body that is no JSON, a 403, a list padded with invented ids, no answer
+ * at all). The caller is the `sub` of the request's token, so an answer can differ per user.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Answer {
-  readonly status: number;
-  readonly body: string;
-  /** Milliseconds to wait before answering (a call that outlives the client's timeout). */
-  readonly delayMs?: number;
-}
+export type Answer =
+  | { readonly status: number; readonly body: string }
+  /** No answer at all: the connection is reset, as a call that times out or a crashed worker ends. */
+  | { readonly reset: true };
 
 /** An answer for a path (without query), or undefined to forward the request to the real stack. */
 export type Fault = (request: { path: string; userId: string | undefined }) => Answer | undefined;
@@ -34,8 +32,10 @@ export async function startFaultyApp(stackUrl: string, fault: Fault): Promise<{ 
     const url = new URL(req.url ?? '/', 'http://x');
     const answer = fault({ path: url.pathname, userId: callerOf(req, url) });
     if (answer !== undefined) {
-      if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
-      if (res.destroyed) return;
+      if ('reset' in answer) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(answer.body);
       return;

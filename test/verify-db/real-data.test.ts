@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
+import recommendationGate from '../../verify/gates/recommendation-accuracy.ts';
 import securityGate from '../../verify/gates/security.ts';
 import { queryFile, runQuery } from '../../verify/sql/run.ts';
 import type { TestDatabase } from '../support/db.ts';
@@ -205,6 +206,55 @@ describe('security gate through the Data API', () => {
       );
     } finally {
       await db.pool.query('drop policy kit_test_leak on public.affiliate_clicks');
+    }
+  });
+});
+
+describe('the accuracy gates when the app answers a call wrongly', () => {
+  const via = (url: string) => {
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: { url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    });
+    return { ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } };
+  };
+
+  it('a 200 whose body is not JSON fails recommendation-accuracy for those users instead of leaving both gates unjudged', async () => {
+    const app = await startFaultyApp(stack.url, ({ path }) =>
+      path === '/api/v1/recommendations/' ? { status: 200, body: '<html>upstream error</html>' } : undefined,
+    );
+    try {
+      const ctx = via(app.url);
+      const recommendations = await recommendationGate.run(ctx);
+      expect(recommendations.status, recommendations.evidence.summary).toBe('fail');
+      expect(recommendations.evidence.summary).toContain('a body that is not JSON');
+      expect(recommendations.evidence.figures?.['recommendationFailures']).toBe(
+        recommendations.evidence.figures?.['measuredUsers'],
+      );
+      // The same answers, shared: the preference gate is judged on the preferences, not left unjudged.
+      expect((await preferenceGate.run(ctx)).status).not.toBe('insufficient-data');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a 403 to a user asking for their own preferences fails preference-accuracy', async () => {
+    const [refused] = world.userIds;
+    const app = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/rest/v1/user_preferences' && userId === refused
+        ? { status: 403, body: JSON.stringify({ message: 'permission denied for table user_preferences' }) }
+        : undefined,
+    );
+    try {
+      const ctx = via(app.url);
+      const result = await preferenceGate.run({ ...ctx, config: { ...ctx.config, preferenceSource: 'api' } });
+      expect(result.status, result.evidence.summary).toBe('fail');
+      expect(result.evidence.summary).toContain(
+        `GET /rest/v1/user_preferences as user ${refused} answered 403 to the user asking for their own preferences`,
+      );
+      expect(result.evidence.figures?.['usersAnsweredWrongly']).toBe(1);
+    } finally {
+      await app.stop();
     }
   });
 });

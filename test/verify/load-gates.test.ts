@@ -50,6 +50,25 @@ describe('gate api-latency', () => {
     expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page' });
     expect(Number(r.evidence.rows?.[0]?.p95_ms)).toBeGreaterThanOrEqual(1500);
   });
+  it("judges the checklist's own limits exactly: p90 < 100 ms and p95 < 200 ms, each against its own percentile", async () => {
+    // The good run's evidence with one endpoint's percentiles set: the limits are strict (the
+    // checklist says "<"), and p90 is held to 100 ms, p95 to 200 ms, never the other way round.
+    const at = (p90: number, p95: number): LoadEvidence => ({
+      ...good,
+      endpoints: [
+        { ...good.endpoints[0]!, name: 'page', latency: { ...good.endpoints[0]!.latency, p50: 1, p90, p95, p99: p95 } },
+      ],
+    });
+    const status = async (p90: number, p95: number) => (await apiLatency.run(loadContext(at(p90, p95)))).status;
+    expect(await status(99.9, 199.9)).toBe('pass');
+    expect(await status(100, 150)).toBe('fail'); // at the p90 limit: not below it
+    expect(await status(50, 200)).toBe('fail'); // at the p95 limit
+    expect(await status(150, 150)).toBe('fail'); // p90 over 100 though under 200
+    expect(await status(50, 150)).toBe('pass'); // p95 over 100 but under 200
+    const r = await apiLatency.run(loadContext(at(100, 200)));
+    expect(r.evidence.rows?.[0]).toMatchObject({ endpoint: 'page', p90_ms: 100, p95_ms: 200 });
+    expect(r.threshold).toBe('per endpoint: p90 < 100 ms and p95 < 200 ms');
+  });
   it('says insufficient-data without a run, and for truncated output naming the file', async () => {
     expect((await apiLatency.run(loadContext(undefined))).status).toBe('insufficient-data');
     const r = await apiLatency.run(loadContext(truncated));

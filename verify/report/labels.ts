@@ -98,6 +98,8 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   measuredUsers: f('users measured', 'count'),
   coldStartUsers: f('cold-start users (too few swipes, not measured)', 'count'),
   usersWithoutPreferences: f('measured users without stored preferences', 'count'),
+  usersAnsweredWrongly: f('users the app answered wrongly about their own preferences', 'count'),
+  usersNotAnswered: f('users whose preferences call got no answer', 'count'),
   usersWithPreferences: f('measured users with stored preferences', 'count'),
   ndcg3Mean: f('NDCG@3, mean', 'score'),
   ndcg3CiLower: f('NDCG@3, 95% CI lower bound', 'score'),
