@@ -5,7 +5,7 @@
  * The checkout is a copy of the sources (node_modules linked) inside a 700 folder; the stack it
  * starts runs on free ports and is stopped again.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,11 +20,12 @@ const root = process.getuid?.() === 0;
 describe('the state folder', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'kit-state-')); // mode 700
   const open = mkdtempSync(path.join(os.tmpdir(), 'kit-open-'));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  afterAll(() => rmSync(open, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(open, { recursive: true, force: true });
+  });
 
-  it('is <checkout>/.kit unless, under root, the checkout is closed to other users', async () => {
-    const { chmodSync } = await import('node:fs');
+  it('is <checkout>/.kit unless, under root, the checkout is closed to other users', () => {
     chmodSync(open, 0o755);
     const checkout = path.join(tmp, 'kit');
     expect(openToOthers(path.join(checkout, '.kit'))).toBe(false);
