@@ -244,7 +244,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           : '',
       ]
         .filter((s) => s !== '')
-        .join('. ')}.`
+        .join('. ')}.${notes.length > 0 ? ` Not judged: ${notes.join('; ')}.` : ''}`
     : `${parts.join('; ')}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`;
   return gateResult(gate, status, THRESHOLD, parts.join('; '), {
     summary,
