@@ -95,3 +95,33 @@ describe.runIf(root)('npm run stack as root in a checkout inside a 700 folder', 
     expect(down.stdout).toContain('PostgreSQL stopped');
   });
 });
+
+describe.runIf(root)('an explicit KIT_STATE_DIR the cluster user cannot reach', () => {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'kit-closed-')); // mode 700
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('is kept, and the demo stops at stack up saying the database was not started (not "stopped")', async () => {
+    const demo = await exec(
+      nodeBin,
+      ['--import', 'tsx', path.join(repoRoot, 'scripts', 'demo.ts'), '--out-dir', path.join(parent, 'report')],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: os.tmpdir(),
+          KIT_ENV_FILE: '/dev/null',
+          KIT_STATE_DIR: path.join(parent, 'state'),
+          KIT_PG_PORT: String(await freePort()),
+          KIT_API_PORT: String(await freePort()),
+          KIT_POSTGREST_PORT: String(await freePort()),
+        },
+        timeoutMs: 120_000,
+      },
+    );
+    expect(demo.code, demo.stdout + demo.stderr).toBe(3);
+    expect(demo.stdout.split('\n')[1]).not.toContain('state folder'); // the setting is kept as given
+    expect(demo.stderr).toContain(`cannot enter ${parent}`);
+    expect(demo.stderr).toMatch(/stack: database not started at /);
+    expect(demo.stderr).not.toContain('database stopped');
+  });
+});
