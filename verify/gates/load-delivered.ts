@@ -55,7 +55,11 @@ export default {
     for (const s of load!.sources) {
       const code = s.load?.exitCode;
       if (code === undefined || code === 0) continue;
-      const breached = s.breachedThresholds?.length ? `; breached: ${s.breachedThresholds.join(', ')}` : '';
+      const all = s.breachedThresholds ?? [];
+      const breached =
+        all.length === 0
+          ? ''
+          : `; breached: ${all.slice(0, 3).join(', ')}${all.length > 3 ? ` and ${all.length - 3} more` : ''}`;
       failures.push(
         code === null
           ? `the load engine of ${s.instance} was killed before the run ended`
