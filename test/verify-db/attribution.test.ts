@@ -93,6 +93,12 @@ describe('gate attribution (app-processed postbacks)', () => {
     expect(result.status).toBe('pass');
     expect(Number(result.evidence.figures?.['statisticsUsers'])).toBeGreaterThan(0);
     expect(history.status).toBe('pass');
+    // The same load without the API to ask the app's statistics: the revenue figures are not judged.
+    const unasked = await attributionGate.run(
+      testContext(seeded.db.pool, { seedRunIds: [seeded.runId], load, apiError: 'no API URL and keys' }),
+    );
+    expect(unasked.status).toBe('insufficient-data');
+    expect(unasked.evidence.summary).toContain('revenue figures not asked');
   });
 
   it('fails when the handler counts a replayed postback again', async () => {

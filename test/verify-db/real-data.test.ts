@@ -164,6 +164,16 @@ describe('real-data gate', () => {
     }
   });
 
+  it('is insufficient-data, naming the part, when the load writes could not be counted back (no load)', async () => {
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    });
+    const result = await realDataGate.run({ ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } });
+    expect(result.status).toBe('insufficient-data');
+    expect(result.evidence.summary).toContain('load writes not counted back');
+  });
+
   it('is insufficient-data without a database and an API', async () => {
     const result = await realDataGate.run(testContext(undefined));
     expect(result.status).toBe('insufficient-data');

@@ -236,6 +236,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const commissionDiff = (cents(totals.recorded_commission) - cents(totals.planted_commission)) / 100;
     const failed = failures.length > 0 || commissionDiff !== 0;
     const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);
+    // The app's own revenue figures are part of the rule: without the API to ask them, nothing passes.
+    if (!failed && ctx.api === undefined)
+      return insufficient(gate, THRESHOLD, `Not judged: ${notes.join('; ')}.`, {
+        figures: { plantedPostbacks: plants.length, notJudged: notes.join('; ') },
+      });
     const status = failed ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
     return gateResult(
       gate,

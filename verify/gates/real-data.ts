@@ -292,9 +292,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     }
   }
 
-  if (judged === 0 && findings.length === 0) return insufficient(gate, threshold, notes.join('; '));
   const failed = findings.filter((f) => kindOf(f) !== 'unknown_entity');
-  const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
+  // A part not checked (no load writes, no API, no users to probe) leaves the rule unjudged: never a pass.
+  if (failed.length === 0 && notes.length > 0)
+    return insufficient(gate, threshold, `Not judged: ${notes.join('; ')}.`, {
+      figures: { ...figures, notChecked: notes.join('; ') },
+    });
+  const status = failed.length > 0 ? 'fail' : 'pass';
   const kinds = [...new Set(failed.map(kindOf))];
   return gateResult(
     gate,
