@@ -42,7 +42,12 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
-  const scenarioEnv = parseEnvOrExplain(process.env);
+  // The seed writes its manifest into the state folder; the scenarios alone only know `.kit/`.
+  const env: NodeJS.ProcessEnv =
+    process.env.K6_MANIFEST || config.stateDir === path.join(config.repoRoot, '.kit')
+      ? process.env
+      : { ...process.env, K6_MANIFEST: path.join(config.stateDir, 'manifest-latest.json') };
+  const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
@@ -59,9 +64,7 @@ await runCommand(async () => {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
     for (const run of runs)
-      process.stdout.write(
-        `${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`,
-      );
+      process.stdout.write(`${shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args])}\n`);
     process.stdout.write(
       `# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`,
     );
@@ -82,13 +85,13 @@ await runCommand(async () => {
       const exitCode = await runEngine(
         engine.argv,
         run.args,
-        { ...process.env, ...run.env },
+        { ...env, ...run.env },
         i === 0 ? undefined : path.join(run.dir, 'load-output.log'),
       );
       const metadata = loadMetadata({
         plan,
         engine: engine.info,
-        command: shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args]),
+        command: shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args]),
         startedAt,
         finishedAt: new Date(),
         exitCode,

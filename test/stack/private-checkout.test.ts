@@ -5,7 +5,17 @@
  * The checkout is a copy of the sources (node_modules linked) inside a 700 folder; the stack it
  * starts runs on free ports and is stopped again.
  */
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,12 +58,13 @@ describe('the state folder', () => {
 describe.runIf(root)('npm run stack as root in a checkout inside a 700 folder', () => {
   let checkout: string;
   let env: Record<string, string>;
-  const stack = (action: string) =>
-    exec(nodeBin, ['--import', 'tsx', path.join(checkout, 'scripts', 'stack.ts'), action], {
+  const script = (name: string, args: readonly string[], extra: Record<string, string> = {}) =>
+    exec(nodeBin, ['--import', 'tsx', path.join(checkout, 'scripts', `${name}.ts`), ...args], {
       cwd: checkout,
-      env,
+      env: { ...env, ...extra },
       timeoutMs: 180_000,
     });
+  const stack = (action: string) => script('stack', [action]);
 
   beforeAll(async () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'kit-private-')); // mode 700, owned by root
@@ -90,6 +101,19 @@ describe.runIf(root)('npm run stack as root in a checkout inside a 700 folder', 
     expect(existsSync(path.join(said![1]!, 'pg', 'data', 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(checkout, '.kit'))).toBe(false);
     expect(up.stdout).toContain('as OS user'); // the cluster runs as the postgres (or aclue-kit) user
+    // The seed's manifest goes to that folder, and the load finds it there (not in <checkout>/.kit).
+    const seeded = await script('seed', ['--scale', '0.02', '--seed', 'private', '--target', 'local']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(existsSync(path.join(said![1]!, 'manifest-latest.json'))).toBe(true);
+    const runDir = path.join(path.dirname(checkout), 'smoke');
+    const load = await script('load', ['smoke', '--engine', 'kit', '--out-dir', runDir], {
+      K6_API_URL: `http://127.0.0.1:${env.KIT_API_PORT}`,
+      K6_PROFILE_DURATION: '3s',
+    });
+    expect([0, 99], load.stderr).toContain(load.code);
+    expect(load.stderr).not.toContain('manifest');
+    const recorded = JSON.parse(readFileSync(path.join(runDir, 'load.json'), 'utf8')) as { seedRunId?: string };
+    expect(recorded.seedRunId).toMatch(/private/);
     const down = await stack('down');
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('PostgreSQL stopped');
