@@ -252,10 +252,11 @@ export const commands = {
     // (scale-10 seed run: 220 -> 153 MB; docs/seed.md and the README's performance figures).
     node: ['--max-semi-space-size=8'],
     exitCodes: {
-      0: "GO, and also CONDITIONAL (printed with the gates that need a person's judgement)",
+      0: "GO, and CONDITIONAL when only warnings need a person's judgement (printed with those gates)",
       1: 'NO-GO',
       2: failures[2],
       3: failures[3],
+      4: 'CONDITIONAL because an error-level gate could not judge (insufficient-data; printed with those gates)',
     },
   }),
   'rollback-drill': defineCommand({
@@ -289,10 +290,11 @@ export const commands = {
     settings: 'all',
     highlight: { engine: 'auto|kit|k6' },
     exitCodes: {
-      0: 'GO or CONDITIONAL',
+      0: 'GO, or CONDITIONAL with only warnings',
       1: 'NO-GO',
       2: 'usage (also a failing phase that exited 2)',
       3: 'environment (also a failing phase that exited 3)',
+      4: 'CONDITIONAL because an error-level gate could not judge',
     },
   }),
   signoff: defineCommand({
@@ -306,10 +308,11 @@ export const commands = {
     },
     settings: 'all',
     exitCodes: {
-      0: 'GO or CONDITIONAL',
+      0: 'GO, or CONDITIONAL with only warnings',
       1: 'NO-GO',
       2: 'a required setting is missing',
       3: 'the project, the app API or the database cannot be reached',
+      4: 'CONDITIONAL because an error-level gate could not judge',
     },
   }),
   distribute: defineCommand({

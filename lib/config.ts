@@ -17,6 +17,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from './errors.ts';
 import { repoRoot } from './paths.ts';
+import { resolveStateDir } from './state-dir.ts';
 
 /** JWT secret of the local stack: the Supabase CLI's well-known local default, never a real project's. */
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
@@ -135,7 +136,7 @@ const settings = {
       .string()
       .min(1)
       .transform((dir) => path.resolve(repoRoot, dir)),
-    doc: "Folder for the kit's PostgreSQL cluster, logs and pid files (git-ignored); relative to the repo root.",
+    doc: "Folder for the kit's PostgreSQL cluster, logs and pid files (git-ignored); relative to the repo root. Unset, under root, in a checkout other users cannot enter (a 700 folder): `aclue-kit-<uid>-<checkout hash>` under the OS temp dir, which the cluster's OS user can reach.",
   },
   KIT_PG_PORT: {
     flag: 'pg-port',
@@ -330,6 +331,8 @@ export type KitConfig = {
   readonly repoRoot: string;
   /** Where each explicitly given setting came from, for messages such as "KIT_PG_PORT (from .env)". */
   readonly sources: Partial<Record<SettingName, Source>>;
+  /** Why the state folder is not `<checkout>/.kit` though KIT_STATE_DIR is unset (lib/state-dir.ts). */
+  readonly stateDirMoved?: string;
 };
 
 export interface ConfigInput {
@@ -387,6 +390,14 @@ export function loadConfig(input: ConfigInput = {}): KitConfig {
     ]);
   }
   config.sources = sources;
+  const state = resolveStateDir({
+    dir: config.stateDir as string,
+    explicit: sources.KIT_STATE_DIR !== undefined,
+    checkout: repoRoot,
+    uid: process.getuid?.(),
+  });
+  config.stateDir = state.dir;
+  if (state.moved !== undefined) config.stateDirMoved = state.moved;
   // Sound by construction: every declaration placed its parsed value at its `at`, which is what the type says.
   return config as KitConfig;
 }

@@ -1,14 +1,19 @@
 /**
  * The kit's exit-code contract (README "Exit codes"): every command maps its failures onto these.
- * 1 is reserved for a NO-GO verdict, so errors never use it.
+ * 1 is reserved for a NO-GO verdict and 4 for a CONDITIONAL one that an error-level gate could not
+ * judge, so errors never use them.
  */
 export const ExitCode = {
   ok: 0,
   noGo: 1,
   usage: 2,
   environment: 3,
+  unjudged: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The codes verify ends with when it reached a verdict: a phase that ran verify is done with any of them. */
+export const verdictCodes: readonly number[] = [ExitCode.ok, ExitCode.noGo, ExitCode.unjudged];
 
 /** An expected failure with a message meant for a person: printed without a stack trace. */
 export class KitError extends Error {

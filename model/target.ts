@@ -64,6 +64,9 @@ export const routes = {
 
 export type RouteKey = keyof typeof routes;
 
+/** A route whose caller acts on their own rows with their own token: a 401/403 there is an authentication failure. */
+export const isOwnResource = (route: Route): boolean => route.auth !== 'none';
+
 /**
  * Swipe directions the API accepts, and what the database stores for each (the deployed swipe
  * route; the swipe_direction CHECK of the project's `database/schema.sql`).

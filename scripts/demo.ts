@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
 import { describeSettings, loadConfig } from '../lib/config.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError, verdictCodes } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
 import { parseDuration } from '../scenarios/lib/env.ts';
@@ -42,7 +42,10 @@ await runCommand(async () => {
   const run = createPhaseRunner({ logDir: path.join(runDir, 'logs'), env, say });
 
   say(`demo: report folder ${path.relative(config.repoRoot, runDir)}`);
-  say(`demo: ${stack.sentence}`);
+  // The second line says where the stack lives: its ports, and its state folder when not <checkout>/.kit.
+  say(
+    `demo: ${stack.sentence}${config.stateDirMoved ? `; state folder ${config.stateDir}: ${config.stateDirMoved}` : ''}`,
+  );
   recordStackPorts(path.join(runDir, 'demo.json'), stack);
   try {
     await run({ name: 'setup', script: 'setup.ts', args: [] });
@@ -91,7 +94,7 @@ await runCommand(async () => {
         runDir,
         '--prove-fixes',
       ],
-      okCodes: [0, 1],
+      okCodes: verdictCodes,
     });
     if (path.dirname(runDir) === reportsDir) linkLatest(runDir);
     const verdict = /^verdict:\s+(.+)$/m.exec(verified.output)?.[1] ?? 'unknown';
@@ -101,7 +104,7 @@ await runCommand(async () => {
     if (path.dirname(runDir) === reportsDir) say(`         (also reports/latest/index.html)`);
     return verified.code;
   } catch (error) {
-    if (error instanceof PhaseFailed) await explainStack(stack.config, stack.stackSettings);
+    if (error instanceof PhaseFailed) await explainStack(stack.config, stack.stackSettings, error.phase);
     throw error;
   }
 });
@@ -122,11 +125,13 @@ function linkLatest(runDir: string): void {
 }
 
 /** After a failed phase, say what state the stack is in, so `stack status` holds no surprise. */
-async function explainStack(config: ReturnType<typeof loadConfig>, settings: string): Promise<void> {
+async function explainStack(config: ReturnType<typeof loadConfig>, settings: string, phase: string): Promise<void> {
   try {
     const db = await databaseStatus(config);
+    // A start that failed never had a running database to stop: "not running", not "stopped".
+    const state = db.running ? 'running' : phase === 'stack up' ? 'not started' : 'not running';
     process.stderr.write(
-      `stack: database ${db.running ? 'running' : 'stopped'} at ${db.where}; \`${settings}npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`,
+      `stack: database ${state} at ${db.where}; \`${settings}npm run stack -- status\` shows the rest, \`npm run stack -- down\` stops it\n`,
     );
   } catch {
     process.stderr.write(`stack: state unknown; run \`${settings}npm run stack -- status\`\n`);

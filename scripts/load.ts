@@ -45,7 +45,12 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
-  const env = { ...process.env, ...(await localStackKey(config, process.env)) };
+  // The seed writes its manifest into the state folder; the scenarios alone only know `.kit/`.
+  const manifestEnv: NodeJS.ProcessEnv =
+    process.env.K6_MANIFEST || config.stateDir === path.join(config.repoRoot, '.kit')
+      ? process.env
+      : { ...process.env, K6_MANIFEST: path.join(config.stateDir, 'manifest-latest.json') };
+  const env = { ...manifestEnv, ...(await localStackKey(config, manifestEnv)) };
   const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
 import { type KitConfig, loadConfig } from '../lib/config.ts';
-import { EnvironmentError, UsageError } from '../lib/errors.ts';
+import { EnvironmentError, UsageError, verdictCodes } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
@@ -114,7 +114,7 @@ await runCommand(async () => {
       '--out',
       runDir,
     ],
-    okCodes: [0, 1],
+    okCodes: verdictCodes,
   });
   say('');
   say(/^verdict:.*$/m.exec(verified.output)?.[0] ?? 'verdict: unknown');

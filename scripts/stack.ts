@@ -21,6 +21,7 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
+  if (config.stateDirMoved && action !== 'status') log(`state folder ${config.stateDir}: ${config.stateDirMoved}`);
   switch (action) {
     case 'up':
       await stackUp(config, log);

@@ -1,7 +1,7 @@
 /**
  * `npm run verify`: judges a load run (and the database behind it) against the deployment checklist's
  * success criteria and writes `index.html`, `summary.json` and `junit.xml`. CONDITIONAL exits 0, as
- * GO, but is printed with the gates that need a person's judgement.
+ * GO, when only warnings need a person's judgement, and 4 when an error-level gate could not judge.
  * Flags and exit codes: `commands.verify` in lib/commands.ts (`--help`).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { readReportAssets } from '../verify/report/assets.ts';
 import { writeCompare } from '../verify/report/compare.ts';
 import { buildSummary, readBaseline } from '../verify/report/summary.ts';
 import { writeReport } from '../verify/report/write.ts';
-import { loadGates, runGates, verdictOf } from '../verify/run.ts';
+import { exitCodeOf, loadGates, runGates, unjudgedErrorGates, verdictOf } from '../verify/run.ts';
 
 const USAGE = usage(commands.verify);
 
@@ -254,15 +254,19 @@ async function main(argv: readonly string[]): Promise<number> {
     const files = writeReport(outDir, summary, assets);
     for (const r of results)
       process.stdout.write(`  ${r.status.padEnd(17)} ${r.level.padEnd(5)} ${r.id}: ${r.measured}\n`);
+    const code = exitCodeOf(results);
+    const unjudged = unjudgedErrorGates(results);
     const note =
-      verdict === 'CONDITIONAL'
-        ? " (exit 0: nothing failed at error level, but the gates above need a person's judgement before signing)"
-        : '';
+      verdict !== 'CONDITIONAL'
+        ? ''
+        : code === ExitCode.unjudged
+          ? ` (exit 4: error-level gates could not judge: ${unjudged.join(', ')})`
+          : " (exit 0: nothing failed at error level, but the gates above need a person's judgement before signing)";
     if (fixes) process.stdout.write(`${fixesLine(outDir, fixes)}\n`);
     process.stdout.write(
       `verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`,
     );
-    return verdict === 'NO-GO' ? ExitCode.noGo : ExitCode.ok;
+    return code;
   } finally {
     await database.db?.end().catch(() => undefined);
   }

@@ -98,6 +98,11 @@ export interface LoadSource {
   readonly load?: LoadRunInfo;
   /** Thresholds the engine judged breached (`metric expression`), from k6-summary.json beside the output. */
   readonly breachedThresholds?: readonly string[];
+  /**
+   * Metrics k6-summary.json lists (no submetrics): a counter a threshold names is listed even at zero,
+   * so a counter absent from the raw output counts as zero only when its run listed it.
+   */
+  readonly summaryMetrics?: readonly string[];
 }
 
 /** The part of `load.json` (written by `npm run load`) that verify reads. */
@@ -120,6 +125,8 @@ export interface LoadRunInfo {
     readonly requestsPerEndpoint?: Readonly<Record<string, number>>;
   };
   readonly baselineRates?: Readonly<Record<string, number>>;
+  /** Where the 1x rates came from: `default` (the kit's own), `K6_BASELINE_RATES` or `K6_BASELINE_FILE`. */
+  readonly baselineSource?: string;
 }
 
 /**

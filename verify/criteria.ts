@@ -54,6 +54,7 @@ export const criteriaOverrideSchema = z
         minProbedUsers: z.number().int().min(2),
         probedUserFraction: fraction,
         maxProbedUsers: z.number().int().min(2),
+        maxSameBodyShare: fraction,
       })
       .partial()
       .strict(),

@@ -11,10 +11,13 @@
  *   CONDITIONAL otherwise, when any `warn`-level gate fails, any gate reports `warn`, or any
  *               `error`-level gate has insufficient data (it could not be judged, so nobody may sign GO);
  *   GO          otherwise. `info`-level gates never move the verdict.
+ * Exit code (exitCodeOf): GO 0, NO-GO 1; CONDITIONAL 0 when only warnings need a person, 4 when an
+ * error-level gate could not judge (a CI step must not read "could not tell" as "passed").
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ExitCode } from '../lib/errors.ts';
 import { repoRoot } from '../lib/paths.ts';
 import type { VerifyContext } from './context.ts';
 import type { Gate, GateResult } from './gate.ts';
@@ -114,4 +117,17 @@ export function verdictOf(results: readonly Pick<GateResult, 'level' | 'status'>
       (r.level !== 'info' && r.status === 'insufficient-data'),
   );
   return conditional ? 'CONDITIONAL' : 'GO';
+}
+
+/** Error-level gates that could not judge: what turns a CONDITIONAL verdict into exit 4. */
+export function unjudgedErrorGates(results: readonly Pick<GateResult, 'id' | 'level' | 'status'>[]): string[] {
+  return results.filter((r) => r.level === 'error' && r.status === 'insufficient-data').map((r) => r.id);
+}
+
+/** verify's exit code for its results (README "Exit codes"). */
+export function exitCodeOf(results: readonly Pick<GateResult, 'id' | 'level' | 'status'>[]): ExitCode {
+  const verdict = verdictOf(results);
+  if (verdict === 'NO-GO') return ExitCode.noGo;
+  if (verdict === 'CONDITIONAL' && unjudgedErrorGates(results).length > 0) return ExitCode.unjudged;
+  return ExitCode.ok;
 }

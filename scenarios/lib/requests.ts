@@ -4,7 +4,7 @@
  * parameter) comes from model/target.ts, so the same journeys run against the local stack and a
  * real staging backend. Pure: sending is scenarios/lib/http.ts's job.
  */
-import { type Route, routePath, supabasePaths, type TableName } from '../../model/target.ts';
+import { isOwnResource, type Route, routePath, supabasePaths, type TableName } from '../../model/target.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -57,7 +57,7 @@ export function appRequest(target: Target, route: Route, options: AppRequestOpti
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     name: route.name,
     expected: options.expected ?? (route.method === 'POST' ? [200, 201] : [200]),
-    ownResource: route.auth !== 'none',
+    ownResource: isOwnResource(route),
   };
 }
 

@@ -50,6 +50,23 @@ describe('command declarations', () => {
     }
   });
 
+  it("the README's exit-code table has every code verify, demo and signoff declare, and only codes some command declares", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = /^## Exit codes\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    const rows = new Map([...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]!]));
+    for (const command of [commands.verify, commands.demo, commands.signoff])
+      for (const [code, meaning] of Object.entries(command.exitCodes ?? {})) {
+        expect(rows.has(Number(code)), `${command.name} exit ${code} (${meaning}) is not in the README`).toBe(true);
+        if (Number(code) <= 1 || Number(code) === 4)
+          expect(rows.get(Number(code)), `README exit ${code}`).toContain(command.name);
+      }
+    // 4 means the same in both places: a CONDITIONAL an error-level gate could not judge.
+    expect(rows.get(4)).toContain('error-level gate could not judge');
+    expect(commands.verify.exitCodes?.[4]).toContain('error-level gate could not judge');
+    const declaredCodes = new Set(declared.flatMap((c) => Object.keys(c.exitCodes ?? {}).map(Number)));
+    expect([...rows.keys()].filter((code) => !declaredCodes.has(code))).toEqual([]);
+  });
+
   it("every command and bench part has a row in the README's table", () => {
     for (const command of declared) expect(commandTable, command.name).toContain(command);
   });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../lib/exec.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
+import { exitCodeOf } from '../../verify/run.ts';
 import { BRIEF_GATES } from '../support/brief-gates.ts';
 import { holdPorts } from '../support/hold-ports.ts';
 import { freePort } from '../support/ports.ts';
@@ -61,7 +62,15 @@ describe('npm run demo', () => {
     }
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')));
     expect(demo.stdout).toContain(`verdict: ${summary.verdict}`);
-    expect(demo.code).toBe(summary.verdict === 'NO-GO' ? 1 : 0);
+    expect(demo.code).toBe(exitCodeOf(summary.gates));
+    // The README's headline: CONDITIONAL, every error-level gate passes, only warn-level gates hold it back (exit 0).
+    expect(summary.verdict).toBe('CONDITIONAL');
+    const notPassing = summary.gates.filter((g) => g.level === 'error' && g.status !== 'pass');
+    expect(
+      notPassing.map((g) => `${g.id}: ${g.status}`),
+      notPassing.map((g) => g.evidence.summary).join('\n'),
+    ).toEqual([]);
+    expect(demo.code).toBe(0);
     expect(demo.stdout).toContain(path.join(outDir, 'index.html'));
     for (const file of ['index.html', 'summary.json', 'junit.xml'])
       expect(existsSync(path.join(outDir, file))).toBe(true);

@@ -149,7 +149,7 @@ describe('npm run load -- peak --instances 2', () => {
       ],
       { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', DATABASE_URL: db.url },
     );
-    expect([0, 1]).toContain(out.code);
+    expect([0, 1, 4]).toContain(out.code);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(tmp, 'report', 'summary.json'), 'utf8')));
     const requests = [1, 2].map(
       (i) =>
@@ -170,6 +170,11 @@ describe('npm run load -- peak --instances 2', () => {
     // each instance's baseline is scaled by its share like its schedule, so the merge reads 10x
     const delivered = summary.gates.find((g) => g.id === 'load-delivered');
     expect(delivered?.measured).toContain('schedule 10.0x baseline');
-    expect(delivered?.status, delivered?.evidence.summary).toBe('pass');
+    // A busy machine can breach the latency thresholds (exit 99): the gate then fails naming it.
+    const exits = [1, 2].map(
+      (i) => JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).exitCode as number,
+    );
+    if (exits.every((c) => c === 0)) expect(delivered?.status, delivered?.evidence.summary).toBe('pass');
+    else expect(delivered?.evidence.summary).toMatch(/the load engine of [12] exited 99 \(thresholds breached\)/);
   });
 });

@@ -16,6 +16,7 @@ import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { runEngineCli } from '../scenarios/support/engine.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 import { testContext } from './context.ts';
+import { type Fault, startFaultyApp } from './faulty-app.ts';
 
 let seeded: SeededStack;
 let original: string;
@@ -31,7 +32,10 @@ beforeAll(async () => {
 afterAll(() => seeded?.stop());
 
 /** A few seconds of smoke load (its first postback iteration plants every kind), then the gates. */
-async function loadAndJudge(name: string): Promise<{ load: LoadEvidence; result: GateResult; history: GateResult }> {
+async function loadAndJudge(
+  name: string,
+  judgeVia?: Fault,
+): Promise<{ load: LoadEvidence; result: GateResult; history: GateResult }> {
   const dir = path.join(seeded.tmp, name);
   mkdirSync(dir, { recursive: true });
   const run = await runEngineCli(
@@ -47,27 +51,32 @@ async function loadAndJudge(name: string): Promise<{ load: LoadEvidence; result:
   );
   expect([0, 99], run.stderr).toContain(run.code);
   const load = await readLoadEvidence([dir]);
-  const ctx = testContext(seeded.db.pool, {
-    seedRunIds: [seeded.runId],
-    load,
-    api: {
-      url: seeded.stack.url,
-      anonKey: seeded.stack.anonKey,
-      serviceRoleKey: seeded.stack.serviceRoleKey,
-      userTokens: seeded.stack.keys.signer,
-    },
-  });
-  const judged = ctx;
-  return { load, result: await attributionGate.run(judged), history: await historyGate.run(judged) };
+  // The gate may ask its questions through an app that answers some of them wrongly.
+  const app = judgeVia === undefined ? undefined : await startFaultyApp(seeded.stack.url, judgeVia);
+  try {
+    const ctx = testContext(seeded.db.pool, {
+      seedRunIds: [seeded.runId],
+      load,
+      api: {
+        url: app?.url ?? seeded.stack.url,
+        anonKey: seeded.stack.anonKey,
+        serviceRoleKey: seeded.stack.serviceRoleKey,
+        userTokens: seeded.stack.keys.signer,
+      },
+    });
+    return { load, result: await attributionGate.run(ctx), history: await historyGate.run(ctx) };
+  } finally {
+    await app?.stop();
+  }
 }
 
 /** Runs with `apply_affiliate_postback` rewritten by `fault`, restored afterwards. */
-async function withFault(name: string, fault: (source: string) => string) {
+async function withFault(name: string, fault: (source: string) => string, judgeVia?: Fault) {
   const faulty = fault(original);
   expect(faulty).not.toBe(original);
   await seeded.db.pool.query(faulty);
   try {
-    return await loadAndJudge(name);
+    return await loadAndJudge(name, judgeVia);
   } finally {
     await seeded.db.pool.query(original);
   }
@@ -84,6 +93,12 @@ describe('gate attribution (app-processed postbacks)', () => {
     expect(result.status).toBe('pass');
     expect(Number(result.evidence.figures?.['statisticsUsers'])).toBeGreaterThan(0);
     expect(history.status).toBe('pass');
+    // The same load without the API to ask the app's statistics: the revenue figures are not judged.
+    const unasked = await attributionGate.run(
+      testContext(seeded.db.pool, { seedRunIds: [seeded.runId], load, apiError: 'no API URL and keys' }),
+    );
+    expect(unasked.status).toBe('insufficient-data');
+    expect(unasked.evidence.summary).toContain('revenue figures not asked');
   });
 
   it('fails when the handler counts a replayed postback again', async () => {
@@ -107,6 +122,19 @@ describe('gate attribution (app-processed postbacks)', () => {
     expect(result.evidence.figures?.['failures_commission']).toBeGreaterThan(0);
     expect(Number(result.evidence.figures?.['commissionDifference'])).toBeLessThan(0);
     expect(history.status).toBe('pass');
+  });
+
+  it('keeps the failures it found when a statistics call gets no answer, and names that call too', async () => {
+    const { result } = await withFault(
+      'drop-pennies-no-stats',
+      (s) => s.replace('actual_commission = p_commission', 'actual_commission = trunc(p_commission)'),
+      ({ path }) => (path === '/api/v1/affiliate/stats/' ? { reset: true } : undefined),
+    );
+    expect(result.status, result.evidence.summary).toBe('fail');
+    expect(result.evidence.figures?.['failures_commission']).toBeGreaterThan(0);
+    expect(result.evidence.rows).toContainEqual(
+      expect.objectContaining({ failure_class: 'revenue', detail: expect.stringMatching(/got no answer/) }),
+    );
   });
 
   // Last of the faults: it converts a seeded click, which the history gate then rightly names.

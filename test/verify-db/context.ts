@@ -5,7 +5,20 @@ import path from 'node:path';
 import type pg from 'pg';
 import { loadConfig } from '../../lib/config.ts';
 import { successCriteria } from '../../model/slo.ts';
-import type { VerifyContext } from '../../verify/context.ts';
+import type { LoadEvidence, VerifyContext } from '../../verify/context.ts';
+
+/**
+ * What the security gate reads of a load run: the RLS-probe journey's iterations and the leak
+ * counter its summary declared (zero leaks). The journeys' own output is judged end to end in
+ * test/verify/end-to-end.test.ts.
+ */
+export const rlsProbedLoad = (over: { rlsProbe?: number; declared?: boolean } = {}): LoadEvidence =>
+  ({
+    sources: [{ summaryMetrics: over.declared === false ? ['checks'] : ['aclue_rls_leaks', 'checks'] }],
+    iterations: { perScenario: { swipingUser: 40, rlsProbe: over.rlsProbe ?? 12 } },
+    counters: {},
+    rlsLeaksByEndpoint: {},
+  }) as unknown as LoadEvidence;
 
 export function testContext(pool: pg.Pool | undefined, overrides: Partial<VerifyContext> = {}): VerifyContext {
   return {

@@ -49,6 +49,13 @@ const ACLUE_DEFECTS = `
   create function public.get_connection_stats() returns bigint language sql security definer as $$ select count(*) from pg_stat_activity $$;
   -- DATABASE_DEPLOYMENT_CHECKLIST.md: its performance_monitoring_view was never defined.
   drop view public.performance_monitoring_view;
+  -- E: gift links managed by their owner FOR ALL, beside a FOR SELECT policy on live links.
+  drop policy gift_links_select_own on public.gift_links;
+  drop policy gift_links_insert_own on public.gift_links;
+  drop policy gift_links_update_own on public.gift_links;
+  drop policy gift_links_delete_own on public.gift_links;
+  create policy "Users can manage own gift links" on public.gift_links for all to authenticated using ((select auth.uid()) = user_id);
+  create policy "Anyone can view active gift links" on public.gift_links for select to anon, authenticated using (is_active and expires_at > now());
 `;
 
 // Two policies whose merge gives authenticated the anon policy's USING (true).
@@ -121,6 +128,7 @@ describe('fix-it migration', () => {
         'rls_policy_always_true public.profiles policy "Service role full access"',
         'rls_policy_always_true public.users policy "Allow anon insert"',
         'multiple_permissive_policies public.profiles SELECT for authenticated',
+        'multiple_permissive_policies public.gift_links SELECT for authenticated',
         'anonymous_rows_readable public.affiliate_clicks policy "Users can view own clicks"',
         'duplicate_indexes public.users',
         'duplicate_indexes public.profiles',
@@ -170,6 +178,26 @@ describe('fix-it migration', () => {
     expect(file).toMatch(
       /CREATE POLICY "profiles_update_merged" ON public\.profiles AS PERMISSIVE FOR UPDATE TO authenticated USING \(/,
     );
+    // A FOR SELECT policy beside a FOR ALL one: the FOR ALL split per command, the SELECT pair merged.
+    expect(file).toContain('DROP POLICY "Users can manage own gift links" ON public.gift_links;');
+    for (const cmd of ['INSERT', 'UPDATE', 'DELETE'])
+      expect(file).toMatch(
+        new RegExp(
+          `CREATE POLICY "gift_links_${cmd.toLowerCase()}_split" ON public\\.gift_links AS PERMISSIVE FOR ${cmd} TO authenticated`,
+        ),
+      );
+    expect(file).toContain(
+      'CREATE POLICY "gift_links_update_split" ON public.gift_links AS PERMISSIVE FOR UPDATE TO authenticated USING (( SELECT auth.uid() AS uid) = user_id) WITH CHECK (( SELECT auth.uid() AS uid) = user_id);',
+    );
+    expect(file).toContain('DROP POLICY "Anyone can view active gift links" ON public.gift_links;');
+    expect(file).toMatch(
+      /CREATE POLICY "gift_links_select_merged" ON public\.gift_links AS PERMISSIVE FOR SELECT TO anon, authenticated USING \(\(is_active AND \(expires_at > now\(\)\)\) OR \(\( SELECT auth\.uid\(\) AS uid\) = user_id\)\);/,
+    );
+    expect(
+      fixes?.blocks.find((b) =>
+        b.findings.includes('multiple_permissive_policies public.gift_links SELECT for authenticated'),
+      )?.status,
+    ).toBe('proved-safe');
     expect(file).toContain('DROP INDEX IF EXISTS public.idx_users_email;');
     expect(file).toMatch(
       /CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_products_category_id" ON public\.products \("category_id"\);/,

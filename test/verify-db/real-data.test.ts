@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import preferenceGate from '../../verify/gates/preference-accuracy.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
+import recommendationGate from '../../verify/gates/recommendation-accuracy.ts';
 import securityGate from '../../verify/gates/security.ts';
+import { queryFile, runQuery } from '../../verify/sql/run.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
 import type { TestStack } from '../support/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { startAclueDefects } from './aclue-defects-server.ts';
-import { testContext } from './context.ts';
+import { rlsProbedLoad, testContext } from './context.ts';
+import { startFaultyApp } from './faulty-app.ts';
 import type { World } from './world.ts';
 import { plantWorld } from './world.ts';
 
@@ -95,6 +98,107 @@ describe('real-data gate', () => {
     expect(result.evidence.summary).toMatch(/8 of 8 product ids changed between calls/);
   });
 
+  it('divides the preferred share by the items returned: invented and repeated ids do not inflate it', async () => {
+    // Each user gets one real product of a top category five times, and five ids no product has.
+    // The users the gate probes, with the top categories it reads (its own query).
+    const users = await runQuery<{ user_id: string; top_categories: string[] }>(
+      db.pool,
+      queryFile('real-data', 'users_with_history'),
+      [[world.runId], 30, 0.05, 200],
+    );
+    const favourite = new Map<string, string>();
+    for (const u of users) {
+      const p = await db.pool.query<{ id: string }>(
+        'select id::text from public.products where category_id = $1::uuid order by id limit 1',
+        [u.top_categories[0]],
+      );
+      favourite.set(u.user_id, p.rows[0]!.id);
+    }
+    const padded = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/api/v1/recommendations/' && userId !== undefined
+        ? {
+            status: 200,
+            body: JSON.stringify([
+              ...Array.from({ length: 5 }, () => ({ id: favourite.get(userId) })),
+              ...Array.from({ length: 5 }, () => ({ id: crypto.randomUUID() })),
+            ]),
+          }
+        : undefined,
+    );
+    try {
+      const ctx = testContext(db.pool, {
+        seedRunIds: [world.runId],
+        api: {
+          url: padded.url,
+          anonKey: stack.anonKey,
+          serviceRoleKey: stack.serviceRoleKey,
+          userTokens: stack.keys.signer,
+        },
+      });
+      const result = await realDataGate.run(ctx);
+      expect(result.status).toBe('fail');
+      expect(result.evidence.figures?.['meanPreferenceShare']).toBe(0.1);
+      expect(result.evidence.rows).toContainEqual(
+        expect.objectContaining({
+          check: 'recommendations_ignore_preferences',
+          detail: expect.stringContaining("10% of recommendations from the user's top-3 liked categories"),
+        }),
+      );
+    } finally {
+      await padded.stop();
+    }
+  });
+
+  it('names a canned body when most users get it, not only when all do', async () => {
+    // The statistics are the same mock for every user but one, who gets the real answer.
+    const [first] = world.userIds;
+    const mostlyCanned = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/api/v1/users/me/statistics' && userId !== first
+        ? {
+            status: 200,
+            body: JSON.stringify({ total_swipes: 42, total_likes: 17, favourite_category: 'Electronics' }),
+          }
+        : undefined,
+    );
+    try {
+      const ctx = testContext(db.pool, {
+        seedRunIds: [world.runId],
+        api: {
+          url: mostlyCanned.url,
+          anonKey: stack.anonKey,
+          serviceRoleKey: stack.serviceRoleKey,
+          userTokens: stack.keys.signer,
+        },
+      });
+      const result = await realDataGate.run(ctx);
+      expect(result.status).toBe('fail');
+      expect(result.evidence.rows).toContainEqual(
+        expect.objectContaining({
+          check: 'canned_body',
+          endpoint: 'users_me_statistics',
+          detail: expect.stringMatching(/to (29|30) of 30 different users/),
+        }),
+      );
+    } finally {
+      await mostlyCanned.stop();
+    }
+  });
+
+  it('is insufficient-data, naming the part, when the load writes could not be counted back (no load)', async () => {
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: {
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        userTokens: stack.keys.signer,
+      },
+    });
+    const result = await realDataGate.run(ctx);
+    expect(result.status).toBe('insufficient-data');
+    expect(result.evidence.summary).toContain('load writes not counted back');
+  });
+
   it('is insufficient-data without a database and an API', async () => {
     const result = await realDataGate.run(testContext(undefined));
     expect(result.status).toBe('insufficient-data');
@@ -114,6 +218,7 @@ describe('security gate through the Data API', () => {
         serviceRoleKey: stack.serviceRoleKey,
         userTokens: stack.keys.signer,
       },
+      load: rlsProbedLoad(),
     });
     return ctx;
   };
@@ -141,6 +246,55 @@ describe('security gate through the Data API', () => {
       );
     } finally {
       await db.pool.query('drop policy kit_test_leak on public.affiliate_clicks');
+    }
+  });
+});
+
+describe('the accuracy gates when the app answers a call wrongly', () => {
+  const via = (url: string) => {
+    const ctx = testContext(db.pool, {
+      seedRunIds: [world.runId],
+      api: { url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    });
+    return ctx;
+  };
+
+  it('a 200 whose body is not JSON fails recommendation-accuracy for those users instead of leaving both gates unjudged', async () => {
+    const app = await startFaultyApp(stack.url, ({ path }) =>
+      path === '/api/v1/recommendations/' ? { status: 200, body: '<html>upstream error</html>' } : undefined,
+    );
+    try {
+      const ctx = via(app.url);
+      const recommendations = await recommendationGate.run(ctx);
+      expect(recommendations.status, recommendations.evidence.summary).toBe('fail');
+      expect(recommendations.evidence.summary).toContain('a body that is not JSON');
+      expect(recommendations.evidence.figures?.['recommendationFailures']).toBe(
+        recommendations.evidence.figures?.['measuredUsers'],
+      );
+      // The same answers, shared: the preference gate is judged on the preferences, not left unjudged.
+      expect((await preferenceGate.run(ctx)).status).not.toBe('insufficient-data');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a 403 to a user asking for their own preferences fails preference-accuracy', async () => {
+    const [refused] = world.userIds;
+    const app = await startFaultyApp(stack.url, ({ path, userId }) =>
+      path === '/rest/v1/user_preferences' && userId === refused
+        ? { status: 403, body: JSON.stringify({ message: 'permission denied for table user_preferences' }) }
+        : undefined,
+    );
+    try {
+      const ctx = via(app.url);
+      const result = await preferenceGate.run({ ...ctx, config: { ...ctx.config, preferenceSource: 'api' } });
+      expect(result.status, result.evidence.summary).toBe('fail');
+      expect(result.evidence.summary).toContain(
+        `GET /rest/v1/user_preferences as user ${refused} answered 403 to the user asking for their own preferences`,
+      );
+      expect(result.evidence.figures?.['usersAnsweredWrongly']).toBe(1);
+    } finally {
+      await app.stop();
     }
   });
 });

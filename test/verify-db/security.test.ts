@@ -1,16 +1,21 @@
-// The security gate on real databases: the kit's schema passes; a loosened policy fails with the
-// leaking cells named; a schema carrying the real project's RLS and index mistakes (its
-// `database/*.sql`) is named lint by lint; no database gives insufficient-data.
+// The security gate on real databases: the kit's schema passes once the matrix, the Data API and
+// the load's RLS-probe journey were all probed, and is insufficient-data naming each probe that did
+// not run; a loosened policy fails with the leaking cells named; a schema carrying the real
+// project's RLS and index mistakes (its `database/*.sql`) is named lint by lint; no database gives
+// insufficient-data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import securityGate, { runLints } from '../../verify/gates/security.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
-import { testContext } from './context.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { rlsProbedLoad as probedLoad, testContext } from './context.ts';
+import { plantWorld } from './world.ts';
 
 let clean: TestDatabase;
 let loosened: TestDatabase;
 let aclue: TestDatabase;
 let truthy: TestDatabase;
+let api: TestStack;
 
 // Ways an app could read the planted answers. Each passed the old lints: the
 // function pins its search_path and is not executable by anon, the view and policy are ordinary.
@@ -63,11 +68,16 @@ beforeAll(async () => {
     'create policy affiliate_clicks_select_all on public.affiliate_clicks for select to authenticated using (true)',
   );
   await aclue.pool.query(ACLUE_MISTAKES);
+  await plantWorld(clean.pool, { measuredUsers: 3, coldUsers: 0, swipesPerUser: 5 });
+  api = await startTestStack(clean);
 });
 
 afterAll(async () => {
+  await api?.stop();
   await Promise.all([clean?.close(), loosened?.close(), aclue?.close(), truthy?.close()]);
 });
+
+const withApi = () => ({ api: { url: api.url, anonKey: api.anonKey, serviceRoleKey: api.serviceRoleKey } });
 
 const counts = async (db: TestDatabase): Promise<string> =>
   JSON.stringify(
@@ -78,14 +88,36 @@ const counts = async (db: TestDatabase): Promise<string> =>
   );
 
 describe('security gate', () => {
-  it('passes on the kit schema: all matrix cells as expected, no blocking lint, no probe rows left behind', async () => {
+  it('passes on the kit schema: all matrix cells as expected in SQL and through the Data API, no leak under load, no blocking lint, no probe rows left behind', async () => {
     const before = await counts(clean);
-    const result = await securityGate.run(testContext(clean.pool));
+    const result = await securityGate.run(testContext(clean.pool, { ...withApi(), load: probedLoad() }));
     // Only info lints, listed for review, may be left.
     expect(result.evidence.rows?.filter((r) => r['level'] !== 'info')).toEqual([]);
     expect(result.status).toBe('pass');
     expect(result.evidence.figures?.['matrixCells']).toBe(224);
+    expect(result.evidence.figures?.['dataApiFindings']).toBe(0);
+    expect(result.evidence.figures?.['loadRlsLeaks']).toBe(0);
     expect(await counts(clean)).toBe(before);
+  });
+
+  it('is insufficient-data, naming the probe, when the Data API was not probed or the RLS-probe journey did not run', async () => {
+    const cases = [
+      [testContext(clean.pool, { load: probedLoad() }), 'Data API not probed'],
+      [testContext(clean.pool, withApi()), 'no load run: the RLS-probe journey did not run'],
+      [
+        testContext(clean.pool, { ...withApi(), load: probedLoad({ rlsProbe: 0 }) }),
+        'the load ran no rlsProbe iteration',
+      ],
+      [
+        testContext(clean.pool, { ...withApi(), load: probedLoad({ declared: false }) }),
+        'did not declare the aclue_rls_leaks counter',
+      ],
+    ] as const;
+    for (const [ctx, said] of cases) {
+      const result = await securityGate.run(ctx);
+      expect(result.status, said).toBe('insufficient-data');
+      expect(result.evidence.summary).toContain(said);
+    }
   });
 
   it('fails on a loosened policy and names the leaking cell', async () => {

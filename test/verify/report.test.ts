@@ -111,7 +111,7 @@ async function visibleCamelCase(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  [fx, apiPort] = await Promise.all([makeFixtures({ good2: false }), freePort()]);
+  [fx, apiPort] = await Promise.all([makeFixtures({ good2: false, baseline: true }), freePort()]);
 });
 afterAll(async () => fx?.cleanup());
 
@@ -138,15 +138,20 @@ describe('npm run verify', () => {
     expect(junit).toMatch(/<testcase [^>]*name="api-latency: [^"]*"[^>]*>\s*<failure /);
   });
 
-  it('CONDITIONAL on the good run without a database: exit 0, printed clearly; --baseline adds the comparison', async () => {
+  it('CONDITIONAL on the good run without a database: exit 4 (error-level gates could not judge), printed clearly; --baseline adds the comparison', async () => {
     const first = path.join(fx.root, 'report-good');
     const lenient = path.join(fx.root, 'busy-machine.json');
     writeFileSync(lenient, JSON.stringify(busyMachineLatency));
     const r = await verify(['--run', fx.good, '--out', first, '--criteria', lenient]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/verdict: CONDITIONAL \(exit 0/);
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.stdout).toMatch(/verdict: CONDITIONAL \(exit 4: error-level gates could not judge: [a-z-]+(, [a-z-]+)*\)/);
+    expect(r.stdout).toMatch(/could not judge: .*\bsecurity\b/);
     expect(r.stderr).toContain('database unreachable');
     const second = path.join(fx.root, 'report-vs-baseline');
+    // the baseline's own report: the baseline-profile run of the same target, judged alone
+    const baselineReport = path.join(fx.root, 'report-baseline');
+    // (judged alone it is NO-GO: a 1x schedule is no 10x load)
+    expect((await verify(['--run', fx.baseline, '--out', baselineReport, '--criteria', lenient])).code).toBe(1);
     // the bad run is starved of VUs and completes only a few requests per endpoint: compare them all
     const fewRequests = path.join(fx.root, 'few-requests.json');
     writeFileSync(fewRequests, JSON.stringify({ degradationMinRequests: 1 }));
@@ -156,7 +161,7 @@ describe('npm run verify', () => {
       '--out',
       second,
       '--baseline',
-      path.join(first, 'summary.json'),
+      path.join(baselineReport, 'summary.json'),
       '--criteria',
       fewRequests,
     ]);
@@ -169,14 +174,15 @@ describe('npm run verify', () => {
     expect(html).toContain('<th>peak/baseline</th>');
   });
 
-  it('truncated k6 output: exit 0 with insufficient-data and a message naming the file, no stack trace', async () => {
+  it('truncated k6 output: exit 4 (error-level gates could not judge) and a message naming the file, no stack trace', async () => {
     const dir = path.join(fx.root, 'truncated-run');
     mkdirSync(dir);
     const raw = readFileSync(path.join(fx.good, 'k6-raw.json.gz'));
     writeFileSync(path.join(dir, 'k6-raw.json.gz'), raw.subarray(0, raw.length >> 1));
     copyFileSync(path.join(fx.good, 'load.json'), path.join(dir, 'load.json'));
     const r = await verify(['--run', dir, '--out', path.join(fx.root, 'report-truncated')]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/could not judge: .*\bapi-latency\b/);
     expect(r.stderr).toContain(`${path.join(dir, 'k6-raw.json.gz')}: the gzip stream is truncated after line`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toMatch(/insufficient-data\s+error api-latency/);

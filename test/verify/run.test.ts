@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths.ts';
 import type { VerifyContext } from '../../verify/context.ts';
 import type { Gate, GateResult } from '../../verify/gate.ts';
-import { gateIds, loadGates, runGate, runGates, verdictOf } from '../../verify/run.ts';
+import { exitCodeOf, gateIds, loadGates, runGate, runGates, unjudgedErrorGates, verdictOf } from '../../verify/run.ts';
 import { loadContext } from './support/fixtures.ts';
 
 function filesUnder(dir: string): string[] {
@@ -43,10 +43,14 @@ describe('gate discovery and parity', () => {
     },
   );
 
-  it.each(ids.map((id) => [id]))('gate %s is named by at least one test', (id) => {
-    expect(testText.includes(`'${id}'`) || testText.includes(`gates/${id}.ts`) || testText.includes(`gate ${id}`)).toBe(
-      true,
-    );
+  // A quoted id anywhere (a list of gate names) is no test of the gate: a test must import its module.
+  it.each(ids.map((id) => [id]))('gate %s is imported by a test', (id) => {
+    expect(testText.includes(`verify/gates/${id}.ts'`), `no test imports verify/gates/${id}.ts`).toBe(true);
+  });
+
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  it.each(ids.map((id) => [id]))("gate %s has a row in the README's gates table", (id) => {
+    expect(readme, `README.md has no row | \`${id}\` | …`).toMatch(new RegExp(`^\\| \`${id}\` \\| .+\\|.+\\|$`, 'm'));
   });
 
   it('every docs page belongs to a gate', () => {
@@ -120,6 +124,22 @@ describe('verdict', () => {
     expect(verdictOf([r('error', 'insufficient-data')])).toBe('CONDITIONAL');
     // an unmeasured warn-level gate (a rollback never drilled) is not a GO either
     expect(verdictOf([r('error', 'pass'), r('warn', 'insufficient-data')])).toBe('CONDITIONAL');
+  });
+  it('exits 0 for GO and for a CONDITIONAL only warnings made, 1 for NO-GO, 4 when an error-level gate could not judge', () => {
+    const x = (level: GateResult['level'], status: GateResult['status'], id = `${level}-${status}`) => ({
+      id,
+      level,
+      status,
+    });
+    expect(exitCodeOf([x('error', 'pass'), x('warn', 'pass')])).toBe(0);
+    expect(
+      exitCodeOf([x('error', 'pass'), x('warn', 'fail'), x('error', 'warn'), x('warn', 'insufficient-data')]),
+    ).toBe(0);
+    expect(exitCodeOf([x('error', 'fail'), x('error', 'insufficient-data')])).toBe(1);
+    expect(exitCodeOf([x('error', 'pass'), x('error', 'insufficient-data', 'security')])).toBe(4);
+    expect(unjudgedErrorGates([x('error', 'insufficient-data', 'security'), x('warn', 'insufficient-data')])).toEqual([
+      'security',
+    ]);
   });
   it('is GO when all pass; info gates do not move it', () => {
     expect(verdictOf([r('error', 'pass'), r('info', 'fail'), r('info', 'insufficient-data'), r('warn', 'pass')])).toBe(

@@ -3,7 +3,10 @@
  * in the app's order, and the users whose call failed. Opening recommendations is also what makes
  * the app calculate a user's preferences, so `preference-accuracy` asks first and
  * `recommendation-accuracy` scores the same answers: one call per sampled user per verify, memoised
- * on the verify context (the same users and k give the same promise).
+ * on the verify context (the same users and k give the same promise). A call that fails (no answer,
+ * a status outside 2xx, a body that is no JSON) is that user's problem line and an empty list, which
+ * the gates score as the app's answer; it never rejects the shared promise, so one bad answer cannot
+ * turn both gates' findings into "could not judge".
  */
 import { Agent, request } from 'undici';
 import { mapInOrder } from '../../lib/in-order.ts';
@@ -13,6 +16,7 @@ import { listOf, productIdOf } from './app-probe.ts';
 import { mintUserToken } from './tokens.ts';
 
 export interface RecommendedLists {
+  /** The product ids each user's call answered, in the app's order; absent for a failed call. */
   readonly lists: ReadonlyMap<string, readonly string[]>;
   /** One line per failed user, sorted: `user <id>: <why>`. */
   readonly problems: readonly string[];
@@ -49,14 +53,30 @@ async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): P
       if (res instanceof Error || res.statusCode < 200 || res.statusCode > 299) {
         problems.push(`user ${id}: ${res instanceof Error ? res.message : `answered ${res.statusCode}`}`);
         if (!(res instanceof Error)) await res.body.dump();
-      } else
-        lists.set(
-          id,
-          (listOf(await res.body.json()) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
-        );
+      } else {
+        const text = await res.body.text().catch((e: Error) => e);
+        const body = text instanceof Error ? text : parseJson(text);
+        if (body instanceof Error)
+          problems.push(
+            `user ${id}: answered ${res.statusCode} with ${text instanceof Error ? `a body that could not be read (${body.message})` : `a body that is not JSON: ${JSON.stringify(text.slice(0, 60))}`}`,
+          );
+        else
+          lists.set(
+            id,
+            (listOf(body) ?? []).map(productIdOf).filter((p): p is string => p !== undefined),
+          );
+      }
     });
   } finally {
     await agent.close();
   }
   return { lists, problems: problems.sort() };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return error as Error;
+  }
 }

@@ -105,6 +105,19 @@ function wrongAnswers(plants: readonly PlantedPostback[]): FailureRow[] {
   });
 }
 
+const statisticsFinding = (e: ExpectedStats, detail: string): FailureRow =>
+  findingRow(
+    finding({
+      name: 'statistics_match_truth',
+      title: "The app's statistics differ from the truth's sums",
+      level: 'error',
+      detail,
+      remediation: 'Sum what is stored: the statistics endpoint must count every conversion and its commission.',
+      object: `user ${e.user_id}`,
+      metadata: { failure_class: 'revenue', kind: 'statistics', click_id: null, order_id: null },
+    }),
+  );
+
 /** The app's own figures (GET /affiliate/stats/) as each user, against the truth's. */
 async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedStats[]): Promise<FailureRow[]> {
   const api = ctx.api!;
@@ -114,7 +127,20 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       const token = await mintUserToken(api, e.user_id);
       const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
-      const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(30_000),
+      }).catch((error: Error) => error);
+      // No answer (a timeout, a reset connection) is the app failing to report revenue: one user's finding.
+      if (res instanceof Error) {
+        rows.push(
+          statisticsFinding(
+            e,
+            `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} got no answer: ${oneLine(res)}`,
+          ),
+        );
+        continue;
+      }
       const body = (await res.json().catch(() => undefined)) as
         | { conversions?: unknown; actual_commission?: unknown }
         | undefined;
@@ -128,20 +154,11 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
         said.commission !== cents(e.expected_commission)
       ) {
         rows.push(
-          findingRow(
-            finding({
-              name: 'statistics_match_truth',
-              title: "The app's statistics differ from the truth's sums",
-              level: 'error',
-              detail:
-                res.status !== 200
-                  ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
-                  : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : decimal(said.commission / 100, 2)}; truth ${e.expected_conversions}, ${decimal(cents(e.expected_commission) / 100, 2)} (${e.planted_conversions} planted by the load)`,
-              remediation:
-                'Sum what is stored: the statistics endpoint must count every conversion and its commission.',
-              object: `user ${e.user_id}`,
-              metadata: { failure_class: 'revenue', kind: 'statistics', click_id: null, order_id: null },
-            }),
+          statisticsFinding(
+            e,
+            res.status !== 200
+              ? `GET ${routePath(routes.affiliateStats)} as user ${e.user_id} answered ${res.status}`
+              : `user ${e.user_id}: statistics say ${said.conversions} conversions, commission ${Number.isNaN(said.commission) ? 'none' : decimal(said.commission / 100, 2)}; truth ${e.expected_conversions}, ${decimal(cents(e.expected_commission) / 100, 2)} (${e.planted_conversions} planted by the load)`,
           ),
         );
       }
@@ -155,6 +172,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   if (ctx.db === undefined)
     return insufficient(gate, THRESHOLD, `no database connection: ${ctx.dbError ?? 'not configured'}`);
   const db = ctx.db;
+  // Kept outside the try: a step that fails later must not throw away the failures already found.
+  const failures: FailureRow[] = [];
   try {
     const truth = await judgedRuns(db, ctx.seedRunIds);
     // Late plants name the judged run's aged clicks: without that run nothing says they were late.
@@ -197,7 +216,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         commission: p.commission,
       })),
     );
-    const failures: FailureRow[] = [...wrongAnswers(plants)];
+    failures.push(...wrongAnswers(plants));
     const loadClicks = [...(ctx.load?.clickIds ?? [])];
     for (const check of checkFiles('attribution'))
       failures.push(...(await runCheck<Failure>(db, check, [truth.complete, loadClicks])).map(findingRow));
@@ -218,6 +237,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     const commissionDiff = (cents(totals.recorded_commission) - cents(totals.planted_commission)) / 100;
     const failed = failures.length > 0 || commissionDiff !== 0;
     const classesHit = FAILURE_CLASSES.filter((c) => (counts[c] ?? 0) > 0).map((c) => `${counts[c]} ${c}`);
+    // The app's own revenue figures are part of the rule: without the API to ask them, nothing passes.
+    if (!failed && ctx.api === undefined)
+      return insufficient(gate, THRESHOLD, `Not judged: ${notes.join('; ')}.`, {
+        figures: { plantedPostbacks: plants.length, notJudged: notes.join('; ') },
+      });
     const status = failed ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
     return gateResult(
       gate,
@@ -257,7 +281,31 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       },
     );
   } catch (error) {
-    return insufficient(gate, THRESHOLD, `attribution could not be reconciled: ${oneLine(error)}`);
+    if (failures.length === 0)
+      return insufficient(gate, THRESHOLD, `attribution could not be reconciled: ${oneLine(error)}`);
+    const classesHit = FAILURE_CLASSES.flatMap((c) => {
+      const n = failures.filter((f) => f.failure_class === c).length;
+      return n > 0 ? [`${n} ${c}`] : [];
+    });
+    return gateResult(gate, 'fail', THRESHOLD, `${classesHit.join(', ')} before reconciliation stopped`, {
+      summary: `Failed: ${classesHit.join(', ')}. First: ${failures
+        .slice(0, 3)
+        .map((f) => `${f.failure_class} ${f.kind} ${f.order_id ?? f.click_id ?? ''} (${f.detail})`)
+        .join('; ')}. The rest was not reconciled: ${oneLine(error)}.`,
+      figures: {
+        ...Object.fromEntries(
+          FAILURE_CLASSES.map((c) => [`failures_${c}`, failures.filter((f) => f.failure_class === c).length]),
+        ),
+        notJudged: `reconciliation stopped: ${oneLine(error)}`,
+      },
+      rows: FAILURE_CLASSES.flatMap((c) =>
+        firstRows(
+          failures.filter((f) => f.failure_class === c),
+          10,
+        ),
+      ),
+      links: ['#attribution'],
+    });
   }
 }
 

@@ -3,14 +3,24 @@
  * and unexpected statuses), the share of failed checks (a 200 with the wrong body is still a
  * failure to serve), judged against the same rate the load's own `checks` threshold uses, and
  * authentication failures on a user's own resources, which the scenarios count in
- * `aclue_auth_failures` (a 401/403 where the user's own token should be accepted).
+ * `aclue_auth_failures` (a 401/403 where the user's own token should be accepted). Each needs its
+ * evidence: checks the run made, requests to users' own resources, and the auth-failure counter the
+ * run declared; without one the gate is insufficient-data naming it (a failure found stays a fail).
  */
 
+import { isOwnResource, routes } from '../../model/target.ts';
 import { insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import { percent } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+import { counterCounted, profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+
+/** The app routes a user calls on their own rows (k6 name tags). */
+const OWN_RESOURCE_ENDPOINTS: ReadonlySet<string> = new Set(
+  Object.values(routes)
+    .filter(isOwnResource)
+    .map((r) => r.name),
+);
 
 const gate = {
   id: 'availability',
@@ -57,6 +67,28 @@ export default {
       checksFail ? `${percent(checkRate, 3)} of checks failed (${l.checks.fails} of ${checks})` : '',
       authFails ? `${auth} authentication failure(s) on users' own resources` : '',
     ].filter(Boolean);
+    const ownRequests = l.endpoints
+      .filter((e) => OWN_RESOURCE_ENDPOINTS.has(e.name))
+      .reduce((sum, e) => sum + e.requests, 0);
+    // What a pass rests on; absent, "nothing failed" would only mean "nothing was looked at".
+    const missing = [
+      checks === 0 ? 'no checks recorded (k6 `checks`): nothing judged whether the answers were right' : '',
+      ownRequests === 0
+        ? `no request to a user's own resource (${[...OWN_RESOURCE_ENDPOINTS].slice(0, 4).join(', ')}, …): authentication failures could not occur`
+        : '',
+      counterCounted(l, 'aclue_auth_failures')
+        ? ''
+        : 'the run did not declare the aclue_auth_failures counter (its k6-summary.json does not list it): authentication failures were not counted',
+    ].filter(Boolean);
+    if (problems.length === 0 && missing.length > 0)
+      return insufficient(gate, threshold, `Not judged: ${missing.join('; ')}.${profileNote(l)}`, {
+        figures: {
+          requests: l.overall.requests,
+          failed: l.overall.failed,
+          'own-resource requests': ownRequests,
+          checks,
+        },
+      });
     return {
       ...gate,
       status: problems.length ? 'fail' : 'pass',
@@ -67,9 +99,7 @@ export default {
           (problems.length
             ? `Availability below target: ${problems.join('; ')}.`
             : `Failed requests ${percent(rate, 3)}, failed checks ${percent(checkRate, 3)} and ${auth} authentication failures: within target.`) +
-          (l.counters.aclue_auth_failures === undefined
-            ? ' The run recorded no aclue_auth_failures samples (counted as zero).'
-            : '') +
+          (missing.length > 0 ? ` Also not judged: ${missing.join('; ')}.` : '') +
           profileNote(l) +
           sourceNote(l),
         figures: {
@@ -77,6 +107,7 @@ export default {
           failed: l.overall.failed,
           'failed rate': rate,
           'auth failures': auth,
+          'own-resource requests': ownRequests,
           'check fails': l.checks.fails,
           'check fail rate': checkRate,
         },

@@ -1,14 +1,15 @@
 /**
  * The checklist's rollback trigger "Query performance degradation >300%": per endpoint, peak latency
- * over baseline latency must stay below 4. Needs a baseline (`--baseline`): a baseline-profile run or
- * an earlier report's summary.json. Every endpoint the peak run sent is judged or named with why not.
+ * over baseline latency must stay below 4. Needs a baseline (`--baseline`): a run of the baseline
+ * profile against the same target (a run folder, or the summary.json of a report that judged one),
+ * never the peak run itself. Every endpoint the peak run sent is judged or named with why not.
  */
 
 import { insufficient } from '../checks/result.ts';
 import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
 import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
-import { loadProblems, unusableLoad } from '../k6/gate-support.ts';
+import { differentTarget, loadProblems, unusableLoad } from '../k6/gate-support.ts';
 
 const gate = {
   id: 'degradation',
@@ -95,6 +96,16 @@ function rank(c: EndpointComparison): number {
   return c.judged ? (c.fails ? 0 : 2) : 1;
 }
 
+/** Why the given baseline is no baseline of this peak run; undefined when it is one. */
+export function unfitBaseline(peak: LoadEvidence, baseline: LoadEvidence): string | undefined {
+  const peakDirs = new Set(peak.sources.map((s) => s.runDir));
+  if (baseline.sources.some((s) => peakDirs.has(s.runDir)))
+    return 'the baseline is the judged run itself: give --baseline a run of the baseline profile';
+  if (baseline.profile !== 'baseline')
+    return `the baseline is ${baseline.profile === undefined ? 'a run of no recorded profile' : `a "${baseline.profile}" run`}, not a run of the baseline profile (npm run load -- baseline)`;
+  return differentTarget(peak, baseline);
+}
+
 /**
  * The endpoints the peak run's journeys were scheduled to send (load.json), over all its instances;
  * undefined when no source records a plan (a run not made by `npm run load`): then every endpoint counts.
@@ -121,6 +132,11 @@ export default {
         threshold,
         'No baseline to compare with: give --baseline with a baseline-profile run folder or an earlier summary.json.',
       );
+    const unfit = unfitBaseline(load!, baseline);
+    if (unfit !== undefined)
+      return insufficient(gate, threshold, `No baseline to compare with: ${unfit}.`, {
+        figures: { 'baseline profile': baseline.profile ?? null },
+      });
     const baseProblems = loadProblems(baseline);
     if (baseProblems.length > 0) {
       return insufficient(gate, threshold, `The baseline's k6 output is incomplete or malformed: ${baseProblems[0]}`, {

@@ -104,26 +104,40 @@ export async function storedPreferences(db: pg.Pool, userIds: readonly string[])
   return out;
 }
 
+interface AppPreferences {
+  readonly prefs: Map<string, unknown>;
+  /** Users the app answered wrongly about their own preferences (a refusal, a body that is no list): findings. */
+  readonly wrong: string[];
+  /** Users whose call got no answer at all: left out of the scores, never scored as "no preferences". */
+  readonly unasked: string[];
+}
+
 async function appPreferences(
   ctx: VerifyContext,
   db: pg.Pool,
   source: PreferenceSource,
   userIds: string[],
-): Promise<Map<string, unknown>> {
-  if (source === 'table') return storedPreferences(db, userIds);
-  const out = new Map<string, unknown>();
+): Promise<AppPreferences> {
+  if (source === 'table') return { prefs: await storedPreferences(db, userIds), wrong: [], unasked: [] };
+  const out: AppPreferences = { prefs: new Map(), wrong: [], unasked: [] };
   if (ctx.api === undefined) throw new Error('preference source is the API but no API URL and keys are configured');
   const api = ctx.api;
+  const path = `${supabasePaths.rest}/user_preferences`;
   for (const id of userIds) {
-    const res = await fetch(
-      `${api.url}${supabasePaths.rest}/user_preferences?select=category_preferences&user_id=eq.${id}`,
-      {
-        headers: { apikey: api.anonKey, authorization: `Bearer ${await mintUserToken(api, id)}` },
-      },
-    );
-    if (!res.ok) throw new Error(`GET ${supabasePaths.rest}/user_preferences as user ${id} answered ${res.status}`);
-    const body = (await res.json()) as { category_preferences?: unknown }[];
-    if (body[0] !== undefined) out.set(id, body[0].category_preferences);
+    const res = await fetch(`${api.url}${path}?select=category_preferences&user_id=eq.${id}`, {
+      headers: { apikey: api.anonKey, authorization: `Bearer ${await mintUserToken(api, id)}` },
+      signal: AbortSignal.timeout(30_000),
+    }).catch((e: Error) => e);
+    if (res instanceof Error) {
+      out.unasked.push(`GET ${path} as user ${id}: no answer (${oneLine(res)})`);
+      continue;
+    }
+    const body = (await res.json().catch(() => undefined)) as { category_preferences?: unknown }[] | undefined;
+    if (!res.ok || !Array.isArray(body))
+      out.wrong.push(
+        `GET ${path} as user ${id} answered ${res.status}${res.ok ? ' with a body that is not a list' : ' to the user asking for their own preferences'}`,
+      );
+    else if (body[0] !== undefined) out.prefs.set(id, body[0].category_preferences);
   }
   return out;
 }
@@ -201,12 +215,13 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       ctx,
       measuredPlan.map((u) => u.user_id),
     );
-    const prefs = await appPreferences(
+    const { prefs, wrong, unasked } = await appPreferences(
       ctx,
       db,
       source,
       measuredPlan.map((u) => u.user_id),
     );
+    const unaskedIds = new Set(unasked.map((line) => /as user (\S+):/.exec(line)?.[1]));
 
     const swipesOf = new Map<string, Record<string, { swipes: number; likes: number }>>();
     for (const r of swipeRows)
@@ -219,17 +234,27 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
       swipes: swipesOf.get(u.user_id) ?? {},
       app: appScoresBySlug(prefs.get(u.user_id), nameToSlug),
     });
-    const measuredEvidence = measuredPlan.map(evidence);
+    // A user whose call got no answer is not scored: their missing preferences say nothing of the app.
+    const measuredEvidence = measuredPlan.filter((u) => !unaskedIds.has(u.user_id)).map(evidence);
     // Popularity from every measured user's likes: one ranking for all, what "recommend the popular" would give.
     const popularity = popularityScores(measuredEvidence);
     const scores = scoreUsers(measuredEvidence, popularity);
     const cold = scoreUsers(sample.cold.map(evidence), popularity);
 
+    if (scores.length < p.minMeasuredUsers && wrong.length > 0)
+      return gateResult(gate, 'fail', threshold, `${wrong.length} of ${measuredPlan.length} users answered wrongly`, {
+        summary: `Failed: the app answered ${wrong.length} of ${measuredPlan.length} users wrongly about their own preferences (first: ${wrong[0]}).`,
+        figures: { measuredUsers: scores.length, usersAnsweredWrongly: wrong.length, usersNotAnswered: unasked.length },
+        rows: wrong.slice(0, 10).map((call) => ({ breakdown: 'wrong answer', group: call })),
+        links: ['#preference-accuracy'],
+      });
     if (scores.length < p.minMeasuredUsers) {
       return insufficient(
         gate,
         threshold,
-        `only ${scores.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers}): seed more users or lower criteria.preference.minSwipesPerUser`,
+        unasked.length > 0
+          ? `only ${scores.length} measured users could be asked for their preferences (need ${p.minMeasuredUsers}); ${unasked.length} got no answer (first: ${unasked[0]})`
+          : `only ${scores.length} users with >= ${p.minSwipesPerUser} planted swipes (need ${p.minMeasuredUsers}): seed more users or lower criteria.preference.minSwipesPerUser`,
         { figures: { measuredUsers: scores.length, coldStartUsers: sample.coldPopulation } },
       );
     }
@@ -246,6 +271,9 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const withoutPrefs = scores.filter((s) => !s.hasPreferences).length;
 
     const reasons: string[] = [];
+    // The app refusing users their own preferences is a failure whatever the scores say.
+    if (wrong.length > 0)
+      reasons.push(`${wrong.length} of ${measuredPlan.length} users were answered wrongly (first: ${wrong[0]})`);
     if (ci.lower < p.ndcgFloor) reasons.push(`CI lower bound ${decimal(ci.lower)} < floor ${p.ndcgFloor}`);
     if (ci.mean < p.minOracleFraction * oracle)
       reasons.push(`mean ${decimal(ci.mean)} < ${p.minOracleFraction} x oracle ${decimal(oracle)}`);
@@ -287,6 +315,8 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
           coldStartUsers: sample.coldPopulation,
           coldStartScored: cold.length,
           usersWithoutPreferences: withoutPrefs,
+          usersAnsweredWrongly: wrong.length,
+          usersNotAnswered: unasked.length,
           ndcg3Mean: round(ci.mean, 4),
           ndcg3CiLower: round(ci.lower, 4),
           ndcg3CiUpper: round(ci.upper, 4),

@@ -70,7 +70,43 @@ const gate = {
 } as const;
 
 const thresholdOf = ({ realData: r }: VerifyContext['criteria']): string =>
-  `every load write in the database; product ids stable across calls; recommendations non-empty and >= ${r.minPreferenceShare * 100}% from each user's top-3 liked categories, for at least ${r.minProbedUsers} users or ${r.probedUserFraction * 100}% of users with swipes (at most ${r.maxProbedUsers}); no identical bodies for different users`;
+  `every load write in the database; product ids stable across calls; recommendations non-empty and >= ${r.minPreferenceShare * 100}% from each user's top-3 liked categories, for at least ${r.minProbedUsers} users or ${r.probedUserFraction * 100}% of users with swipes (at most ${r.maxProbedUsers}); no one body (ids and times aside) for more than ${r.maxSameBodyShare * 100}% of the probed users`;
+
+/**
+ * The share of the items the app returned whose product is a real one of the user's top categories,
+ * each product counted once: an invented id counts against the share, a repeated one adds nothing.
+ */
+export function preferredShare(
+  items: number,
+  returnedIds: readonly string[],
+  known: readonly { readonly id: string; readonly category_id: string | null }[],
+  topCategories: readonly string[],
+): number {
+  if (items === 0) return 0;
+  const category = new Map(known.map((r) => [r.id.toLowerCase(), r.category_id]));
+  const preferred = new Set(
+    returnedIds.filter((id) => {
+      const c = category.get(id.toLowerCase());
+      return c !== undefined && c !== null && topCategories.includes(c);
+    }),
+  );
+  return preferred.size / items;
+}
+
+/**
+ * The body answered to more than `maxShare` of the users (ids and times aside), with how many got it;
+ * undefined when none was. Refusals (`status …`) are the other checks' findings, not a canned body.
+ */
+export function cannedBody(
+  bodies: readonly string[],
+  maxShare: number,
+): { readonly body: string; readonly users: number } | undefined {
+  if (bodies.length < 2) return undefined;
+  const counts = new Map<string, number>();
+  for (const b of bodies) if (!b.startsWith('status ')) counts.set(b, (counts.get(b) ?? 0) + 1);
+  const [body, users] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0] ?? ['', 0];
+  return users >= 2 && users / bodies.length > maxShare ? { body, users } : undefined;
+}
 
 interface UserProbe {
   readonly findings: Finding[];
@@ -182,11 +218,11 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
               );
             } else {
               const productIds = items.map(productIdOf).filter((id): id is string => id !== undefined);
-              const known = await db.query<{ category_id: string | null }>(
+              const known = await db.query<{ id: string; category_id: string | null }>(
                 // Typed lookup through the primary key (a cast on the table's side scans it): ids that are
                 // no uuid cannot be products and simply are not found.
-                'select category_id::text from public.products where id = any ($1::uuid[])',
-                [productIds.filter((id) => UUID.test(id))],
+                'select id::text, category_id::text from public.products where id = any ($1::uuid[])',
+                [[...new Set(productIds.filter((id) => UUID.test(id)))]],
               );
               if (known.rows.length === 0)
                 own.push(
@@ -198,9 +234,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
                   ),
                 );
               else {
-                share =
-                  known.rows.filter((r) => r.category_id !== null && u.top_categories.includes(r.category_id)).length /
-                  known.rows.length;
+                share = preferredShare(items.length, productIds, known.rows, u.top_categories);
                 if (share < minPreferenceShare) {
                   own.push(
                     probe(
@@ -241,13 +275,14 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
             shares.length > 0 ? round(shares.reduce((s, x) => s + x, 0) / shares.length, 3) : null;
           for (const [name, list] of Object.entries(bodies)) {
             const route = name === 'statistics' ? routes.userStatistics : routes.recommendations;
-            if (list.length >= 2 && new Set(list).size === 1 && !(list[0] ?? '').startsWith('status ')) {
+            const canned = cannedBody(list, ctx.criteria.realData.maxSameBodyShare);
+            if (canned !== undefined) {
               findings.push(
                 probe(
                   'canned_body',
                   `GET ${route.path}`,
-                  `GET ${route.path} answered the same body (ids and times aside) to ${list.length} different users: ${(list[0] ?? '').slice(0, 120)}`,
-                  { endpoint: route.name },
+                  `GET ${route.path} answered the same body (ids and times aside) to ${canned.users} of ${list.length} different users: ${canned.body.slice(0, 120)}`,
+                  { endpoint: route.name, users: canned.users, probed: list.length },
                 ),
               );
             }
@@ -259,9 +294,13 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     }
   }
 
-  if (judged === 0 && findings.length === 0) return insufficient(gate, threshold, notes.join('; '));
   const failed = findings.filter((f) => kindOf(f) !== 'unknown_entity');
-  const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
+  // A part not checked (no load writes, no API, no users to probe) leaves the rule unjudged: never a pass.
+  if (failed.length === 0 && notes.length > 0)
+    return insufficient(gate, threshold, `Not judged: ${notes.join('; ')}.`, {
+      figures: { ...figures, notChecked: notes.join('; ') },
+    });
+  const status = failed.length > 0 ? 'fail' : 'pass';
   const kinds = [...new Set(failed.map(kindOf))];
   return gateResult(
     gate,

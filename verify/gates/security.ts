@@ -2,7 +2,10 @@
  * Isolation and access: the RLS matrix (model/rls-matrix.ts) in SQL on the target database, the
  * SELECT column through the Data API when its URL and keys are known, splinter-style policy and
  * schema lints (verify/sql/checks/security/, one check per lint), and what the load itself saw: every
- * `aclue_rls_leaks` point is another user's row served to a journey under load.
+ * `aclue_rls_leaks` point is another user's row served to a journey under load. A pass needs all
+ * three probes to have run (the matrix in SQL, the Data API probe, the load's RLS-probe journey with
+ * its leak counter declared); a missing one is insufficient-data naming it, while a finding of the
+ * others still fails the gate.
  */
 
 import type pg from 'pg';
@@ -12,8 +15,9 @@ import type { ApiProbeFinding } from '../checks/data-api-probe.ts';
 import { probeDataApi } from '../checks/data-api-probe.ts';
 import { type Finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
-import type { VerifyContext } from '../context.ts';
+import type { LoadEvidence, VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
+import { counterCounted } from '../k6/gate-support.ts';
 import { checkFiles, runCheck } from '../sql/run.ts';
 
 /** A lint finding as the fix-it migration names it (verify/fixes/block.ts): `lint object`. */
@@ -46,11 +50,28 @@ const gate = {
 } as const;
 
 const threshold = (maxLeaks: number): string =>
-  `every RLS matrix cell as expected (SQL, and Data API reads when configured); no error or warn lint; RLS leaks seen under load ≤ ${maxLeaks}`;
+  `every RLS matrix cell as expected in SQL and through the Data API; no error or warn lint; RLS leaks seen under load by the RLS-probe journey ≤ ${maxLeaks}`;
+
+/** The journey that asks the Data API for other users' rows under load (scenarios/journeys/rls-probe.ts). */
+const RLS_PROBE_JOURNEY = 'rlsProbe';
 
 interface LoadLeaks {
   readonly total: number;
   readonly rows: readonly { check: 'load_rls_leak'; endpoint: string; leaks: number }[];
+}
+
+/**
+ * Why the load's leak count cannot be read as "none seen": no run, the RLS-probe journey never
+ * iterated, or the run did not declare the counter. Undefined when the count stands.
+ */
+function leakCountMissing(load: LoadEvidence | undefined): string | undefined {
+  if (load === undefined)
+    return 'no load run: the RLS-probe journey did not run (npm run load -- <profile>, then verify --run)';
+  if ((load.iterations.perScenario[RLS_PROBE_JOURNEY] ?? 0) === 0)
+    return `the load ran no ${RLS_PROBE_JOURNEY} iteration: nobody asked for other users' rows under load`;
+  if (!counterCounted(load, 'aclue_rls_leaks'))
+    return 'the load did not declare the aclue_rls_leaks counter (its k6-summary.json does not list it): leaks under load were not counted';
+  return undefined;
 }
 
 /** Leaks the load counted, per endpoint; undefined without load evidence (nothing was seen, not "zero"). */
@@ -172,22 +193,33 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     [...new Set(lints.map((l) => l.name))].map((name) => [`lint_${name}`, lints.filter((l) => l.name === name).length]),
   );
 
-  if (cells === undefined && api === undefined && blocking.length === 0 && !leaked) {
-    return insufficient(gate, THRESHOLD, `${notes.join('; ')}; the lints found nothing blocking`, {
-      figures: { ...byLint },
+  const leakGap = leakCountMissing(ctx.load);
+  if (leakGap !== undefined) notes.push(leakGap);
+  const failed = mismatches.length > 0 || (api?.length ?? 0) > 0 || blocking.length > 0 || leaked;
+  // Each probe that did not run leaves part of the threshold unjudged: never a pass, and named.
+  const unprobed = cells === undefined || api === undefined || leakGap !== undefined;
+  if (!failed && unprobed) {
+    return insufficient(gate, THRESHOLD, `Not judged: ${notes.join('; ')}. The lints found nothing blocking.`, {
+      figures: {
+        matrixCells: cells?.length ?? null,
+        dataApiFindings: api === undefined ? null : api.length,
+        blockingLints: 0,
+        infoLints: infos.length,
+        loadRlsLeaks: leakGap === undefined ? (underLoad?.total ?? null) : null,
+        ...byLint,
+      },
+      rows: firstRows(infos, 10).map(findingRow),
     });
   }
-  if (underLoad === undefined) notes.push('no load evidence: RLS leaks under load not counted');
-  const failed = mismatches.length > 0 || (api?.length ?? 0) > 0 || blocking.length > 0 || leaked;
   // Info lints (an RPC granted to anon by name, an FK without index) are listed for review only.
-  const status = failed ? 'fail' : cells === undefined ? 'warn' : 'pass';
+  const status = failed ? 'fail' : 'pass';
   const parts = [
     cells === undefined
       ? 'RLS matrix not probed'
       : `RLS matrix ${cells.length - mismatches.length}/${cells.length} cells as expected (${leaks.length} leaks)`,
     api === undefined ? 'Data API not probed' : `Data API ${api.length} findings`,
     `lints: ${blocking.length} blocking, ${infos.length} info`,
-    underLoad === undefined ? 'load leaks not counted' : `${underLoad.total} RLS leaks under load`,
+    leakGap !== undefined && !leaked ? 'load leaks not counted' : `${underLoad?.total ?? 0} RLS leaks under load`,
   ];
   const summary = failed
     ? `Failed: ${[
@@ -212,7 +244,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           : '',
       ]
         .filter((s) => s !== '')
-        .join('. ')}.`
+        .join('. ')}.${notes.length > 0 ? ` Not judged: ${notes.join('; ')}.` : ''}`
     : `${parts.join('; ')}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`;
   return gateResult(gate, status, THRESHOLD, parts.join('; '), {
     summary,

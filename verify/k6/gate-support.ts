@@ -43,6 +43,46 @@ export function unusableLoad(
   return undefined;
 }
 
+/**
+ * Whether the run counted a counter of the kit (`aclue_auth_failures`, `aclue_rls_leaks`): points of
+ * it, or every instance's end-of-test summary listing it (a counter is listed there even at zero once
+ * a threshold names it; the raw output has no point of a counter never incremented).
+ */
+export function counterCounted(load: LoadEvidence, name: string): boolean {
+  return (
+    load.counters[name] !== undefined ||
+    (load.sources.length > 0 && load.sources.every((s) => s.summaryMetrics?.includes(name) === true))
+  );
+}
+
+/**
+ * The target a run's load.json records (its API URL), when every instance names the same one; the
+ * one place that says what "the same target" means, for the gates that compare runs or targets.
+ */
+export function targetOf(load: LoadEvidence): string | undefined {
+  const targets = new Set(load.sources.map((s) => s.load?.targetUrl));
+  const [only] = [...targets];
+  return targets.size === 1 && only !== undefined && only !== '' ? only.replace(/\/+$/, '') : undefined;
+}
+
+/** Why two runs cannot be compared as runs of one target; undefined when they can. */
+export function differentTarget(peak: LoadEvidence, baseline: LoadEvidence): string | undefined {
+  const [a, b] = [targetOf(peak), targetOf(baseline)];
+  if (a === undefined) return "the peak run's load.json does not record one target (targetUrl)";
+  if (b === undefined) return "the baseline's load.json does not record one target (targetUrl)";
+  return a === b ? undefined : `the baseline ran against ${b}, the peak run against ${a}`;
+}
+
+/** A target on this machine (loopback): the kit's default rates are its own stack's, so they fit there. */
+export function isLocalTarget(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** A note when the judged run is not the peak profile the criteria speak of. */
 export function profileNote(load: LoadEvidence): string {
   return load.profile && load.profile !== 'peak'

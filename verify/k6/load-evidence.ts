@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { EndpointStats, LoadEvidence, LoadRunInfo, LoadSource } from '../context.ts';
 import { LoadAccumulator, latencyStats } from './accumulator.ts';
 import { readRawFile } from './raw-file.ts';
-import { readBreachedThresholds, readSummaryFile } from './summary-file.ts';
+import { readBreachedThresholds, readSummaryFile, readSummaryMetricNames } from './summary-file.ts';
 
 export const RAW_FILE_NAMES = ['k6-raw.json.gz', 'k6-raw.json', 'k6-raw.ndjson.gz', 'k6-raw.ndjson'] as const;
 export const SUMMARY_FILE_NAME = 'k6-summary.json';
@@ -34,6 +34,7 @@ export const loadJsonSchema = z
       })
       .optional(),
     baselineRates: z.record(z.string(), z.number()).optional(),
+    baselineSource: z.string().optional(),
   })
   .loose();
 
@@ -79,7 +80,12 @@ export async function readLoadEvidence(dirs: readonly string[]): Promise<LoadEvi
     const instance = info?.instance ?? (dirs.length > 1 ? `${path.basename(dir)}#${i + 1}` : path.basename(dir));
     const infoProblems = problem ? [problem] : [];
     const breached = await readBreachedThresholds(path.join(dir, SUMMARY_FILE_NAME));
-    const outcome = { ...(info ? { load: info } : {}), ...(breached ? { breachedThresholds: breached } : {}) };
+    const summaryMetrics = await readSummaryMetricNames(path.join(dir, SUMMARY_FILE_NAME));
+    const outcome = {
+      ...(info ? { load: info } : {}),
+      ...(breached ? { breachedThresholds: breached } : {}),
+      ...(summaryMetrics ? { summaryMetrics } : {}),
+    };
     if (!found) {
       sources.push({
         runDir: dir,
@@ -205,7 +211,10 @@ function fromSummaries(sources: LoadSource[], summaries: Awaited<ReturnType<type
       dropped: sum((s) => s.dropped),
       achievedRate: single?.iterationRate ?? 0,
       ...scheduling(sources),
-      perScenario: {},
+      perScenario: summaries.reduce<Record<string, number>>((all, s) => {
+        for (const [k, v] of Object.entries(s.perScenario)) all[k] = (all[k] ?? 0) + v;
+        return all;
+      }, {}),
     },
     vus: { max: single?.vusMax ?? null, maxAllocated: single?.vusMaxAllocated ?? null },
     counters,

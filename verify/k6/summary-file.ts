@@ -14,6 +14,8 @@ export interface SummaryFigures {
   readonly overall: EndpointStats | undefined;
   readonly endpoints: EndpointStats[];
   readonly completed: number;
+  /** Completed iterations per scenario, from the `iterations{scenario:…}` submetrics the script declared. */
+  readonly perScenario: Record<string, number>;
   readonly iterationRate: number | undefined;
   readonly dropped: number;
   readonly vusMax: number | null;
@@ -77,6 +79,12 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
   const problems: string[] = [];
   if (!overall)
     problems.push(`${file}: no http_req_duration trend; the run made no requests or the summary is incomplete`);
+  const perScenario: Record<string, number> = {};
+  for (const [name, values] of byName) {
+    const scenario = /^iterations\{scenario:([^}]+)\}$/.exec(name)?.[1];
+    const n = num(values, 'count');
+    if (scenario !== undefined && n !== undefined) perScenario[scenario] = n;
+  }
   const iterations = byName.get('iterations');
   const count = num(iterations, 'count');
   const rate = num(iterations, 'rate');
@@ -84,6 +92,7 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
     overall,
     endpoints,
     completed: count ?? 0,
+    perScenario,
     iterationRate: rate,
     dropped: num(byName.get('dropped_iterations'), 'count') ?? 0,
     vusMax: num(byName.get('vus'), 'max') ?? null,
@@ -94,6 +103,19 @@ export async function readSummaryFile(file: string): Promise<SummaryFigures> {
     durationSeconds: count !== undefined && rate ? count / rate : undefined,
     problems,
   };
+}
+
+/** The metric names (no submetrics) of a k6-summary.json; undefined when the file is absent or unreadable. */
+export async function readSummaryMetricNames(file: string): Promise<string[] | undefined> {
+  try {
+    const metrics = (JSON.parse(await readFile(file, 'utf8')) as { metrics?: unknown }).metrics;
+    if (typeof metrics !== 'object' || metrics === null) return undefined;
+    return Object.keys(metrics)
+      .filter((name) => !name.includes('{'))
+      .sort();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -160,6 +182,7 @@ function emptyFigures(problems: string[]): SummaryFigures {
     overall: undefined,
     endpoints: [],
     completed: 0,
+    perScenario: {},
     iterationRate: undefined,
     dropped: 0,
     vusMax: null,

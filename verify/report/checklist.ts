@@ -9,6 +9,8 @@ export interface ChecklistLine {
   readonly text: string;
   /** Gate ids (verify/gates/<id>.ts) whose results answer this line; empty = manual sign-off. */
   readonly gates: readonly string[];
+  /** What the gates measure instead, when that is less than the line claims: the report says so beside it. */
+  readonly proxy?: string;
 }
 
 export interface ChecklistSection {
@@ -18,6 +20,7 @@ export interface ChecklistSection {
 
 const manual = (text: string): ChecklistLine => ({ text, gates: [] });
 const by = (text: string, ...gates: string[]): ChecklistLine => ({ text, gates });
+const proxy = (text: string, measured: string, ...gates: string[]): ChecklistLine => ({ text, gates, proxy: measured });
 
 export const checklist: readonly ChecklistSection[] = [
   {
@@ -96,7 +99,12 @@ export const checklist: readonly ChecklistSection[] = [
   {
     title: 'Deployment Phase 3 — Performance Validation',
     lines: [
-      by('Query execution times improved', 'degradation', 'statement-regressions'),
+      proxy(
+        'Query execution times improved',
+        'a proxy: no endpoint and no top statement got 4x slower from the baseline run to the peak run; an improvement over the database before the deployment is not measured',
+        'degradation',
+        'statement-regressions',
+      ),
       by('Index usage optimised', 'database'),
       by('RLS policy performance enhanced', 'security'),
       by('Simulate concurrent user load', 'load-delivered'),
@@ -153,7 +161,11 @@ export const checklist: readonly ChecklistSection[] = [
       by('95th percentile query response time <200ms', 'api-latency'),
       by('Index usage ratio >75%', 'database'),
       by('Zero critical security vulnerabilities', 'security'),
-      by('99.9% database uptime', 'availability'),
+      proxy(
+        '99.9% database uptime',
+        "a proxy: fewer than 0.1% of requests failed during one load run of minutes; uptime over days or weeks is the monitoring's to show",
+        'availability',
+      ),
       by('Zero data integrity issues', 'data-integrity'),
       by('All RLS policies functioning correctly', 'security'),
       by('Support 10x current user load', 'load-delivered'),

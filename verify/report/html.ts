@@ -109,7 +109,8 @@ function checklistSection(summary: Summary): string {
                 )
                 .join(', ')
             : '<span class="muted">manual sign-off</span>';
-          return `<tr><td>${escapeHtml(line.text)}</td><td>${statusBadge(line.status)}</td><td>${gates}</td></tr>`;
+          const proxy = line.proxy ? `<br><span class="muted">${escapeHtml(line.proxy)}</span>` : '';
+          return `<tr><td>${escapeHtml(line.text)}${proxy}</td><td>${statusBadge(line.status)}</td><td>${gates}</td></tr>`;
         })
         .join('\n');
       return `<h3>${escapeHtml(section.title)}</h3><table class="checklist"><thead><tr><th>checklist line</th><th>status</th><th>answered by</th></tr></thead><tbody>${rows}</tbody></table>`;

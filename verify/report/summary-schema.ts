@@ -61,6 +61,7 @@ export const loadSummarySchema = z.object({
       problems: z.array(z.string()),
       load: loadJsonSchema.optional(),
       breachedThresholds: z.array(z.string()).optional(),
+      summaryMetrics: z.array(z.string()).optional(),
     }),
   ),
   kind: z.enum(['raw', 'summary']),
@@ -147,6 +148,8 @@ export const summarySchema = z.object({
         z.object({
           text: z.string(),
           gates: z.array(z.string()),
+          /** What the gates measure instead, when less than the line claims. */
+          proxy: z.string().optional(),
           status: z.union([statusSchema, z.literal('manual')]),
         }),
       ),

@@ -69,6 +69,7 @@ export function buildSummary(input: SummaryInput): Summary {
       lines: section.lines.map((line) => ({
         text: line.text,
         gates: [...line.gates],
+        ...(line.proxy ? { proxy: line.proxy } : {}),
         status: checklistStatus(line.gates, input.results),
       })),
     })),

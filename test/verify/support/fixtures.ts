@@ -1,12 +1,14 @@
 /**
  * The load runs verify's tests judge, made once per test file: `good` (every target met), `good2`
- * (a second instance of the same load, for merging and as a baseline) and `bad` (a slow page, an
- * endpoint answering 500, a user refused their own resource, and too few VUs so iterations drop).
+ * (a second instance of the same load, for merging), `bad` (a slow page, an endpoint answering 500,
+ * a user refused their own resource, and too few VUs so iterations drop) and, when asked for,
+ * `baseline` (the good requests as a baseline-profile run of the same target, for degradation).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../lib/config.ts';
+import { routes } from '../../../model/target.ts';
 import type { LoadEvidence, VerifyContext } from '../../../verify/context.ts';
 import { type CriteriaOverride, mergeCriteria } from '../../../verify/criteria.ts';
 import { runLoad, startTestServer } from './load-run.ts';
@@ -16,21 +18,28 @@ export interface Fixtures {
   readonly good: string;
   readonly good2: string;
   readonly bad: string;
+  /** '' unless makeFixtures was asked for it. */
+  readonly baseline: string;
   cleanup(): Promise<void>;
 }
+
+/** The endpoint a user calls on their own rows: a route the availability gate counts as one. */
+export const OWN = routes.userStatistics.name;
 
 // Latency contrasts are large on purpose: the machine running the tests may be busy, which adds
 // tens of milliseconds to every request, and the gates must still tell good from bad.
 const goodRequests = [
   { path: '/fast', name: 'page' },
-  { path: '/own', name: 'own_resource' },
+  { path: '/own', name: OWN },
 ];
 
-export async function makeFixtures(options: { bad?: boolean; good2?: boolean } = {}): Promise<Fixtures> {
+export async function makeFixtures(
+  options: { bad?: boolean; good2?: boolean; baseline?: boolean } = {},
+): Promise<Fixtures> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'kit-verify-'));
   const server = await startTestServer();
   try {
-    const [good, good2, bad] = await Promise.all([
+    const [good, good2, bad, baseline] = await Promise.all([
       runLoad(
         server,
         {
@@ -68,7 +77,7 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
                   requests: [
                     { path: '/slow?ms=1500', name: 'page' },
                     { path: '/fail', name: 'broken' },
-                    { path: '/own?deny=1', name: 'own_resource' },
+                    { path: '/own?deny=1', name: OWN },
                   ],
                 },
               ],
@@ -76,8 +85,20 @@ export async function makeFixtures(options: { bad?: boolean; good2?: boolean } =
             },
             root,
           ),
+      options.baseline !== true
+        ? Promise.resolve('')
+        : runLoad(
+            server,
+            {
+              profile: 'baseline',
+              // 30 requests per endpoint: above the degradation gate's 20.
+              scenarios: [{ name: 'browse', rate: 10, seconds: 3, requests: goodRequests }],
+              baselineRates: { browse: 10 },
+            },
+            root,
+          ),
     ]);
-    return { root, good, good2, bad, cleanup: async () => rmSync(root, { recursive: true, force: true }) };
+    return { root, good, good2, bad, baseline, cleanup: async () => rmSync(root, { recursive: true, force: true }) };
   } finally {
     await server.stop();
   }
