@@ -12,7 +12,7 @@ import recommendationGate from '../../verify/gates/recommendation-accuracy.ts';
 import securityGate from '../../verify/gates/security.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { testContext } from './context.ts';
+import { rlsProbedLoad, testContext } from './context.ts';
 import { plantWorld, type World } from './world.ts';
 
 let db: TestDatabase;
@@ -70,7 +70,7 @@ describe('verify against a stack with publishable/secret keys and ES256 tokens',
   });
 
   it('security: the Data API matrix as anon, a user and the service role finds nothing', async () => {
-    const result = await securityGate.run(context());
+    const result = await securityGate.run(context(stack.keys.signer, rlsProbedLoad()));
     expect(result.evidence.figures?.['dataApiFindings']).toBe(0);
     expect(result.status).toBe('pass');
   });

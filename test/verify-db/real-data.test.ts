@@ -254,7 +254,7 @@ describe('the accuracy gates when the app answers a call wrongly', () => {
   const via = (url: string) => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      api: { url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, userTokens: stack.keys.signer },
     });
     return ctx;
   };
