@@ -8,6 +8,7 @@
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { sampleTimeNow } from './raw-output.ts';
+import { GeneratorMetric } from './health.ts';
 import { type ArrivalScenarioOptions, scheduleSeconds, startTimes } from './schedule.ts';
 import { owns, type Segment, scaleToSegment } from './segments.ts';
 import { Interrupted, Vu, type VuShared } from './vu.ts';
@@ -95,7 +96,7 @@ export class ArrivalExecutor {
         await this.#sleep(wait);
         continue;
       }
-      this.#start(this.#numbers[i]!);
+      this.#start(this.#numbers[i]!, origin + this.#times[i]! * 1000);
       i++;
     }
     if (!this.#stopped) {
@@ -124,7 +125,8 @@ export class ArrivalExecutor {
     await Promise.all(this.#all.map((vu) => vu.http.close()));
   }
 
-  #start(number: number): void {
+  /** `plannedAt`: when the schedule meant the iteration to start (a performance.now() time). */
+  #start(number: number, plannedAt: number): void {
     const vu = this.#idle.pop();
     if (!vu) {
       this.dropped++;
@@ -133,16 +135,18 @@ export class ArrivalExecutor {
       if (this.allocated < this.#maxVUs) this.#allocate();
       return;
     }
-    void this.#run(vu, number);
+    void this.#run(vu, number, plannedAt);
   }
 
-  async #run(vu: Vu, number: number): Promise<void> {
+  async #run(vu: Vu, number: number, plannedAt: number): Promise<void> {
     this.busy++;
     const controller = new AbortController();
     this.#running.add(controller);
     vu.tags = this.#tags;
     vu.signal = controller.signal;
     const started = performance.now();
+    // How late the start was: the delay k6's iteration_duration and http_req_duration leave out.
+    this.deps.shared.metrics.add(GeneratorMetric.scheduleLag, Math.max(0, started - plannedAt), this.#tags);
     let count = true;
     try {
       await this.iterate(vu, number);
@@ -155,7 +159,9 @@ export class ArrivalExecutor {
       const m = this.deps.shared.metrics;
       const at = sampleTimeNow();
       vu.flushData();
-      m.add('iteration_duration', performance.now() - started, this.#tags, at);
+      const end = performance.now();
+      m.add('iteration_duration', end - started, this.#tags, at);
+      m.add(GeneratorMetric.intendedIterationDuration, end - Math.min(started, plannedAt), this.#tags, at);
       m.add('iterations', 1, this.#tags, at);
       this.completed++;
     } else {

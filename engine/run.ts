@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Runtime, Tags } from '../scenarios/lib/runtime.ts';
 import { ArrivalExecutor, type ScenarioOptions } from './executor.ts';
+import { generatorMetrics, sampleGeneratorHealth } from './health.ts';
 import { builtinMetrics, type MetricSpec, Metrics, type ThresholdSpec } from './metrics.ts';
 import { Progress, type ProgressFigures } from './progress.ts';
 import { RawOutput } from './raw-output.ts';
@@ -69,7 +70,7 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
   const testTags: Tags = { ...opts.tags, ...settings.tags };
   const out = settings.rawOut === undefined ? undefined : new RawOutput(settings.rawOut);
   const metrics = new Metrics({
-    specs: [...builtinMetrics, ...script.customMetrics],
+    specs: [...builtinMetrics, ...generatorMetrics, ...script.customMetrics],
     thresholds: opts.thresholds,
     out,
   });
@@ -137,6 +138,10 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     };
     sampleVus();
     const ticker = setInterval(() => progress.update(sampleVus()), TICK_MS);
+    const stopHealth = sampleGeneratorHealth(metrics, testTags, () => ({
+      busy: sum(executors, (e) => e.busy),
+      allocated: sum(executors, (e) => e.allocated),
+    }));
 
     let aborted: string[] | undefined;
     // Only the abortOnFail thresholds are judged while the run goes: the others would sort every
@@ -163,6 +168,7 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     await Promise.all(executors.map((e) => e.run(origin)));
     clearInterval(ticker);
     clearInterval(abortCheck);
+    stopHealth();
     settings.signal?.removeEventListener('abort', onSignal);
     progress.finish(sampleVus());
     await Promise.all(executors.map((e) => e.close()));
