@@ -7,8 +7,8 @@
  */
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
-import { sampleTimeNow } from './raw-output.ts';
 import { GeneratorMetric } from './health.ts';
+import { sampleTimeNow } from './raw-output.ts';
 import { type ArrivalScenarioOptions, scheduleSeconds, startTimes } from './schedule.ts';
 import { owns, type Segment, scaleToSegment } from './segments.ts';
 import { Interrupted, Vu, type VuShared } from './vu.ts';

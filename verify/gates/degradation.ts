@@ -9,6 +9,7 @@ import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
 import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { loadProblems, unusableLoad } from '../k6/gate-support.ts';
+import { withMeasurementValidity } from '../k6/generator-health.ts';
 
 const gate = {
   id: 'degradation',
@@ -106,7 +107,7 @@ function plannedEndpoints(load: LoadEvidence): Set<string> | undefined {
   return plans.length ? new Set(plans.flatMap((plan) => Object.keys(plan))) : undefined;
 }
 
-export default {
+const judged = {
   ...gate,
   async run({ load, baseline, criteria }: VerifyContext): Promise<GateResult> {
     const max = criteria.maxDegradationRatio;
@@ -204,3 +205,5 @@ export default {
     };
   },
 } satisfies Gate<VerifyContext>;
+
+export default withMeasurementValidity(judged, { baseline: true });
