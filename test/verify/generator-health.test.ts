@@ -9,6 +9,7 @@ import { mergeCriteria } from '../../verify/criteria.ts';
 import type { GateResult } from '../../verify/gate.ts';
 import { LoadAccumulator } from '../../verify/k6/accumulator.ts';
 import { generatorLimits, invalidMeasurement, judgeGenerator } from '../../verify/k6/generator-health.ts';
+import { isWantedPoint } from '../../verify/k6/metrics.ts';
 
 const START = Date.UTC(2026, 0, 1);
 const criteria = mergeCriteria({});
@@ -130,5 +131,22 @@ describe('invalidMeasurement', () => {
     const load = evidence(Array(20).fill({ loopP99: 180, cpu: 0.4, lag: 5 })) as LoadEvidence;
     const lenient = mergeCriteria({ generator: { maxEventLoopP99Ms: 500 } });
     expect(invalidMeasurement(result('pass'), load, lenient)).toBeUndefined();
+  });
+});
+
+describe('the raw reader keeps the generator’s lines', () => {
+  it('reads kit_* metrics and iteration_duration, still skips the other iteration and http phases', () => {
+    const wanted = (metric: string) => isWantedPoint(Buffer.from(`{"metric":"${metric}","type":"Point","data":{}}`), 0);
+    for (const metric of [
+      'kit_generator_event_loop_p99',
+      'kit_generator_cpu',
+      'kit_generator_schedule_lag',
+      'kit_intended_iteration_duration',
+      'iteration_duration',
+      'iterations',
+    ])
+      expect(wanted(metric), metric).toBe(true);
+    for (const metric of ['http_req_blocked', 'data_sent', 'kitchen', 'iteration_durations'])
+      expect(wanted(metric), metric).toBe(false);
   });
 });

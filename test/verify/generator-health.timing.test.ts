@@ -5,10 +5,15 @@
  * with a healthy generator, is still judged as the app's (a fail, not a withdrawn verdict).
  */
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadEvidence } from '../../verify/context.ts';
+import type { GateResult } from '../../verify/gate.ts';
 import apiLatency from '../../verify/gates/api-latency.ts';
 import degradation from '../../verify/gates/degradation.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
+import { renderHtml } from '../../verify/report/html.ts';
+import { buildSummary } from '../../verify/report/summary.ts';
 import { type AnswerServer, startAnswerServer } from '../engine/support/answer-server.ts';
 import { loadContext } from './support/fixtures.ts';
 import { runLoad } from './support/load-run.ts';
@@ -24,6 +29,20 @@ afterAll(async () => {
   await Promise.all([app?.stop(), slowApp?.stop()]);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+function report(load: LoadEvidence, results: GateResult[]): string {
+  const summary = buildSummary({
+    runId: 'generator',
+    outDir: os.tmpdir(),
+    verdict: 'CONDITIONAL',
+    results,
+    load,
+    baseline: undefined,
+    generatedAt: '2026-01-01T00:00:00Z',
+    reproducibility: { seedRunIds: [], loadRunDirs: [], criteria: {}, versions: {}, commands: [] },
+  });
+  return renderHtml(summary, { uplotCss: '', uplotJs: '' });
+}
 
 /** 4 s at 20 iterations/s of one request; `starve` blocks this process's event loop 200 ms of every 400. */
 async function run(server: AnswerServer, starve: boolean) {
@@ -59,6 +78,18 @@ describe('latency gates on a starved and a healthy generator', { retry: 2 }, () 
     const d = await degradation.run(loadContext(healthy, starved));
     expect(d.status).toBe('insufficient-data');
     expect(d.evidence.summary).toContain('the load generator of the baseline run was saturated');
+
+    // The report says so beside the latency charts, and draws the generator's health and the
+    // iterations timed from their planned start, which differ from k6's timing here.
+    const html = report(starved, [r]);
+    expect(html).toMatch(
+      /<p id="generator-health">Load generator: <b class="s-fail">saturated<\/b>: event-loop p99 \d+ ms/,
+    );
+    expect(html).toMatch(
+      /<p class="muted" id="intended-start">Iterations timed from their planned start .*the chart below shows where the two differ/,
+    );
+    expect(html).toContain('"scheduleDiffers":true');
+    expect(html).toContain('"eventLoopP99":');
   });
 
   it('the same load unstarved is judged normally', async () => {
@@ -66,6 +97,7 @@ describe('latency gates on a starved and a healthy generator', { retry: 2 }, () 
     const r = await apiLatency.run(loadContext(healthy));
     expect(r.status, r.evidence.summary).toBe('pass');
     expect(healthy.windows.some((w) => typeof w.eventLoopP99 === 'number')).toBe(true);
+    expect(report(healthy, [r])).toContain('<p id="generator-health">Load generator: <b class="s-pass">healthy</b>');
   });
 
   it("the app's own planted delay is judged as the app's", async () => {

@@ -22,7 +22,7 @@ export function isWantedPoint(buf: Buffer, start: number): boolean {
     case 0x68: // h: http_req_duration only (http_req_d…, 17 letters); the other http_* are skipped
       return buf[n + 9] === 0x64 && buf[n + 17] === 0x22;
     case 0x69: // i: iterations (10 letters) and iteration_duration (18), the reference for the lag behind schedule
-      return buf[n + 10] === 0x22 || (buf[n + 10] === 0x5f && buf[n + 18] === 0x22);
+      return buf[n + 10] === 0x22 || (buf[n + 9] === 0x5f && buf[n + 18] === 0x22);
     case 0x64: // d: dropped_iterations, not data_sent / data_received
       return buf[n + 1] === 0x72;
     case 0x76: // v: vus, vus_max
