@@ -306,7 +306,7 @@ function loadOutcome(load: LoadSummary | undefined): string {
  * and the iterations timed from their planned start beside k6's own timing where the two differ.
  */
 function generatorNote(load: LoadSummary | undefined, summary: Summary): string {
-  if (!load || load.kind !== 'raw') return '';
+  if (load?.kind !== 'raw') return '';
   const recorded = summary.reproducibility.criteria as Partial<SuccessCriteria>;
   const criteria = mergeCriteria({
     generator: recorded.generator ?? {},
