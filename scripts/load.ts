@@ -23,7 +23,14 @@ import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
-import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
+import {
+  type GeneratorFigures,
+  generatorFigures,
+  type LoadEngineInfo,
+  loadMetadata,
+  runFolderName,
+  shellLine,
+} from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
@@ -97,6 +104,7 @@ await runCommand(async () => {
         seedRunId: seedRunId(scenarioEnv),
         baselineSource: scenarioEnv.baselineSource,
         ...(instances > 1 ? { instance: String(i + 1), share: 1 / instances } : {}),
+        ...generatorOf(run.dir),
       });
       const file = path.join(run.dir, 'load.json');
       writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
@@ -118,6 +126,18 @@ await runCommand(async () => {
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
   return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
+
+/** The generator's figures from the run's k6-summary.json, when the engine wrote one. */
+function generatorOf(dir: string): { generator?: GeneratorFigures } {
+  const file = path.join(dir, 'k6-summary.json');
+  if (!existsSync(file)) return {};
+  try {
+    const generator = generatorFigures(JSON.parse(readFileSync(file, 'utf8')));
+    return generator ? { generator } : {};
+  } catch {
+    return {}; // a broken summary is verify's to report, with the file named
+  }
+}
 
 interface InstanceRun {
   readonly dir: string;
