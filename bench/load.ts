@@ -27,7 +27,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommand } from '../lib/cli.ts';
-import { benchParts } from '../lib/commands.ts';
+import { benchParts, processes } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
@@ -370,16 +370,22 @@ async function measure(
       ]
     : [];
   process.stdout.write(`  ${label} … `);
-  const result = await exec(process.execPath, [...prof, '--import', 'tsx', script, JSON.stringify(runnerConfig)], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      TMPDIR: process.env.TMPDIR ?? cwdTemp,
-      ...env,
+  // The engine runs under the V8 flags `npm run load` starts it with.
+  const flags = runner === 'engine' ? processes.engine.node : [];
+  const result = await exec(
+    process.execPath,
+    [...flags, ...prof, '--import', 'tsx', script, JSON.stringify(runnerConfig)],
+    {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        TMPDIR: process.env.TMPDIR ?? cwdTemp,
+        ...env,
+      },
+      timeoutMs: (seconds + 120) * 1000,
     },
-    timeoutMs: (seconds + 120) * 1000,
-  });
+  );
   const parsed = parseRunnerOutput(result.stdout);
   if (result.code !== 0 || !parsed) {
     throw new EnvironmentError(

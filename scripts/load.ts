@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSyn
 import path from 'node:path';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
-import { commands } from '../lib/commands.ts';
+import { commands, processes } from '../lib/commands.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
@@ -166,8 +166,8 @@ async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undef
   const cli = path.join('engine', 'cli.ts');
   return {
     info: { name: 'kit-engine', version: ENGINE_VERSION },
-    argv: [process.execPath, '--import', 'tsx', path.join(repoRoot, cli)],
-    shown: ['node', '--import', 'tsx', cli],
+    argv: [process.execPath, ...processes.engine.node, '--import', 'tsx', path.join(repoRoot, cli)],
+    shown: ['node', ...processes.engine.node, '--import', 'tsx', cli],
     why: choice === 'kit' ? 'chosen with --engine kit' : 'k6 not found',
   };
 }
