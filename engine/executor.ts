@@ -9,6 +9,7 @@
  */
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
+import { GeneratorMetric } from './health.ts';
 import { sampleTimeNow } from './raw-output.ts';
 import { type ArrivalScenarioOptions, instanceSchedule, scheduleSeconds } from './schedule.ts';
 import { ownedIndex, type Segment, type Stripes } from './segments.ts';
@@ -162,6 +163,8 @@ export class ArrivalExecutor {
     vu.tags = this.#tags;
     vu.signal = controller.signal;
     const started = performance.now();
+    // How late the start was: the delay k6's iteration_duration and http_req_duration leave out.
+    this.deps.shared.metrics.add(GeneratorMetric.scheduleLag, Math.max(0, started - iteration.plannedAt), this.#tags);
     let count = true;
     try {
       await this.iterate(vu, iteration);
@@ -174,7 +177,9 @@ export class ArrivalExecutor {
       const m = this.deps.shared.metrics;
       const at = sampleTimeNow();
       vu.flushData();
-      m.add('iteration_duration', performance.now() - started, this.#tags, at);
+      const end = performance.now();
+      m.add('iteration_duration', end - started, this.#tags, at);
+      m.add(GeneratorMetric.intendedIterationDuration, end - Math.min(started, iteration.plannedAt), this.#tags, at);
       m.add('iterations', 1, this.#tags, at);
       this.completed++;
     } else {

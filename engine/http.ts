@@ -4,6 +4,10 @@
  * blocked (waiting to be sent, including connecting), connecting, sending, waiting (to the first
  * byte of the answer), receiving, and the bytes on the wire. `http_req_duration` is sending +
  * waiting + receiving, as in k6: time spent blocked is not in it.
+ *
+ * A request that fails keeps the phases it got through, as k6's tracer records them: blocked and
+ * connecting as far as they got, and, once the request was written, waiting until the error (a
+ * timeout's duration is about the timeout). Errors carry k6's numeric error codes (errorCode).
  */
 
 import type { Socket } from 'node:net';
@@ -22,6 +26,8 @@ export interface HttpResult {
   /** 0 when no answer came; then `error` says why. */
   readonly status: number;
   readonly error: string;
+  /** k6's error code: of the transport error, or of a 4xx/5xx status (1000 + status); 0 for none. */
+  readonly errorCode: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
   /** Phases in milliseconds. */
@@ -39,15 +45,17 @@ const now = () => performance.now();
 /** One VU's connections; close() when the VU is retired. */
 export class VuHttp {
   readonly #clients = new Map<string, { client: Client; state: ConnectionState }>();
+  readonly #headerLists = new WeakMap<object, string[]>();
 
   constructor(private readonly userAgent: string) {}
 
   request(req: HttpRequest): Promise<HttpResult> {
     const url = splitUrl(req.url);
-    if (!url) return Promise.resolve(failure(`invalid URL "${req.url}"`, 0, 0));
+    if (!url) return Promise.resolve(failure(`invalid URL "${req.url}"`, ERROR_CODES.invalidUrl, EMPTY_PHASES, 0, 0));
     const { client, state } = this.#client(url.origin);
     const queuedAt = now();
     state.connectMs = 0;
+    state.connectStartedAt = 0;
     const socketBefore = state.socket;
     const sentBefore = socketBefore?.bytesWritten ?? 0;
     const readBefore = socketBefore?.bytesRead ?? 0;
@@ -75,26 +83,28 @@ export class VuHttp {
           read: (state.socket?.bytesRead ?? 0) - (same ? readBefore : 0),
         };
       };
-      const fail = (message: string) => {
+      const fail = (message: string, code: number) => {
         const b = bytes();
+        const at = now();
         finish(
           failure(
             message,
+            code,
+            failedPhases(at, queuedAt, state.connectStartedAt, state.connectMs, startedAt, sentAt, firstByteAt),
             Math.max(0, b.sent),
             Math.max(0, b.read),
-            startedAt ? startedAt - queuedAt - state.connectMs : now() - queuedAt,
-            state.connectMs,
           ),
         );
       };
-      // k6's wording for a request that ran out of time.
+      // k6's wording for a request that ran out of time. Recorded before aborting: the abort
+      // reports itself synchronously through onResponseError, which must not win.
       const timer = setTimeout(() => {
+        fail('request timeout', ERROR_CODES.timeout);
         controller?.abort(new Error('request timeout'));
-        fail('request timeout');
       }, req.timeoutMs);
       const onAbort = () => {
+        fail('interrupted', ERROR_CODES.generic);
         controller?.abort(new Error('interrupted'));
-        fail('interrupted');
       };
       if (req.signal?.aborted) return onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -125,9 +135,11 @@ export class VuHttp {
           finish({
             status,
             error: '',
+            errorCode: status >= 400 && status < 600 ? 1000 + status : 0,
             headers,
             body: Buffer.concat(chunks).toString('utf8'),
-            blocked: Math.max(0, startedAt - queuedAt - state.connectMs),
+            // k6's blocked runs until the connection is ready, so it includes connecting.
+            blocked: Math.max(0, startedAt - queuedAt),
             connecting: state.connectMs,
             sending: sent - startedAt,
             waiting: firstByteAt - sent,
@@ -137,7 +149,7 @@ export class VuHttp {
           });
         },
         onResponseError(_c, error) {
-          fail(describe(error));
+          fail(describe(error), errorCode(error));
         },
       };
       const path = url.path;
@@ -145,7 +157,7 @@ export class VuHttp {
         {
           method: req.method as Dispatcher.HttpMethod,
           path,
-          headers: { 'user-agent': this.userAgent, ...req.headers },
+          headers: this.#headerList(req.headers),
           body: req.body ?? null,
           // The overall timeout above decides; undici's own would only answer with other words.
           headersTimeout: 0,
@@ -156,6 +168,24 @@ export class VuHttp {
     });
   }
 
+  /**
+   * The request's headers with the user agent, as the flat list undici takes, built once per
+   * headers object: journeys reuse theirs across requests, and a fresh object per request is
+   * measurable at thousands a second.
+   */
+  #headerList(headers: Readonly<Record<string, string>>): string[] {
+    let list = this.#headerLists.get(headers);
+    if (!list) {
+      list = ['user-agent', this.userAgent];
+      for (const [name, value] of Object.entries(headers)) {
+        if (name.toLowerCase() === 'user-agent') list[1] = value;
+        else list.push(name, value);
+      }
+      this.#headerLists.set(headers, list);
+    }
+    return list;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#clients.values()].map(({ client }) => client.destroy().catch(() => undefined)));
     this.#clients.clear();
@@ -164,13 +194,14 @@ export class VuHttp {
   #client(origin: string): { client: Client; state: ConnectionState } {
     let entry = this.#clients.get(origin);
     if (!entry) {
-      const state: ConnectionState = { connectMs: 0, socket: undefined };
+      const state: ConnectionState = { connectMs: 0, connectStartedAt: 0, socket: undefined };
       const connect = buildConnector({});
       const client = new Client(origin, {
         pipelining: 1,
         keepAliveTimeout: 60_000,
         connect: (options, callback) => {
           const started = now();
+          state.connectStartedAt = started;
           connect(options, (...args) => {
             state.connectMs = now() - started;
             if (args[1]) state.socket = args[1];
@@ -205,23 +236,93 @@ export function splitUrl(url: string): { origin: string; path: string } | undefi
 
 interface ConnectionState {
   connectMs: number;
+  /** When the connection of the current request began to be made; 0 when it reused one. */
+  connectStartedAt: number;
   socket: Socket | undefined;
 }
 
-function failure(error: string, bytesSent: number, bytesReceived: number, blocked = 0, connecting = 0): HttpResult {
+type Phases = Pick<HttpResult, 'blocked' | 'connecting' | 'sending' | 'waiting' | 'receiving'>;
+
+const EMPTY_PHASES: Phases = { blocked: 0, connecting: 0, sending: 0, waiting: 0, receiving: 0 };
+
+/**
+ * The phases of a request that failed at `at`: each phase runs until the next began or the error
+ * came. Connecting that never finished counts to the error; so does blocked, which includes it.
+ */
+export function failedPhases(
+  at: number,
+  queuedAt: number,
+  connectStartedAt: number,
+  connectMs: number,
+  startedAt: number,
+  sentAt: number,
+  firstByteAt: number,
+): Phases {
+  const connecting = connectMs > 0 ? connectMs : connectStartedAt > 0 && !startedAt ? at - connectStartedAt : 0;
+  if (!startedAt) return { ...EMPTY_PHASES, blocked: Math.max(0, at - queuedAt), connecting: Math.max(0, connecting) };
+  const blocked = Math.max(0, startedAt - queuedAt);
+  if (!sentAt) return { ...EMPTY_PHASES, blocked, connecting, sending: at - startedAt };
+  if (!firstByteAt) return { ...EMPTY_PHASES, blocked, connecting, sending: sentAt - startedAt, waiting: at - sentAt };
   return {
-    status: 0,
-    error,
-    headers: {},
-    body: '',
-    blocked: Math.max(0, blocked),
+    blocked,
     connecting,
-    sending: 0,
-    waiting: 0,
-    receiving: 0,
-    bytesSent,
-    bytesReceived,
+    sending: sentAt - startedAt,
+    waiting: firstByteAt - sentAt,
+    receiving: at - firstByteAt,
   };
+}
+
+/** k6's documented error codes for the errors the engine can meet. */
+export const ERROR_CODES = {
+  generic: 1000,
+  invalidUrl: 1020,
+  timeout: 1050,
+  dnsGeneric: 1100,
+  dnsNoIp: 1101,
+  tcpGeneric: 1200,
+  brokenPipe: 1201,
+  tcpUnknownErrno: 1202,
+  dialGeneric: 1210,
+  dialTimeout: 1211,
+  dialRefused: 1212,
+  resetByPeer: 1220,
+} as const;
+
+const CODE_OF_ERRNO: Readonly<Record<string, number>> = {
+  ECONNRESET: ERROR_CODES.resetByPeer,
+  ECONNREFUSED: ERROR_CODES.dialRefused,
+  ETIMEDOUT: ERROR_CODES.dialTimeout,
+  UND_ERR_CONNECT_TIMEOUT: ERROR_CODES.dialTimeout,
+  EPIPE: ERROR_CODES.brokenPipe,
+  ENOTFOUND: ERROR_CODES.dnsNoIp,
+  EAI_AGAIN: ERROR_CODES.dnsGeneric,
+  EHOSTUNREACH: ERROR_CODES.dialGeneric,
+  ENETUNREACH: ERROR_CODES.dialGeneric,
+};
+
+/**
+ * k6's code for a transport error: by the system error's code (its own or its cause's); another
+ * error from the operating system (an errno) is k6's "unknown TCP error"; the rest are generic
+ * (a server closing the connection without an answer among them).
+ */
+export function errorCode(error: Error): number {
+  const cause = (error as { cause?: unknown }).cause as { code?: string; errno?: number } | undefined;
+  for (const e of [error as { code?: string; errno?: number }, cause]) {
+    const known = e?.code === undefined ? undefined : CODE_OF_ERRNO[e.code];
+    if (known !== undefined) return known;
+  }
+  const errno = (error as { errno?: number }).errno ?? cause?.errno;
+  return typeof errno === 'number' ? ERROR_CODES.tcpUnknownErrno : ERROR_CODES.generic;
+}
+
+function failure(
+  error: string,
+  errorCode: number,
+  phases: Phases,
+  bytesSent: number,
+  bytesReceived: number,
+): HttpResult {
+  return { status: 0, error, errorCode, headers: {}, body: '', ...phases, bytesSent, bytesReceived };
 }
 
 /** A transport error as one line: the system call's words when there is one (ECONNREFUSED …). */

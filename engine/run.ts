@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Runtime, Tags } from '../scenarios/lib/runtime.ts';
 import { ArrivalExecutor, type ScenarioOptions } from './executor.ts';
+import { generatorMetrics, sampleGeneratorHealth } from './health.ts';
 import { builtinMetrics, type MetricSpec, Metrics, type ThresholdSpec } from './metrics.ts';
 import { Progress, type ProgressFigures } from './progress.ts';
 import { RawOutput } from './raw-output.ts';
@@ -145,6 +146,10 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
       metrics.add('vus_max', f.allocated, testTags);
       progress.update(f);
     }, TICK_MS);
+    const stopHealth = sampleGeneratorHealth(metrics, testTags, () => ({
+      busy: sum(executors, (e) => e.busy),
+      allocated: sum(executors, (e) => e.allocated),
+    }));
 
     let aborted: string[] | undefined;
     // Only the abortOnFail thresholds are judged while the run goes: the others would sort every
@@ -171,6 +176,7 @@ export async function runEngine<S>(script: EngineScript<S>, settings: RunSetting
     await Promise.all(executors.map((e) => e.run(origin)));
     clearInterval(ticker);
     clearInterval(abortCheck);
+    stopHealth();
     settings.signal?.removeEventListener('abort', onSignal);
     progress.finish(figures());
     await Promise.all(executors.map((e) => e.close()));
@@ -214,7 +220,7 @@ function configure<S>(
 ): { metrics: Metrics; executors: ArrivalExecutor[]; shared: VuShared } {
   const opts = script.options;
   const metrics = new Metrics({
-    specs: [...builtinMetrics, ...script.customMetrics],
+    specs: [...builtinMetrics, ...generatorMetrics, ...script.customMetrics],
     thresholds: opts.thresholds,
     out,
   });

@@ -67,7 +67,7 @@ export class Vu implements Runtime {
     const expected = spec.expected.includes(res.status);
     this.shared.tally.requests++;
     if (!expected) this.shared.tally.failed++;
-    const tags = this.#requestTags(spec, res.status, expected, res.error);
+    const tags = this.#requestTags(spec, res.status, expected, res.error, res.errorCode);
     const m = this.shared.metrics;
     const at = sampleTimeNow();
     m.add('http_reqs', 1, tags, at);
@@ -102,18 +102,20 @@ export class Vu implements Runtime {
 
   /**
    * One tags object per kind of answer and iteration tags, reused: the raw output serialises a tags
-   * object once, so a fresh object per request would cost that work on every request.
+   * object once, so a fresh object per request would cost that work on every request. As k6 tags
+   * them: an answer of 4xx/5xx carries `error_code`; a transport error has no `proto` (no answer
+   * came) but `error` and `error_code`.
    */
-  #requestTags(spec: RequestSpec, status: number, expected: boolean, error: string): Tags {
+  #requestTags(spec: RequestSpec, status: number, expected: boolean, error: string, errorCode: number): Tags {
     if (error)
       return {
         ...this.tags,
         name: spec.name,
         method: spec.method,
         status: String(status),
-        proto: 'HTTP/1.1',
         expected_response: String(expected),
         error,
+        error_code: String(errorCode),
       };
     if (this.#tagsFor !== this.tags) {
       this.#tagCache.clear();
@@ -129,6 +131,7 @@ export class Vu implements Runtime {
         status: String(status),
         proto: 'HTTP/1.1',
         expected_response: String(expected),
+        ...(errorCode ? { error_code: String(errorCode) } : {}),
       };
       this.#tagCache.set(key, tags);
     }

@@ -18,6 +18,20 @@ export const successCriteria = {
   minAchievedRateFraction: 0.95,
   /** dropped iterations as a share of scheduled ones */
   maxDroppedIterationRate: 0.01,
+  /**
+   * The load generator's own health: beyond any of these it was saturated, its latency figures
+   * measure the instrument as much as the app, and the latency gates do not judge them
+   * (verify/k6/generator-health.ts). Event-loop delay p99 and CPU share are the kit engine's
+   * per-second samples at their 95th percentile over the run (one bad second in twenty is
+   * tolerated, as p95 latency tolerates it); schedule lag is the p95 of how late iterations started.
+   * Drops beyond maxDroppedIterationRate count too: the one sign of it k6 gives.
+   */
+  generator: {
+    maxEventLoopP99Ms: 50,
+    /** of one core: the engine's JavaScript runs on one */
+    maxCpuShare: 0.9,
+    maxScheduleLagP95Ms: 100,
+  },
   /** rollback trigger "Query performance degradation >300%": peak / baseline latency must stay below 4 */
   maxDegradationRatio: 4.0,
   /**

@@ -18,14 +18,21 @@ import { instancePart } from '../engine/instance-part.ts';
 import { parseSegment } from '../engine/segments.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
-import { commands } from '../lib/commands.ts';
+import { commands, processes } from '../lib/commands.ts';
 import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
-import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
+import {
+  type GeneratorFigures,
+  generatorFigures,
+  type LoadEngineInfo,
+  loadMetadata,
+  runFolderName,
+  shellLine,
+} from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
 import { lengthenedNote, planFor } from '../scenarios/lib/options.ts';
 import { databaseTarget } from '../stack/database.ts';
@@ -110,6 +117,7 @@ await runCommand(async () => {
               part: instancePart(plan, parseSegment(run.segment.segment, run.segment.sequence)),
             }
           : {}),
+        ...generatorOf(run.dir),
       });
       const file = path.join(run.dir, 'load.json');
       writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
@@ -131,6 +139,18 @@ await runCommand(async () => {
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
   return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
+
+/** The generator's figures from the run's k6-summary.json, when the engine wrote one. */
+function generatorOf(dir: string): { generator?: GeneratorFigures } {
+  const file = path.join(dir, 'k6-summary.json');
+  if (!existsSync(file)) return {};
+  try {
+    const generator = generatorFigures(JSON.parse(readFileSync(file, 'utf8')));
+    return generator ? { generator } : {};
+  } catch {
+    return {}; // a broken summary is verify's to report, with the file named
+  }
+}
 
 interface InstanceRun {
   readonly dir: string;
@@ -161,8 +181,8 @@ async function chooseEngine(choice: 'auto' | 'kit' | 'k6', k6Bin: string | undef
   const cli = path.join('engine', 'cli.ts');
   return {
     info: { name: 'kit-engine', version: ENGINE_VERSION },
-    argv: [process.execPath, '--import', 'tsx', path.join(repoRoot, cli)],
-    shown: ['node', '--import', 'tsx', cli],
+    argv: [process.execPath, ...processes.engine.node, '--import', 'tsx', path.join(repoRoot, cli)],
+    shown: ['node', ...processes.engine.node, '--import', 'tsx', cli],
     why: choice === 'kit' ? 'chosen with --engine kit' : 'k6 not found',
   };
 }

@@ -82,6 +82,20 @@ export interface WindowStats {
   readonly droppedIterations: number;
   /** Highest `vus` gauge value seen in the window (summed over instances). */
   readonly vus: number | null;
+  /**
+   * The kit engine's own health (absent for k6): highest per-second event-loop delay p99 and max (ms),
+   * CPU share of one core and VUs busy ÷ allocated over the window's instances; p95 of how late
+   * iterations started, of their duration from the planned start and of k6's iteration_duration
+   * (ms); the lag histogram, so any span of windows can be judged (verify/k6/generator-health.ts).
+   */
+  readonly eventLoopP99?: number | null;
+  readonly eventLoopMax?: number | null;
+  readonly cpu?: number | null;
+  readonly vusBusy?: number | null;
+  readonly scheduleLagP95?: number | null;
+  readonly intendedIterationP95?: number | null;
+  readonly iterationP95?: number | null;
+  readonly scheduleLagHistogram?: string;
 }
 
 /** Where the evidence came from, and what was wrong with it. */
@@ -191,6 +205,15 @@ export interface LoadEvidence {
   readonly postbacks: readonly PlantedPostback[];
   /** Server-reported database time (`aclue_db_time`, ms). */
   readonly dbTime: LatencyStats | undefined;
+  /**
+   * Iterations timed from their planned start beside k6's iteration_duration, and how late they
+   * started (the kit engine's `kit_*` metrics); absent for k6 runs and summaries.
+   */
+  readonly schedule?: {
+    readonly lag: LatencyStats;
+    readonly intendedIteration: LatencyStats;
+    readonly iteration: LatencyStats;
+  };
   /** `checks` passes and fails. */
   readonly checks: { readonly passes: number; readonly fails: number };
 }

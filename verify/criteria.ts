@@ -21,6 +21,14 @@ export const criteriaOverrideSchema = z
     minAchievedRateFraction: fraction,
     maxDroppedIterationRate: fraction,
     maxDegradationRatio: positive,
+    generator: z
+      .object({
+        maxEventLoopP99Ms: positive,
+        maxCpuShare: positive,
+        maxScheduleLagP95Ms: positive,
+      })
+      .partial()
+      .strict(),
     degradationMinRequests: z.number().int().min(1),
     degradationP95MinRequests: z.number().int().min(1),
     minIndexUsageRatio: fraction,
@@ -72,6 +80,7 @@ export function mergeCriteria(override: CriteriaOverride): SuccessCriteria {
     preference: { ...successCriteria.preference, ...override.preference },
     recommendation: { ...successCriteria.recommendation, ...override.recommendation },
     realData: { ...successCriteria.realData, ...override.realData },
+    generator: { ...successCriteria.generator, ...override.generator },
   } as SuccessCriteria;
 }
 

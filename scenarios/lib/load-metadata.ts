@@ -40,6 +40,49 @@ export interface LoadMetadata {
   /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke), this instance's part of them like the schedule. */
   readonly baselineRates: Readonly<Record<JourneyName, number>>;
   readonly baselineSource: string;
+  /** The load generator's own health as the run's summary gives it (verify judges it per window). */
+  readonly generator?: GeneratorFigures;
+}
+
+/**
+ * From the end-of-test summary: the kit engine's own health (engine/health.ts; null under k6, which
+ * records none: highest per-second event-loop delay, CPU share of a core and VUs busy, p95 of
+ * how late iterations started and of their duration from the planned start beside k6's
+ * iteration_duration) and what k6 gives as well (iterations completed and dropped, VUs allocated).
+ */
+export interface GeneratorFigures {
+  readonly eventLoopP99MaxMs: number | null;
+  readonly eventLoopMaxMs: number | null;
+  readonly cpuMax: number | null;
+  readonly vusBusyMax: number | null;
+  readonly scheduleLagP95Ms: number | null;
+  readonly intendedIterationP95Ms: number | null;
+  readonly iterationP95Ms: number | null;
+  readonly iterations: number;
+  readonly droppedIterations: number;
+  readonly vusMax: number | null;
+}
+
+/** The figures of a summary object as k6 passes it to handleSummary (`metrics.<name>.values`); undefined when it has none. */
+export function generatorFigures(summary: unknown): GeneratorFigures | undefined {
+  const metrics = (summary as { metrics?: Record<string, { values?: Record<string, unknown> }> } | null)?.metrics;
+  if (typeof metrics !== 'object' || metrics === null) return undefined;
+  const value = (metric: string, stat: string): number | null => {
+    const v = metrics[metric]?.values?.[stat];
+    return typeof v === 'number' ? v : null;
+  };
+  return {
+    eventLoopP99MaxMs: value('kit_generator_event_loop_p99', 'max'),
+    eventLoopMaxMs: value('kit_generator_event_loop_max', 'max'),
+    cpuMax: value('kit_generator_cpu', 'max'),
+    vusBusyMax: value('kit_generator_vus_busy', 'max'),
+    scheduleLagP95Ms: value('kit_generator_schedule_lag', 'p(95)'),
+    intendedIterationP95Ms: value('kit_intended_iteration_duration', 'p(95)'),
+    iterationP95Ms: value('iteration_duration', 'p(95)'),
+    iterations: value('iterations', 'count') ?? 0,
+    droppedIterations: value('dropped_iterations', 'count') ?? 0,
+    vusMax: value('vus_max', 'max'),
+  };
 }
 
 export interface LoadMetadataInput {
@@ -57,6 +100,7 @@ export interface LoadMetadataInput {
   readonly share?: number;
   /** What this instance schedules, when it runs a segment of the run; the whole plan otherwise. */
   readonly part?: InstancePart;
+  readonly generator?: GeneratorFigures;
 }
 
 /**
@@ -106,6 +150,7 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
     },
     baselineRates: scale(perSecond(input.plan.baseRates), rates),
     baselineSource: input.baselineSource,
+    ...(input.generator ? { generator: input.generator } : {}),
   };
 }
 

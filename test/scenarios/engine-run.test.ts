@@ -172,7 +172,7 @@ describe("the journeys on the kit's engine against a seeded local stack", () => 
     });
     expect(load.seedRunId).toMatch(/^run-k6-scenarios-/);
     expect(load.command).toMatch(
-      /^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=\S+ node --import tsx engine\/cli\.ts run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/,
+      /^K6_API_URL=http:\/\/127\.0\.0\.1:\d+ K6_POSTBACK_SECRET='<set>' K6_MANIFEST=\S+ K6_SUMMARY_DIR=\S+ node --max-semi-space-size=8 --import tsx engine\/cli\.ts run --out json=.*k6-raw\.json\.gz scenarios\/smoke\.ts$/,
     );
     expect(load.command).not.toContain(stack.postbackSecret);
     expect((load.scheduled as { iterations: number }).iterations).toBe(19);

@@ -10,7 +10,7 @@
  * 4x smaller, for 13 s (2.5x the baseline's load): enough product views for a median, and light
  * enough that the machine's own contention leaves the other endpoints be.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plannedRequests } from '../../scenarios/lib/endpoints.ts';
@@ -19,6 +19,7 @@ import { summarySchema } from '../../verify/report/summary-schema.ts';
 import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
+import { busyMachineGenerator } from './support/fixtures.ts';
 
 /** No database for verify's own gates: this test is about the load gates only. */
 const UNREACHABLE_DB = 'postgresql://postgres:postgres@127.0.0.1:9/postgres';
@@ -109,6 +110,10 @@ describe('degradation on a planted delay', () => {
     }
 
     const out = path.join(tmp, 'report');
+    // The generator shares this busy machine with the stack and other tests: its own limits are
+    // widened so the planted delay is what is judged (generator-health.timing.test.ts judges the generator).
+    const criteria = path.join(tmp, 'busy-machine.json');
+    writeFileSync(criteria, JSON.stringify(busyMachineGenerator));
     const verify = await runScript(
       'scripts/verify.ts',
       [
@@ -122,6 +127,8 @@ describe('degradation on a planted delay', () => {
         UNREACHABLE_DB,
         '--api-port',
         String(await freePort()),
+        '--criteria',
+        criteria,
       ],
       {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -130,8 +137,8 @@ describe('degradation on a planted delay', () => {
         KIT_STATE_DIR: path.join(tmp, 'state'),
       },
     );
-    expect(verify.code, verify.stderr).toBe(1);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
+    expect(verify.code, verify.stderr).toBe(1);
     const gate = summary.gates.find((g) => g.id === 'degradation')!;
     expect(gate.status, gate.evidence.summary).toBe('fail');
     const detail = gate.evidence.rows?.find((r) => r.endpoint === 'product_detail');

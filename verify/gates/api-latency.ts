@@ -8,6 +8,7 @@ import type { VerifyContext } from '../context.ts';
 import { ms } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { profileNote, sourceNote, unusableLoad } from '../k6/gate-support.ts';
+import { withMeasurementValidity } from '../k6/generator-health.ts';
 
 const gate = {
   id: 'api-latency',
@@ -20,7 +21,7 @@ const gate = {
   ],
 } as const;
 
-export default {
+const judged = {
   ...gate,
   async run({ load, criteria }: VerifyContext): Promise<GateResult> {
     const { p90Ms, p95Ms } = criteria.latency;
@@ -86,3 +87,5 @@ function worstWindowP99(load: NonNullable<VerifyContext['load']>): number | null
   const values = load.windows.map((w) => w.p99).filter((v): v is number => v !== null);
   return values.length ? Math.max(...values) : null;
 }
+
+export default withMeasurementValidity(judged);

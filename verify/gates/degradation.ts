@@ -10,6 +10,7 @@ import type { EndpointStats, LoadEvidence, VerifyContext } from '../context.ts';
 import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
 import { differentTarget, loadProblems, unusableLoad } from '../k6/gate-support.ts';
+import { withMeasurementValidity } from '../k6/generator-health.ts';
 
 const gate = {
   id: 'degradation',
@@ -117,7 +118,7 @@ function plannedEndpoints(load: LoadEvidence): Set<string> | undefined {
   return plans.length ? new Set(plans.flatMap((plan) => Object.keys(plan))) : undefined;
 }
 
-export default {
+const judged = {
   ...gate,
   async run({ load, baseline, criteria }: VerifyContext): Promise<GateResult> {
     const max = criteria.maxDegradationRatio;
@@ -220,3 +221,5 @@ export default {
     };
   },
 } satisfies Gate<VerifyContext>;
+
+export default withMeasurementValidity(judged, { baseline: true });

@@ -7,6 +7,7 @@ import { firstRows, gateResult, insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import { round, times } from '../format.ts';
 import type { Gate, GateResult } from '../gate.ts';
+import { withMeasurementValidity } from '../k6/generator-health.ts';
 import { compareStatements, readStatements, type StatementStat, uncomparedStatements } from '../statements.ts';
 
 const gate = {
@@ -93,7 +94,7 @@ export function judgeStatements(
   );
 }
 
-export default {
+const judged = {
   ...gate,
   run: async (ctx: VerifyContext) =>
     judgeStatements(
@@ -102,3 +103,5 @@ export default {
       ctx.criteria.maxDegradationRatio,
     ),
 } satisfies Gate<VerifyContext>;
+
+export default withMeasurementValidity(judged, { baseline: true });

@@ -23,7 +23,19 @@ interface Endpoint {
   readonly statuses: Map<string, number>;
 }
 
-interface Window {
+/** The load generator's own figures in one window: highest per instance, then highest over instances. */
+interface GeneratorWindow {
+  eventLoopP99: number | null;
+  eventLoopMax: number | null;
+  cpu: number | null;
+  vusBusy: number | null;
+  /** How late iterations started (kit_generator_schedule_lag); empty for k6. */
+  readonly lag: Histogram;
+  readonly intended: Histogram;
+  readonly iteration: Histogram;
+}
+
+interface Window extends GeneratorWindow {
   readonly histogram: Histogram;
   requests: number;
   failed: number;
@@ -50,6 +62,9 @@ export class LoadAccumulator {
   readonly clickIds: string[] = [];
   readonly postbacks: PlantedPostback[] = [];
   readonly dbTime = new Histogram(ENDPOINT_BITS);
+  readonly scheduleLag = new Histogram(ENDPOINT_BITS);
+  readonly intendedIteration = new Histogram(ENDPOINT_BITS);
+  readonly iterationDuration = new Histogram(ENDPOINT_BITS);
   checksPass = 0;
   checksFail = 0;
   private readonly vusMax = new Map<string, number>();
@@ -88,6 +103,27 @@ export class LoadAccumulator {
       case 'aclue_db_time':
         this.dbTime.record(value);
         return;
+      case 'iteration_duration':
+        this.iterationDuration.record(value);
+        this.window(time).iteration.record(value);
+        return;
+      case 'kit_generator_schedule_lag':
+        this.scheduleLag.record(value);
+        this.window(time).lag.record(value);
+        return;
+      case 'kit_intended_iteration_duration':
+        this.intendedIteration.record(value);
+        this.window(time).intended.record(value);
+        return;
+      case 'kit_generator_event_loop_p99':
+      case 'kit_generator_event_loop_max':
+      case 'kit_generator_cpu':
+      case 'kit_generator_vus_busy': {
+        const w = this.window(time);
+        const key = GAUGES[metric];
+        if (w[key] === null || value > w[key]) w[key] = value;
+        return;
+      }
       default:
         this.custom(metric, value, tags);
     }
@@ -161,6 +197,13 @@ export class LoadAccumulator {
         iterations: 0,
         dropped: 0,
         vus: new Map(),
+        eventLoopP99: null,
+        eventLoopMax: null,
+        cpu: null,
+        vusBusy: null,
+        lag: new Histogram(WINDOW_BITS),
+        intended: new Histogram(WINDOW_BITS),
+        iteration: new Histogram(WINDOW_BITS),
       };
       this.windows.set(key, window);
     }
@@ -182,6 +225,13 @@ export class LoadAccumulator {
       target.iterations += w.iterations;
       target.dropped += w.dropped;
       for (const [instance, vus] of w.vus) if (vus > (target.vus.get(instance) ?? -1)) target.vus.set(instance, vus);
+      for (const key of Object.values(GAUGES)) {
+        const v = w[key];
+        if (v !== null && (target[key] === null || v > target[key])) target[key] = v;
+      }
+      target.lag.add(w.lag);
+      target.intended.add(w.intended);
+      target.iteration.add(w.iteration);
     }
     this.windows = merged;
     this.windowSeconds *= 2;
@@ -221,6 +271,18 @@ export class LoadAccumulator {
         iterations: w.iterations,
         droppedIterations: w.dropped,
         vus: w.vus.size === 0 ? null : [...w.vus.values()].reduce((a, b) => a + b, 0),
+        ...(w.eventLoopP99 === null && w.lag.count === 0
+          ? {}
+          : {
+              eventLoopP99: w.eventLoopP99,
+              eventLoopMax: w.eventLoopMax,
+              cpu: w.cpu,
+              vusBusy: w.vusBusy,
+              scheduleLagP95: round(w.lag.percentile(0.95)),
+              intendedIterationP95: round(w.intended.percentile(0.95)),
+              iterationP95: round(w.iteration.percentile(0.95)),
+              scheduleLagHistogram: w.lag.encode(),
+            }),
       }));
   }
 
@@ -228,6 +290,13 @@ export class LoadAccumulator {
     return this.vusMax.size === 0 ? null : [...this.vusMax.values()].reduce((a, b) => a + b, 0);
   }
 }
+
+const GAUGES = {
+  kit_generator_event_loop_p99: 'eventLoopP99',
+  kit_generator_event_loop_max: 'eventLoopMax',
+  kit_generator_cpu: 'cpu',
+  kit_generator_vus_busy: 'vusBusy',
+} as const satisfies Record<string, keyof GeneratorWindow>;
 
 export function latencyStats(h: Histogram): LatencyStats {
   return {

@@ -167,6 +167,15 @@ function fromAccumulator(sources: LoadSource[], acc: LoadAccumulator): LoadEvide
     postbacks: acc.postbacks,
     dbTime: acc.dbTime.count > 0 ? latencyStats(acc.dbTime) : undefined,
     checks: { passes: acc.checksPass, fails: acc.checksFail },
+    ...(acc.scheduleLag.count > 0
+      ? {
+          schedule: {
+            lag: latencyStats(acc.scheduleLag),
+            intendedIteration: latencyStats(acc.intendedIteration),
+            iteration: latencyStats(acc.iterationDuration),
+          },
+        }
+      : {}),
   };
 }
 

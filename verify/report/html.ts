@@ -4,13 +4,17 @@
  * inputs goes through `escapeHtml`; data for the charts is embedded as JSON with `<` escaped, so no
  * value can close the script element.
  */
-import { percent, round, times } from '../format.ts';
+import type { SuccessCriteria } from '../../model/slo.ts';
+import { mergeCriteria } from '../criteria.ts';
+import { ms, percent, round, times } from '../format.ts';
 import type { GateResult } from '../gate.ts';
+import { generatorLimits, judgeGenerator, SATURATION_REMEDY } from '../k6/generator-health.ts';
 import { blockersSection } from './blockers.ts';
 import { archetypeChart, archetypeScores, attributionChart, latencyChart } from './charts.ts';
 import { fixesSection } from './fix-links.ts';
 import { columnLabel, labelledFigure } from './labels.ts';
 import { escapeHtml, scriptJson, statusBadge, styles } from './markup.ts';
+import { fromLoadSummary } from './summary.ts';
 import type { LoadSummary, Summary } from './summary-schema.ts';
 
 export interface ReportAssets {
@@ -184,6 +188,21 @@ const chartScript = `
     { label: 'p50', stroke: '#2b6cb0' }, { label: 'p90', stroke: '#38a169' },
     { label: 'p95', stroke: '#d69e2e' }, { label: 'p99', stroke: '#c53030' }],
     [col('p50'), col('p90'), col('p95'), col('p99')], 'ms');
+  var health = data.windows.some(function(w){ return w.eventLoopP99 != null || w.scheduleLagP95 != null; });
+  if (health) {
+    chart('Load generator: event-loop delay and schedule lag (its own health, beside the latency above)', [
+      { label: 'event-loop p99', stroke: '#c53030' }, { label: 'event-loop max', stroke: '#ed8936' },
+      { label: 'schedule lag p95', stroke: '#805ad5' }],
+      [col('eventLoopP99'), col('eventLoopMax'), col('scheduleLagP95')], 'ms');
+    chart('Load generator: CPU (share of one core) and VUs busy', [
+      { label: 'CPU %', stroke: '#2b6cb0' }, { label: 'VUs busy %', stroke: '#38a169' }],
+      [col('cpu', function(v){ return v * 100; }), col('vusBusy', function(v){ return v * 100; })], '%');
+  }
+  if (data.scheduleDiffers) {
+    chart('Iteration duration p95: from its start (k6) and from its planned start', [
+      { label: 'from its start', stroke: '#2b6cb0' }, { label: 'from its planned start', stroke: '#c53030' }],
+      [col('iterationP95'), col('intendedIterationP95')], 'ms');
+  }
   chart('Requests and errors per second', [
     { label: 'requests/s', stroke: '#2b6cb0' }, { label: 'failed/s', stroke: '#c53030' }],
     [col('requests', function(v){ return v / per; }), col('failed', function(v){ return v / per; })], 'per second');
@@ -212,7 +231,12 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
   const otherSection = others.length
     ? `<h2 id="other">Other gates</h2>${others.map((g) => gateSection(g as GateResult)).join('\n')}`
     : '';
-  const chartData = { windowSeconds: load?.windowSeconds ?? 0, windows: load?.windows ?? [] };
+  const chartData = {
+    windowSeconds: load?.windowSeconds ?? 0,
+    // The lag histograms are for judging spans of the run, not for drawing.
+    windows: (load?.windows ?? []).map(({ scheduleLagHistogram: _h, ...w }) => w),
+    scheduleDiffers: scheduleDiffers(load),
+  };
   const sourceNote = load
     ? `<p class="muted">Evidence: ${escapeHtml(load.kind === 'raw' ? "raw output in k6's JSON format" : 'the end-of-test summary (no raw output was found)')} from ${load.sources
         .map((s) => `<code>${escapeHtml(s.file)}</code> (instance ${escapeHtml(s.instance)}, ${s.lines} lines)`)
@@ -237,6 +261,7 @@ ${blockersSection(summary.gates, summary.fixes)}
 ${checklistSection(summary)}
 <h2 id="charts">Load over time</h2>${sourceNote}
 ${problems.length ? `<p class="s-fail">Problems in the load output:</p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
+${generatorNote(load, summary)}
 <div id="charts-box"></div>
 <h2 id="endpoints">Endpoints</h2>${load ? `${latencyChart(load, p95Limit(summary))}${endpointTable(load, summary.baseline?.load)}` : '<p class="muted">No load run.</p>'}
 ${evidence}
@@ -276,6 +301,56 @@ function loadOutcome(load: LoadSummary | undefined): string {
   });
   return items.length ? `<div id="load-outcome"><b>Load run outcome</b><ul>${items.join('')}</ul></div>` : '';
 }
+
+/**
+ * The generator's health as verify judged it before any latency verdict (verify/k6/generator-health.ts),
+ * and the iterations timed from their planned start beside k6's own timing where the two differ.
+ */
+function generatorNote(load: LoadSummary | undefined, summary: Summary): string {
+  if (load?.kind !== 'raw') return '';
+  const recorded = summary.reproducibility.criteria as Partial<SuccessCriteria>;
+  const criteria = mergeCriteria({
+    generator: recorded.generator ?? {},
+    ...(typeof recorded.maxDroppedIterationRate === 'number'
+      ? { maxDroppedIterationRate: recorded.maxDroppedIterationRate }
+      : {}),
+  });
+  const j = judgeGenerator(fromLoadSummary(load), generatorLimits(criteria));
+  const f = j.figures;
+  const seen = [
+    f['generator event-loop p99 (ms)'] === null ? '' : `event-loop p99 ${ms(f['generator event-loop p99 (ms)'])}`,
+    f['generator CPU (share of a core)'] === null
+      ? ''
+      : `CPU ${percent(f['generator CPU (share of a core)'])} of a core`,
+    f['schedule lag p95 (ms)'] === null ? '' : `schedule lag p95 ${ms(f['schedule lag p95 (ms)'])}`,
+    `${percent(f['dropped share'])} of iterations dropped`,
+  ].filter(Boolean);
+  const state = j.saturated
+    ? `<b class="s-fail">saturated</b>: ${escapeHtml(j.reasons.join('; '))}; the latency gates did not judge this run (${escapeHtml(SATURATION_REMEDY)})`
+    : j.undersampled
+      ? `<b class="s-warn">dropping iterations</b>: ${escapeHtml(j.undersampled)}; a latency pass is not given on it`
+      : `<b class="s-pass">healthy</b>`;
+  const source =
+    j.source === 'k6' ? " (k6 gives only dropped iterations and VUs; the kit engine's own samples are absent)" : '';
+  const schedule = load.schedule;
+  const timing = schedule
+    ? `<p class="muted" id="intended-start">Iterations timed from their planned start (coordinated omission made visible): p95 ${escapeHtml(ms(schedule.intendedIteration.p95))}, against k6's iteration_duration p95 ${escapeHtml(ms(schedule.iteration.p95))}; they started late by ${escapeHtml(ms(schedule.lag.p95))} at p95 (max ${escapeHtml(ms(schedule.lag.max))})${scheduleDiffers(load) ? '; the chart below shows where the two differ' : ', so the two agree'}.</p>`
+    : '';
+  return `<p id="generator-health">Load generator: ${state}${escapeHtml(source)}. ${escapeHtml(seen.join(', '))}.</p>${timing}`;
+}
+
+/** True when some window's iterations, timed from their planned start, took noticeably longer than k6 timed them. */
+function scheduleDiffers(load: LoadSummary | undefined): boolean {
+  return (load?.windows ?? []).some(
+    (w) =>
+      typeof w.intendedIterationP95 === 'number' &&
+      typeof w.iterationP95 === 'number' &&
+      w.intendedIterationP95 - w.iterationP95 > Math.max(SCHEDULE_DIFFERENCE_MS, 0.1 * w.iterationP95),
+  );
+}
+
+/** Below this a late start is scheduling noise, not a difference worth a chart. */
+const SCHEDULE_DIFFERENCE_MS = 10;
 
 /** Which program produced the load evidence (k6 or the kit's engine), from each run folder's load.json. */
 function engineNote(load: LoadSummary | undefined): string {

@@ -32,6 +32,17 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   'overall p99 (ms)': f('p99 latency, all endpoints', 'ms'),
   'worst endpoint p95 (ms)': f('p95 latency of the slowest endpoint', 'ms'),
   'worst window p99 (ms)': f('p99 latency of the worst time window', 'ms'),
+  // the load generator's health (verify/k6/generator-health.ts)
+  'generator event-loop p99 (ms)': f("load generator's event-loop delay p99 (95th percentile of its seconds)", 'ms'),
+  'generator event-loop max (ms)': f("load generator's longest event-loop delay", 'ms'),
+  'generator CPU (share of a core)': f(
+    "load generator's CPU, share of one core (95th percentile of its seconds)",
+    'share',
+  ),
+  'generator VUs busy (share)': f('VUs busy of those allocated (95th percentile of the seconds)', 'share'),
+  'schedule lag p95 (ms)': f('how late iterations started, p95', 'ms'),
+  'dropped share': f('share of scheduled iterations dropped', 'share'),
+  'VUs all busy': f('every allocated VU busy at some moment (1 yes, 0 no)', 'count'),
   'lines read': f('lines of load output read', 'count'),
   problems: f('problems in the load output', 'count'),
   scheduled: f('iterations scheduled', 'count'),

@@ -84,6 +84,14 @@ export const loadSummarySchema = z.object({
       iterations: z.number(),
       droppedIterations: z.number(),
       vus: nullableNumber,
+      eventLoopP99: nullableNumber.optional(),
+      eventLoopMax: nullableNumber.optional(),
+      cpu: nullableNumber.optional(),
+      vusBusy: nullableNumber.optional(),
+      scheduleLagP95: nullableNumber.optional(),
+      intendedIterationP95: nullableNumber.optional(),
+      iterationP95: nullableNumber.optional(),
+      scheduleLagHistogram: z.string().optional(),
     }),
   ),
   iterations: z.object({
@@ -104,6 +112,7 @@ export const loadSummarySchema = z.object({
   clicksRecorded: z.number(),
   dbTime: latencySchema.optional(),
   checks: z.object({ passes: z.number(), fails: z.number() }),
+  schedule: z.object({ lag: latencySchema, intendedIteration: latencySchema, iteration: latencySchema }).optional(),
 });
 
 /** The fix-it migration written beside the report (verify/fixes/): one entry per block of fixes.sql. */

@@ -4,6 +4,7 @@
  * variables never leak into a test.
  */
 import path from 'node:path';
+import { processes } from '../../../lib/commands.ts';
 import { type ExecResult, exec } from '../../../lib/exec.ts';
 import { repoRoot } from '../../../lib/paths.ts';
 import { nodeBin } from '../../support/run-script.ts';
@@ -13,9 +14,13 @@ export function runEngineCli(
   env: Record<string, string>,
   timeoutMs = 90_000,
 ): Promise<ExecResult> {
-  return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, 'engine', 'cli.ts'), ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
-    timeoutMs,
-  });
+  return exec(
+    nodeBin,
+    [...processes.engine.node, '--import', 'tsx', path.join(repoRoot, 'engine', 'cli.ts'), ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+      timeoutMs,
+    },
+  );
 }

@@ -106,9 +106,14 @@ export async function makeFixtures(
 
 /**
  * Latency thresholds for tests that must pass on a busy machine (where even an instant endpoint can
- * take 100+ ms): still far below the bad run's 1,500 ms page, so good and bad stay apart.
+ * take 100+ ms): still far below the bad run's 1,500 ms page, so good and bad stay apart. The
+ * generator's own limits are widened as much: these tests judge the app, and the test process that
+ * generates the load shares the machine (test/verify/generator-health*.test.ts judge the generator).
  */
-export const busyMachineLatency = { latency: { p90Ms: 1000, p95Ms: 1400 } } as const;
+export const busyMachineGenerator = {
+  generator: { maxEventLoopP99Ms: 1000, maxCpuShare: 8, maxScheduleLagP95Ms: 1000 },
+} as const;
+export const busyMachineLatency = { latency: { p90Ms: 1000, p95Ms: 1400 }, ...busyMachineGenerator } as const;
 
 /** A VerifyContext with only the load parts set: the k6 gates read nothing else. */
 export function loadContext(
