@@ -159,6 +159,15 @@ const settings = {
       .transform((url) => url.replace(/\/+$/, '')),
     doc: 'Base URL of the staging Supabase project, `https://<ref>.supabase.co`.',
   },
+  KIT_APP_URL: {
+    flag: 'app-url',
+    at: 'appUrl',
+    section: 'staging target (npm run seed -- --target staging)',
+    schema: z
+      .url({ error: 'expected a URL like https://api.example.com (the App API lives under /api/v1)' })
+      .transform((url) => url.replace(/\/+$/, '')),
+    doc: "Base URL of the app's own host (the Aclue backend, routes under `/api/v1`), for the load and verify alike; the scenarios' `K6_API_URL` defaults to it. Unset: the kit's stack at `KIT_API_PORT`, or none when `SUPABASE_URL` is set.",
+  },
   SUPABASE_SERVICE_ROLE_KEY: {
     flag: 'service-role-key',
     at: 'supabase.serviceRoleKey',

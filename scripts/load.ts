@@ -17,10 +17,11 @@ import path from 'node:path';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { parseCommand, runCommand, usage } from '../lib/cli.ts';
 import { commands } from '../lib/commands.ts';
-import { loadConfig } from '../lib/config.ts';
+import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
+import { readTargetIdentity } from '../lib/target-identity.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
 import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
@@ -42,7 +43,9 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
-  const scenarioEnv = parseEnvOrExplain(process.env);
+  // The target's URLs, declared once (KIT_APP_URL, SUPABASE_URL), are the scenarios' defaults.
+  const env = scenarioTargetEnv(process.env, config);
+  const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
@@ -59,9 +62,7 @@ await runCommand(async () => {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
     for (const run of runs)
-      process.stdout.write(
-        `${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`,
-      );
+      process.stdout.write(`${shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args])}\n`);
     process.stdout.write(
       `# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`,
     );
@@ -74,7 +75,12 @@ await runCommand(async () => {
   if (lengthened) log(`load: ${lengthened}`);
   // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
   mkdirSync(runs[0]!.dir, { recursive: true });
-  const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);
+  const databaseUrl = databaseTarget(config).url;
+  const targetIdentity = await readTargetIdentity(
+    { appUrl: scenarioEnv.apiUrl, supabaseUrl: scenarioEnv.supabaseUrl },
+    databaseUrl,
+  );
+  const watch = await watchDatabase(databaseUrl, runs[0]!.dir);
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
@@ -82,13 +88,13 @@ await runCommand(async () => {
       const exitCode = await runEngine(
         engine.argv,
         run.args,
-        { ...process.env, ...run.env },
+        { ...env, ...run.env },
         i === 0 ? undefined : path.join(run.dir, 'load-output.log'),
       );
       const metadata = loadMetadata({
         plan,
         engine: engine.info,
-        command: shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args]),
+        command: shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args]),
         startedAt,
         finishedAt: new Date(),
         exitCode,
@@ -99,7 +105,7 @@ await runCommand(async () => {
         ...(instances > 1 ? { instance: String(i + 1), share: 1 / instances } : {}),
       });
       const file = path.join(run.dir, 'load.json');
-      writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
+      writeFileSync(`${file}.partial`, `${JSON.stringify({ ...metadata, targetIdentity }, null, 2)}\n`);
       renameSync(`${file}.partial`, file);
       return exitCode;
     }),
@@ -213,6 +219,14 @@ function parseInstances(raw: string): number {
     );
   }
   return n;
+}
+
+/** The environment with K6_API_URL from KIT_APP_URL and K6_SUPABASE_URL from SUPABASE_URL, unless set. */
+function scenarioTargetEnv(given: NodeJS.ProcessEnv, config: KitConfig): NodeJS.ProcessEnv {
+  const env = { ...given };
+  if (!env.K6_API_URL?.trim() && config.appUrl) env.K6_API_URL = config.appUrl;
+  if (!env.K6_SUPABASE_URL?.trim() && config.supabase.url) env.K6_SUPABASE_URL = config.supabase.url;
+  return env;
 }
 
 function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {

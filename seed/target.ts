@@ -7,6 +7,7 @@
  */
 import type { KitConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
+import { targetUrls } from '../lib/target-identity.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { localKeys } from '../stack/server/keys.ts';
 
@@ -36,13 +37,13 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
   if (kind === 'local') {
     const db = databaseTarget(config);
     const keys = localKeys(config.jwtSecret);
-    const base = `http://127.0.0.1:${config.api.port}`;
+    const urls = targetUrls(config);
     return {
       kind,
       databaseUrl: db.url,
       databaseSetting: db.setting,
-      supabaseUrl: base,
-      apiUrl: base,
+      supabaseUrl: urls.supabaseUrl,
+      apiUrl: urls.appUrl ?? urls.supabaseUrl,
       serviceRoleKey: keys.serviceRoleKey,
       anonKey: keys.anonKey,
       jwtSecret: config.jwtSecret,
@@ -70,7 +71,8 @@ export function resolveTarget(config: KitConfig, kind: TargetKind): SeedTarget {
     databaseUrl: config.databaseUrl,
     databaseSetting: 'DATABASE_URL',
     supabaseUrl: url,
-    apiUrl: url,
+    // The app's own host (KIT_APP_URL); a Supabase project does not serve /api/v1.
+    apiUrl: config.appUrl ?? url,
     serviceRoleKey,
     anonKey: anonKey ?? '',
     // Staging's secret is only known when given explicitly; the default is the local demo secret.

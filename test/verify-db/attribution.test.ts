@@ -51,6 +51,7 @@ async function loadAndJudge(name: string): Promise<{ load: LoadEvidence; result:
     seedRunIds: [seeded.runId],
     load,
     api: { url: seeded.stack.url, anonKey: seeded.stack.anonKey, serviceRoleKey: seeded.stack.serviceRoleKey },
+    app: { url: seeded.stack.url },
   });
   const judged = { ...ctx, config: { ...ctx.config, jwtSecret: seeded.stack.jwtSecret } };
   return { load, result: await attributionGate.run(judged), history: await historyGate.run(judged) };

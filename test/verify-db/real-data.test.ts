@@ -42,6 +42,7 @@ describe('real-data gate', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      app: { url: stack.url },
       load: loadWith([
         { entity: 'swipe', id: swipe },
         { entity: 'swipe_session', id: world.sessionIds[0] as string },
@@ -59,6 +60,7 @@ describe('real-data gate', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: defects.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      app: { url: defects.url },
       load: loadWith([
         { entity: 'swipe_session', id: 'session_1727190000000' },
         { entity: 'affiliate_click', id: 'click_0a1b2c3d4e5f' },
@@ -89,7 +91,7 @@ describe('real-data gate', () => {
     const result = await realDataGate.run(testContext(undefined));
     expect(result.status).toBe('insufficient-data');
     expect(result.evidence.summary).toMatch(/no database/);
-    expect(result.evidence.summary).toMatch(/no API URL/);
+    expect(result.evidence.summary).toMatch(/no App API URL/);
   });
 });
 
@@ -99,6 +101,7 @@ describe('security gate through the Data API', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      app: { url: stack.url },
     });
     return { ...ctx, config: { ...ctx.config, jwtSecret: stack.jwtSecret } };
   };
@@ -135,6 +138,7 @@ describe('preference-accuracy gate reading through the Data API', () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
       api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+      app: { url: stack.url },
     });
     const result = await preferenceGate.run({
       ...ctx,

@@ -52,6 +52,7 @@ function ctx(): VerifyContext {
   const base = testContext(db.pool, {
     seedRunIds: [world.runId],
     api: { url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey },
+    app: { url: stack.url },
   });
   return { ...base, config: { ...base.config, jwtSecret: stack.jwtSecret } };
 }

@@ -31,8 +31,8 @@ export function recommendedLists(ctx: VerifyContext, userIds: readonly string[],
 }
 
 async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
-  if (ctx.api === undefined) throw new Error(`recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-  const url = `${ctx.api.url}${routePath(routes.recommendations)}?limit=${k}`;
+  if (ctx.app === undefined) throw new Error(`recommendations not asked: ${ctx.appError ?? 'no App API URL'}`);
+  const url = `${ctx.app.url}${routePath(routes.recommendations)}?limit=${k}`;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
   // One keep-alive connection per worker (undici request), released when the calls are done.

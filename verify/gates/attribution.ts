@@ -107,13 +107,13 @@ function wrongAnswers(plants: readonly PlantedPostback[]): FailureRow[] {
 
 /** The app's own figures (GET /affiliate/stats/) as each user, against the truth's. */
 async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedStats[]): Promise<FailureRow[]> {
-  const api = ctx.api!;
+  const app = ctx.app!;
   const rows: FailureRow[] = [];
   const queue = [...expected];
   const worker = async () => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       const token = mintUserToken(e.user_id, ctx.config.jwtSecret);
-      const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
+      const url = `${app.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
       const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
       const body = (await res.json().catch(() => undefined)) as
         | { conversions?: unknown; actual_commission?: unknown }
@@ -204,12 +204,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     for (const check of checkFiles('attribution/postbacks'))
       failures.push(...(await runCheck<Failure>(db, check, [asRows])).map(findingRow));
     const totals = (await runQuery<Totals>(db, queryFile('attribution', 'postback_sums'), [asRows]))[0]!;
-    if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+    if (ctx.app === undefined) notes.push(`revenue figures not asked: ${ctx.appError ?? 'no App API URL'}`);
     const expected = await runQuery<ExpectedStats>(db, queryFile('attribution', 'expected_statistics'), [
       asRows,
       STATS_DAYS,
     ]);
-    if (ctx.api !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
+    if (ctx.app !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
 
     const counts = Object.fromEntries(
       FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),
@@ -243,7 +243,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           recordedCommission: totals.recorded_commission,
           commissionDifference: commissionDiff,
           plantedRevenue: totals.planted_revenue,
-          statisticsUsers: ctx.api === undefined ? null : expected.length,
+          statisticsUsers: ctx.app === undefined ? null : expected.length,
           notJudged: notes.join('; ') || null,
         },
         rows: FAILURE_CLASSES.flatMap((c) =>

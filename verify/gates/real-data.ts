@@ -106,9 +106,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         : 'load writes not counted back: the k6 evidence lists no aclue_writes',
     );
 
-  if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
+  if (ctx.app === undefined) notes.push(`App API not probed: ${ctx.appError ?? 'no App API URL'}`);
   else {
-    const base = ctx.api.url;
+    const base = ctx.app.url;
     // 2. Ids stable across two identical calls.
     try {
       const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
