@@ -249,10 +249,17 @@ export default async function main(argv: string[]): Promise<number> {
     if (init.code !== 0) throw new EnvironmentError(`pgbench -i failed: ${init.stderr.trim().split('\n').pop()}`);
 
     const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({ dir, databaseUrl: url, jwtSecret: config.jwtSecret, port: restPort });
+    await startPostgrest({
+      dir,
+      databaseUrl: url,
+      jwtSecret: config.jwtSecret,
+      port: restPort,
+      authenticatorPassword: config.authenticatorPassword,
+    });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const app = await buildApp({
       databaseUrl: url,
+      authenticatorPassword: config.authenticatorPassword,
       postgrestUrl: postgrestUrl(restPort),
       jwtSecret: config.jwtSecret,
       publicUrl: apiUrl,

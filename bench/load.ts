@@ -99,10 +99,17 @@ export default async function main(argv: string[]): Promise<number> {
       c.query(`alter database ${name} set pgrst.db_schemas = 'public'`),
     );
     const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({ dir, databaseUrl, jwtSecret: config.jwtSecret, port: restPort });
+    await startPostgrest({
+      dir,
+      databaseUrl,
+      jwtSecret: config.jwtSecret,
+      port: restPort,
+      authenticatorPassword: config.authenticatorPassword,
+    });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const app = await buildApp({
       databaseUrl,
+      authenticatorPassword: config.authenticatorPassword,
       postgrestUrl: postgrestUrl(restPort),
       jwtSecret: config.jwtSecret,
       publicUrl: apiUrl,

@@ -124,6 +124,15 @@ const settings = {
     schema: z.string().min(32, 'expected at least 32 characters (HS256 secret)'),
     doc: 'HS256 secret that signs and verifies access tokens and the local API keys (>= 32 characters).',
   },
+  KIT_AUTHENTICATOR_PASSWORD: {
+    flag: 'authenticator-password',
+    at: 'authenticatorPassword',
+    section: 'local stack',
+    default: 'postgres',
+    secret: true,
+    schema: z.string().min(1),
+    doc: "Password of the database's `authenticator` role, which PostgREST and the kit's App API log in as (the local stack's migrations set the default; on a Supabase project it is the project's own).",
+  },
   KIT_POSTBACK_SECRET: {
     flag: 'postback-secret',
     at: 'postbackSecret',

@@ -113,7 +113,7 @@ await runCommand(async () => {
   const watched = await watch.stop();
   log(
     watched.file
-      ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}`
+      ? `load: database statistics ${watch.reset?.tables ? 'reset before the run' : 'taken as deltas over the run (they may not be reset here)'}; connection samples and top statements in ${path.dirname(watched.file)}`
       : `load: ${watched.problem}`,
   );
   log(

@@ -12,6 +12,8 @@ import { localKeys } from './keys.ts';
 export interface ServerOptions {
   /** Superuser URL of the database. */
   readonly databaseUrl: string;
+  /** Password of `authenticator`, which the App API logs in as (KIT_AUTHENTICATOR_PASSWORD). */
+  readonly authenticatorPassword: string;
   /** Base URL of PostgREST (loopback). */
   readonly postgrestUrl: string;
   readonly jwtSecret: string;
@@ -70,6 +72,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(appApi, {
     prefix: '/api/v1',
     databaseUrl: options.databaseUrl,
+    authenticatorPassword: options.authenticatorPassword,
     jwtSecret: options.jwtSecret,
     authUrl: `${options.publicUrl}/auth/v1`,
     anonKey: keys.anonKey,

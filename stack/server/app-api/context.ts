@@ -6,6 +6,8 @@ import type { AppDatabase, DbIdentity, TransactionSettings } from './db.ts';
 export interface AppApiOptions {
   /** Superuser URL of the database; the plugin connects as `authenticator` itself. */
   readonly databaseUrl: string;
+  /** Password of `authenticator` (KIT_AUTHENTICATOR_PASSWORD). */
+  readonly authenticatorPassword: string;
   readonly jwtSecret: string;
   /** Base of the Auth face, e.g. http://127.0.0.1:54321/auth/v1 */
   readonly authUrl: string;
