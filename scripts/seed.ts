@@ -201,7 +201,7 @@ await runCommand(async () => {
     });
   }
 
-  const { result, manifest, wallMs } = await seedCommand({
+  const { result, manifest, wallMs, resumed } = await seedCommand({
     seed,
     scale,
     users,
@@ -216,6 +216,7 @@ await runCommand(async () => {
     signIn: signInCount,
   });
   out('');
+  if (resumed) return finished(result.runId, manifest, record, target);
   out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
   let total = 0;
   for (const [table, rows] of result.rows) {
@@ -243,13 +244,18 @@ await runCommand(async () => {
     `Auth accounts: ${accounts} in ${(result.authMs / 1000).toFixed(1)} s = ${Math.round(accounts / (result.authMs / 1000))}/s via ${authWriter === 'sql' ? 'bulk COPY (one bcrypt hash per run)' : 'the admin API'}${result.authRetries ? `, ${result.authRetries} requests retried` : ''}`,
   );
   out(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
-  out(`run id:   ${result.runId}`);
-  out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
-  record({
-    kind: 'seeded',
-    runId: result.runId,
-    manifest: manifest.file,
-    targetIdentity: await seededTarget(target),
-  });
-  return ExitCode.ok;
+  return finished(result.runId, manifest, record, target);
 });
+
+/** The lines and the result file every finished seed ends with. */
+async function finished(
+  runId: string,
+  manifest: { file: string; latest?: string | undefined },
+  record: (result: SeedResult) => void,
+  target: SeedTarget,
+): Promise<number> {
+  out(`run id:   ${runId}`);
+  out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
+  record({ kind: 'seeded', runId, manifest: manifest.file, targetIdentity: await seededTarget(target) });
+  return ExitCode.ok;
+}

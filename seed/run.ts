@@ -57,6 +57,11 @@ export interface SeedOptions {
   readonly progress?: Progress;
   /** Benchmark hook: each COPY connection's backend pid, right after connecting and before closing. */
   readonly onBackend?: (pid: number, phase: 'start' | 'end') => void;
+  /**
+   * Leave the run 'running' once its rows are written (row_counts recorded), for a caller with more
+   * to do before the run is usable (sign-ins, the manifest), which then calls markRunComplete.
+   */
+  readonly deferComplete?: boolean;
 }
 
 export interface SeedPlan {
@@ -139,6 +144,29 @@ async function ensureCategories(client: pg.Client, runId: string): Promise<Categ
     bySlug.set(s, id);
   }
   return categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) }));
+}
+
+/**
+ * The world of a run whose rows are all written, to finish what comes after them (sign-ins, the
+ * manifest): the same parameters give the same users, and its categories are found by slug.
+ */
+export async function writtenWorld(client: pg.Client, params: SeedParams): Promise<World> {
+  const found = await client.query<{ id: string; slug: string }>(
+    'select id::text, slug from public.categories where slug = any($1)',
+    [categorySlugs],
+  );
+  const bySlug = new Map(found.rows.map((r) => [r.slug, r.id]));
+  const missing = categorySlugs.filter((s) => !bySlug.has(s));
+  if (missing.length > 0) throw new EnvironmentError(`the run's categories are gone: ${missing.join(', ')}`);
+  return new World(
+    params,
+    categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) })),
+  );
+}
+
+/** The run is usable: everything after its rows is done too. */
+export async function markRunComplete(client: pg.Client, runId: string): Promise<void> {
+  await client.query(`update kit_truth.runs set status = 'complete', finished_at = now() where run_id = $1`, [runId]);
 }
 
 async function writeProducts(client: pg.Client, world: World, runId: string, tally: CopyTally): Promise<void> {
@@ -385,7 +413,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const rows = new Map([...tally.totals.entries()].sort());
     rows.set('auth.users', accountsMade);
     await client.query(
-      `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
+      options.deferComplete
+        ? 'update kit_truth.runs set timings = $2, row_counts = $3 where run_id = $1'
+        : `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
       [
         runId,
         JSON.stringify({
@@ -423,7 +453,11 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const e = error as { message?: string; table?: string; detail?: string };
     throw new EnvironmentError(
       `seed ${runCreated ? `run ${runId} ` : ''}failed: ${e.message ?? String(error)}${e.detail ? ` (${e.detail})` : ''}`,
-      runCreated ? [`The run is marked failed; remove what it wrote with: npm run seed -- --clean ${runId}`] : [],
+      runCreated
+        ? [
+            `The run is marked failed: run the same command again (it removes this run first), or remove it: npm run seed -- --clean ${runId}`,
+          ]
+        : [],
     );
   } finally {
     await Promise.allSettled(inflight);

@@ -12,6 +12,7 @@
 
 import { routePath, routes } from '../../model/target.ts';
 import { type PostbackKind, postbackKinds, postbackPlants } from '../../scenarios/lib/postback.ts';
+import { APP_CALLS_IN_FLIGHT } from '../checks/app-probe.ts';
 import {
   type FindingRow,
   finding,
@@ -147,7 +148,7 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
       }
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await Promise.all(Array.from({ length: APP_CALLS_IN_FLIGHT }, worker));
   return rows.sort((a, b) => a.detail.localeCompare(b.detail));
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { mapInOrder } from '../../lib/in-order.ts';
-import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
+import { APP_CALLS_IN_FLIGHT, callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken } from '../checks/tokens.ts';
@@ -161,9 +161,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         else {
           judged += 1;
           const db = ctx.db;
-          // Eight users at a time; each user's findings and bodies are kept in the users' order, so the
+          // APP_CALLS_IN_FLIGHT users at a time; each user's findings and bodies are kept in the users' order, so the
           // evidence does not depend on which answer came first.
-          const probed = await mapInOrder(users, 8, async (u): Promise<UserProbe> => {
+          const probed = await mapInOrder(users, APP_CALLS_IN_FLIGHT, async (u): Promise<UserProbe> => {
             const own: Finding[] = [];
             let share: number | undefined;
             const token = mintUserToken(u.user_id, ctx.config.jwtSecret);
