@@ -11,9 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths.ts';
+import { runSeed } from '../../seed/run.ts';
+import { signInTokens } from '../../seed/sign-in.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { nodeBin, runScript } from '../support/run-script.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { localTarget } from './support.ts';
 
 let db: TestDatabase;
 let stack: TestStack;
@@ -21,7 +24,7 @@ let tmp: string;
 let proxy: Server;
 let proxyUrl: string;
 /** What the proxy does with a password sign-in: pass it on, hang, or refuse it. */
-let signIns: 'pass' | 'hang' | 'refuse' = 'pass';
+let signIns: 'pass' | 'hang' | 'refuse' | 'limit' = 'pass';
 let signInsSeen = 0;
 
 beforeAll(async () => {
@@ -34,6 +37,13 @@ beforeAll(async () => {
     if (req.url?.startsWith('/auth/v1/token')) {
       signInsSeen += 1;
       if (signIns === 'hang' && signInsSeen > 4) return;
+      if (signIns === 'limit' && (signInsSeen === 2 || signInsSeen === 3)) {
+        res.writeHead(429, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' }),
+        );
+        return;
+      }
       if (signIns === 'refuse' && signInsSeen > 4) {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'refused by the test' }));
@@ -79,6 +89,22 @@ const runOf = async (seed: string) =>
       [seed],
     )
   ).rows[0];
+
+describe('signing seeded users in without the JWT secret', () => {
+  it("waits out GoTrue's 429, saying so, and signs everyone in", async () => {
+    const seeded = await runSeed({ seed: 'limited', scale: 0.02, users: 5, target: localTarget(db.url) });
+    signIns = 'limit';
+    signInsSeen = 0;
+    const lines: string[] = [];
+    const target = { ...localTarget(db.url, proxyUrl), anonKey: stack.anonKey, jwtSecret: undefined };
+    const tokens = await signInTokens(target, seeded.world, 5, (l) => lines.push(l), 10);
+    expect(tokens.size).toBe(5);
+    expect(signInsSeen).toBe(7);
+    expect(lines.filter((l) => l.includes('rate-limited (429'))).toHaveLength(2);
+    expect(lines.at(-1)).toMatch(/signed in 5\/5/);
+    signIns = 'pass';
+  });
+});
 
 describe('a staging seed stopped during sign-in', () => {
   it('killed midway, leaves the run incomplete; the same command again finishes it', async () => {
