@@ -259,6 +259,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
 
   if (judged === 0 && findings.length === 0) return insufficient(gate, threshold, notes.join('; '));
   const failed = findings.filter((f) => kindOf(f) !== 'unknown_entity');
+  // Endpoints that could not be asked are missing evidence: not judged, unless what was judged failed.
+  if (ctx.app === undefined && failed.length === 0) return insufficient(gate, threshold, notes.join('; '));
   const status = failed.length > 0 ? 'fail' : notes.length > 0 ? 'warn' : 'pass';
   const kinds = [...new Set(failed.map(kindOf))];
   return gateResult(
