@@ -282,6 +282,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ],
           database: database.where,
           ...(database.dbError ? { databaseError: database.dbError } : {}),
+          targetIdentity: target,
         },
       }),
       ...(fixes ? { fixes } : {}),

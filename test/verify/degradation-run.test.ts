@@ -120,8 +120,9 @@ describe('degradation on a planted delay', () => {
         out,
         '--database-url',
         UNREACHABLE_DB,
+        // The target the runs were made against (verify judges only evidence of its target).
         '--api-port',
-        String(await freePort()),
+        new URL(seeded.stack.url).port,
       ],
       {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
