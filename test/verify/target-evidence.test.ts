@@ -85,6 +85,19 @@ describe('verify judges only evidence of its target', () => {
     expect(newestRunOfTarget(reports, 'peak-', targetA)).toEqual({ run: older, skipped: [newer] });
   });
 
+  it("aims the load's App API calls at KIT_APP_URL and its Data API calls at SUPABASE_URL", async () => {
+    const printed = await runScript('scripts/load.ts', ['smoke', '--print-commands'], {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      KIT_ENV_FILE: '/dev/null',
+      KIT_APP_URL: 'https://api.staging.example.test',
+      SUPABASE_URL: 'https://abcd.supabase.co',
+    });
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('K6_API_URL=https://api.staging.example.test');
+    expect(printed.stdout).toContain('K6_SUPABASE_URL=https://abcd.supabase.co');
+  });
+
   it('knows one database reached directly and through a pooler as one target', () => {
     const direct = { systemIdentifier: '7716', name: 'postgres', host: '127.0.0.1:5432' };
     const a = { ...targetA, database: direct };
