@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET } from '../../lib/config.ts';
+import { repoRoot } from '../../lib/paths.ts';
 import { withClient } from '../../lib/pg/connect.ts';
 import { runSeed } from '../../seed/run.ts';
 import { listMigrations, migrate, ON_SUPABASE } from '../../stack/migrate.ts';
@@ -188,6 +189,13 @@ describe('npm run signoff -- --target staging, through the pooler', () => {
   let summary: ReturnType<typeof summarySchema.parse>;
   let env: Record<string, string>;
   let output: string;
+  let report: string | undefined;
+  // The signoff writes its report and the seed's manifest under reports/, as for a user: removed after.
+  afterAll(() => {
+    if (report) rmSync(report, { recursive: true, force: true });
+    const runId = /npm run seed -- --clean (\S+)/.exec(output ?? '')?.[1];
+    if (runId) rmSync(path.join(repoRoot, 'reports', 'seed', runId), { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     const [app, gateway] = stacks as [(typeof stacks)[number], (typeof stacks)[number]];
@@ -221,7 +229,7 @@ describe('npm run signoff -- --target staging, through the pooler', () => {
     );
     output = run.stdout + run.stderr;
     expect([0, 1], output).toContain(run.code);
-    const report = /^report:\s+(\S+)index\.html$/m.exec(run.stdout)?.[1];
+    report = /^report:\s+(\S+)index\.html$/m.exec(run.stdout)?.[1];
     expect(report, output).toBeDefined();
     summary = summarySchema.parse(JSON.parse(readFileSync(path.join(report!, 'summary.json'), 'utf8')));
   }, 600_000);
