@@ -441,6 +441,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     };
   } catch (error) {
     if (runCreated) {
+      // Each writer's batch is its own transaction, writer 0's on this connection: let them end first,
+      // so the mark is not made (and rolled back) inside one of them.
+      await Promise.allSettled(inflight);
       await client
         .query(`update kit_truth.runs set status = 'failed', finished_at = now(), error = $2 where run_id = $1`, [
           runId,
