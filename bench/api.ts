@@ -253,10 +253,12 @@ export default async function main(argv: string[]): Promise<number> {
       databaseUrl: url,
       jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
       port: restPort,
+      authenticatorPassword: config.authenticatorPassword,
     });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const app = await buildApp({
       databaseUrl: url,
+      authenticatorPassword: config.authenticatorPassword,
       postgrestUrl: postgrestUrl(restPort),
       jwtSecret: config.jwtSecret,
       keyMode: config.stackKeys,

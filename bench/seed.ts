@@ -120,6 +120,7 @@ async function adminApiRate(
   // The Auth face needs no PostgREST; the gateway is pointed at a closed port.
   const app = await buildApp({
     databaseUrl: url,
+    authenticatorPassword: config.authenticatorPassword,
     postgrestUrl: 'http://127.0.0.1:9',
     jwtSecret: config.jwtSecret,
     publicUrl,

@@ -153,7 +153,10 @@ export default async function bench(argv: string[]): Promise<number> {
   }
   if (measured.length > 0) reportRuns(measured);
   const atScales: ScaleMeasured[] = [];
-  for (const scale of scales) atScales.push(await verifyAtScale(scale, out));
+  const delay = values['app-delay'] === undefined ? undefined : Number(values['app-delay']);
+  if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0))
+    throw new UsageError(`--app-delay: expected whole milliseconds, received ${JSON.stringify(values['app-delay'])}`);
+  for (const scale of scales) atScales.push(await verifyAtScale(scale, out, delay));
   if (atScales.length > 0) reportScales(atScales, out);
   return 0;
 }

@@ -10,6 +10,7 @@
  * Each documented statement runs in its own savepoint, so one that fails (as an operator's SQL
  * editor would stop there) is recorded and the drill carries on to show what the rest does.
  */
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -17,6 +18,7 @@ import { repoRoot } from '../lib/paths.ts';
 import type { DbClient } from '../lib/pg/impersonate.ts';
 import type { CellResult } from '../lib/pg/rls-probe.ts';
 import { probeRlsMatrixWithin } from '../lib/pg/rls-probe.ts';
+import type { TargetIdentity } from '../lib/target-identity.ts';
 
 export const ROLLBACK_SQL = path.join(repoRoot, 'db', 'rollback', 'checklist-rollback.sql');
 
@@ -48,6 +50,8 @@ export interface DrillResult {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly target: string;
+  /** The target drilled (lib/target-identity.ts): verify judges only a drill of the target it judges. */
+  readonly targetIdentity?: TargetIdentity;
   readonly statements: readonly StatementResult[];
   readonly manualSteps: readonly string[];
   /** RLS matrix cells that differ from the expected matrix before and after the rollback. */

@@ -95,6 +95,11 @@ export const benchParts = {
       scales: { type: 'string', value: 'S,S', default: '1,10,30', doc: 'seed scales to verify (none: skip them)' },
       baseline: { type: 'string', value: 'DIR', doc: 'a baseline for each verify' },
       rounds: { type: 'string', value: 'R', default: '1', doc: 'verifies per run' },
+      'app-delay': {
+        type: 'string',
+        value: 'MS',
+        doc: 'also verify each seed run with every App API call held MS ms by a proxy (an app across a network)',
+      },
     },
     settings: [],
   }),

@@ -189,6 +189,15 @@ const settings = {
     }),
     doc: 'Which keys the local stack issues and accepts, as a Supabase project does: `legacy` (`anon` and `service_role` JWT keys, tokens signed with the HS256 secret) or `new` (`sb_publishable_…` and `sb_secret_…` keys, tokens signed with an ES256 key whose public half is at `/auth/v1/.well-known/jwks.json`).',
   },
+  KIT_AUTHENTICATOR_PASSWORD: {
+    flag: 'authenticator-password',
+    at: 'authenticatorPassword',
+    section: 'local stack',
+    default: 'postgres',
+    secret: true,
+    schema: z.string().min(1),
+    doc: "Password of the database's `authenticator` role, which PostgREST and the kit's App API log in as (the local stack's migrations set the default; on a Supabase project it is the project's own).",
+  },
   KIT_POSTBACK_SECRET: {
     flag: 'postback-secret',
     at: 'postbackSecret',
@@ -240,6 +249,15 @@ const settings = {
     secret: true,
     schema: apiKey('sb_secret_', 'secret'),
     doc: 'Secret key of the staging project (`sb_secret_…`): Auth admin API, Data API fallback. Replaces the legacy `SUPABASE_SERVICE_ROLE_KEY`; used when both are set.',
+  },
+  KIT_APP_URL: {
+    flag: 'app-url',
+    at: 'appUrl',
+    section: 'staging target (npm run seed -- --target staging)',
+    schema: z
+      .url({ error: 'expected a URL like https://api.example.com (the App API lives under /api/v1)' })
+      .transform((url) => url.replace(/\/+$/, '')),
+    doc: "Base URL of the app's own host (the Aclue backend, routes under `/api/v1`), for the load and verify alike; the scenarios' `K6_API_URL` defaults to it. Unset: the kit's stack at `KIT_API_PORT`, or none when `SUPABASE_URL` is set.",
   },
   SUPABASE_SERVICE_ROLE_KEY: {
     flag: 'service-role-key',

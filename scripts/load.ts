@@ -23,6 +23,7 @@ import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
+import { readTargetIdentity } from '../lib/target-identity.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
 import {
@@ -57,7 +58,9 @@ await runCommand(async () => {
     process.env.K6_MANIFEST || config.stateDir === path.join(config.repoRoot, '.kit')
       ? process.env
       : { ...process.env, K6_MANIFEST: path.join(config.stateDir, 'manifest-latest.json') };
-  const env = { ...manifestEnv, ...(await localStackKey(config, manifestEnv)) };
+  // The target's URLs, declared once (KIT_APP_URL, SUPABASE_URL), are the scenarios' defaults.
+  const targetEnv = scenarioTargetEnv(manifestEnv, config);
+  const env = { ...targetEnv, ...(await localStackKey(config, targetEnv)) };
   const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
@@ -88,7 +91,12 @@ await runCommand(async () => {
   if (lengthened) log(`load: ${lengthened}`);
   // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
   mkdirSync(runs[0]!.dir, { recursive: true });
-  const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);
+  const databaseUrl = databaseTarget(config).url;
+  const targetIdentity = await readTargetIdentity(
+    { appUrl: scenarioEnv.apiUrl, supabaseUrl: scenarioEnv.supabaseUrl },
+    databaseUrl,
+  );
+  const watch = await watchDatabase(databaseUrl, runs[0]!.dir);
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
@@ -120,7 +128,7 @@ await runCommand(async () => {
         ...generatorOf(run.dir),
       });
       const file = path.join(run.dir, 'load.json');
-      writeFileSync(`${file}.partial`, `${JSON.stringify(metadata, null, 2)}\n`);
+      writeFileSync(`${file}.partial`, `${JSON.stringify({ ...metadata, targetIdentity }, null, 2)}\n`);
       renameSync(`${file}.partial`, file);
       return exitCode;
     }),
@@ -128,7 +136,7 @@ await runCommand(async () => {
   const watched = await watch.stop();
   log(
     watched.file
-      ? `load: database statistics reset before the run; connection samples and top statements in ${path.dirname(watched.file)}`
+      ? `load: database statistics ${watch.reset?.tables ? 'reset before the run' : 'taken as deltas over the run (they may not be reset here)'}; connection samples and top statements in ${path.dirname(watched.file)}`
       : `load: ${watched.problem}`,
   );
   log(
@@ -260,6 +268,14 @@ function parseInstances(raw: string): number {
 async function localStackKey(config: KitConfig, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
   if (env.K6_ANON_KEY?.trim() || config.stackKeys !== 'new') return {};
   return { K6_ANON_KEY: (await localKeys(config.jwtSecret, 'new')).anonKey };
+}
+
+/** The environment with K6_API_URL from KIT_APP_URL and K6_SUPABASE_URL from SUPABASE_URL, unless set. */
+function scenarioTargetEnv(given: NodeJS.ProcessEnv, config: KitConfig): NodeJS.ProcessEnv {
+  const env = { ...given };
+  if (!env.K6_API_URL?.trim() && config.appUrl) env.K6_API_URL = config.appUrl;
+  if (!env.K6_SUPABASE_URL?.trim() && config.supabase.url) env.K6_SUPABASE_URL = config.supabase.url;
+  return env;
 }
 
 function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {

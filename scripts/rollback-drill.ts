@@ -18,6 +18,7 @@ import { loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { redactUrl, withClient } from '../lib/pg/connect.ts';
+import { databaseIdentity, targetUrls } from '../lib/target-identity.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { databaseTarget } from '../stack/database.ts';
 
@@ -32,7 +33,9 @@ await runCommand(async () => {
       usage(commands['rollback-drill']),
     ]);
   const target = databaseTarget(config);
-  await withClient(target.url, target.setting, (c) => c.query('select 1')); // unreachable: exit 3 before anything
+  // Unreachable: exit 3 before anything. The identity makes the drill evidence of this target only.
+  const database = await withClient(target.url, target.setting, (c) => databaseIdentity(c, target.url));
+  const urls = targetUrls(config);
   const statements = readRollbackStatements();
   const startedAt = new Date();
   const runDir = path.resolve(values['out-dir'] ?? path.join(reportsDir, runFolderName('rollback-drill', startedAt)));
@@ -56,6 +59,7 @@ await runCommand(async () => {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     target: redactUrl(target.url),
+    targetIdentity: { appUrl: urls.appUrl ?? null, supabaseUrl: urls.supabaseUrl, database },
     manualSteps: MANUAL_STEPS,
     ...outcome,
   };

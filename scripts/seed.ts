@@ -10,6 +10,7 @@ import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { ExitCode, UsageError } from '../lib/errors.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { peakRssMb, progressTo } from '../lib/progress.ts';
+import { readTargetIdentity, type TargetIdentity } from '../lib/target-identity.ts';
 import { behaviour } from '../model/behaviour.ts';
 import { AdminApiAuth, SqlAuth } from '../seed/auth.ts';
 import { cleanRun, findRun, listRuns } from '../seed/clean.ts';
@@ -81,8 +82,20 @@ async function dataApiFallback(
   out(`${(result.totalMs / 1000).toFixed(1)} s in all; Auth accounts ${(result.authMs / 1000).toFixed(1)} s`);
   out(`run id:   ${result.runId}`);
   out(`manifest: ${manifest.file}`);
-  record({ kind: 'seeded', runId: result.runId, manifest: manifest.file });
+  record({
+    kind: 'seeded',
+    runId: result.runId,
+    manifest: manifest.file,
+    targetIdentity: await seededTarget(target),
+  });
   return ExitCode.ok;
+}
+
+/** The seeded target's identity, for the result file; the database's only when it was used. */
+async function seededTarget(target: SeedTarget): Promise<TargetIdentity> {
+  const urls = { appUrl: target.apiUrl, supabaseUrl: target.supabaseUrl };
+  if (target.databaseUrl) return readTargetIdentity(urls, target.databaseUrl);
+  return { appUrl: urls.appUrl, supabaseUrl: urls.supabaseUrl, database: null };
 }
 
 function positiveNumber(flag: string, raw: string, integer: boolean): number;
@@ -188,7 +201,7 @@ await runCommand(async () => {
     });
   }
 
-  const { result, manifest, wallMs } = await seedCommand({
+  const { result, manifest, wallMs, resumed } = await seedCommand({
     seed,
     scale,
     users,
@@ -203,6 +216,7 @@ await runCommand(async () => {
     signIn: signInCount,
   });
   out('');
+  if (resumed) return finished(result.runId, manifest, record, target);
   out(`${'table'.padEnd(32)} ${'rows'.padStart(9)} ${'copy s'.padStart(8)} ${'rows/s'.padStart(10)}`);
   let total = 0;
   for (const [table, rows] of result.rows) {
@@ -230,8 +244,18 @@ await runCommand(async () => {
     `Auth accounts: ${accounts} in ${(result.authMs / 1000).toFixed(1)} s = ${Math.round(accounts / (result.authMs / 1000))}/s via ${authWriter === 'sql' ? 'bulk COPY (one bcrypt hash per run)' : 'the admin API'}${result.authRetries ? `, ${result.authRetries} requests retried` : ''}`,
   );
   out(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
-  out(`run id:   ${result.runId}`);
-  out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
-  record({ kind: 'seeded', runId: result.runId, manifest: manifest.file });
-  return ExitCode.ok;
+  return finished(result.runId, manifest, record, target);
 });
+
+/** The lines and the result file every finished seed ends with. */
+async function finished(
+  runId: string,
+  manifest: { file: string; latest?: string | undefined },
+  record: (result: SeedResult) => void,
+  target: SeedTarget,
+): Promise<number> {
+  out(`run id:   ${runId}`);
+  out(`manifest: ${manifest.file}${manifest.latest ? ` (and ${manifest.latest})` : ''}`);
+  record({ kind: 'seeded', runId, manifest: manifest.file, targetIdentity: await seededTarget(target) });
+  return ExitCode.ok;
+}

@@ -36,7 +36,10 @@ function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
     config.databaseUrl,
     'DATABASE_URL (--database-url): a direct connection to the staging database (seed COPY, database gates)',
   );
-  need(env.K6_API_URL, 'K6_API_URL: base URL of the staging app API (the Aclue backend; routes under /api/v1)');
+  need(
+    config.appUrl ?? env.K6_API_URL,
+    'KIT_APP_URL (--app-url): base URL of the staging app API (the Aclue backend; routes under /api/v1)',
+  );
   return missing;
 }
 
@@ -68,14 +71,22 @@ await runCommand(async () => {
     );
   }
   const supabaseUrl = config.supabase.url as string;
-  const apiUrl = process.env.K6_API_URL as string;
+  const apiUrl = (config.appUrl ?? process.env.K6_API_URL) as string;
   await reachable(`${supabaseUrl.replace(/\/$/, '')}/auth/v1/health`, 'SUPABASE_URL');
-  await reachable(`${apiUrl.replace(/\/$/, '')}/api/v1/health`, 'K6_API_URL');
+  await reachable(`${apiUrl.replace(/\/$/, '')}/api/v1/health`, 'KIT_APP_URL');
   await withClient(config.databaseUrl as string, 'DATABASE_URL', async (client) => client.query('select 1'));
 
   const runDir = path.join(reportsDir, runFolderName('signoff', new Date()));
+  // The target, declared once, reaches every phase whether it came as flags, environment or .env.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    KIT_APP_URL: apiUrl,
+    SUPABASE_URL: supabaseUrl,
+    SUPABASE_ANON_KEY: config.supabase.anonKey as string,
+    SUPABASE_SERVICE_ROLE_KEY: config.supabase.serviceRoleKey as string,
+    KIT_STAGING_PROJECT_REF: config.supabase.stagingRef as string,
+    DATABASE_URL: config.databaseUrl as string,
+    K6_API_URL: process.env.K6_API_URL ?? apiUrl,
     K6_SUPABASE_URL: process.env.K6_SUPABASE_URL ?? supabaseUrl,
     K6_ANON_KEY: process.env.K6_ANON_KEY ?? (projectApiKeys(config.supabase).anonKey as string),
     // --engine (or KIT_LOAD_ENGINE) reaches the load phases

@@ -4,7 +4,7 @@
  * GO, when only warnings need a person's judgement, and 4 when an error-level gate could not judge.
  * Flags and exit codes: `commands.verify` in lib/commands.ts (`--help`).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -17,6 +17,7 @@ import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
 import { peakRssMb, progressTo } from '../lib/progress.ts';
 import { KEY_SETTINGS, projectApiKeys, projectTokenSigner } from '../lib/project-keys.ts';
+import { databaseIdentity, describeTarget, type TargetIdentity, targetUrls } from '../lib/target-identity.ts';
 import { databaseTarget } from '../stack/database.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
@@ -27,17 +28,16 @@ import { writeCompare } from '../verify/report/compare.ts';
 import { buildSummary, readBaseline } from '../verify/report/summary.ts';
 import { writeReport } from '../verify/report/write.ts';
 import { exitCodeOf, loadGates, runGates, unjudgedErrorGates, verdictOf } from '../verify/run.ts';
+import { newestRunOfTarget, refuseForeignLoad } from '../verify/target-evidence.ts';
 
 const USAGE = usage(commands.verify);
 
-/** The newest `reports/peak-*` folder: the default run to judge. */
-export function newestPeakRun(dir = reportsDir): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const runs = readdirSync(dir)
-    .filter((name) => name.startsWith('peak-') && statSync(path.join(dir, name)).isDirectory())
-    .sort();
-  const newest = runs.at(-1);
-  return newest === undefined ? undefined : path.join(dir, newest);
+/** The newest `reports/peak-*` folder of this target: the default run to judge. */
+export function newestPeakRun(
+  current: TargetIdentity | undefined,
+  dir = reportsDir,
+): ReturnType<typeof newestRunOfTarget> {
+  return newestRunOfTarget(dir, 'peak-', current);
 }
 
 function stamp(date: Date): string {
@@ -69,7 +69,17 @@ async function openDatabase(
   }
 }
 
-/** The target API with its keys, or why there is none: missing keys, or nothing answers at the URL. */
+/** Any HTTP answer means something is there; only a transport failure makes it unreachable. */
+async function unreachable(url: string, headers: Record<string, string> = {}): Promise<string | undefined> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(5_000), headers });
+    return undefined;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+  }
+}
+
+/** The Supabase side of the target (Data API, Auth) with its keys, or why there is none. */
 async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']; apiError?: string }> {
   let api: VerifyContext['api'];
   if (config.supabase.url) {
@@ -88,21 +98,31 @@ async function apiAccess(config: KitConfig): Promise<{ api: VerifyContext['api']
     const { localKeys } = (await import('../stack/server/keys.ts')) as typeof import('../stack/server/keys.ts');
     const keys = await localKeys(config.jwtSecret, config.stackKeys);
     api = {
-      url: `http://127.0.0.1:${config.api.port}`,
+      url: targetUrls(config).supabaseUrl,
       anonKey: keys.anonKey,
       serviceRoleKey: keys.serviceRoleKey,
       userTokens: keys.signer,
     };
   }
-  try {
-    // Any HTTP answer means the API is there; only a transport failure makes it unreachable.
-    await fetch(api.url, { signal: AbortSignal.timeout(5_000), headers: { apikey: api.anonKey } });
-    return { api };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    const setting = config.supabase.url ? 'SUPABASE_URL' : "KIT_API_PORT (the kit's stack)";
-    return { api: undefined, apiError: `${setting}: nothing answers at ${api.url} (${cause})` };
-  }
+  const cause = await unreachable(api.url, { apikey: api.anonKey });
+  if (cause === undefined) return { api };
+  const setting = config.supabase.url ? 'SUPABASE_URL' : "KIT_API_PORT (the kit's stack)";
+  return { api: undefined, apiError: `${setting}: nothing answers at ${api.url} (${cause})` };
+}
+
+/** The App API (`KIT_APP_URL`): every App API call goes there, never to the Supabase URL. */
+async function appAccess(config: KitConfig): Promise<{ app?: { url: string }; appError?: string }> {
+  const { appUrl } = targetUrls(config);
+  if (appUrl === undefined)
+    return {
+      appError:
+        "KIT_APP_URL is not set: a Supabase project does not serve /api/v1, so the app's own host must be given (--app-url)",
+    };
+  const setting = config.appUrl ? 'KIT_APP_URL' : "KIT_API_PORT (the kit's stack)";
+  const cause = await unreachable(`${appUrl}/api/v1/health`);
+  return cause === undefined
+    ? { app: { url: appUrl } }
+    : { appError: `${setting}: the App API cannot be reached at ${appUrl} (${cause})` };
 }
 
 function statsWindowOf(load: LoadEvidence | undefined): VerifyContext['statsWindow'] {
@@ -162,35 +182,51 @@ async function main(argv: readonly string[]): Promise<number> {
         'Give a run folder written by `npm run load` (reports/<profile>-<stamp>/).',
       ]);
   }
-  const fallback = given.length === 0 && !values['no-load'] ? newestPeakRun() : undefined;
-  const runDirs = given.length > 0 ? given : fallback ? [fallback] : [];
   if (given.length > 0 && values['no-load'])
     throw new UsageError('verify: --no-load and --run contradict each other; give one of them');
-  if (runDirs.length === 0)
-    process.stderr.write(
-      values['no-load']
-        ? 'verify: --no-load: load gates will say insufficient-data\n'
-        : 'verify: no --run given and no reports/peak-* run found; load gates will say insufficient-data\n',
-    );
-  else
-    process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
-
-  const load = runDirs.length > 0 ? await readLoadEvidence(runDirs) : undefined;
-  for (const problem of load?.sources.flatMap((s) => s.problems) ?? []) process.stderr.write(`verify: ${problem}\n`);
-  const baseline = values.baseline ? await readBaseline(path.resolve(values.baseline)) : undefined;
-
-  const outDir = path.resolve(
-    values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)),
-  );
-  const assets = readReportAssets();
   const database = await openDatabase(config);
   if (database.dbError)
     process.stderr.write(
       `verify: database unreachable, database gates will say insufficient-data: ${database.dbError}\n`,
     );
+  // The target under judgement; evidence of another target is not judged (lib/target-identity.ts).
+  const urls = targetUrls(config);
+  const target: TargetIdentity = {
+    appUrl: urls.appUrl ?? null,
+    supabaseUrl: urls.supabaseUrl,
+    database: database.db ? await databaseIdentity(database.db, databaseTarget(config).url) : null,
+  };
+  const fallback = given.length === 0 && !values['no-load'] ? newestPeakRun(target) : undefined;
+  for (const other of fallback?.skipped ?? [])
+    process.stderr.write(`verify: passed over ${path.relative(process.cwd(), other)}: made against another target\n`);
+  const runDirs = given.length > 0 ? given : fallback?.run ? [fallback.run] : [];
+  if (runDirs.length === 0)
+    process.stderr.write(
+      values['no-load']
+        ? 'verify: --no-load: load gates will say insufficient-data\n'
+        : `verify: no --run given and no reports/peak-* run of this target (${describeTarget(target)}) found; load gates will say insufficient-data\n`,
+    );
+  else
+    process.stdout.write(`verify: judging ${runDirs.map((d) => path.relative(process.cwd(), d) || '.').join(', ')}\n`);
+
+  const read = runDirs.length > 0 ? refuseForeignLoad(await readLoadEvidence(runDirs), 'run', target) : undefined;
+  const load = read?.load;
+  for (const problem of load?.sources.flatMap((s) => s.problems) ?? []) process.stderr.write(`verify: ${problem}\n`);
+  const readBase = values.baseline ? await readBaseline(path.resolve(values.baseline)) : undefined;
+  const baselineLoad = readBase?.load ? refuseForeignLoad(readBase.load, 'baseline', target) : undefined;
+  for (const refusal of baselineLoad?.refusals ?? []) process.stderr.write(`verify: ${refusal}\n`);
+  const baseline = readBase && baselineLoad ? { ...readBase, load: baselineLoad.load } : readBase;
+
+  const outDir = path.resolve(
+    values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)),
+  );
+  const assets = readReportAssets();
   const api = await apiAccess(config);
   if (api.apiError)
     process.stderr.write(`verify: API unreachable, API probes will say insufficient-data: ${api.apiError}\n`);
+  const app = await appAccess(config);
+  if (app.appError)
+    process.stderr.write(`verify: App API unreachable, its gates will say insufficient-data: ${app.appError}\n`);
   const statsWindow = statsWindowOf(load);
   const context: VerifyContext = {
     config,
@@ -202,6 +238,9 @@ async function main(argv: readonly string[]): Promise<number> {
     criteria,
     api: api.api,
     ...(api.apiError ? { apiError: api.apiError } : {}),
+    ...(app.app ? { app: app.app } : {}),
+    ...(app.appError ? { appError: app.appError } : {}),
+    target,
     ...(statsWindow ? { statsWindow } : {}),
     outDir,
   };
@@ -247,6 +286,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ],
           database: database.where,
           ...(database.dbError ? { databaseError: database.dbError } : {}),
+          targetIdentity: target,
         },
       }),
       ...(fixes ? { fixes } : {}),

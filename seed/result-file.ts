@@ -4,9 +4,16 @@
  * are for people and may change.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { TargetIdentity } from '../lib/target-identity.ts';
 
 export type SeedResult =
-  | { readonly kind: 'seeded'; readonly runId: string; readonly manifest: string }
+  | {
+      readonly kind: 'seeded';
+      readonly runId: string;
+      readonly manifest: string;
+      /** The target seeded (lib/target-identity.ts). */
+      readonly targetIdentity?: TargetIdentity;
+    }
   | {
       readonly kind: 'runs';
       readonly runs: readonly { readonly runId: string; readonly seed: string; readonly status: string }[];

@@ -57,6 +57,11 @@ export interface SeedOptions {
   readonly progress?: Progress;
   /** Benchmark hook: each COPY connection's backend pid, right after connecting and before closing. */
   readonly onBackend?: (pid: number, phase: 'start' | 'end') => void;
+  /**
+   * Leave the run 'running' once its rows are written (row_counts recorded), for a caller with more
+   * to do before the run is usable (sign-ins, the manifest), which then calls markRunComplete.
+   */
+  readonly deferComplete?: boolean;
 }
 
 export interface SeedPlan {
@@ -141,6 +146,29 @@ async function ensureCategories(client: pg.Client, runId: string): Promise<Categ
   return categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) }));
 }
 
+/**
+ * The world of a run whose rows are all written, to finish what comes after them (sign-ins, the
+ * manifest): the same parameters give the same users, and its categories are found by slug.
+ */
+export async function writtenWorld(client: pg.Client, params: SeedParams): Promise<World> {
+  const found = await client.query<{ id: string; slug: string }>(
+    'select id::text, slug from public.categories where slug = any($1)',
+    [categorySlugs],
+  );
+  const bySlug = new Map(found.rows.map((r) => [r.slug, r.id]));
+  const missing = categorySlugs.filter((s) => !bySlug.has(s));
+  if (missing.length > 0) throw new EnvironmentError(`the run's categories are gone: ${missing.join(', ')}`);
+  return new World(
+    params,
+    categorySlugs.map((s) => ({ slug: s, id: uuidBytes(bySlug.get(s)!) })),
+  );
+}
+
+/** The run is usable: everything after its rows is done too. */
+export async function markRunComplete(client: pg.Client, runId: string): Promise<void> {
+  await client.query(`update kit_truth.runs set status = 'complete', finished_at = now() where run_id = $1`, [runId]);
+}
+
 async function writeProducts(client: pg.Client, world: World, runId: string, tally: CopyTally): Promise<void> {
   const truth = new BinaryCopyEncoder();
   const rows = new BinaryCopyEncoder();
@@ -157,12 +185,24 @@ async function writeProducts(client: pg.Client, world: World, runId: string, tal
   tally.add('public.products', world.products.length, performance.now() - started);
 }
 
-/** A writer connection with the seed's session settings (see runSeed). */
-async function openWriter(target: SeedTarget, superuser: boolean): Promise<pg.Client> {
-  const client = await connect(target.databaseUrl!, target.databaseSetting);
-  await client.query('set synchronous_commit = off');
-  if (superuser) await client.query('set session_replication_role = replica');
-  return client;
+/**
+ * `fn` in one transaction with the seed's settings set for that transaction only: through a
+ * transaction-mode pooler a session-level SET would stay on the server connection the app is handed
+ * next. A seed's rows are recoverable (re-run or --clean), so commits need not wait for the WAL
+ * flush; with a superuser connection per-row FK triggers are skipped (see runSeed).
+ */
+async function inTransaction<T>(client: pg.Client, superuser: boolean, fn: () => Promise<T>): Promise<T> {
+  await client.query('begin');
+  try {
+    await client.query('set local synchronous_commit = off');
+    if (superuser) await client.query('set local session_replication_role = replica');
+    const out = await fn();
+    await client.query('commit');
+    return out;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function runSeed(options: SeedOptions): Promise<SeedResult> {
@@ -193,16 +233,13 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const adminApi = authKind === 'admin-api' ? new AdminApiAuth(target.supabaseUrl, target.serviceRoleKey) : undefined;
     if (adminApi) await adminApi.check();
 
-    // A seed's rows are recoverable (re-run or --clean), so commits need not wait for the WAL flush.
-    await client.query('set synchronous_commit = off');
     // With a superuser connection, per-row FK triggers are skipped during COPY (the generator makes
     // parents first and picks references by construction) and every FK of the run's rows is then
     // checked once, set-based, at the end (seed/verify-fks.ts). Without superuser the server checks
-    // each row as usual.
+    // each row as usual. Either way only inside the seed's own transactions (inTransaction).
     const superuser =
       (await client.query<{ s: boolean }>('select rolsuper as s from pg_roles where rolname = current_user')).rows[0]
         ?.s === true;
-    if (superuser) await client.query(`set session_replication_role = replica`);
     const truthReady = await client.query(`select to_regclass('kit_truth.runs') is not null as ok`);
     if (!truthReady.rows[0]?.ok) {
       throw new UsageError(
@@ -246,15 +283,15 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       `run ${runId}: ${params.users} users, ${params.products} products (seed ${params.seed}, scale ${params.scale})`,
     );
 
-    const categories = await ensureCategories(client, runId);
+    const categories = await inTransaction(client, superuser, () => ensureCategories(client, runId));
     const world = new World(params, categories);
     const tally = new CopyTally();
-    await writeProducts(client, world, runId, tally);
+    await inTransaction(client, superuser, () => writeProducts(client, world, runId, tally));
     log(`  products    ${world.products.length}`);
 
-    // The run's first connection is writer 0; the others open with the same session settings.
+    // The run's first connection is writer 0; the others write in the same kind of transactions.
     for (let w = 1; w < plan.writers; w++) {
-      const extra = await openWriter(target, superuser);
+      const extra = await connect(target.databaseUrl, target.databaseSetting);
       extraClients.push(extra);
       if (options.onBackend) {
         const pid = (await extra.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
@@ -265,6 +302,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const sqlAuth = adminApi ? undefined : new SqlAuth(client, world.passwordSalt());
     const auth: AuthWriter = adminApi ?? sqlAuth!;
     const writers = [client, ...extraClients].map((c, i) => ({
+      client: c,
       sink: new BatchWriter(c, tally),
       auth: i === 0 || !sqlAuth ? auth : sqlAuth.on(c),
     }));
@@ -292,17 +330,31 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       batchAccounts: readonly AuthAccount[],
       first: number,
     ) => {
-      // Ownership first: once the truth lists a user, --clean can find everything made for it.
-      await writer.sink.writeTruth(batch, 'users');
-      const authStarted = performance.now();
-      await writer.auth.create(batchAccounts, password, (n) => {
-        if (writer.auth.kind === 'admin-api') status(first + n, `accounts ${count(first + n)}/${count(params.users)}`);
+      const createAccounts = async () => {
+        const authStarted = performance.now();
+        await writer.auth.create(batchAccounts, password, (n) => {
+          if (writer.auth.kind === 'admin-api')
+            status(first + n, `accounts ${count(first + n)}/${count(params.users)}`);
+        });
+        authMs += performance.now() - authStarted;
+        accountsMade += batchAccounts.length;
+      };
+      const inBatch = <T>(fn: () => Promise<T>) => inTransaction(writer.client, superuser, fn);
+      // Ownership first: once the truth lists a user, --clean can find everything made for it. Accounts
+      // made over HTTP outlive a rolled-back transaction, so their owners are committed before them.
+      if (writer.auth.kind === 'admin-api') {
+        await inBatch(() => writer.sink.writeTruth(batch, 'users'));
+        await createAccounts();
+      }
+      await inBatch(async () => {
+        if (writer.auth.kind !== 'admin-api') {
+          await writer.sink.writeTruth(batch, 'users');
+          await createAccounts();
+        }
+        await writer.sink.writePublic(batch);
+        await writer.sink.writeTruth(batch, 'clicks');
+        await writer.sink.writeTruth(batch, 'conversions');
       });
-      authMs += performance.now() - authStarted;
-      accountsMade += batchAccounts.length;
-      await writer.sink.writePublic(batch);
-      await writer.sink.writeTruth(batch, 'clicks');
-      await writer.sink.writeTruth(batch, 'conversions');
       tally.usersDone += batchAccounts.length;
       status(tally.usersDone, `${count(tally.usersDone)}/${count(params.users)} users written`);
     };
@@ -342,11 +394,10 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     if (authCopyMs !== undefined) tally.copyMs.set('auth.users', authCopyMs);
     const orphans = new Batch();
     orphanConversions(world, runId, orphans);
-    await writers[0]!.sink.writeTruth(orphans, 'conversions');
+    await inTransaction(client, superuser, () => writers[0]!.sink.writeTruth(orphans, 'conversions'));
     if (superuser) {
       const verifyStarted = performance.now();
       const checkers = [client, ...extraClients];
-      for (const c of checkers) await c.query('set session_replication_role = origin');
       const checked = await verifyRunForeignKeys(checkers, runId, (done, total, fk) =>
         progress.update(
           `  FK verification ${done}/${total} · ${fk} · ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`,
@@ -362,7 +413,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const rows = new Map([...tally.totals.entries()].sort());
     rows.set('auth.users', accountsMade);
     await client.query(
-      `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
+      options.deferComplete
+        ? 'update kit_truth.runs set timings = $2, row_counts = $3 where run_id = $1'
+        : `update kit_truth.runs set status = 'complete', finished_at = now(), timings = $2, row_counts = $3 where run_id = $1`,
       [
         runId,
         JSON.stringify({
@@ -388,6 +441,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     };
   } catch (error) {
     if (runCreated) {
+      // Each writer's batch is its own transaction, writer 0's on this connection: let them end first,
+      // so the mark is not made (and rolled back) inside one of them.
+      await Promise.allSettled(inflight);
       await client
         .query(`update kit_truth.runs set status = 'failed', finished_at = now(), error = $2 where run_id = $1`, [
           runId,
@@ -400,7 +456,11 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     const e = error as { message?: string; table?: string; detail?: string };
     throw new EnvironmentError(
       `seed ${runCreated ? `run ${runId} ` : ''}failed: ${e.message ?? String(error)}${e.detail ? ` (${e.detail})` : ''}`,
-      runCreated ? [`The run is marked failed; remove what it wrote with: npm run seed -- --clean ${runId}`] : [],
+      runCreated
+        ? [
+            `The run is marked failed: run the same command again (it removes this run first), or remove it: npm run seed -- --clean ${runId}`,
+          ]
+        : [],
     );
   } finally {
     await Promise.allSettled(inflight);

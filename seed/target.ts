@@ -9,6 +9,7 @@ import type { KitConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { JwtSigner } from '../lib/jwt.ts';
 import { KEY_SETTINGS, projectApiKeys, projectTokenSigner } from '../lib/project-keys.ts';
+import { targetUrls } from '../lib/target-identity.ts';
 import { databaseTarget } from '../stack/database.ts';
 import { localKeys } from '../stack/server/keys.ts';
 
@@ -43,13 +44,13 @@ export async function resolveTarget(config: KitConfig, kind: TargetKind): Promis
   if (kind === 'local') {
     const db = databaseTarget(config);
     const keys = await localKeys(config.jwtSecret, config.stackKeys);
-    const base = `http://127.0.0.1:${config.api.port}`;
+    const urls = targetUrls(config);
     return {
       kind,
       databaseUrl: db.url,
       databaseSetting: db.setting,
-      supabaseUrl: base,
-      apiUrl: base,
+      supabaseUrl: urls.supabaseUrl,
+      apiUrl: urls.appUrl ?? urls.supabaseUrl,
       serviceRoleKey: keys.serviceRoleKey,
       anonKey: keys.anonKey,
       tokenSigner: keys.signer,
@@ -78,7 +79,8 @@ export async function resolveTarget(config: KitConfig, kind: TargetKind): Promis
     databaseUrl: config.databaseUrl,
     databaseSetting: 'DATABASE_URL',
     supabaseUrl: url,
-    apiUrl: url,
+    // The app's own host (KIT_APP_URL); a Supabase project does not serve /api/v1.
+    apiUrl: config.appUrl ?? url,
     serviceRoleKey,
     anonKey: anonKey ?? '',
     tokenSigner: await projectTokenSigner(config),

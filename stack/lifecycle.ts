@@ -53,6 +53,8 @@ export function postgrestOptionsFor(config: KitConfig): PostgrestOptions {
     databaseUrl: databaseTarget(config).url,
     jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
     port: config.postgrest.port,
+    authenticatorPassword: config.authenticatorPassword,
+    pooled: databaseTarget(config).external,
   };
 }
 
@@ -64,6 +66,7 @@ export function apiUrl(config: KitConfig): string {
 export function serverOptionsFor(config: KitConfig): Omit<ServerOptions, 'logger'> {
   return {
     databaseUrl: databaseTarget(config).url,
+    authenticatorPassword: config.authenticatorPassword,
     postgrestUrl: postgrestUrl(config.postgrest.port),
     jwtSecret: config.jwtSecret,
     keyMode: config.stackKeys,
@@ -89,6 +92,7 @@ function serverEnv(config: KitConfig): NodeJS.ProcessEnv {
     KIT_POSTGREST_PORT: String(config.postgrest.port),
     KIT_JWT_SECRET: config.jwtSecret,
     KIT_STACK_KEYS: config.stackKeys,
+    KIT_AUTHENTICATOR_PASSWORD: config.authenticatorPassword,
   };
   if (config.databaseUrl) env.DATABASE_URL = config.databaseUrl;
   else delete env.DATABASE_URL;

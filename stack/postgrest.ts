@@ -22,6 +22,13 @@ export interface PostgrestOptions {
   /** `jwt-secret`: the HS256 secret, or a JWKS (JSON) of the public keys that sign tokens. */
   readonly jwtSecret: string;
   readonly port: number;
+  /** Password of `authenticator` (KIT_AUTHENTICATOR_PASSWORD). */
+  readonly authenticatorPassword: string;
+  /**
+   * The database is not the kit's own and may be reached through a transaction-mode pooler, where a
+   * prepared statement belongs to whichever client the server connection serves next: none are used.
+   */
+  readonly pooled?: boolean;
 }
 
 export interface PostgrestPaths {
@@ -29,9 +36,6 @@ export interface PostgrestPaths {
   readonly log: string;
   readonly pid: string;
 }
-
-/** Password of the `authenticator` role set by db/migrations/0001_supabase_roles.sql (local stack only). */
-export const AUTHENTICATOR_PASSWORD = 'postgres';
 
 export function postgrestPaths(dir: string): PostgrestPaths {
   return {
@@ -76,11 +80,11 @@ export async function postgrestVersion(): Promise<string> {
   return cachedVersion;
 }
 
-/** The database URL PostgREST uses: same host and database, logged in as `authenticator`. */
-export function authenticatorUrl(databaseUrl: string): string {
+/** The database URL PostgREST and the App API use: same host and database, logged in as `authenticator`. */
+export function authenticatorUrl(databaseUrl: string, password: string): string {
   const url = new URL(databaseUrl);
   url.username = 'authenticator';
-  url.password = AUTHENTICATOR_PASSWORD;
+  url.password = password;
   return url.toString();
 }
 
@@ -92,15 +96,15 @@ function toml(value: string): string {
 export function postgrestConfig(options: PostgrestOptions): string {
   return [
     '# Written by the kit at every start of PostgREST; edits are overwritten.',
-    `db-uri = ${toml(authenticatorUrl(options.databaseUrl))}`,
+    `db-uri = ${toml(authenticatorUrl(options.databaseUrl, options.authenticatorPassword))}`,
     'db-schemas = "public"',
     'db-anon-role = "anon"',
     'db-extra-search-path = "public, extensions"',
     'db-max-rows = 1000',
     'db-pool = 10',
+    `db-prepared-statements = ${options.pooled ? 'false' : 'true'}`,
     'db-channel = "pgrst"',
     'db-channel-enabled = true',
-    'db-prepared-statements = true',
     `jwt-secret = ${toml(options.jwtSecret)}`,
     'jwt-secret-is-base64 = false',
     // Loopback only: the gateway is the one public entrance, as on Supabase.

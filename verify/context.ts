@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { KitConfig } from '../lib/config.ts';
 import type { JwtSigner } from '../lib/jwt.ts';
+import type { TargetIdentity } from '../lib/target-identity.ts';
 import type { SuccessCriteria } from '../model/slo.ts';
 
 export interface VerifyContext {
@@ -36,6 +37,12 @@ export interface VerifyContext {
     | undefined;
   /** Why `api` is undefined (no keys, or nothing answered at the URL), for the gates' evidence. */
   readonly apiError?: string;
+  /** The App API's base URL (routes under /api/v1: `KIT_APP_URL`); undefined when unknown or unreachable. */
+  readonly app?: { readonly url: string };
+  /** Why `app` is undefined, naming the URL or the setting, for the gates' evidence. */
+  readonly appError?: string;
+  /** The target under judgement: evidence recording another target's identity is not judged. */
+  readonly target?: TargetIdentity;
   /** Wall-clock bounds of the load run, so database gates can pick samples taken during it. */
   readonly statsWindow?: { readonly startedAt: string; readonly finishedAt: string };
   /** Folder the report is written to; gates may link files beside index.html. */
@@ -130,6 +137,8 @@ export interface LoadRunInfo {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly targetUrl?: string;
+  /** The target the run was made against (lib/target-identity.ts), as recorded; absent in older runs. */
+  readonly targetIdentity?: unknown;
   readonly seedRunId?: string;
   readonly instance?: string;
   readonly scheduled?: {

@@ -42,6 +42,12 @@ export interface DbSnapshot {
   readonly reset?: StatsReset;
   /** pg_stat_database.stats_reset when the snapshot was taken (ISO text, null when never reset). */
   readonly statsResetAt: string | null;
+  /**
+   * How the scan and cache counters describe the run: `reset` right before it, or `delta`: the
+   * counters at its end minus those at its start, where the role may not reset them (Supabase's
+   * `postgres` may not call pg_stat_reset()). Absent in snapshots written before deltas existed.
+   */
+  readonly counters?: 'reset' | 'delta';
   readonly tables: readonly TableStat[];
   readonly cache: readonly CacheStat[];
   readonly unusedIndexes: readonly Record<string, unknown>[];
@@ -103,6 +109,34 @@ export async function takeDbSnapshot(pool: pg.Pool, reset?: StatsReset): Promise
     topByTotal,
     topByMean,
     statementsProblem,
+  };
+}
+
+/**
+ * The run's own share of the counters: `after` minus `before`, per table and per cache kind (a
+ * table new since `before` counts from zero), with the hit rates recomputed.
+ */
+export function counterDeltas(after: DbSnapshot, before: DbSnapshot): DbSnapshot {
+  const was = new Map(before.tables.map((t) => [t.table_name, t]));
+  const cacheWas = new Map(before.cache.map((c) => [c.kind, c]));
+  return {
+    ...after,
+    counters: 'delta',
+    tables: after.tables.map((t) => {
+      const b = was.get(t.table_name);
+      return {
+        ...t,
+        seq_scan: t.seq_scan - (b?.seq_scan ?? 0),
+        seq_tup_read: t.seq_tup_read - (b?.seq_tup_read ?? 0),
+        idx_scan: t.idx_scan - (b?.idx_scan ?? 0),
+      };
+    }),
+    cache: after.cache.map((c) => {
+      const b = cacheWas.get(c.kind);
+      const hits = c.hits - (b?.hits ?? 0);
+      const reads = c.reads - (b?.reads ?? 0);
+      return { ...c, hits, reads, hit_rate: hits + reads > 0 ? hits / (hits + reads) : null };
+    }),
   };
 }
 

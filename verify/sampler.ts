@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { takeDbSnapshot, writeDbSnapshot } from './db-snapshot.ts';
+import { counterDeltas, takeDbSnapshot, writeDbSnapshot } from './db-snapshot.ts';
 import { quantile } from './scoring/bootstrap.ts';
 import { snapshotStatements } from './statements.ts';
 import type { StatsReset } from './stats.ts';
@@ -138,6 +138,8 @@ export async function watchDatabase(databaseUrl: string, runDir: string, interva
   try {
     await pool.query('select 1');
     const reset = await resetStats(pool);
+    // Where the counters may not be reset, the run's share is what they gained during it.
+    const before = reset.tables ? undefined : await takeDbSnapshot(pool);
     const sampler = startConnectionSampler(pool, intervalMs);
     return {
       reset,
@@ -148,7 +150,8 @@ export async function watchDatabase(databaseUrl: string, runDir: string, interva
           await snapshotStatements(pool, runDir);
           // The counters as the run left them: verify judges this file, never the live counters,
           // which its own checks (and any later verify) keep adding to.
-          await writeDbSnapshot(runDir, await takeDbSnapshot(pool, reset));
+          const after = await takeDbSnapshot(pool, reset);
+          await writeDbSnapshot(runDir, before ? counterDeltas(after, before) : { ...after, counters: 'reset' });
           return { file: await writeSamples(runDir, samples), problem: undefined };
         } catch (error) {
           return { file: undefined, problem: `connection samples not written: ${(error as Error).message}` };

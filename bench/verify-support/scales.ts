@@ -9,12 +9,15 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { exec } from '../../lib/exec.ts';
 import { scriptArgv } from '../../lib/launch.ts';
 import { repoRoot } from '../../lib/paths.ts';
+import { targetUrls } from '../../lib/target-identity.ts';
 import { userCount } from '../../model/behaviour.ts';
 import { readSeedResult } from '../../seed/result-file.ts';
+import { startDelayProxy } from './delay-proxy.ts';
 
 export interface ScaleMeasured {
   readonly scale: number;
@@ -24,6 +27,8 @@ export interface ScaleMeasured {
   readonly rssMb: number;
   readonly verdict: string;
   readonly gates: Readonly<Record<string, string>>;
+  /** The same seed run verified with every App API call held `delayMs` (--app-delay), when asked. */
+  readonly delayed?: { readonly delayMs: number; readonly seconds: number; readonly appCalls: number };
 }
 
 /** A kit script in a child process; an exit code outside `okCodes` fails the benchmark. */
@@ -40,8 +45,15 @@ async function node(
   return result;
 }
 
-/** Seeds, verifies and cleans one scale; the run is cleaned even when verify fails. */
-export async function verifyAtScale(scale: number, out: (line: string) => void): Promise<ScaleMeasured> {
+/**
+ * Seeds, verifies and cleans one scale; the run is cleaned even when verify fails. With `delayMs` the
+ * same run is verified again with the App API behind a proxy that holds each call that long.
+ */
+export async function verifyAtScale(
+  scale: number,
+  out: (line: string) => void,
+  delayMs?: number,
+): Promise<ScaleMeasured> {
   const work = path.join(os.tmpdir(), `kit-bench-verify-scale-${process.pid}-${scale}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -80,7 +92,31 @@ export async function verifyAtScale(scale: number, out: (line: string) => void):
       verdict: string;
       gates: { id: string; status: string }[];
     };
+    let delayed: ScaleMeasured['delayed'];
+    if (delayMs !== undefined) {
+      const appUrl = targetUrls(loadConfig()).appUrl;
+      if (appUrl === undefined)
+        throw new EnvironmentError('--app-delay: no App API URL (KIT_APP_URL) to put a delay in front of');
+      const proxy = await startDelayProxy(appUrl, delayMs);
+      try {
+        out(`verify: the same, every App API call held ${delayMs} ms …`);
+        const startedDelayed = process.hrtime.bigint();
+        await node(
+          scriptArgv('verify.ts', ['--seed-run', seeded.runId, '--no-load', '--out', `${report}-delayed`]),
+          `verify of scale ${scale} at a distance`,
+          { env: { ...process.env, KIT_APP_URL: proxy.url }, okCodes: [0, 1] },
+        );
+        delayed = {
+          delayMs,
+          seconds: Number(process.hrtime.bigint() - startedDelayed) / 1e9,
+          appCalls: proxy.requests(),
+        };
+      } finally {
+        await proxy.stop();
+      }
+    }
     return {
+      ...(delayed ? { delayed } : {}),
       scale,
       users: userCount(scale),
       seconds,
@@ -115,6 +151,10 @@ export function reportScales(measured: readonly ScaleMeasured[], out: (line: str
       `time per user, scale ${last.scale} / scale ${first.scale}   ${growth.toFixed(2)}x   ${growth <= 1 ? 'meets' : 'MISSES'} the aim <= 1x (at most linear in the users)`,
     );
   }
+  for (const m of sorted.filter((x) => x.delayed !== undefined))
+    out(
+      `verify at scale ${m.scale}, App API ${m.delayed!.delayMs} ms away   ${m.delayed!.seconds.toFixed(1)} s for ${m.delayed!.appCalls} App API calls (anchor: ${m.seconds.toFixed(1)} s without the delay, ${(m.delayed!.seconds / m.seconds).toFixed(2)}x)${m.scale === 10 ? `   ${m.delayed!.seconds < 30 ? 'meets' : 'MISSES'} the aim < 30 s` : ''}`,
+    );
   for (const m of sorted.filter((x) => x.scale === 10))
     out(
       `verify at scale 10   ${m.seconds.toFixed(1)} s, ${m.rssMb.toFixed(0)} MB   ${m.seconds < 30 && m.rssMb < 250 ? 'meets' : 'MISSES'} the aim < 30 s and < 250 MB`,

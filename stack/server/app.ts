@@ -12,6 +12,8 @@ import { localKeys, type StackKeyMode } from './keys.ts';
 export interface ServerOptions {
   /** Superuser URL of the database. */
   readonly databaseUrl: string;
+  /** Password of `authenticator`, which the App API logs in as (KIT_AUTHENTICATOR_PASSWORD). */
+  readonly authenticatorPassword: string;
   /** Base URL of PostgREST (loopback). */
   readonly postgrestUrl: string;
   readonly jwtSecret: string;
@@ -79,6 +81,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     prefix: '/api/v1',
     databaseUrl: options.databaseUrl,
     verifier: keys.verifier,
+    authenticatorPassword: options.authenticatorPassword,
     authUrl: `${options.publicUrl}/auth/v1`,
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,

@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET } from '../../lib/config.ts';
+import { LOCAL_JWT_SECRET, loadConfig } from '../../lib/config.ts';
 import { hs256Signer } from '../../lib/jwt.ts';
 import { AppDatabase, type DbIdentity } from '../../stack/server/app-api/db.ts';
 import appApi from '../../stack/server/app-api/index.ts';
@@ -57,7 +57,7 @@ beforeAll(async () => {
        ($2::uuid, $4, 'authenticated', 'authenticated', now(), now())`,
     [A, B, `${A}@example.test`, `${B}@example.test`],
   );
-  appDb = new AppDatabase(db.url, 2);
+  appDb = new AppDatabase(db.url, loadConfig({ env: {} }).authenticatorPassword, 2);
   const keys = await localKeys(LOCAL_JWT_SECRET);
   app = Fastify();
   // No Auth face here: these routes verify tokens locally and never call it.
@@ -65,6 +65,7 @@ beforeAll(async () => {
     prefix: '/api/v1',
     databaseUrl: db.url,
     verifier: keys.verifier,
+    authenticatorPassword: loadConfig({ env: {} }).authenticatorPassword,
     authUrl: 'http://127.0.0.1:9/auth/v1',
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,

@@ -59,6 +59,8 @@ beforeAll(async () => {
     HOME: os.tmpdir(),
     KIT_ENV_FILE: '/dev/null',
     KIT_LOAD_ENGINE: 'kit',
+    // The stack's own database: the load watches (and resets the statistics of) its target only.
+    DATABASE_URL: db.url,
     K6_API_URL: stack.url,
     K6_MANIFEST: seeded.manifestFile,
     K6_POSTBACK_SECRET: stack.postbackSecret,
@@ -154,7 +156,14 @@ describe('npm run load -- peak --instances 2', () => {
         '--criteria',
         criteria,
       ],
-      { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), KIT_ENV_FILE: '/dev/null', DATABASE_URL: db.url },
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        KIT_ENV_FILE: '/dev/null',
+        DATABASE_URL: db.url,
+        // The target the instances loaded (verify judges only evidence of its target).
+        KIT_API_PORT: new URL(stack.url).port,
+      },
     );
     expect([0, 1, 4]).toContain(out.code);
     const summary = summarySchema.parse(JSON.parse(readFileSync(path.join(tmp, 'report', 'summary.json'), 'utf8')));

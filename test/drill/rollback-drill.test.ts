@@ -121,10 +121,25 @@ describe('rollback-drill gate', () => {
     expect(result.evidence.summary).toContain('smoke profile fails');
   });
 
+  it("refuses a drill of another target, naming both, and passes over it for this target's own", () => {
+    const drilled = { appUrl: 'http://a.test', supabaseUrl: 'http://a.test', database: null };
+    const judging = {
+      appUrl: 'http://b.test',
+      supabaseUrl: 'http://b.test',
+      database: { systemIdentifier: '1', name: 'postgres', host: 'b:5432' },
+    };
+    const outDir = drillFile('other-target', { targetIdentity: drilled });
+    const result = judgeDrill(findDrill(outDir, path.join(tmp, 'no-reports'), judging));
+    expect(result.status).toBe('insufficient-data');
+    expect(result.evidence.summary).toContain('app http://a.test');
+    expect(result.evidence.summary).toContain('app http://b.test');
+    expect(judgeDrill(findDrill(outDir, path.join(tmp, 'no-reports'), drilled)).status).toBe('pass');
+  });
+
   it('says insufficient-data when no drill was run, or the file is not a drill', () => {
-    expect(judgeDrill(undefined).status).toBe('insufficient-data');
+    expect(judgeDrill({ file: undefined }).status).toBe('insufficient-data');
     const bad = path.join(tmp, 'bad.json');
     writeFileSync(bad, '{"version": 7}');
-    expect(judgeDrill(bad).status).toBe('insufficient-data');
+    expect(judgeDrill({ file: bad }).status).toBe('insufficient-data');
   });
 });

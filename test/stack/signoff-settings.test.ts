@@ -21,7 +21,7 @@ describe('npm run signoff -- --target staging', () => {
       'SUPABASE_SERVICE_ROLE_KEY',
       'KIT_STAGING_PROJECT_REF',
       'DATABASE_URL',
-      'K6_API_URL',
+      'KIT_APP_URL',
     ]) {
       expect(out.stderr).toContain(name);
     }
@@ -43,7 +43,7 @@ describe('npm run signoff -- --target staging', () => {
       SUPABASE_SECRET_KEY: `sb_secret_${'s'.repeat(31)}`,
       KIT_STAGING_PROJECT_REF: '127.0.0.1',
       DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${closed}/postgres`,
-      K6_API_URL: `http://127.0.0.1:${closed}`,
+      KIT_APP_URL: `http://127.0.0.1:${closed}`,
     });
     expect(out.code).toBe(3);
     expect(out.stderr).toContain(`SUPABASE_URL: http://127.0.0.1:${closed}/auth/v1/health cannot be reached`);

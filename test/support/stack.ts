@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET } from '../../lib/config.ts';
+import { LOCAL_JWT_SECRET, LOCAL_POSTBACK_SECRET, loadConfig } from '../../lib/config.ts';
 import { startPostgrest, stopPostgrest, postgrestUrl as urlOfPostgrest } from '../../stack/postgrest.ts';
 import { buildApp } from '../../stack/server/app.ts';
 import { type LocalKeys, localKeys, postgrestJwtSecret, type StackKeyMode } from '../../stack/server/keys.ts';
@@ -43,13 +43,22 @@ export async function startTestStack(db: TestDatabase, opts: TestStackOptions = 
   const keyMode = opts.keyMode ?? 'legacy';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-api-'));
   const [restPort, apiPort] = [await freePort(), await freePort()];
-  await startPostgrest({ dir, databaseUrl: db.url, jwtSecret: postgrestJwtSecret(jwtSecret, keyMode), port: restPort });
+  // The local stack's authenticator password: the default the test databases' migrations set.
+  const { authenticatorPassword } = loadConfig({ env: {} });
+  await startPostgrest({
+    dir,
+    databaseUrl: db.url,
+    jwtSecret: postgrestJwtSecret(jwtSecret, keyMode),
+    port: restPort,
+    authenticatorPassword,
+  });
   const postgrestUrl = urlOfPostgrest(restPort);
   const url = `http://127.0.0.1:${apiPort}`;
   let app: FastifyInstance;
   try {
     app = await buildApp({
       databaseUrl: db.url,
+      authenticatorPassword,
       postgrestUrl,
       jwtSecret,
       keyMode,

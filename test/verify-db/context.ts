@@ -33,6 +33,8 @@ export function testContext(pool: pg.Pool | undefined, overrides: Partial<Verify
     criteria: successCriteria,
     api: undefined,
     outDir: mkdtempSync(path.join(os.tmpdir(), 'kit-verify-db-')),
+    // The kit's stack serves the App API beside the Data API: a test naming one API names both.
+    ...(overrides.api !== undefined && !('app' in overrides) ? { app: { url: overrides.api.url } } : {}),
     ...overrides,
   };
 }

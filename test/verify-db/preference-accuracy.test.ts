@@ -75,6 +75,24 @@ describe('preference-accuracy gate', () => {
     }
   });
 
+  it('is insufficient-data, naming the URL, when the app that calculates the preferences cannot be reached', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('delete from public.user_preferences');
+      const ctx = testContext(undefined, {
+        seedRunIds: [world.runId],
+        appError: 'KIT_APP_URL: the App API cannot be reached at http://127.0.0.1:1 (ECONNREFUSED)',
+      });
+      const result = await preferenceGate.run({ ...ctx, db: { query: client.query.bind(client) } as never });
+      expect(result.status).toBe('insufficient-data');
+      expect(result.evidence.summary).toContain('http://127.0.0.1:1');
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
   it('is insufficient-data without a seed run, and when the truth schema is missing', async () => {
     const none = await preferenceGate.run(testContext(db.pool));
     expect(none.status).toBe('insufficient-data');

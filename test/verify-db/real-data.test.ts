@@ -203,7 +203,7 @@ describe('real-data gate', () => {
     const result = await realDataGate.run(testContext(undefined));
     expect(result.status).toBe('insufficient-data');
     expect(result.evidence.summary).toMatch(/no database/);
-    expect(result.evidence.summary).toMatch(/no API URL/);
+    expect(result.evidence.summary).toMatch(/no App API URL/);
   });
 });
 

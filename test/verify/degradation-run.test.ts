@@ -16,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plannedRequests } from '../../scenarios/lib/endpoints.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { summarySchema } from '../../verify/report/summary-schema.ts';
-import { freePort } from '../support/ports.ts';
 import { runScript } from '../support/run-script.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 import { busyMachineGenerator } from './support/fixtures.ts';
@@ -125,8 +124,9 @@ describe('degradation on a planted delay', () => {
         out,
         '--database-url',
         UNREACHABLE_DB,
+        // The target the runs were made against (verify judges only evidence of its target).
         '--api-port',
-        String(await freePort()),
+        new URL(seeded.stack.url).port,
         '--criteria',
         criteria,
       ],

@@ -36,6 +36,8 @@ describe('seed → load → verify', () => {
     const runDir = path.join(tmp, 'smoke-run');
     const load = await runScript('scripts/load.ts', ['smoke', '--out-dir', runDir], {
       ...env,
+      // The stack's own database: the load watches (and resets the statistics of) its target only.
+      DATABASE_URL: db.url,
       K6_API_URL: stack.url,
       K6_MANIFEST: manifestFile,
       K6_POSTBACK_SECRET: stack.postbackSecret,

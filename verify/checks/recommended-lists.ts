@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/recommendations/?limit=k as each of the given users, eight at a time: the product ids
+ * GET /api/v1/recommendations/?limit=k as each of the given users, APP_CALLS_IN_FLIGHT at a time: the product ids
  * in the app's order, and the users whose call failed. Opening recommendations is also what makes
  * the app calculate a user's preferences, so `preference-accuracy` asks first and
  * `recommendation-accuracy` scores the same answers: one call per sampled user per verify, memoised
@@ -12,7 +12,7 @@ import { Agent, request } from 'undici';
 import { mapInOrder } from '../../lib/in-order.ts';
 import { routePath, routes } from '../../model/target.ts';
 import type { VerifyContext } from '../context.ts';
-import { listOf, productIdOf } from './app-probe.ts';
+import { APP_CALLS_IN_FLIGHT, listOf, productIdOf } from './app-probe.ts';
 import { mintUserToken } from './tokens.ts';
 
 export interface RecommendedLists {
@@ -22,7 +22,6 @@ export interface RecommendedLists {
   readonly problems: readonly string[];
 }
 
-const WIDTH = 8;
 const asked = new WeakMap<VerifyContext, Map<string, Promise<RecommendedLists>>>();
 
 export function recommendedLists(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
@@ -35,15 +34,16 @@ export function recommendedLists(ctx: VerifyContext, userIds: readonly string[],
 }
 
 async function ask(ctx: VerifyContext, userIds: readonly string[], k: number): Promise<RecommendedLists> {
-  if (ctx.api === undefined) throw new Error(`recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-  const api = ctx.api;
-  const url = `${api.url}${routePath(routes.recommendations)}?limit=${k}`;
+  if (ctx.app === undefined) throw new Error(`recommendations not asked: ${ctx.appError ?? 'no App API URL'}`);
+  // Users' tokens come from the Supabase side's keys (ctx.api); the calls go to the app's own host.
+  const api = ctx.api ?? { userTokens: undefined };
+  const url = `${ctx.app.url}${routePath(routes.recommendations)}?limit=${k}`;
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
   // One keep-alive connection per worker (undici request), released when the calls are done.
-  const agent = new Agent({ connections: WIDTH });
+  const agent = new Agent({ connections: APP_CALLS_IN_FLIGHT });
   try {
-    await mapInOrder(userIds, WIDTH, async (id) => {
+    await mapInOrder(userIds, APP_CALLS_IN_FLIGHT, async (id) => {
       const res = await request(url, {
         dispatcher: agent,
         headers: { accept: 'application/json', authorization: `Bearer ${await mintUserToken(api, id)}` },

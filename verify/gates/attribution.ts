@@ -12,6 +12,7 @@
 
 import { routePath, routes } from '../../model/target.ts';
 import { type PostbackKind, postbackKinds, postbackPlants } from '../../scenarios/lib/postback.ts';
+import { APP_CALLS_IN_FLIGHT } from '../checks/app-probe.ts';
 import {
   type FindingRow,
   finding,
@@ -120,13 +121,14 @@ const statisticsFinding = (e: ExpectedStats, detail: string): FailureRow =>
 
 /** The app's own figures (GET /affiliate/stats/) as each user, against the truth's. */
 async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedStats[]): Promise<FailureRow[]> {
+  const app = ctx.app!;
   const api = ctx.api!;
   const rows: FailureRow[] = [];
   const queue = [...expected];
   const worker = async () => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       const token = await mintUserToken(api, e.user_id);
-      const url = `${api.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
+      const url = `${app.url}${routePath(routes.affiliateStats)}?days=${STATS_DAYS}&authorization=${encodeURIComponent(`Bearer ${token}`)}`;
       const res = await fetch(url, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(30_000),
@@ -164,7 +166,7 @@ async function statisticsRows(ctx: VerifyContext, expected: readonly ExpectedSta
       }
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await Promise.all(Array.from({ length: APP_CALLS_IN_FLIGHT }, worker));
   return rows.sort((a, b) => a.detail.localeCompare(b.detail));
 }
 
@@ -223,13 +225,14 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
     for (const check of checkFiles('attribution/postbacks'))
       failures.push(...(await runCheck<Failure>(db, check, [asRows])).map(findingRow));
     const totals = (await runQuery<Totals>(db, queryFile('attribution', 'postback_sums'), [asRows]))[0]!;
-    if (ctx.api === undefined) notes.push(`revenue figures not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
-    else if (ctx.api.userTokens === undefined) notes.push(`revenue figures not asked: ${NO_TOKEN_KEY}`);
+    if (ctx.app === undefined) notes.push(`revenue figures not asked: ${ctx.appError ?? 'no App API URL'}`);
+    else if (ctx.api?.userTokens === undefined) notes.push(`revenue figures not asked: ${NO_TOKEN_KEY}`);
     const expected = await runQuery<ExpectedStats>(db, queryFile('attribution', 'expected_statistics'), [
       asRows,
       STATS_DAYS,
     ]);
-    if (ctx.api?.userTokens !== undefined) failures.push(...(await statisticsRows(ctx, expected)));
+    if (ctx.app !== undefined && ctx.api?.userTokens !== undefined)
+      failures.push(...(await statisticsRows(ctx, expected)));
 
     const counts = Object.fromEntries(
       FAILURE_CLASSES.map((c) => [c, failures.filter((f) => f.failure_class === c).length]),
@@ -268,7 +271,7 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
           recordedCommission: totals.recorded_commission,
           commissionDifference: commissionDiff,
           plantedRevenue: totals.planted_revenue,
-          statisticsUsers: ctx.api === undefined ? null : expected.length,
+          statisticsUsers: ctx.app === undefined ? null : expected.length,
           notJudged: notes.join('; ') || null,
         },
         rows: FAILURE_CLASSES.flatMap((c) =>

@@ -84,7 +84,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const runStart = ctx.statsWindow?.startedAt ?? ctx.load?.startedAt;
   const resetAt = s.statsResetAt;
   const staleStats =
-    runStart !== undefined && (resetAt === null || Date.parse(resetAt) < Date.parse(runStart) - 5 * 60_000);
+    s.counters !== 'delta' &&
+    runStart !== undefined &&
+    (resetAt === null || Date.parse(resetAt) < Date.parse(runStart) - 5 * 60_000);
 
   const failures: string[] = [];
   if (overall !== null && overall <= c.minIndexUsageRatio) failures.push(`overall index usage ${decimal(overall)}`);
@@ -151,6 +153,12 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
       sampleFileProblems: [...problems, ...snapshotProblems].join('; ') || null,
       statementsProblem: s.statementsProblem,
       statsResetAt: resetAt,
+      counters:
+        s.counters === 'delta'
+          ? `deltas over the run (not reset: ${s.reset?.problems.join('; ') || 'reset denied'})`
+          : s.counters === 'reset'
+            ? 'reset right before the run'
+            : null,
       statisticsTakenAt: s.takenAt,
       statisticsFile: snap.file,
     },

@@ -150,8 +150,8 @@ async function appPreferences(
  * the ones `recommendation-accuracy` scores (verify/checks/recommended-lists.ts).
  */
 async function askAppToCalculate(ctx: VerifyContext, userIds: readonly string[]): Promise<string | undefined> {
-  if (ctx.api === undefined) return `not asked (no API): ${ctx.apiError ?? 'no API URL and keys'}`;
-  if (ctx.api.userTokens === undefined) return `not asked: ${NO_TOKEN_KEY}`;
+  if (ctx.app === undefined) return `not asked (no App API): ${ctx.appError ?? 'no App API URL'}`;
+  if (ctx.api?.userTokens === undefined) return `not asked: ${NO_TOKEN_KEY}`;
   const { problems } = await recommendedLists(ctx, userIds, ctx.criteria.recommendation.k);
   return problems.length === 0
     ? undefined
@@ -269,6 +269,14 @@ export async function evaluatePreferences(ctx: VerifyContext, source: Preference
     const oracle = mean(scores.map((s) => s.oracle.ndcg));
     const pop = mean(scores.map((s) => s.popularity.ndcg));
     const withoutPrefs = scores.filter((s) => !s.hasPreferences).length;
+    // Preferences the app was never asked to calculate are missing evidence, not wrong ones.
+    if ((ctx.app === undefined || ctx.api?.userTokens === undefined) && withoutPrefs > 0)
+      return insufficient(
+        gate,
+        threshold,
+        `${withoutPrefs} of ${scores.length} measured users have no stored preferences and the app was not asked to calculate them: ${appCall}`,
+        { figures: { measuredUsers: scores.length, usersWithoutPreferences: withoutPrefs } },
+      );
 
     const reasons: string[] = [];
     // The app refusing users their own preferences is a failure whatever the scores say.

@@ -5,7 +5,7 @@
  */
 
 import { mapInOrder } from '../../lib/in-order.ts';
-import { callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
+import { APP_CALLS_IN_FLIGHT, callRoute, listOf, productIdOf, routes } from '../checks/app-probe.ts';
 import { stableBody } from '../checks/canned.ts';
 import { type Finding, finding, findingRow, firstRows, gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
@@ -142,10 +142,10 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         : 'load writes not counted back: the k6 evidence lists no aclue_writes',
     );
 
-  if (ctx.api === undefined) notes.push('API not probed: no API URL in the context');
+  if (ctx.app === undefined) notes.push(`App API not probed: ${ctx.appError ?? 'no App API URL'}`);
   else {
-    const api = ctx.api;
-    const base = api.url;
+    const api = ctx.api ?? { userTokens: undefined };
+    const base = ctx.app.url;
     // 2. Ids stable across two identical calls.
     try {
       const [a, b] = [await callRoute(base, routes.products), await callRoute(base, routes.products)];
@@ -199,9 +199,9 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
         else {
           judged += 1;
           const db = ctx.db;
-          // Eight users at a time; each user's findings and bodies are kept in the users' order, so the
+          // APP_CALLS_IN_FLIGHT users at a time; each user's findings and bodies are kept in the users' order, so the
           // evidence does not depend on which answer came first.
-          const probed = await mapInOrder(users, 8, async (u): Promise<UserProbe> => {
+          const probed = await mapInOrder(users, APP_CALLS_IN_FLIGHT, async (u): Promise<UserProbe> => {
             const own: Finding[] = [];
             let share: number | undefined;
             const token = await mintUserToken(api, u.user_id);

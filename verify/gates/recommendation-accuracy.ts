@@ -32,8 +32,8 @@ async function run(ctx: VerifyContext): Promise<GateResult> {
   const threshold = `NDCG@${r.k} of the recommended items: 95% CI lower bound >= popularity-only list + ${r.minMarginOverPopularity}, mean >= ${r.minPreferenceFraction} x the list the app's preferences give (users with >= ${p.minSwipesPerUser} swipes)`;
   if (ctx.db === undefined)
     return insufficient(gate, threshold, `no database connection: ${ctx.dbError ?? 'not configured'}`);
-  if (ctx.api === undefined)
-    return insufficient(gate, threshold, `recommendations not asked: ${ctx.apiError ?? 'no API URL and keys'}`);
+  if (ctx.app === undefined)
+    return insufficient(gate, threshold, `recommendations not asked: ${ctx.appError ?? 'no App API URL'}`);
   const db = ctx.db;
   try {
     const truth = await judgedRuns(db, ctx.seedRunIds);

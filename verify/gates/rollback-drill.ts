@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DrillResult } from '../../drill/rollback.ts';
 import { reportsDir } from '../../lib/paths.ts';
+import { foreignEvidence, parseTargetIdentity, type TargetIdentity } from '../../lib/target-identity.ts';
 import { firstRows, gateResult, insufficient } from '../checks/result.ts';
 import type { VerifyContext } from '../context.ts';
 import type { Gate, GateResult } from '../gate.ts';
@@ -21,20 +22,46 @@ const gate = {
 const THRESHOLD =
   'every documented rollback statement runs; no RLS cell opens to another user; smoke passes on the rolled-back copy';
 
-/** The drill beside the report (the demo puts it there), else the newest one under reports/. */
-export function findDrill(outDir: string, reports = reportsDir): string | undefined {
+/** The drill's recorded target, or undefined when the file records none (or cannot be read). */
+function drillTarget(file: string): TargetIdentity | undefined {
+  try {
+    return parseTargetIdentity((JSON.parse(readFileSync(file, 'utf8')) as { targetIdentity?: unknown }).targetIdentity);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The drill beside the report (the demo puts it there), else the newest one under reports/ of this
+ * target (`current`); `refused` says why the drill beside the report belongs to another target.
+ */
+export function findDrill(
+  outDir: string,
+  reports = reportsDir,
+  current?: TargetIdentity,
+): { file: string | undefined; refused?: string } {
   const beside = path.join(outDir, 'rollback-drill', 'rollback-drill.json');
-  if (existsSync(beside)) return beside;
-  if (!existsSync(reports)) return undefined;
+  if (existsSync(beside)) {
+    const refused = foreignEvidence(`the rollback drill ${beside}`, drillTarget(beside), current);
+    return refused ? { file: undefined, refused } : { file: beside };
+  }
+  if (!existsSync(reports)) return { file: undefined };
   const candidates = readdirSync(reports)
     .filter((d) => d.startsWith('rollback-drill-'))
     .map((d) => path.join(reports, d, 'rollback-drill.json'))
     .filter((f) => existsSync(f));
-  return candidates.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const newest = candidates.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  const mine = newest.find((f) => foreignEvidence('drill', drillTarget(f), current) === undefined);
+  if (mine !== undefined || newest[0] === undefined) return { file: mine };
+  return {
+    file: undefined,
+    refused: foreignEvidence(`the rollback drill ${newest[0]}`, drillTarget(newest[0]), current),
+  };
 }
 
 /** The gate's judgement of one drill file (undefined: none was found). */
-export function judgeDrill(file: string | undefined): GateResult {
+export function judgeDrill({ file, refused }: { file: string | undefined; refused?: string }): GateResult {
+  if (refused !== undefined) return insufficient(gate, THRESHOLD, `not judged: ${refused}`);
   if (file === undefined)
     return insufficient(
       gate,
@@ -96,5 +123,5 @@ export function judgeDrill(file: string | undefined): GateResult {
 
 export default {
   ...gate,
-  run: async (ctx: VerifyContext) => judgeDrill(findDrill(ctx.outDir)),
+  run: async (ctx: VerifyContext) => judgeDrill(findDrill(ctx.outDir, reportsDir, ctx.target)),
 } satisfies Gate<VerifyContext>;

@@ -83,6 +83,7 @@ const figureLabels: Readonly<Record<string, FigureLabel>> = {
   sampleFileProblems: f('problems with the connection samples', 'text'),
   statementsProblem: f('problem with the statement statistics', 'text'),
   statsResetAt: f('statistics last reset', 'time'),
+  counters: f('how the statistics describe the run (reset before it, or deltas over it)', 'text'),
   statisticsTakenAt: f('statistics taken', 'time'),
   statisticsFile: f('statistics file', 'text'),
   snapshot: f('statistics file', 'text'),

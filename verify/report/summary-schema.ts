@@ -181,6 +181,8 @@ export const summarySchema = z.object({
     commands: z.array(z.string()),
     database: z.string().optional(),
     databaseError: z.string().optional(),
+    /** The target judged (lib/target-identity.ts): a later verify using this report as a baseline compares it. */
+    targetIdentity: z.unknown().optional(),
   }),
 });
 

@@ -9,6 +9,8 @@ export interface AppApiOptions {
   readonly databaseUrl: string;
   /** Verifies users' access tokens locally (the HS256 secret, or the signing key's public half). */
   readonly verifier: JwtVerifier;
+  /** Password of `authenticator` (KIT_AUTHENTICATOR_PASSWORD). */
+  readonly authenticatorPassword: string;
   /** Base of the Auth face, e.g. http://127.0.0.1:54321/auth/v1 */
   readonly authUrl: string;
   /** API keys for calls to Auth: the anon-role key (legacy `anon` or publishable) and the elevated one. */

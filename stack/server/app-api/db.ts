@@ -9,8 +9,10 @@
  * would leave that read running as `authenticator` (a silent bypass). Values are inlined as escaped
  * literals (`lit`), never concatenated raw.
  */
+
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { authenticatorUrl } from '../../postgrest.ts';
 
 /** Who a request runs as: the database role and the JWT claims PostgREST would set. */
 export interface DbIdentity {
@@ -37,14 +39,6 @@ export function jsonLit(value: unknown): string {
   return `${lit(JSON.stringify(value))}::jsonb`;
 }
 
-/** The URL the App API logs in with: same server and database, as `authenticator`. */
-export function authenticatorUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.username = 'authenticator';
-  url.password = 'postgres';
-  return url.toString();
-}
-
 export interface DbResult<T> {
   readonly rows: T[];
   /** Milliseconds the round trip took, for the Server-Timing header. */
@@ -63,9 +57,10 @@ const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown a
 export class AppDatabase {
   readonly pool: pg.Pool;
 
-  constructor(databaseUrl: string, maxConnections = 10) {
+  /** Logs in to the database of `databaseUrl` as `authenticator` with `authenticatorPassword`. */
+  constructor(databaseUrl: string, authenticatorPassword: string, maxConnections = 10) {
     this.pool = new pg.Pool({
-      connectionString: authenticatorUrl(databaseUrl),
+      connectionString: authenticatorUrl(databaseUrl, authenticatorPassword),
       max: maxConnections,
       application_name: 'aclue-app-api',
     });

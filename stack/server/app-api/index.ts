@@ -40,7 +40,7 @@ function toApiError(error: unknown): ApiError {
 }
 
 export default async function appApi(app: FastifyInstance, opts: AppApiOptions): Promise<void> {
-  const db = new AppDatabase(opts.databaseUrl, opts.poolSize ?? 10);
+  const db = new AppDatabase(opts.databaseUrl, opts.authenticatorPassword, opts.poolSize ?? 10);
   app.addHook('onClose', async () => db.close());
   const ctx: AppContext = { options: opts, db, attributionWindowDays: opts.attributionWindowDays ?? 30 };
 
