@@ -11,7 +11,7 @@ import { commands } from '../lib/commands.ts';
 import { describeSettings, loadConfig } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
-import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
+import { createPhaseRunner, PhaseFailed, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
@@ -77,6 +77,7 @@ await runCommand(async () => {
       args: ['--out-dir', path.join(runDir, 'rollback-drill')],
     });
     await runLoadPhases(run, runDir);
+    const capacity = values.capacity ? await runCapacityPhase(run, runDir, undefined) : undefined;
     const verified = await run({
       name: 'verify',
       script: 'verify.ts',
@@ -87,6 +88,7 @@ await runCommand(async () => {
         path.join(runDir, 'baseline'),
         '--seed-run',
         seedRun,
+        ...(capacity ? ['--capacity', capacity] : []),
         '--out',
         runDir,
         '--prove-fixes',

@@ -21,7 +21,7 @@ import { loadConfig } from '../lib/config.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
-import { type ProfileName, profileNames } from '../model/profiles.ts';
+import { type ProfileName, profileNames, profiles } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
 import { type LoadEngineInfo, loadMetadata, runFolderName, shellLine } from '../scenarios/lib/load-metadata.ts';
 import { parseManifest } from '../scenarios/lib/manifest.ts';
@@ -30,6 +30,7 @@ import { databaseTarget } from '../stack/database.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
 const USAGE = usage(commands.load);
+const capacityShape = profiles.capacity.shape as Extract<(typeof profiles)['capacity']['shape'], { kind: 'steps' }>;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -42,7 +43,15 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
-  const scenarioEnv = parseEnvOrExplain(process.env);
+  if (values['max-rate'] !== undefined && profile !== 'capacity')
+    throw new UsageError(
+      `--max-rate: only the capacity profile steps its rate up; ${profile} runs as its profile says`,
+      [USAGE],
+    );
+  // --max-rate is the capacity scenario's own K6_MAX_RATE, so k6 run scenarios/capacity.ts reads the same.
+  const env: NodeJS.ProcessEnv =
+    values['max-rate'] === undefined ? process.env : { ...process.env, K6_MAX_RATE: values['max-rate'] };
+  const scenarioEnv = parseEnvOrExplain(env);
   const plan = planFor(profile as ProfileName, scenarioEnv);
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
@@ -59,9 +68,7 @@ await runCommand(async () => {
     // One line per load-generator host; each writes its own folder, which verify merges.
     process.stdout.write(`# ${instances} hosts, each with a copy of this repo and the same seed manifest:\n`);
     for (const run of runs)
-      process.stdout.write(
-        `${shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args])}\n`,
-      );
+      process.stdout.write(`${shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args])}\n`);
     process.stdout.write(
       `# then, with every instance folder copied here:\nnpm run verify -- ${runs.map((r) => `--run ${path.relative(repoRoot, r.dir)}`).join(' ')}\n`,
     );
@@ -74,7 +81,11 @@ await runCommand(async () => {
   if (lengthened) log(`load: ${lengthened}`);
   // Database statistics are reset and connections sampled around the run, so the database gate describes this run.
   mkdirSync(runs[0]!.dir, { recursive: true });
-  const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir);
+  if (plan.steps)
+    log(
+      `load: ${plan.steps.length} steps from ${plan.steps[0]!.multiplier}x to ${plan.steps.at(-1)!.multiplier}x the baseline (never past ${scenarioEnv.maxRate ?? capacityShape.maxMultiplier}x), ${plan.durationSeconds} s`,
+    );
+  const watch = await watchDatabase(databaseTarget(config).url, runs[0]!.dir, 1000, statementSnapshots(plan));
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
@@ -82,13 +93,13 @@ await runCommand(async () => {
       const exitCode = await runEngine(
         engine.argv,
         run.args,
-        { ...process.env, ...run.env },
+        { ...env, ...run.env },
         i === 0 ? undefined : path.join(run.dir, 'load-output.log'),
       );
       const metadata = loadMetadata({
         plan,
         engine: engine.info,
-        command: shellLine({ ...givenSettings(process.env), ...run.env }, [...engine.shown, ...run.args]),
+        command: shellLine({ ...givenSettings(env), ...run.env }, [...engine.shown, ...run.args]),
         startedAt,
         finishedAt: new Date(),
         exitCode,
@@ -118,6 +129,16 @@ await runCommand(async () => {
   // Thresholds breached anywhere (99) outrank a clean exit; any other failure outranks both.
   return codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
 });
+
+/**
+ * A capacity run snapshots pg_stat_statements several times within its shortest step, so each
+ * step's statements are the difference of two snapshots inside it.
+ */
+function statementSnapshots(plan: ReturnType<typeof planFor>): { statementsEveryMs?: number } {
+  if (!plan.steps) return {};
+  const shortest = Math.min(...plan.steps.map((s) => s.holdSeconds));
+  return { statementsEveryMs: Math.round(Math.min(5, Math.max(0.5, shortest / 5)) * 1000) };
+}
 
 interface InstanceRun {
   readonly dir: string;

@@ -12,13 +12,17 @@ import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
-import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
+import { createPhaseRunner, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What a staging sign-off needs, with what each is for. */
-function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
+function missingSettings(
+  config: KitConfig,
+  env: NodeJS.ProcessEnv,
+  capacity: { wanted: boolean; maxRate: string | undefined },
+): string[] {
   const missing: string[] = [];
   const need = (present: unknown, line: string) => {
     if (present === undefined || present === '') missing.push(line);
@@ -38,6 +42,11 @@ function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
     'DATABASE_URL (--database-url): a direct connection to the staging database (seed COPY, database gates)',
   );
   need(env.K6_API_URL, 'K6_API_URL: base URL of the staging app API (the Aclue backend; routes under /api/v1)');
+  if (capacity.wanted)
+    need(
+      capacity.maxRate,
+      '--max-rate N: with --capacity, the highest multiple of the baseline the staging project may be driven to',
+    );
   return missing;
 }
 
@@ -61,7 +70,14 @@ await runCommand(async () => {
     ]);
   }
   const config = loadConfig({ flags: values });
-  const missing = missingSettings(config, process.env);
+  const missing = missingSettings(config, process.env, {
+    wanted: values.capacity === true,
+    maxRate: values['max-rate'],
+  });
+  if (values['max-rate'] !== undefined && !values.capacity)
+    throw new UsageError('signoff: --max-rate applies to the capacity run only; add --capacity', [
+      usage(commands.signoff),
+    ]);
   if (missing.length > 0) {
     throw new UsageError(
       `signoff: ${missing.length} required setting${missing.length === 1 ? ' is' : 's are'} missing:\n  ${missing.join('\n  ')}`,
@@ -103,6 +119,7 @@ await runCommand(async () => {
     args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')],
   });
   await runLoadPhases(run, runDir);
+  const capacity = values.capacity ? await runCapacityPhase(run, runDir, values['max-rate']) : undefined;
   const verified = await run({
     name: 'verify',
     script: 'verify.ts',
@@ -112,6 +129,7 @@ await runCommand(async () => {
       '--baseline',
       path.join(runDir, 'baseline'),
       ...(seedRun ? ['--seed-run', seedRun] : []),
+      ...(capacity ? ['--capacity', capacity] : []),
       '--out',
       runDir,
     ],

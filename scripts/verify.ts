@@ -16,7 +16,10 @@ import { packageVersion } from '../lib/package-version.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
 import { peakRssMb, progressTo } from '../lib/progress.ts';
+import type { SuccessCriteria } from '../model/slo.ts';
 import { databaseTarget } from '../stack/database.ts';
+import { type CapacityEnvelope, judgeCapacity } from '../verify/capacity/envelope.ts';
+import { readCapacityRun } from '../verify/capacity/steps.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
 import { fixesLine, fixIt } from '../verify/fixes/run.ts';
@@ -31,12 +34,37 @@ const USAGE = usage(commands.verify);
 
 /** The newest `reports/peak-*` folder: the default run to judge. */
 export function newestPeakRun(dir = reportsDir): string | undefined {
+  return newestRun('peak', dir);
+}
+
+/** The newest `reports/<profile>-*` folder (the names sort by their start time). */
+export function newestRun(profile: string, dir = reportsDir): string | undefined {
   if (!existsSync(dir)) return undefined;
   const runs = readdirSync(dir)
-    .filter((name) => name.startsWith('peak-') && statSync(path.join(dir, name)).isDirectory())
+    .filter((name) => name.startsWith(`${profile}-`) && statSync(path.join(dir, name)).isDirectory())
     .sort();
   const newest = runs.at(-1);
   return newest === undefined ? undefined : path.join(dir, newest);
+}
+
+/** `--capacity DIR`, else the newest capacity run (none with --no-load), judged step by step. */
+async function capacityEnvelope(
+  given: string | undefined,
+  noLoad: boolean,
+  criteria: SuccessCriteria,
+): Promise<CapacityEnvelope | undefined> {
+  const dir = given !== undefined ? path.resolve(given) : noLoad ? undefined : newestRun('capacity');
+  if (dir === undefined) return undefined;
+  const run = existsSync(dir) && statSync(dir).isDirectory() ? await readCapacityRun(dir) : undefined;
+  if (!run) {
+    if (given === undefined) return undefined;
+    throw new UsageError(`--capacity: ${dir} is not a capacity run folder (no steps in its load.json)`, [
+      'Give a folder written by `npm run load -- capacity` (reports/capacity-<stamp>/).',
+    ]);
+  }
+  process.stdout.write(`verify: capacity envelope from ${path.relative(process.cwd(), dir) || '.'}\n`);
+  for (const problem of run.problems) process.stderr.write(`verify: ${problem}\n`);
+  return judgeCapacity(run, criteria);
 }
 
 function stamp(date: Date): string {
@@ -174,6 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const load = runDirs.length > 0 ? await readLoadEvidence(runDirs) : undefined;
   for (const problem of load?.sources.flatMap((s) => s.problems) ?? []) process.stderr.write(`verify: ${problem}\n`);
   const baseline = values.baseline ? await readBaseline(path.resolve(values.baseline)) : undefined;
+  const capacity = await capacityEnvelope(values.capacity, values['no-load'] === true, criteria);
 
   const outDir = path.resolve(
     values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)),
@@ -194,6 +223,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(database.dbError ? { dbError: database.dbError } : {}),
     seedRunIds: seedRunIdsOf(values['seed-run'], load, config),
     load,
+    ...(capacity ? { capacity } : {}),
     baseline: baseline?.load,
     criteria,
     api: api.api,
@@ -230,6 +260,7 @@ async function main(argv: readonly string[]): Promise<number> {
         verdict,
         results,
         load,
+        capacity,
         baseline,
         generatedAt: new Date().toISOString(),
         reproducibility: {

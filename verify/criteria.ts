@@ -48,6 +48,10 @@ export const criteriaOverrideSchema = z
       })
       .partial()
       .strict(),
+    capacity: z
+      .object({ minHeadroom: positive, stopFailedRequestRate: fraction, stopLatencyFactor: positive })
+      .partial()
+      .strict(),
     realData: z
       .object({
         minPreferenceShare: fraction,
@@ -71,6 +75,7 @@ export function mergeCriteria(override: CriteriaOverride): SuccessCriteria {
     preference: { ...successCriteria.preference, ...override.preference },
     recommendation: { ...successCriteria.recommendation, ...override.recommendation },
     realData: { ...successCriteria.realData, ...override.realData },
+    capacity: { ...successCriteria.capacity, ...override.capacity },
   } as SuccessCriteria;
 }
 

@@ -40,6 +40,18 @@ export interface LoadMetadata {
   /** The 1x rates of this run (the baseline; smoke's fixed rates for smoke), scaled by `share` like the schedule. */
   readonly baselineRates: Readonly<Record<JourneyName, number>>;
   readonly baselineSource: string;
+  /** A capacity run's held steps (times from the scenarios' start), which verify judges one by one. */
+  readonly steps?: readonly LoadStep[];
+}
+
+export interface LoadStep {
+  readonly step: number;
+  readonly multiplier: number;
+  /** Scheduled iterations per second over all journeys during the hold, scaled by `share`. */
+  readonly rate: number;
+  readonly rampStartSeconds: number;
+  readonly holdStartSeconds: number;
+  readonly holdSeconds: number;
 }
 
 export interface LoadMetadataInput {
@@ -83,6 +95,14 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
     // Scaled like the schedule: summed over the instances, the baseline is the whole run's again.
     baselineRates: scale(perSecond(input.plan.baseRates), input.share ?? 1),
     baselineSource: input.baselineSource,
+    ...(input.plan.steps
+      ? {
+          steps: input.plan.steps.map(({ rates, ...step }) => ({
+            ...step,
+            rate: (journeyNames.reduce((sum, j) => sum + rates[j], 0) / 60) * (input.share ?? 1),
+          })),
+        }
+      : {}),
   };
 }
 

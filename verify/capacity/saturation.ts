@@ -1,0 +1,52 @@
+/**
+ * Whether the load generator itself, not the target, set the limit of one capacity step: the one
+ * place the envelope asks it, so it can follow the engine's own health judgement where there is one.
+ */
+
+/** The engine's own health measures in the raw output (absent from k6's): per step, their mean and max. */
+export const GENERATOR_METRICS = [
+  'kit_generator_event_loop_p99',
+  'kit_generator_event_loop_max',
+  'kit_generator_cpu',
+  'kit_generator_vus_busy',
+  'kit_generator_schedule_lag',
+] as const;
+
+export interface GeneratorReadings {
+  readonly scheduledIterations: number;
+  readonly droppedIterations: number;
+  /** Every endpoint met its latency limits in the step: the target answered in time. */
+  readonly targetAnsweredInTime: boolean;
+  /** Health metric name -> its mean and max within the step, for those present. */
+  readonly health: Readonly<Record<string, { readonly mean: number; readonly max: number }>>;
+}
+
+/** Past these the generator's own clock or CPU, not the target, decides when requests go out. */
+const LIMITS = {
+  /** ms: iterations starting this late were not offered at the scheduled rate */
+  scheduleLagMs: 100,
+  /** ms: an event loop this slow delays every response it times */
+  eventLoopP99Ms: 50,
+  /** share of one core */
+  cpu: 0.95,
+} as const;
+
+/**
+ * Undefined when the generator kept up; else why not. Dropped iterations while the target still
+ * answered in time mean the VUs ran out on the generator's side (too few, or too slow a machine);
+ * dropped iterations behind slow answers are the target's.
+ */
+export function generatorSaturation(r: GeneratorReadings): string | undefined {
+  const lag = r.health.kit_generator_schedule_lag;
+  if (lag && lag.max > LIMITS.scheduleLagMs)
+    return `iterations started up to ${Math.round(lag.max)} ms late (schedule lag over ${LIMITS.scheduleLagMs} ms)`;
+  const loop = r.health.kit_generator_event_loop_p99;
+  if (loop && loop.mean > LIMITS.eventLoopP99Ms)
+    return `the generator's event loop p99 was ${Math.round(loop.mean)} ms (over ${LIMITS.eventLoopP99Ms} ms)`;
+  const cpu = r.health.kit_generator_cpu;
+  if (cpu && cpu.mean >= LIMITS.cpu) return `the generator used ${Math.round(cpu.mean * 100)}% of its CPU`;
+  const droppedShare = r.scheduledIterations > 0 ? r.droppedIterations / r.scheduledIterations : 0;
+  if (droppedShare > 0.01 && r.targetAnsweredInTime)
+    return `${r.droppedIterations} iterations dropped (${(droppedShare * 100).toFixed(1)}%) while the target answered in time: the generator ran out of VUs`;
+  return undefined;
+}
