@@ -51,8 +51,10 @@ await runCommand(async () => {
   // --max-rate is the capacity scenario's own K6_MAX_RATE, so k6 run scenarios/capacity.ts reads the same.
   const env: NodeJS.ProcessEnv =
     values['max-rate'] === undefined ? process.env : { ...process.env, K6_MAX_RATE: values['max-rate'] };
-  const scenarioEnv = parseEnvOrExplain(env);
-  const plan = planFor(profile as ProfileName, scenarioEnv);
+  const scenarioEnv = explained(() =>
+    parseScenarioEnv(env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8')),
+  );
+  const plan = explained(() => planFor(profile as ProfileName, scenarioEnv));
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
   const instances = parseInstances(values.instances);
@@ -236,9 +238,10 @@ function parseInstances(raw: string): number {
   return n;
 }
 
-function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {
+/** A scenario setting that cannot be used is a usage error (exit 2), before anything starts. */
+function explained<T>(parse: () => T): T {
   try {
-    return parseScenarioEnv(env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
+    return parse();
   } catch (error) {
     if (error instanceof ScenarioEnvError)
       throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);
