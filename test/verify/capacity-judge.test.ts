@@ -35,7 +35,6 @@ function step(n: number, multiplier: number, over: Partial<StepFigures> = {}): S
 const run = (steps: StepFigures[]): CapacityRun => ({
   runDir: '/runs/capacity-x',
   engine: 'kit-engine',
-  baselineRate: 2,
   origin: 0,
   problems: [],
   steps,

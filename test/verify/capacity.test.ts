@@ -6,7 +6,7 @@
  * queues holds at every step, and the headroom is then a lower bound.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -137,12 +137,22 @@ describe('capacity envelope against a server of known capacity', { timeout: 120_
 
   it('with a server that never queues, holds at every step up to the highest allowed: the headroom is a lower bound', async () => {
     const url = await startServer(Number.POSITIVE_INFINITY);
-    const run = await readCapacityRun(await capacityRun(url, 16));
+    const dir = await capacityRun(url, 16);
+    const run = await readCapacityRun(dir);
     const e = judgeCapacity(run!, successCriteria);
     expect(e.steps.every((s) => s.status === 'holds')).toBe(true);
     expect(e.knee?.multiplier).toBe(15.625);
     expect(e.headroomIsLowerBound).toBe(true);
     expect(e.endsBy).toBe('last-step');
     expect(e.headline).toMatch(/^Holds at every step up to 15\.6x baseline \(at least 1\.6x headroom/);
+
+    // A run of several instances (`--instances N`): their samples merged, their scheduled rates added.
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'kit-capacity-instances-'));
+    cpSync(dir, path.join(parent, 'instance-1'), { recursive: true });
+    cpSync(dir, path.join(parent, 'instance-2'), { recursive: true });
+    const merged = judgeCapacity((await readCapacityRun(parent))!, successCriteria);
+    expect(merged.steps.map((s) => s.offeredRate)).toEqual(e.steps.map((s) => s.offeredRate * 2));
+    expect(merged.steps.map((s) => s.requests)).toEqual(e.steps.map((s) => s.requests * 2));
+    expect(merged.knee).toEqual(e.knee);
   });
 });

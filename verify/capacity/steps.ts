@@ -3,7 +3,7 @@
  * figures per held step, beside the connections sampled and the pg_stat_statements snapshots taken
  * while it ran. Step times come from load.json, counted from the first request of the scenarios.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SampleTags } from '../k6/accumulator.ts';
 import { Histogram } from '../k6/histogram.ts';
@@ -60,7 +60,6 @@ export interface StepFigures extends PlannedStep {
 export interface CapacityRun {
   readonly runDir: string;
   readonly engine: string | undefined;
-  readonly baselineRate: number | undefined;
   readonly steps: readonly StepFigures[];
   /** The first request of the scenarios, ms since the epoch. */
   readonly origin: number | undefined;
@@ -103,15 +102,30 @@ function wanted(buf: Buffer, start: number): boolean {
   );
 }
 
-/** Reads a capacity run folder; undefined when it is not one (no steps in load.json). */
+/**
+ * Reads a capacity run folder (or, for a run of several instances, the folder holding their
+ * `instance-<n>` folders: their samples merged, their scheduled rates added); undefined when it is
+ * not one (no steps in load.json).
+ */
 export async function readCapacityRun(runDir: string): Promise<CapacityRun | undefined> {
-  const { info, problem } = readLoadInfo(runDir);
-  const steps = (info as { steps?: PlannedStep[] } | undefined)?.steps;
-  if (!info || !Array.isArray(steps) || steps.length === 0) return undefined;
-  const problems = problem ? [problem] : [];
-  const found = evidenceFile(runDir);
+  const dirs = instanceDirs(runDir);
+  const infos = dirs.map((dir) => readLoadInfo(dir));
+  const stepsOf = (i: number) => (infos[i]?.info as { steps?: PlannedStep[] } | undefined)?.steps;
+  const first = stepsOf(0);
+  const info = infos[0]?.info;
+  if (!info || !Array.isArray(first) || first.length === 0) return undefined;
+  const steps = first.map((step, i) => ({
+    ...step,
+    rate: dirs.reduce((sum, _, d) => sum + (stepsOf(d)?.[i]?.rate ?? 0), 0),
+  }));
+  const problems = infos.flatMap((r) => (r.problem ? [r.problem] : []));
   const samples: Sample[] = [];
-  if (found?.kind === 'raw') {
+  for (const [i, dir] of dirs.entries()) {
+    const found = evidenceFile(dir);
+    if (found?.kind !== 'raw') {
+      problems.push(`${dir}: no raw output (k6-raw.json.gz); a capacity run is judged step by step from it`);
+      continue;
+    }
     const read = await readRawFile(
       found.file,
       {
@@ -119,11 +133,11 @@ export async function readCapacityRun(runDir: string): Promise<CapacityRun | und
           if (FOLDED.has(metric)) samples.push({ metric, time, value, tags });
         },
       },
-      '1',
+      String(i + 1),
       wanted,
     );
     problems.push(...read.problems);
-  } else problems.push(`${runDir}: no raw output (k6-raw.json.gz); a capacity run is judged step by step from it`);
+  }
 
   // The scenarios start together; their first request started at its sample time minus its duration.
   let origin: number | undefined;
@@ -141,12 +155,12 @@ export async function readCapacityRun(runDir: string): Promise<CapacityRun | und
     const acc = stepAt(s.time);
     if (acc) fold(acc, s);
   }
-  const connections = readConnectionSamples(runDir);
-  const snapshots = readStatementSnapshots(runDir);
+  // npm run load keeps the database's samples in the first instance's folder
+  const connections = readConnectionSamples(dirs[0]!);
+  const snapshots = readStatementSnapshots(dirs[0]!);
   return {
     runDir,
     engine: info.engine?.name,
-    baselineRate: info.baselineRates ? Object.values(info.baselineRates).reduce((a, b) => a + b, 0) : undefined,
     origin,
     problems,
     steps: steps.map((planned, i) => {
@@ -260,6 +274,15 @@ function fold(acc: StepAcc, s: Sample): void {
         acc.health.set(s.metric, h);
       }
   }
+}
+
+function instanceDirs(runDir: string): string[] {
+  if (existsSync(path.join(runDir, 'load.json')) || !existsSync(runDir)) return [runDir];
+  const instances = readdirSync(runDir)
+    .filter((name) => /^instance-\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
+    .map((name) => path.join(runDir, name));
+  return instances.length > 0 ? instances : [runDir];
 }
 
 function readConnectionSamples(runDir: string): { t: number; connections: number }[] {
