@@ -136,6 +136,16 @@ describe('the capacity envelope', () => {
     );
   });
 
+  it('marks the steps a stopped run never reached, and judges the others', () => {
+    const e = judgeCapacity(
+      run([step(1, 10), step(2, 12.5, { endpoints: slowRecommendations(900) }), step(3, 15.625, { endpoints: [] })]),
+      successCriteria,
+    );
+    expect(e.steps.map((s) => s.status)).toEqual(['holds', 'breaks', 'not-reached']);
+    expect(e.steps[2]!.breaches).toEqual([]);
+    expect(e.knee).toEqual({ step: 1, multiplier: 10 });
+  });
+
   it('tells the generator running out of VUs (target in time) from a slow target (the target breaks)', () => {
     const base = { scheduledIterations: 1000, droppedIterations: 50, health: {} };
     expect(generatorSaturation({ ...base, targetAnsweredInTime: true })).toMatch(/ran out of VUs/);

@@ -8,7 +8,8 @@ import type { SuccessCriteria } from '../../model/slo.ts';
 import { generatorSaturation } from './saturation.ts';
 import type { CapacityRun, StepFigures, StepStatement } from './steps.ts';
 
-export type StepStatus = 'holds' | 'breaks' | 'instrument-limit' | 'beyond-instrument-limit';
+/** `not-reached`: the run stopped (abortOnFail past the knee, or a signal) before the step sent anything. */
+export type StepStatus = 'holds' | 'breaks' | 'instrument-limit' | 'beyond-instrument-limit' | 'not-reached';
 
 export interface StepEndpointResult {
   readonly name: string;
@@ -75,8 +76,11 @@ const x = (m: number): string => `${Math.round(m * 10) / 10}x`;
 export function judgeCapacity(run: CapacityRun, criteria: SuccessCriteria): CapacityEnvelope {
   const target = criteria.peakMultiplier;
   let ended: 'instrument-limit' | undefined;
-  const steps: StepResult[] = run.steps.map((s) => {
+  const sent = (s: StepFigures) => s.endpoints.some((e) => e.requests > 0);
+  const lastSent = run.steps.findLastIndex(sent);
+  const steps: StepResult[] = run.steps.map((s, i) => {
     const result = judgeStep(s, criteria);
+    if (i > lastSent && lastSent >= 0) return { ...result, status: 'not-reached', breaches: [] };
     if (ended) return { ...result, status: 'beyond-instrument-limit' };
     const instrument = generatorSaturation({
       scheduledIterations: s.rate * s.holdSeconds,

@@ -47,7 +47,7 @@ export default {
       firstToBreak: e.firstBreaks[0]?.endpoint ?? null,
     };
     const judged = e.steps.filter((s) => s.status === 'holds' || s.status === 'breaks');
-    if (judged.length === 0 || (e.problems.length > 0 && judged.every((s) => s.requests === 0)))
+    if (judged.every((s) => s.requests === 0))
       return insufficient(
         gate,
         threshold,
