@@ -285,6 +285,7 @@ async function main(argv: readonly string[]): Promise<number> {
       verdict === 'CONDITIONAL'
         ? " (exit 0: nothing failed at error level, but the gates above need a person's judgement before signing)"
         : '';
+    if (capacity) process.stdout.write(`capacity: ${capacity.headline}\n`);
     if (fixes) process.stdout.write(`${fixesLine(outDir, fixes)}\n`);
     process.stdout.write(
       `verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`,

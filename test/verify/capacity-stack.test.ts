@@ -115,6 +115,7 @@ describe('capacity on the local stack with a planted slow statement', () => {
     const gate = summary.gates.find((g) => g.id === 'capacity-headroom')!;
     expect(gate.status).not.toBe('pass');
     expect(verify.stdout).toMatch(/capacity-headroom: /);
+    expect(verify.stdout).toContain(`capacity: ${after.headline}`);
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(html).toContain('<h2 id="capacity">Capacity envelope</h2>');
   }, 400_000);
