@@ -1,12 +1,13 @@
 /**
  * The capacity profile on a real stack through `npm run load -- capacity` (the kit's engine), then
  * `npm run verify`: a slow statement planted on one endpoint's write (swipes serialised behind one
- * lock, 60 ms each: at most about 16 a second) moves that endpoint's break point down, and the
+ * lock, 25 ms each: at most 40 a second) moves that endpoint's break point down, and the
  * envelope names the statement behind it from the pg_stat_statements snapshots of the run.
  *
- * Must know: only the swiping user runs, at 12 iterations a minute (6 swipes each), no think time,
- * 5-second steps up to 16x: 12, 15 and about 19 swipes a second, light enough for a busy 2-core
- * machine to hold without the fault.
+ * Must know: only the swiping user runs, at 18 iterations a minute (6 swipes each), no think time,
+ * 5-second steps up to 25x: 18, 22.5, 28, 35 and 44 swipes a second. The first step keeps the lock
+ * under half busy, so the fault shows as a queue only from a later step (with a step before it to
+ * grow from); the whole run is light enough for a busy 2-core machine to hold without the fault.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import { runScript } from '../support/run-script.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
 
 const UNREACHABLE_DB = 'postgresql://postgres:postgres@127.0.0.1:9/postgres';
-const rates = { swipingUser: 12, returningUser: 0, anonymousBrowser: 0, networkPostback: 0, rlsProbe: 0 };
+const rates = { swipingUser: 18, returningUser: 0, anonymousBrowser: 0, networkPostback: 0, rlsProbe: 0 };
 const base = () => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: process.env.HOME ?? '/tmp',
@@ -38,7 +39,7 @@ function capacity(name: string) {
   const { stack, tmp, manifestFile, db } = seeded;
   return runScript(
     'scripts/load.ts',
-    ['capacity', '--out-dir', path.join(tmp, name), '--max-rate', '16'],
+    ['capacity', '--out-dir', path.join(tmp, name), '--max-rate', '25'],
     {
       ...base(),
       KIT_LOAD_ENGINE: 'kit',
@@ -65,7 +66,7 @@ describe('capacity on the local stack with a planted slow statement', () => {
   it("moves the slowed endpoint's break point down and names its statement; verify carries the envelope", async () => {
     const clean = await capacity('clean');
     expect([0, 99], clean.stderr).toContain(clean.code);
-    expect(clean.stderr).toContain('load: 3 steps from 10x to 15.625x the baseline (never past 16x)');
+    expect(clean.stderr).toContain('load: 5 steps from 10x to 24.414x the baseline (never past 25x)');
     const before = await envelopeOf('clean');
     const cleanBreak = before.firstBreaks.find((b) => b.endpoint === 'swipe_create');
     // statements per step came from the run's own snapshots
@@ -74,7 +75,7 @@ describe('capacity on the local stack with a planted slow statement', () => {
 
     await seeded.db.pool.query(`
       create function public.kit_fault_swipe_queue() returns trigger language plpgsql
-        as $$ begin perform pg_advisory_xact_lock(4242); perform pg_sleep(0.06); return new; end $$;
+        as $$ begin perform pg_advisory_xact_lock(4242); perform pg_sleep(0.025); return new; end $$;
       create trigger kit_fault_swipe_queue before insert on public.swipe_interactions
         for each row execute function public.kit_fault_swipe_queue();`);
     try {
@@ -88,7 +89,10 @@ describe('capacity on the local stack with a planted slow statement', () => {
     const after = await envelopeOf('slowed');
     const slowedBreak = after.firstBreaks.find((b) => b.endpoint === 'swipe_create');
     expect(slowedBreak, after.headline).toBeDefined();
-    expect(slowedBreak!.step).toBeLessThan(cleanBreak?.step ?? Number.POSITIVE_INFINITY);
+    expect(slowedBreak!.step, after.headline).toBeGreaterThan(1);
+    expect(slowedBreak!.step, `${before.headline} / ${after.headline}`).toBeLessThan(
+      cleanBreak?.step ?? Number.POSITIVE_INFINITY,
+    );
     expect(slowedBreak!.statement?.query, JSON.stringify(slowedBreak)).toMatch(/swipe/i);
     expect(after.headline).toContain('swipe_create');
 

@@ -48,7 +48,7 @@ export interface FirstBreak {
   readonly step: number;
   readonly multiplier: number;
   readonly breached: readonly string[];
-  /** The statement whose execution time per second grew most from the last step before (or the heaviest, at the first step). */
+  /** The statement whose execution time per second grew most from the step before (none at the first step). */
   readonly statement?: { readonly query: string; readonly msPerSecond: number; readonly grewMsPerSecond: number };
 }
 
@@ -185,9 +185,13 @@ function endpointFirstBreaks(steps: readonly StepResult[]): FirstBreak[] {
   return breaks;
 }
 
-/** The statement whose execution time per second grew most from `before` to `at` (the heaviest when there is no step before). */
+/**
+ * The statement whose execution time per second grew most from `before` to `at`; undefined at the
+ * first step, where nothing came before to grow from (the step table still lists its heaviest).
+ */
 function grewMost(before: StepResult | undefined, at: StepResult): FirstBreak['statement'] {
-  const earlier = new Map((before?.topStatements ?? []).map((s) => [s.queryid, s.msPerSecond]));
+  if (!before) return undefined;
+  const earlier = new Map(before.topStatements.map((s) => [s.queryid, s.msPerSecond]));
   const ranked = at.topStatements
     .map((s) => ({
       query: s.query,
