@@ -108,22 +108,29 @@ export async function runLoadPhases(run: ReturnType<typeof createPhaseRunner>, r
 }
 
 /**
- * The capacity run of a sign-off sequence, into `<runDir>/capacity`: its own length (the steps'),
- * whatever length the other load phases were given, and never past `maxRate` when one is given.
+ * The seed of the run the capacity load writes to: its own users, so the hundreds of swipes each of
+ * them gets at up to 40x never reach the users whose planted preferences verify judges.
+ */
+export const capacitySeed = (seed: string): string => `${seed}-capacity`;
+
+/**
+ * The capacity run of a sign-off sequence, into `<runDir>/capacity`, with the users of `manifest`
+ * (a seed run of its own, `capacitySeed`): its own length (the steps'), whatever length the other
+ * load phases were given, and never past `maxRate` when one is given.
  */
 export async function runCapacityPhase(
   run: ReturnType<typeof createPhaseRunner>,
   runDir: string,
-  maxRate: string | undefined,
+  options: { readonly maxRate: string | undefined; readonly manifest: string },
 ): Promise<string> {
   const dir = path.join(runDir, 'capacity');
   await run({
     name: 'capacity load (stepped up from 10x)',
     script: 'load.ts',
-    args: ['capacity', '--out-dir', dir, ...(maxRate !== undefined ? ['--max-rate', maxRate] : [])],
+    args: ['capacity', '--out-dir', dir, ...(options.maxRate !== undefined ? ['--max-rate', options.maxRate] : [])],
     okCodes: [0, 99],
     // an empty value is unset for the scenarios: the capacity profile's own budget applies
-    env: { K6_PROFILE_DURATION: '' },
+    env: { K6_PROFILE_DURATION: '', K6_MANIFEST: options.manifest },
   });
   return dir;
 }

@@ -12,8 +12,9 @@ import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
-import { createPhaseRunner, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
+import { capacitySeed, createPhaseRunner, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
+import { readSeedResult } from '../seed/result-file.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -119,7 +120,22 @@ await runCommand(async () => {
     args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')],
   });
   await runLoadPhases(run, runDir);
-  const capacity = values.capacity ? await runCapacityPhase(run, runDir, values['max-rate']) : undefined;
+  let capacity: { dir: string; seedRun: string } | undefined;
+  if (values.capacity) {
+    // Its own users: the capacity load's writes must not reach the users whose preferences verify judges.
+    const file = path.join(runDir, 'logs', 'seed-capacity.json');
+    const capacityArgs = seedArgs.map((a, i) => (seedArgs[i - 1] === '--seed' ? capacitySeed(a) : a));
+    await run({
+      name: 'seed for the capacity load (staging)',
+      script: 'seed.ts',
+      args: [...capacityArgs, '--result-file', file],
+    });
+    const seeded = readSeedResult(file, 'seeded');
+    capacity = {
+      dir: await runCapacityPhase(run, runDir, { maxRate: values['max-rate'], manifest: seeded.manifest }),
+      seedRun: seeded.runId,
+    };
+  }
   const verified = await run({
     name: 'verify',
     script: 'verify.ts',
@@ -129,7 +145,7 @@ await runCommand(async () => {
       '--baseline',
       path.join(runDir, 'baseline'),
       ...(seedRun ? ['--seed-run', seedRun] : []),
-      ...(capacity ? ['--capacity', capacity] : []),
+      ...(capacity ? ['--capacity', capacity.dir] : []),
       '--out',
       runDir,
     ],
@@ -141,5 +157,9 @@ await runCommand(async () => {
   say(
     `Remove the seeded rows when done: npm run seed -- --clean ${seedRun ?? '<run id>'} --target staging --confirm-target ${config.supabase.stagingRef}`,
   );
+  if (capacity)
+    say(
+      `and the capacity load's: npm run seed -- --clean ${capacity.seedRun} --target staging --confirm-target ${config.supabase.stagingRef}`,
+    );
   return verified.code;
 });
