@@ -8,7 +8,7 @@ import { escapeHtml } from './markup.ts';
 
 const W = 760;
 const H = 300;
-const PAD = { left: 56, right: 170, top: 16, bottom: 40 };
+const PAD = { left: 56, right: 230, top: 16, bottom: 40 };
 const fmt = (n: number): string => String(Math.round(n * 10) / 10);
 const COLOURS = ['#2b6cb0', '#c05621', '#2f855a', '#6b46c1', '#b83280', '#2c7a7b', '#975a16', '#4a5568'];
 
@@ -37,7 +37,7 @@ export function capacityChart(e: CapacityEnvelope, limits: { p90Ms: number; p95M
     )
     .join('');
   const slo = (ms: number, label: string) =>
-    `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fmt(y(ms))}" y2="${fmt(y(ms))}" class="limit"/><text x="${W - PAD.right + 4}" y="${fmt(y(ms) + 4)}" class="muted-svg">${escapeHtml(label)}</text>`;
+    `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fmt(y(ms))}" y2="${fmt(y(ms))}" class="limit"/><text x="${W - PAD.right - 4}" y="${fmt(y(ms) - 4)}" text-anchor="end" class="muted-svg">${escapeHtml(label)}</text>`;
   const knee = e.knee
     ? `<line x1="${fmt(x(e.knee.multiplier))}" x2="${fmt(x(e.knee.multiplier))}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#1d2330" stroke-width="1.5"/><text x="${fmt(x(e.knee.multiplier) + 4)}" y="${PAD.top + 10}">knee ${fmt(e.knee.multiplier)}x</text>`
     : '';
@@ -59,7 +59,7 @@ export function capacityChart(e: CapacityEnvelope, limits: { p90Ms: number; p95M
             `<circle cx="${fmt(px)}" cy="${fmt(py)}" r="3" fill="${colour}"><title>${escapeHtml(`${name} at ${fmt(m)}x: p95 ${Math.round(p)} ms`)}</title></circle>`,
         )
         .join('');
-      const legend = `<rect x="${W - PAD.right + 60}" y="${PAD.top + 40 + i * 16}" width="10" height="10" fill="${colour}"/><text x="${W - PAD.right + 74}" y="${PAD.top + 49 + i * 16}">${escapeHtml(name)}</text>`;
+      const legend = `<rect x="${W - PAD.right + 12}" y="${PAD.top + i * 16}" width="10" height="10" fill="${colour}"/><text x="${W - PAD.right + 26}" y="${PAD.top + 9 + i * 16}">${escapeHtml(name)}</text>`;
       return `<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="1.5"/>${dots}${legend}`;
     })
     .join('');
