@@ -317,8 +317,11 @@ export interface LoadPlan {
   readonly steps?: readonly CapacityStep[];
 }
 
-/** Round-trip time assumed per request when sizing VUs; generous, so latency growth is not mistaken for drops. */
-const ASSUMED_REQUEST_SECONDS = 0.15;
+/**
+ * Round-trip time assumed per request when sizing VUs; generous, so latency growth is not mistaken for
+ * drops (and drops while requests were faster than this are the load generator's, verify/capacity/).
+ */
+export const ASSUMED_REQUEST_SECONDS = 0.15;
 /** Head-room over the expected concurrency (Little's law: VUs = rate x iteration time). */
 const VU_HEADROOM = 1.5;
 /** Floor per scenario: a low rate must not drop iterations because a few of them ran slow. */

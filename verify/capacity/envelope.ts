@@ -85,7 +85,9 @@ export function judgeCapacity(run: CapacityRun, criteria: SuccessCriteria): Capa
     const instrument = generatorSaturation({
       scheduledIterations: s.rate * s.holdSeconds,
       droppedIterations: s.droppedIterations,
-      targetAnsweredInTime: result.endpoints.every((e) => !e.breaches.some((b) => b.startsWith('p9'))),
+      slowestP95Ms: result.endpoints.some((e) => e.p95 !== null)
+        ? Math.max(...result.endpoints.map((e) => e.p95 ?? 0))
+        : null,
       health: s.health,
     });
     if (instrument) {

@@ -2,6 +2,7 @@
  * Whether the load generator itself, not the target, set the limit of one capacity step: the one
  * place the envelope asks it, so it can follow the engine's own health judgement where there is one.
  */
+import { ASSUMED_REQUEST_SECONDS } from '../../model/profiles.ts';
 
 /** The engine's own health measures in the raw output (absent from k6's): per step, their mean and max. */
 export const GENERATOR_METRICS = [
@@ -15,8 +16,8 @@ export const GENERATOR_METRICS = [
 export interface GeneratorReadings {
   readonly scheduledIterations: number;
   readonly droppedIterations: number;
-  /** Every endpoint met its latency limits in the step: the target answered in time. */
-  readonly targetAnsweredInTime: boolean;
+  /** The slowest endpoint's p95 in the step, ms; null without requests. */
+  readonly slowestP95Ms: number | null;
   /** Health metric name -> its mean and max within the step, for those present. */
   readonly health: Readonly<Record<string, { readonly mean: number; readonly max: number }>>;
 }
@@ -32,9 +33,9 @@ const LIMITS = {
 } as const;
 
 /**
- * Undefined when the generator kept up; else why not. Dropped iterations while the target still
- * answered in time mean the VUs ran out on the generator's side (too few, or too slow a machine);
- * dropped iterations behind slow answers are the target's.
+ * Undefined when the generator kept up; else why not. The VUs are sized for requests of
+ * ASSUMED_REQUEST_SECONDS: iterations dropped while every endpoint answered faster than that ran
+ * out of VUs on the generator's side (too slow a machine); drops behind slower answers are the target's.
  */
 export function generatorSaturation(r: GeneratorReadings): string | undefined {
   const lag = r.health.kit_generator_schedule_lag;
@@ -46,7 +47,8 @@ export function generatorSaturation(r: GeneratorReadings): string | undefined {
   const cpu = r.health.kit_generator_cpu;
   if (cpu && cpu.mean >= LIMITS.cpu) return `the generator used ${Math.round(cpu.mean * 100)}% of its CPU`;
   const droppedShare = r.scheduledIterations > 0 ? r.droppedIterations / r.scheduledIterations : 0;
-  if (droppedShare > 0.01 && r.targetAnsweredInTime)
-    return `${r.droppedIterations} iterations dropped (${(droppedShare * 100).toFixed(1)}%) while the target answered in time: the generator ran out of VUs`;
+  const sized = ASSUMED_REQUEST_SECONDS * 1000;
+  if (droppedShare > 0.01 && r.slowestP95Ms !== null && r.slowestP95Ms < sized)
+    return `${r.droppedIterations} iterations dropped (${(droppedShare * 100).toFixed(1)}%) while every endpoint's p95 stayed under the ${sized} ms its VUs were sized for: the generator fell behind`;
   return undefined;
 }
