@@ -1,8 +1,12 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../lib/paths.ts';
 import { successCriteria } from '../../model/slo.ts';
 import { judgeCapacity } from '../../verify/capacity/envelope.ts';
 import { generatorSaturation } from '../../verify/capacity/saturation.ts';
-import { type CapacityRun, type StepFigures, statementsBetween } from '../../verify/capacity/steps.ts';
+import { type CapacityRun, readCapacityRun, type StepFigures, statementsBetween } from '../../verify/capacity/steps.ts';
 import type { VerifyContext } from '../../verify/context.ts';
 import gate from '../../verify/gates/capacity-headroom.ts';
 import { capacitySection } from '../../verify/report/capacity.ts';
@@ -230,5 +234,33 @@ describe('gate capacity-headroom', () => {
     expect(html).toContain('knee 10x');
     expect(html.match(/<tr class="s-/g)?.length).toBe(2);
     expect(html).toContain('<b>recommendations_list</b> at 12.5x');
+  });
+});
+
+describe("a capacity run's steps from k6's own output", () => {
+  it('reads real k6 v2.2.0 raw output step by step: every scenario request in its step, setup() left out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-capacity-k6-'));
+    copyFileSync(
+      path.join(repoRoot, 'test', 'engine', 'fixtures', 'peak-k6-v2.2.0.json.gz'),
+      path.join(dir, 'k6-raw.json.gz'),
+    );
+    const steps = [
+      { step: 1, multiplier: 10, rate: 20, rampStartSeconds: 0, holdStartSeconds: 0, holdSeconds: 20 },
+      { step: 2, multiplier: 12.5, rate: 25, rampStartSeconds: 20, holdStartSeconds: 20, holdSeconds: 40 },
+    ];
+    writeFileSync(
+      path.join(dir, 'load.json'),
+      JSON.stringify({ profile: 'capacity', engine: { name: 'k6', version: 'v2.2.0' }, steps }),
+    );
+    const run = await readCapacityRun(dir);
+    expect(run?.problems).toEqual([]);
+    // the recording's first load request (not setup()'s health probe) started the scenarios
+    expect(new Date(run!.origin!).toISOString().slice(0, 19)).toBe('2026-12-02T00:55:03');
+    const requests = run!.steps.map((s) => s.endpoints.reduce((sum, e) => sum + e.requests, 0));
+    expect(requests.every((n) => n > 0)).toBe(true);
+    // 3,022 requests in the recording, 4 of them setup()'s probes
+    expect(requests[0]! + requests[1]!).toBe(3018);
+    expect(run!.steps[0]!.endpoints.map((e) => e.name)).toContain('swipe_create');
+    expect(run!.steps[0]!.endpoints.find((e) => e.name === 'swipe_create')!.p95).toBeGreaterThan(0);
   });
 });
