@@ -21,7 +21,7 @@ import { processes } from '../lib/commands.ts';
 import { UsageError } from '../lib/errors.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { type ProfileName, profileNames } from '../model/profiles.ts';
-import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
+import { parseScenarioEnv, ScenarioEnvError } from '../scenarios/lib/env.ts';
 import { kitScript } from './kit-script.ts';
 import { ENGINE_NAME, runEngine } from './run.ts';
 import { parseSegment, type Segment, SegmentError } from './segments.ts';
@@ -68,10 +68,12 @@ async function main(argv: string[]): Promise<number> {
     if (eq <= 0) return usage(`--tag: expected NAME=VALUE, got "${tag}"`);
     tags[tag.slice(0, eq)] = tag.slice(eq + 1);
   }
-  let env: ScenarioEnv;
+  let script: ReturnType<typeof kitScript>;
   let segment: Segment | undefined;
   try {
-    env = parseScenarioEnv(process.env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
+    const env = parseScenarioEnv(process.env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
+    // the plan itself may refuse a setting (the capacity profile without K6_MAX_RATE off this machine)
+    script = kitScript(profile as ProfileName, env, repoRoot);
     segment =
       values['execution-segment'] === undefined
         ? undefined
@@ -85,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const stop = () => controller.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
   const quiet = values.quiet === true;
-  return runEngine(kitScript(profile as ProfileName, env, repoRoot), {
+  return runEngine(script, {
     ...(rawOut ? { rawOut } : {}),
     ...(segment ? { segment } : {}),
     tags,

@@ -201,6 +201,11 @@ export const commands = {
         type: 'boolean',
         doc: 'with --instances: print one command per load-generator host instead of running',
       },
+      'max-rate': {
+        type: 'string',
+        value: 'N',
+        doc: 'capacity: the highest multiple of the baseline the run may reach (K6_MAX_RATE; default 40, required against anything but this machine)',
+      },
     },
     settings: 'all',
     highlight: { engine: 'auto|kit|k6', 'k6-bin': 'PATH' },
@@ -227,6 +232,11 @@ export const commands = {
       'no-load': {
         type: 'boolean',
         doc: 'judge the database and API only, without the newest reports/peak-* run (the load gates say insufficient-data)',
+      },
+      capacity: {
+        type: 'string',
+        value: 'DIR',
+        doc: 'a capacity run folder, for the envelope and the capacity-headroom gate (default: the newest reports/capacity-*, none with --no-load)',
       },
       baseline: {
         type: 'string',
@@ -291,6 +301,10 @@ export const commands = {
       seed: { type: 'string', value: 'S', default: '42', doc: 'run seed (an earlier demo run of it is removed first)' },
       duration: { type: 'string', value: 'D', default: '30s', doc: 'length of each load run, such as 30s or 2m' },
       'out-dir': { type: 'string', value: 'DIR', doc: 'the report folder (default reports/demo-<time>/)' },
+      capacity: {
+        type: 'boolean',
+        doc: 'also a capacity run (the peak mix stepped up from 10x, about 7 min at the defaults) for the envelope',
+      },
     },
     settings: 'all',
     highlight: { engine: 'auto|kit|k6' },
@@ -310,6 +324,12 @@ export const commands = {
       target: { type: 'string', value: 'staging', required: true, doc: 'only staging (the local stack: npm run demo)' },
       scale: { type: 'string', value: 'N', default: '1', doc: 'seed scale' },
       seed: { type: 'string', value: 'S', default: '42', doc: 'run seed' },
+      capacity: { type: 'boolean', doc: 'also a capacity run, up to --max-rate, for the envelope' },
+      'max-rate': {
+        type: 'string',
+        value: 'N',
+        doc: 'with --capacity (required): the highest multiple of the baseline the staging project may be driven to',
+      },
     },
     settings: 'all',
     exitCodes: {

@@ -18,6 +18,8 @@ export interface Phase {
   readonly args: readonly string[];
   /** Exit codes that count as success (k6's 99 "thresholds failed" is a finding, not a failure). */
   readonly okCodes?: readonly number[];
+  /** Environment this phase sees over the runner's. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface PhaseResult {
@@ -57,7 +59,7 @@ export function createPhaseRunner(options: { logDir: string; env: NodeJS.Process
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
       const child = spawn(process.execPath, scriptArgv(phase.script, phase.args), {
         cwd: repoRoot,
-        env: options.env,
+        env: { ...options.env, ...phase.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let text = '';
@@ -103,4 +105,32 @@ export async function runLoadPhases(run: ReturnType<typeof createPhaseRunner>, r
     args: ['peak', '--out-dir', path.join(runDir, 'peak')],
     okCodes: [0, 99],
   });
+}
+
+/**
+ * The seed of the run the capacity load writes to: its own users, so the hundreds of swipes each of
+ * them gets at up to 40x never reach the users whose planted preferences verify judges.
+ */
+export const capacitySeed = (seed: string): string => `${seed}-capacity`;
+
+/**
+ * The capacity run of a sign-off sequence, into `<runDir>/capacity`, with the users of `manifest`
+ * (a seed run of its own, `capacitySeed`): its own length (the steps'), whatever length the other
+ * load phases were given, and never past `maxRate` when one is given.
+ */
+export async function runCapacityPhase(
+  run: ReturnType<typeof createPhaseRunner>,
+  runDir: string,
+  options: { readonly maxRate: string | undefined; readonly manifest: string },
+): Promise<string> {
+  const dir = path.join(runDir, 'capacity');
+  await run({
+    name: 'capacity load (stepped up from 10x)',
+    script: 'load.ts',
+    args: ['capacity', '--out-dir', dir, ...(options.maxRate !== undefined ? ['--max-rate', options.maxRate] : [])],
+    okCodes: [0, 99],
+    // an empty value is unset for the scenarios: the capacity profile's own budget applies
+    env: { K6_PROFILE_DURATION: '', K6_MANIFEST: options.manifest },
+  });
+  return dir;
 }

@@ -72,7 +72,7 @@ export const journeyShapes: Readonly<Record<JourneyName, { requests: number; thi
   rlsProbe: { requests: 5, thinkPauses: 0 },
 };
 
-export const profileNames = ['smoke', 'baseline', 'peak', 'stress', 'spike', 'soak'] as const;
+export const profileNames = ['smoke', 'baseline', 'peak', 'stress', 'spike', 'soak', 'capacity'] as const;
 export type ProfileName = (typeof profileNames)[number];
 
 /** Ramp linearly to `multiplier` x baseline over `seconds`. */
@@ -85,7 +85,24 @@ export type ProfileShape =
   /** every journey at multiplier x its rate for the whole run (k6 constant-arrival-rate) */
   | { readonly kind: 'constant'; readonly multiplier: number; readonly seconds: number }
   /** rates follow the stages (k6 ramping-arrival-rate) */
-  | { readonly kind: 'ramping'; readonly startMultiplier: number; readonly stages: readonly Stage[] };
+  | { readonly kind: 'ramping'; readonly startMultiplier: number; readonly stages: readonly Stage[] }
+  /**
+   * held steps up from `fromMultiplier`, each `factor` times the last (k6 ramping-arrival-rate, its
+   * stages written out by `capacitySteps`): how far past the target the service holds
+   */
+  | {
+      readonly kind: 'steps';
+      readonly fromMultiplier: number;
+      readonly factor: number;
+      /** the highest multiplier the run may reach unless told otherwise (K6_MAX_RATE) */
+      readonly maxMultiplier: number;
+      /** each step is held until the rarest endpoint has had this many requests */
+      readonly minRequestsPerStep: number;
+      /** ramp between two steps */
+      readonly rampSeconds: number;
+      /** the whole run's budget: steps that would not fit are left out (K6_PROFILE_DURATION replaces it) */
+      readonly seconds: number;
+    };
 
 export interface Profile {
   readonly name: ProfileName;
@@ -170,7 +187,86 @@ export const profiles: Readonly<Record<ProfileName, Profile>> = {
     thinkSeconds: { min: 0.5, max: 2 },
     judgesLatency: true,
   },
+  capacity: {
+    name: 'capacity',
+    description: `the peak mix stepped up from ${PEAK_MULTIPLIER}x, x1.25 a step: where each endpoint first breaks, and the headroom over the target`,
+    shape: {
+      kind: 'steps',
+      fromMultiplier: PEAK_MULTIPLIER,
+      factor: 1.25,
+      maxMultiplier: 40,
+      minRequestsPerStep: 100,
+      rampSeconds: 2,
+      seconds: 15 * 60,
+    },
+    thinkSeconds: { min: 0.5, max: 2 },
+    // Judged per step by verify (the capacity envelope); a whole-run percentile over the steps means nothing.
+    judgesLatency: false,
+  },
 };
+
+/** One held step of a capacity run; times from the scenarios' start. */
+export interface CapacityStep {
+  /** 1, 2, ... */
+  readonly step: number;
+  /** Nominal multiplier of the baseline (the journeys' rates are whole iterations per minute, rounded). */
+  readonly multiplier: number;
+  /** Iterations per minute per journey during the hold. */
+  readonly rates: JourneyRates;
+  /** When the ramp to this step starts (the first step has none). */
+  readonly rampStartSeconds: number;
+  /** The hold: the window verify judges. */
+  readonly holdStartSeconds: number;
+  readonly holdSeconds: number;
+}
+
+export interface CapacityInput {
+  /** Highest multiplier allowed (`--max-rate`); the profile's when undefined. */
+  readonly maxMultiplier?: number;
+  /** Replaces every step's hold (short runs in tests); undefined: long enough for `minRequestsPerStep`. */
+  readonly stepSeconds?: number;
+  /** Replaces the profile's budget. */
+  readonly budgetSeconds?: number;
+}
+
+/**
+ * The steps of a capacity run: `fromMultiplier` x factor^k while within the max rate, each held long
+ * enough for its rarest endpoint (`requestsPerSecond`) to get `minRequestsPerStep`, as many as fit the
+ * budget (the first always). No journey's rate exceeds its baseline x the max rate.
+ * @example capacitySteps(profiles.capacity.shape, defaultBaselineRates, rps, {}).map((s) => s.multiplier) // [10, 12.5, 15.625, ...]
+ */
+export function capacitySteps(
+  shape: Extract<ProfileShape, { kind: 'steps' }>,
+  baseRates: JourneyRates,
+  requestsPerSecond: (rates: JourneyRates) => Readonly<Record<string, number>>,
+  input: CapacityInput,
+): CapacityStep[] {
+  const max = input.maxMultiplier ?? shape.maxMultiplier;
+  const budget = input.budgetSeconds ?? shape.seconds;
+  const steps: CapacityStep[] = [];
+  let at = 0;
+  for (let k = 0; ; k++) {
+    const multiplier = shape.fromMultiplier * shape.factor ** k;
+    if (multiplier > max * (1 + 1e-9)) break;
+    const rates = {} as Record<JourneyName, number>;
+    for (const j of journeyNames)
+      rates[j] = Math.min(Math.round(baseRates[j] * multiplier), Math.floor(baseRates[j] * max + 1e-9));
+    const rarest = Math.min(...Object.values(requestsPerSecond(rates)).filter((r) => r > 0));
+    const hold = input.stepSeconds ?? Math.ceil(shape.minRequestsPerStep / rarest);
+    const ramp = k === 0 ? 0 : shape.rampSeconds;
+    if (k > 0 && at + ramp + hold > budget) break;
+    steps.push({
+      step: k + 1,
+      multiplier: Math.round(multiplier * 1000) / 1000,
+      rates,
+      rampStartSeconds: at,
+      holdStartSeconds: at + ramp,
+      holdSeconds: hold,
+    });
+    at += ramp + hold;
+  }
+  return steps;
+}
 
 /** A k6 arrival-rate scenario as plain data (the k6 `Scenario` type accepts it). */
 export type ArrivalScenario =
@@ -201,6 +297,8 @@ export interface LoadPlanInput {
   /** Replaces the profile's length; ramping stages are scaled in proportion. */
   readonly durationSeconds?: number;
   readonly thinkTimeScale?: number;
+  /** The steps of a `steps` profile (capacitySteps), which needs them. */
+  readonly steps?: readonly CapacityStep[];
 }
 
 export interface LoadPlan {
@@ -215,14 +313,25 @@ export interface LoadPlan {
   readonly thinkSeconds: { readonly min: number; readonly max: number };
   /** One scenario per journey whose rate is above zero. */
   readonly scenarios: Readonly<Partial<Record<JourneyName, ArrivalScenario>>>;
+  /** The held steps of a capacity run. */
+  readonly steps?: readonly CapacityStep[];
 }
 
-/** Round-trip time assumed per request when sizing VUs; generous, so latency growth is not mistaken for drops. */
-const ASSUMED_REQUEST_SECONDS = 0.15;
+/**
+ * Round-trip time assumed per request when sizing VUs; generous, so latency growth is not mistaken for
+ * drops (and drops while requests were faster than this are the load generator's, verify/capacity/).
+ */
+export const ASSUMED_REQUEST_SECONDS = 0.15;
 /** Head-room over the expected concurrency (Little's law: VUs = rate x iteration time). */
 const VU_HEADROOM = 1.5;
 /** Floor per scenario: a low rate must not drop iterations because a few of them ran slow. */
 const MIN_VUS = 4;
+
+/** One journey's arrival rate over the run, iterations per minute: a start, then linear stages. */
+interface RateCurve {
+  readonly start: number;
+  readonly stages: readonly { readonly target: number; readonly seconds: number }[];
+}
 
 /**
  * Resolves a profile against a baseline into k6 scenarios and the numbers the reports need.
@@ -235,8 +344,11 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
   const thinkScale = input.thinkTimeScale ?? 1;
   const thinkSeconds = { min: profile.thinkSeconds.min * thinkScale, max: profile.thinkSeconds.max * thinkScale };
   const shape = scaleShape(profile.shape, input.durationSeconds);
+  if (shape.kind === 'steps' && (input.steps === undefined || input.steps.length === 0))
+    throw new Error(`profile ${profile.name}: its steps are needed (capacitySteps)`);
+  const curve = (journey: JourneyName): RateCurve => rateCurve(shape, baseRates[journey], journey, input.steps ?? []);
   const durationSeconds =
-    shape.kind === 'constant' ? shape.seconds : shape.stages.reduce((sum, s) => sum + s.seconds, 0);
+    shape.kind === 'constant' ? shape.seconds : curve(journeyNames[0]).stages.reduce((sum, s) => sum + s.seconds, 0);
   const gracefulStop = `${Math.ceil(Math.max(10, maxIterationSeconds(thinkSeconds.max)))}s`;
 
   const peakRates = {} as Record<JourneyName, number>;
@@ -244,12 +356,9 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
   const scenarios: Partial<Record<JourneyName, ArrivalScenario>> = {};
   for (const journey of journeyNames) {
     const rate = baseRates[journey];
-    const peakMultiplier =
-      shape.kind === 'constant'
-        ? shape.multiplier
-        : Math.max(shape.startMultiplier, ...shape.stages.map((s) => s.multiplier));
-    peakRates[journey] = rate * peakMultiplier;
-    scheduledIterations[journey] = scheduledCount(shape, rate);
+    const rates = curve(journey);
+    peakRates[journey] = Math.max(rates.start, ...rates.stages.map((s) => s.target));
+    scheduledIterations[journey] = scheduledCount(rates, shape.kind === 'constant');
     if (rate <= 0) continue;
     const expectedSeconds =
       journeyShapes[journey].requests * ASSUMED_REQUEST_SECONDS +
@@ -261,8 +370,8 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
         ? { executor: 'constant-arrival-rate', rate: rate * shape.multiplier, duration: `${shape.seconds}s`, ...common }
         : {
             executor: 'ramping-arrival-rate',
-            startRate: rate * shape.startMultiplier,
-            stages: shape.stages.map((s) => ({ target: rate * s.multiplier, duration: `${s.seconds}s` })),
+            startRate: rates.start,
+            stages: rates.stages.map((s) => ({ target: s.target, duration: `${s.seconds}s` })),
             ...common,
           };
   }
@@ -276,6 +385,7 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
     durationSeconds,
     thinkSeconds,
     scenarios,
+    ...(shape.kind === 'steps' ? { steps: input.steps } : {}),
   };
 }
 
@@ -290,7 +400,7 @@ export function allowedDroppedIterations(plan: LoadPlan, maxDroppedRate: number)
 // --- internal ---
 
 function scaleShape(shape: ProfileShape, durationSeconds: number | undefined): ProfileShape {
-  if (durationSeconds === undefined) return shape;
+  if (durationSeconds === undefined || shape.kind === 'steps') return shape;
   if (shape.kind === 'constant') return { ...shape, seconds: durationSeconds };
   const total = shape.stages.reduce((sum, s) => sum + s.seconds, 0);
   const factor = durationSeconds / total;
@@ -300,20 +410,43 @@ function scaleShape(shape: ProfileShape, durationSeconds: number | undefined): P
   };
 }
 
+function rateCurve(shape: ProfileShape, rate: number, journey: JourneyName, steps: readonly CapacityStep[]): RateCurve {
+  switch (shape.kind) {
+    case 'constant':
+      return { start: rate * shape.multiplier, stages: [{ target: rate * shape.multiplier, seconds: shape.seconds }] };
+    case 'ramping':
+      return {
+        start: rate * shape.startMultiplier,
+        stages: shape.stages.map((s) => ({ target: rate * s.multiplier, seconds: s.seconds })),
+      };
+    case 'steps':
+      // Each step: a ramp from the last (none before the first), then the hold.
+      return {
+        start: steps[0]?.rates[journey] ?? 0,
+        stages: steps.flatMap((s) => [
+          ...(s.holdStartSeconds > s.rampStartSeconds
+            ? [{ target: s.rates[journey], seconds: s.holdStartSeconds - s.rampStartSeconds }]
+            : []),
+          { target: s.rates[journey], seconds: s.holdSeconds },
+        ]),
+      };
+  }
+}
+
 /**
  * Iterations the executor starts, as k6 counts them: a constant rate starts one at once and then
- * every 1/rate while inside the duration; a ramp starts one each time the area under the rate
- * curve reaches a whole number (floor of the area).
+ * every 1/rate while inside the duration (ceil of the area); a ramp, and so a stepped schedule
+ * written as ramping stages, starts one each time the area under the rate curve reaches a whole
+ * number (floor of the area).
  */
-function scheduledCount(shape: ProfileShape, ratePerMinute: number): number {
-  if (shape.kind === 'constant') return Math.ceil((ratePerMinute * shape.multiplier * shape.seconds) / 60 - 1e-9);
-  let from = shape.startMultiplier;
+function scheduledCount(curve: RateCurve, constant: boolean): number {
+  let from = curve.start;
   let area = 0;
-  for (const stage of shape.stages) {
-    area += ((from + stage.multiplier) / 2) * stage.seconds;
-    from = stage.multiplier;
+  for (const stage of curve.stages) {
+    area += ((from + stage.target) / 2) * stage.seconds;
+    from = stage.target;
   }
-  return Math.floor((ratePerMinute * area) / 60 + 1e-9);
+  return constant ? Math.ceil(area / 60 - 1e-9) : Math.floor(area / 60 + 1e-9);
 }
 
 /** The longest iteration (all think pauses at their maximum), so graceful stop lets it finish. */

@@ -82,6 +82,15 @@ export const successCriteria = {
     /** and the mean must reach this share of the list the app's own preferences give */
     minPreferenceFraction: 0.9,
   },
+  /** The capacity envelope (`npm run load -- capacity`): how far past the 10x target the service holds. */
+  capacity: {
+    /** warn below this headroom: the highest step where every error-level criterion holds, over the 10x target */
+    minHeadroom: 1.5,
+    /** a run is stopped (abortOnFail, after its first step) once the failed-request rate passes this: clearly past the knee */
+    stopFailedRequestRate: 0.05,
+    /** ... or an endpoint's p95 passes this many times its limit */
+    stopLatencyFactor: 4,
+  },
   realData: {
     /** share of a user's recommendations from their top-3 liked categories (chance is ~30% with 10 categories) */
     minPreferenceShare: 0.5,

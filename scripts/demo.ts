@@ -11,7 +11,7 @@ import { commands } from '../lib/commands.ts';
 import { describeSettings, loadConfig } from '../lib/config.ts';
 import { UsageError, verdictCodes } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
-import { createPhaseRunner, PhaseFailed, runLoadPhases } from '../lib/phases.ts';
+import { capacitySeed, createPhaseRunner, PhaseFailed, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
@@ -59,7 +59,8 @@ await runCommand(async () => {
       script: 'seed.ts',
       args: ['--list', '--target', 'local', '--result-file', runsFile],
     });
-    for (const earlier of readSeedResult(runsFile, 'runs').runs.filter((r) => r.seed === seed)) {
+    const ours = [seed, capacitySeed(seed)];
+    for (const earlier of readSeedResult(runsFile, 'runs').runs.filter((r) => ours.includes(r.seed))) {
       await run({
         name: `clean earlier run ${earlier.runId}`,
         script: 'seed.ts',
@@ -80,6 +81,17 @@ await runCommand(async () => {
       args: ['--out-dir', path.join(runDir, 'rollback-drill')],
     });
     await runLoadPhases(run, runDir);
+    let capacity: string | undefined;
+    if (values.capacity) {
+      const capacityFile = path.join(runDir, 'logs', 'seed-capacity.json');
+      await run({
+        name: `seed for the capacity load (scale ${scale}, seed ${capacitySeed(seed)})`,
+        script: 'seed.ts',
+        args: ['--scale', scale, '--seed', capacitySeed(seed), '--target', 'local', '--result-file', capacityFile],
+      });
+      const manifest = readSeedResult(capacityFile, 'seeded').manifest;
+      capacity = await runCapacityPhase(run, runDir, { maxRate: undefined, manifest });
+    }
     const verified = await run({
       name: 'verify',
       script: 'verify.ts',
@@ -90,6 +102,7 @@ await runCommand(async () => {
         path.join(runDir, 'baseline'),
         '--seed-run',
         seedRun,
+        ...(capacity ? ['--capacity', capacity] : []),
         '--out',
         runDir,
         '--prove-fixes',

@@ -24,7 +24,7 @@ import { EnvironmentError, ExitCode, UsageError } from '../lib/errors.ts';
 import { findK6, K6_INSTALL_HINT } from '../lib/k6-find.ts';
 import { repoRoot, reportsDir } from '../lib/paths.ts';
 import { readTargetIdentity } from '../lib/target-identity.ts';
-import { type ProfileName, profileNames } from '../model/profiles.ts';
+import { type ProfileName, profileNames, profiles } from '../model/profiles.ts';
 import { parseScenarioEnv, type ScenarioEnv, ScenarioEnvError, scenarioSettings } from '../scenarios/lib/env.ts';
 import {
   type GeneratorFigures,
@@ -41,6 +41,7 @@ import { localKeys } from '../stack/server/keys.ts';
 import { watchDatabase } from '../verify/sampler.ts';
 
 const USAGE = usage(commands.load);
+const capacityShape = profiles.capacity.shape as Extract<(typeof profiles)['capacity']['shape'], { kind: 'steps' }>;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCommand(async () => {
@@ -53,16 +54,26 @@ await runCommand(async () => {
     );
   }
   const config = loadConfig({ flags: values });
+  if (values['max-rate'] !== undefined && profile !== 'capacity')
+    throw new UsageError(
+      `--max-rate: only the capacity profile steps its rate up; ${profile} runs as its profile says`,
+      [USAGE],
+    );
   // The seed writes its manifest into the state folder; the scenarios alone only know `.kit/`.
   const manifestEnv: NodeJS.ProcessEnv =
     process.env.K6_MANIFEST || config.stateDir === path.join(config.repoRoot, '.kit')
       ? process.env
       : { ...process.env, K6_MANIFEST: path.join(config.stateDir, 'manifest-latest.json') };
+  // --max-rate is the capacity scenario's own K6_MAX_RATE, so k6 run scenarios/capacity.ts reads the same.
+  const rateEnv: NodeJS.ProcessEnv =
+    values['max-rate'] === undefined ? manifestEnv : { ...manifestEnv, K6_MAX_RATE: values['max-rate'] };
   // The target's URLs, declared once (KIT_APP_URL, SUPABASE_URL), are the scenarios' defaults.
-  const targetEnv = scenarioTargetEnv(manifestEnv, config);
+  const targetEnv = scenarioTargetEnv(rateEnv, config);
   const env = { ...targetEnv, ...(await localStackKey(config, targetEnv)) };
-  const scenarioEnv = parseEnvOrExplain(env);
-  const plan = planFor(profile as ProfileName, scenarioEnv);
+  const scenarioEnv = explained(() =>
+    parseScenarioEnv(env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8')),
+  );
+  const plan = explained(() => planFor(profile as ProfileName, scenarioEnv));
   const engine = await chooseEngine(config.loadEngine, config.k6Bin);
 
   const instances = parseInstances(values.instances);
@@ -96,7 +107,11 @@ await runCommand(async () => {
     { appUrl: scenarioEnv.apiUrl, supabaseUrl: scenarioEnv.supabaseUrl },
     databaseUrl,
   );
-  const watch = await watchDatabase(databaseUrl, runs[0]!.dir);
+  if (plan.steps)
+    log(
+      `load: ${plan.steps.length} steps from ${plan.steps[0]!.multiplier}x to ${plan.steps.at(-1)!.multiplier}x the baseline (never past ${scenarioEnv.maxRate ?? capacityShape.maxMultiplier}x), ${plan.durationSeconds} s`,
+    );
+  const watch = await watchDatabase(databaseUrl, runs[0]!.dir, 1000, statementSnapshots(plan));
   const codes = await Promise.all(
     runs.map(async (run, i) => {
       mkdirSync(run.dir, { recursive: true });
@@ -158,6 +173,16 @@ function generatorOf(dir: string): { generator?: GeneratorFigures } {
   } catch {
     return {}; // a broken summary is verify's to report, with the file named
   }
+}
+
+/**
+ * A capacity run snapshots pg_stat_statements several times within its shortest step, so each
+ * step's statements are the difference of two snapshots inside it.
+ */
+function statementSnapshots(plan: ReturnType<typeof planFor>): { statementsEveryMs?: number } {
+  if (!plan.steps) return {};
+  const shortest = Math.min(...plan.steps.map((s) => s.holdSeconds));
+  return { statementsEveryMs: Math.round(Math.min(5, Math.max(0.5, shortest / 5)) * 1000) };
 }
 
 interface InstanceRun {
@@ -278,9 +303,10 @@ function scenarioTargetEnv(given: NodeJS.ProcessEnv, config: KitConfig): NodeJS.
   return env;
 }
 
-function parseEnvOrExplain(env: NodeJS.ProcessEnv): ScenarioEnv {
+/** A scenario setting that cannot be used is a usage error (exit 2), before anything starts. */
+function explained<T>(parse: () => T): T {
   try {
-    return parseScenarioEnv(env, (file) => readFileSync(path.resolve(repoRoot, file), 'utf8'));
+    return parse();
   } catch (error) {
     if (error instanceof ScenarioEnvError)
       throw new UsageError(error.message, ['The scenario settings are described in docs/load.md.']);

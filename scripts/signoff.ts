@@ -12,14 +12,19 @@ import { type KitConfig, loadConfig } from '../lib/config.ts';
 import { EnvironmentError, UsageError, verdictCodes } from '../lib/errors.ts';
 import { reportsDir } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
-import { createPhaseRunner, runLoadPhases } from '../lib/phases.ts';
+import { capacitySeed, createPhaseRunner, runCapacityPhase, runLoadPhases } from '../lib/phases.ts';
 import { KEY_SETTINGS, projectApiKeys } from '../lib/project-keys.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
+import { readSeedResult } from '../seed/result-file.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What a staging sign-off needs, with what each is for. */
-function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
+function missingSettings(
+  config: KitConfig,
+  env: NodeJS.ProcessEnv,
+  capacity: { wanted: boolean; maxRate: string | undefined },
+): string[] {
   const missing: string[] = [];
   const need = (present: unknown, line: string) => {
     if (present === undefined || present === '') missing.push(line);
@@ -40,6 +45,11 @@ function missingSettings(config: KitConfig, env: NodeJS.ProcessEnv): string[] {
     config.appUrl ?? env.K6_API_URL,
     'KIT_APP_URL (--app-url): base URL of the staging app API (the Aclue backend; routes under /api/v1)',
   );
+  if (capacity.wanted)
+    need(
+      capacity.maxRate,
+      '--max-rate N: with --capacity, the highest multiple of the baseline the staging project may be driven to',
+    );
   return missing;
 }
 
@@ -63,7 +73,14 @@ await runCommand(async () => {
     ]);
   }
   const config = loadConfig({ flags: values });
-  const missing = missingSettings(config, process.env);
+  const missing = missingSettings(config, process.env, {
+    wanted: values.capacity === true,
+    maxRate: values['max-rate'],
+  });
+  if (values['max-rate'] !== undefined && !values.capacity)
+    throw new UsageError('signoff: --max-rate applies to the capacity run only; add --capacity', [
+      usage(commands.signoff),
+    ]);
   if (missing.length > 0) {
     throw new UsageError(
       `signoff: ${missing.length} required setting${missing.length === 1 ? ' is' : 's are'} missing:\n  ${missing.join('\n  ')}`,
@@ -113,6 +130,22 @@ await runCommand(async () => {
     args: ['--mode', 'transaction', '--out-dir', path.join(runDir, 'rollback-drill')],
   });
   await runLoadPhases(run, runDir);
+  let capacity: { dir: string; seedRun: string } | undefined;
+  if (values.capacity) {
+    // Its own users: the capacity load's writes must not reach the users whose preferences verify judges.
+    const file = path.join(runDir, 'logs', 'seed-capacity.json');
+    const capacityArgs = seedArgs.map((a, i) => (seedArgs[i - 1] === '--seed' ? capacitySeed(a) : a));
+    await run({
+      name: 'seed for the capacity load (staging)',
+      script: 'seed.ts',
+      args: [...capacityArgs, '--result-file', file],
+    });
+    const seeded = readSeedResult(file, 'seeded');
+    capacity = {
+      dir: await runCapacityPhase(run, runDir, { maxRate: values['max-rate'], manifest: seeded.manifest }),
+      seedRun: seeded.runId,
+    };
+  }
   const verified = await run({
     name: 'verify',
     script: 'verify.ts',
@@ -122,6 +155,7 @@ await runCommand(async () => {
       '--baseline',
       path.join(runDir, 'baseline'),
       ...(seedRun ? ['--seed-run', seedRun] : []),
+      ...(capacity ? ['--capacity', capacity.dir] : []),
       '--out',
       runDir,
     ],
@@ -133,5 +167,9 @@ await runCommand(async () => {
   say(
     `Remove the seeded rows when done: npm run seed -- --clean ${seedRun ?? '<run id>'} --target staging --confirm-target ${config.supabase.stagingRef}`,
   );
+  if (capacity)
+    say(
+      `and the capacity load's: npm run seed -- --clean ${capacity.seedRun} --target staging --confirm-target ${config.supabase.stagingRef}`,
+    );
   return verified.code;
 });

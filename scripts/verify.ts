@@ -18,7 +18,10 @@ import { describeConnectError, redactUrl } from '../lib/pg/connect.ts';
 import { peakRssMb, progressTo } from '../lib/progress.ts';
 import { KEY_SETTINGS, projectApiKeys, projectTokenSigner } from '../lib/project-keys.ts';
 import { databaseIdentity, describeTarget, type TargetIdentity, targetUrls } from '../lib/target-identity.ts';
+import type { SuccessCriteria } from '../model/slo.ts';
 import { databaseTarget } from '../stack/database.ts';
+import { type CapacityEnvelope, judgeCapacity } from '../verify/capacity/envelope.ts';
+import { readCapacityRun } from '../verify/capacity/steps.ts';
 import type { LoadEvidence, VerifyContext } from '../verify/context.ts';
 import { loadCriteria } from '../verify/criteria.ts';
 import { fixesLine, fixIt } from '../verify/fixes/run.ts';
@@ -38,6 +41,32 @@ export function newestPeakRun(
   dir = reportsDir,
 ): ReturnType<typeof newestRunOfTarget> {
   return newestRunOfTarget(dir, 'peak-', current);
+}
+
+/** `--capacity DIR`, else the newest capacity run (none with --no-load), judged step by step. */
+async function capacityEnvelope(
+  given: string | undefined,
+  noLoad: boolean,
+  criteria: SuccessCriteria,
+  target: TargetIdentity,
+): Promise<CapacityEnvelope | undefined> {
+  const dir =
+    given !== undefined
+      ? path.resolve(given)
+      : noLoad
+        ? undefined
+        : newestRunOfTarget(reportsDir, 'capacity-', target).run;
+  if (dir === undefined) return undefined;
+  const run = existsSync(dir) && statSync(dir).isDirectory() ? await readCapacityRun(dir) : undefined;
+  if (!run) {
+    if (given === undefined) return undefined;
+    throw new UsageError(`--capacity: ${dir} is not a capacity run folder (no steps in its load.json)`, [
+      'Give a folder written by `npm run load -- capacity` (reports/capacity-<stamp>/).',
+    ]);
+  }
+  process.stdout.write(`verify: capacity envelope from ${path.relative(process.cwd(), dir) || '.'}\n`);
+  for (const problem of run.problems) process.stderr.write(`verify: ${problem}\n`);
+  return judgeCapacity(run, criteria);
 }
 
 function stamp(date: Date): string {
@@ -216,6 +245,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const baselineLoad = readBase?.load ? refuseForeignLoad(readBase.load, 'baseline', target) : undefined;
   for (const refusal of baselineLoad?.refusals ?? []) process.stderr.write(`verify: ${refusal}\n`);
   const baseline = readBase && baselineLoad ? { ...readBase, load: baselineLoad.load } : readBase;
+  const capacity = await capacityEnvelope(values.capacity, values['no-load'] === true, criteria, target);
 
   const outDir = path.resolve(
     values.out ?? (runDirs.length === 1 ? runDirs[0]! : path.join(reportsDir, `verify-${stamp(new Date())}`)),
@@ -234,6 +264,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(database.dbError ? { dbError: database.dbError } : {}),
     seedRunIds: seedRunIdsOf(values['seed-run'], load, config),
     load,
+    ...(capacity ? { capacity } : {}),
     baseline: baseline?.load,
     criteria,
     api: api.api,
@@ -273,6 +304,7 @@ async function main(argv: readonly string[]): Promise<number> {
         verdict,
         results,
         load,
+        capacity,
         baseline,
         generatedAt: new Date().toISOString(),
         reproducibility: {
@@ -302,6 +334,7 @@ async function main(argv: readonly string[]): Promise<number> {
         : code === ExitCode.unjudged
           ? ` (exit 4: error-level gates could not judge: ${unjudged.join(', ')})`
           : " (exit 0: nothing failed at error level, but the gates above need a person's judgement before signing)";
+    if (capacity) process.stdout.write(`capacity: ${capacity.headline}\n`);
     if (fixes) process.stdout.write(`${fixesLine(outDir, fixes)}\n`);
     process.stdout.write(
       `verdict: ${verdict}${note}\nreport:  ${files.html}\n         ${files.summary}\n         ${files.junit}\n`,

@@ -8,6 +8,7 @@ import type { KitConfig } from '../lib/config.ts';
 import type { JwtSigner } from '../lib/jwt.ts';
 import type { TargetIdentity } from '../lib/target-identity.ts';
 import type { SuccessCriteria } from '../model/slo.ts';
+import type { CapacityEnvelope } from './capacity/envelope.ts';
 
 export interface VerifyContext {
   readonly config: KitConfig;
@@ -21,6 +22,8 @@ export interface VerifyContext {
   readonly load: LoadEvidence | undefined;
   /** The earlier run to compare with (`--baseline`): a baseline-profile run or an earlier report. */
   readonly baseline: LoadEvidence | undefined;
+  /** The capacity run's envelope (`--capacity`, else the newest capacity run); undefined when there is none. */
+  readonly capacity?: CapacityEnvelope;
   /** Thresholds: model/slo.ts defaults, possibly overridden by `--criteria FILE`. */
   readonly criteria: SuccessCriteria;
   /** The target's API with its keys; undefined when they are not known. */

@@ -56,6 +56,10 @@ export const criteriaOverrideSchema = z
       })
       .partial()
       .strict(),
+    capacity: z
+      .object({ minHeadroom: positive, stopFailedRequestRate: fraction, stopLatencyFactor: positive })
+      .partial()
+      .strict(),
     realData: z
       .object({
         minPreferenceShare: fraction,
@@ -81,6 +85,7 @@ export function mergeCriteria(override: CriteriaOverride): SuccessCriteria {
     recommendation: { ...successCriteria.recommendation, ...override.recommendation },
     realData: { ...successCriteria.realData, ...override.realData },
     generator: { ...successCriteria.generator, ...override.generator },
+    capacity: { ...successCriteria.capacity, ...override.capacity },
   } as SuccessCriteria;
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { counterDeltas, takeDbSnapshot, writeDbSnapshot } from './db-snapshot.ts';
 import { quantile } from './scoring/bootstrap.ts';
-import { snapshotStatements } from './statements.ts';
+import { snapshotStatements, startStatementSnapshots } from './statements.ts';
 import type { StatsReset } from './stats.ts';
 import { resetStats } from './stats.ts';
 
@@ -46,7 +46,8 @@ const SAMPLE_SQL = `
   select count(*)::int as connections,
          count(*) filter (where state = 'active')::int as active
   from pg_stat_activity
-  where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+  where backend_type = 'client backend' and pid <> pg_backend_pid()
+    and application_name is distinct from 'aclue-kit-sampler'`;
 
 export async function readConnectionLimits(
   pool: pg.Pool,
@@ -132,8 +133,13 @@ export interface DatabaseWatch {
  * database gate describes this run only, then samples connections until `stop()`. Never throws for
  * an unreachable database: the run goes on, and `stop()` says why there are no samples.
  */
-export async function watchDatabase(databaseUrl: string, runDir: string, intervalMs = 1000): Promise<DatabaseWatch> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'aclue-kit-sampler' });
+export async function watchDatabase(
+  databaseUrl: string,
+  runDir: string,
+  intervalMs = 1000,
+  options: { readonly statementsEveryMs?: number } = {},
+): Promise<DatabaseWatch> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3, application_name: 'aclue-kit-sampler' });
   pool.on('error', () => undefined);
   try {
     await pool.query('select 1');
@@ -141,11 +147,15 @@ export async function watchDatabase(databaseUrl: string, runDir: string, interva
     // Where the counters may not be reset, the run's share is what they gained during it.
     const before = reset.tables ? undefined : await takeDbSnapshot(pool);
     const sampler = startConnectionSampler(pool, intervalMs);
+    // A capacity run's steps: what each statement took per step is the difference of two snapshots.
+    const statements =
+      options.statementsEveryMs === undefined ? undefined : startStatementSnapshots(pool, options.statementsEveryMs);
     return {
       reset,
       async stop() {
         try {
           const samples = await sampler.stop();
+          await statements?.stop(runDir);
           // the run's top statements, for the comparison against a baseline run (statement-regressions)
           await snapshotStatements(pool, runDir);
           // The counters as the run left them: verify judges this file, never the live counters,

@@ -133,3 +133,86 @@ export function uncomparedStatements(
     return reason ? [{ queryid: s.queryid, query: s.query, peakCalls: s.calls, peakMeanMs: s.meanMs, reason }] : [];
   });
 }
+
+export const DB_STATEMENT_SNAPSHOTS_FILE = 'db-statement-snapshots.json';
+
+/** Cumulative counters of one statement at one moment. */
+export interface StatementCounters {
+  readonly queryid: string;
+  readonly calls: number;
+  readonly totalMs: number;
+}
+
+export interface StatementSnapshots {
+  readonly version: 1;
+  readonly intervalMs: number;
+  /** Statement text per queryid, once. */
+  readonly queries: Readonly<Record<string, string>>;
+  /** `t`: ms since the epoch. */
+  readonly snapshots: readonly { readonly t: number; readonly statements: readonly StatementCounters[] }[];
+  /** readings that failed (server busy); counted, not fatal */
+  readonly errors: number;
+}
+
+/**
+ * pg_stat_statements read every `intervalMs` during a run, so the time each statement took can be
+ * told apart per stretch of the run (a capacity run's steps): the difference of two snapshots.
+ */
+export function startStatementSnapshots(
+  pool: pg.Pool,
+  intervalMs: number,
+  limit = 200,
+): { stop(runDir: string): Promise<string> } {
+  const queries: Record<string, string> = {};
+  const snapshots: { t: number; statements: StatementCounters[] }[] = [];
+  let errors = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const take = (): void => {
+    inFlight = inFlight.then(async () => {
+      try {
+        const t = Date.now();
+        const { rows } = await pool.query<{ queryid: string; query: string; calls: string; total_ms: number }>(
+          `select s.queryid::text as queryid, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 400) as query,
+                  sum(s.calls)::text as calls, sum(s.total_exec_time) as total_ms
+           from extensions.pg_stat_statements s
+           where s.dbid = (select oid from pg_database where datname = current_database())
+           group by s.queryid, s.query
+           order by total_ms desc
+           limit $1`,
+          [limit],
+        );
+        for (const r of rows) queries[r.queryid] ??= r.query;
+        snapshots.push({
+          t,
+          statements: rows.map((r) => ({ queryid: r.queryid, calls: Number(r.calls), totalMs: r.total_ms })),
+        });
+      } catch {
+        errors += 1;
+      }
+    });
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    async stop(runDir) {
+      clearInterval(timer);
+      take();
+      await inFlight;
+      const file = path.join(runDir, DB_STATEMENT_SNAPSHOTS_FILE);
+      const body: StatementSnapshots = { version: 1, intervalMs, queries, snapshots, errors };
+      await writeFile(file, `${JSON.stringify(body)}\n`);
+      return file;
+    },
+  };
+}
+
+export function readStatementSnapshots(runDir: string): StatementSnapshots | undefined {
+  const file = path.join(runDir, DB_STATEMENT_SNAPSHOTS_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<StatementSnapshots>;
+    return parsed.version === 1 && Array.isArray(parsed.snapshots) ? (parsed as StatementSnapshots) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -24,7 +24,10 @@ export async function resetStats(pool: pg.Pool): Promise<StatsReset> {
     const schema = where.rows[0]?.schema;
     if (schema === undefined) problems.push('pg_stat_statements is not installed: top statements cannot be measured');
     else {
-      await pool.query(`select ${quoteIdent(schema)}.pg_stat_statements_reset()`);
+      // This database's statements only, as pg_stat_reset() below: a shared server's other databases keep theirs.
+      await pool.query(
+        `select ${quoteIdent(schema)}.pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)`,
+      );
       statements = true;
     }
   } catch (error) {

@@ -31,6 +31,10 @@ export interface ScenarioEnv {
   readonly thinkTimeScale: number;
   /** Folder where handleSummary writes k6-summary.json and k6-summary.txt. K6_SUMMARY_DIR */
   readonly summaryDir: string | undefined;
+  /** The highest multiple of the baseline a capacity run may reach. K6_MAX_RATE (40, 40x) */
+  readonly maxRate: number | undefined;
+  /** Replaces each capacity step's hold (short runs). K6_STEP_SECONDS */
+  readonly stepSeconds: number | undefined;
   /** Shared by every instance of one distributed run, so their order ids share a prefix. K6_RUN_TAG */
   readonly runTag: string | undefined;
   /** This instance's number (1..N) in a run split by execution segments. K6_INSTANCE */
@@ -48,6 +52,8 @@ export const scenarioSettings = [
   { name: 'K6_BASELINE_FILE', secret: false },
   { name: 'K6_PROFILE_DURATION', secret: false },
   { name: 'K6_THINK_TIME_SCALE', secret: false },
+  { name: 'K6_MAX_RATE', secret: false },
+  { name: 'K6_STEP_SECONDS', secret: false },
   { name: 'K6_RUN_TAG', secret: false },
   { name: 'K6_INSTANCE', secret: false },
 ] as const;
@@ -88,6 +94,8 @@ export function parseScenarioEnv(env: Env, readFile: (path: string) => string): 
     baselineSource: baseline.source,
     durationSeconds: optionalDuration(env, 'K6_PROFILE_DURATION'),
     thinkTimeScale: optionalNumber(env, 'K6_THINK_TIME_SCALE', 0, 100) ?? 1,
+    maxRate: multiple(env, 'K6_MAX_RATE'),
+    stepSeconds: optionalDuration(env, 'K6_STEP_SECONDS'),
     summaryDir: value(env, 'K6_SUMMARY_DIR'),
     runTag: token(env, 'K6_RUN_TAG'),
     instance: token(env, 'K6_INSTANCE'),
@@ -184,6 +192,16 @@ function optionalDuration(env: Env, name: string): number | undefined {
     throw new ScenarioEnvError(name, `expected a duration of at least 1s like 90s, 5m or 1h30m, got "${raw}"`);
   }
   return Math.round(seconds);
+}
+
+/** A multiple of the baseline, "40" or "40x". */
+function multiple(env: Env, name: string): number | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const n = /^\d+(\.\d+)?x?$/.test(raw) ? Number.parseFloat(raw) : Number.NaN;
+  if (!(n >= 1 && n <= 10_000))
+    throw new ScenarioEnvError(name, `expected a multiple of the baseline rates such as 40 or 40x, got "${raw}"`);
+  return n;
 }
 
 function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {

@@ -42,6 +42,18 @@ export interface LoadMetadata {
   readonly baselineSource: string;
   /** The load generator's own health as the run's summary gives it (verify judges it per window). */
   readonly generator?: GeneratorFigures;
+  /** A capacity run's held steps (times from the scenarios' start), which verify judges one by one. */
+  readonly steps?: readonly LoadStep[];
+}
+
+export interface LoadStep {
+  readonly step: number;
+  readonly multiplier: number;
+  /** Scheduled iterations per second over all journeys during the hold, scaled by `share`. */
+  readonly rate: number;
+  readonly rampStartSeconds: number;
+  readonly holdStartSeconds: number;
+  readonly holdSeconds: number;
 }
 
 /**
@@ -151,6 +163,14 @@ export function loadMetadata(input: LoadMetadataInput): LoadMetadata {
     baselineRates: scale(perSecond(input.plan.baseRates), rates),
     baselineSource: input.baselineSource,
     ...(input.generator ? { generator: input.generator } : {}),
+    ...(input.plan.steps
+      ? {
+          steps: input.plan.steps.map(({ rates, ...step }) => ({
+            ...step,
+            rate: (journeyNames.reduce((sum, j) => sum + rates[j], 0) / 60) * (input.share ?? 1),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -3,16 +3,19 @@
  * the tags and trend statistics the reports rely on. Pure; the entry scripts type it as k6 `Options`.
  */
 import {
+  type CapacityStep,
+  capacitySteps,
   type JourneyName,
   type JourneyRates,
   journeyNames,
   type LoadPlan,
   type ProfileName,
   planLoad,
+  profiles,
 } from '../../model/profiles.ts';
 import { type SuccessCriteria, successCriteria } from '../../model/slo.ts';
 import { plannedRequests } from './endpoints.ts';
-import type { ScenarioEnv } from './env.ts';
+import { type ScenarioEnv, ScenarioEnvError } from './env.ts';
 import { buildThresholds, type Thresholds } from './thresholds.ts';
 
 /**
@@ -55,17 +58,52 @@ export interface PlainOptions {
  * because a faster baseline would no longer be the 1x that peak is ten times of.
  */
 export function planFor(profile: ProfileName, env: ScenarioEnv): LoadPlan {
+  const steps = profile === 'capacity' ? stepsFor(env) : undefined;
   const plan = (durationSeconds: number | undefined) =>
     planLoad({
       profile,
       baselineRates: env.baselineRates,
       ...(durationSeconds !== undefined ? { durationSeconds } : {}),
       thinkTimeScale: env.thinkTimeScale,
+      ...(steps ? { steps } : {}),
     });
   const asked = plan(env.durationSeconds);
   if (profile !== 'baseline') return asked;
   const needed = evidenceSeconds(env.baselineRates, successCriteria.degradationMinRequests);
   return needed > asked.durationSeconds ? plan(needed) : asked;
+}
+
+/**
+ * The capacity run's steps. Its top rate is the user's to allow: against anything but this machine
+ * (a shared staging project) the run refuses to start without K6_MAX_RATE, whatever engine runs it.
+ */
+function stepsFor(env: ScenarioEnv): CapacityStep[] {
+  const shape = profiles.capacity.shape;
+  if (shape.kind !== 'steps') throw new Error('the capacity profile has no steps');
+  if (env.maxRate === undefined && !isLoopback(env.apiUrl))
+    throw new ScenarioEnvError(
+      'K6_MAX_RATE',
+      `the capacity profile steps the load up to ${shape.maxMultiplier}x the baseline unless told otherwise; against ${env.apiUrl} (not this machine) give the highest multiple it may reach, e.g. K6_MAX_RATE=20 (npm run load -- capacity --max-rate 20)`,
+    );
+  if (env.maxRate !== undefined && env.maxRate < shape.fromMultiplier)
+    throw new ScenarioEnvError(
+      'K6_MAX_RATE',
+      `the capacity profile starts at the ${shape.fromMultiplier}x target; expected at least ${shape.fromMultiplier}, got ${env.maxRate}`,
+    );
+  return capacitySteps(shape, env.baselineRates, (rates) => perSecond(plannedRequests(rates)), {
+    ...(env.maxRate !== undefined ? { maxMultiplier: env.maxRate } : {}),
+    ...(env.stepSeconds !== undefined ? { stepSeconds: env.stepSeconds } : {}),
+    ...(env.durationSeconds !== undefined ? { budgetSeconds: env.durationSeconds } : {}),
+  });
+}
+
+function isLoopback(url: string): boolean {
+  const host = /^https?:\/\/(\[[^\]]+\]|[^/:]+)/.exec(url)?.[1] ?? '';
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function perSecond(perMinute: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(perMinute).map(([k, v]) => [k, v / 60]));
 }
 
 /**

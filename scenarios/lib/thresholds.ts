@@ -27,9 +27,17 @@ export function buildThresholds(plan: LoadPlan, criteria: SuccessCriteria): Thre
     aclue_postbacks: [],
     aclue_db_time: [],
   };
-  const latency = plan.profile.judgesLatency
+  const latency: ThresholdSpec[] = plan.profile.judgesLatency
     ? [`p(90)<${criteria.latency.p90Ms}`, `p(95)<${criteria.latency.p95Ms}`]
     : [];
+  const first = plan.steps?.[0];
+  if (first) {
+    // A capacity run stops once it is clearly past its knee. k6 judges thresholds over the run so
+    // far, so these trip only after the bad steps outweigh the good ones, and never in the first step.
+    const stop = { abortOnFail: true, delayAbortEval: `${first.holdSeconds}s` } as const;
+    thresholds.http_req_failed = [{ threshold: `rate<${criteria.capacity.stopFailedRequestRate}`, ...stop }];
+    latency.push({ threshold: `p(95)<${criteria.latency.p95Ms * criteria.capacity.stopLatencyFactor}`, ...stop });
+  }
   for (const name of endpointsOf(journeys)) {
     thresholds[`http_req_duration{name:${name}}`] = [...latency];
     // Empty lists: no pass/fail, but the sub-metric then appears in the summary.

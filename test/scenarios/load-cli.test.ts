@@ -8,7 +8,7 @@ describe('npm run load: bad input stops before any load starts', () => {
     const result = await runScript('scripts/load.ts', ['peek'], base);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'error: load: expected one profile of smoke, baseline, peak, stress, spike, soak; received "peek"',
+      'error: load: expected one profile of smoke, baseline, peak, stress, spike, soak, capacity; received "peek"',
     );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
@@ -34,6 +34,34 @@ describe('npm run load: bad input stops before any load starts', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--engine: expected "auto" (k6 when found, else the kit\'s engine), "kit" or "k6"');
+  });
+
+  it('refuses a capacity run against a staging target without --max-rate, exit 2 naming K6_MAX_RATE, before any load', async () => {
+    const result = await runScript('scripts/load.ts', ['capacity'], {
+      ...base,
+      KIT_ENV_FILE: '/dev/null',
+      K6_API_URL: 'https://aclue-staging.example.com',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: K6_MAX_RATE: the capacity profile steps the load up to 40x the baseline');
+    expect(result.stderr).toContain('--max-rate 20');
+  });
+
+  it('refuses --max-rate below the 10x target the capacity profile starts at, and on other profiles', async () => {
+    const low = await runScript('scripts/load.ts', ['capacity', '--max-rate', '8'], {
+      ...base,
+      KIT_ENV_FILE: '/dev/null',
+    });
+    expect(low.code).toBe(2);
+    expect(low.stderr).toContain(
+      'K6_MAX_RATE: the capacity profile starts at the 10x target; expected at least 10, got 8',
+    );
+    const peak = await runScript('scripts/load.ts', ['peak', '--max-rate', '20'], {
+      ...base,
+      KIT_ENV_FILE: '/dev/null',
+    });
+    expect(peak.code).toBe(2);
+    expect(peak.stderr).toContain('--max-rate: only the capacity profile steps its rate up');
   });
 });
 

@@ -9,6 +9,8 @@ import {
   profileNames,
 } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
+import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
+import { planFor } from '../../scenarios/lib/options.ts';
 
 const custom: JourneyRates = {
   swipingUser: 7,
@@ -47,7 +49,11 @@ describe('load profiles', () => {
 
   it('uses open-model arrival-rate executors only, with pre-allocated VUs sized from the rate', () => {
     for (const profile of profileNames) {
-      const plan = planLoad({ profile, baselineRates: defaultBaselineRates });
+      // planFor: the capacity profile's steps depend on the endpoints the journeys send
+      const plan = planFor(
+        profile,
+        parseScenarioEnv({}, () => ''),
+      );
       for (const scenario of Object.values(plan.scenarios)) {
         expect(['constant-arrival-rate', 'ramping-arrival-rate']).toContain(scenario.executor);
         expect(scenario.preAllocatedVUs).toBeGreaterThanOrEqual(1);

@@ -28,6 +28,16 @@ describe('npm run signoff -- --target staging', () => {
     expect(out.stderr).not.toMatch(/^\s+SUPABASE_URL/m);
   });
 
+  it('with --capacity, refuses to start without --max-rate (exit 2), listed with the other missing settings', async () => {
+    const out = await runScript('scripts/signoff.ts', ['--target', 'staging', '--capacity'], {
+      ...base,
+      SUPABASE_URL: 'https://abcd.supabase.co',
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('6 required settings are missing');
+    expect(out.stderr).toContain('--max-rate N: with --capacity, the highest multiple of the baseline');
+  });
+
   it('refuses another target with exit 2', async () => {
     const out = await runScript('scripts/signoff.ts', ['--target', 'production'], base);
     expect(out.code).toBe(2);

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
-import type { LoadAccumulator } from './accumulator.ts';
+import type { SampleTags } from './accumulator.ts';
 import { isWantedPoint, lineKind } from './metrics.ts';
 import { type Point, parsePointFast, parsePointSlow } from './point-parser.ts';
 
@@ -39,7 +39,18 @@ export async function openNdjson(file: string): Promise<Readable> {
   return raw.pipe(gunzip);
 }
 
-export async function readRawFile(file: string, acc: LoadAccumulator, instance: string): Promise<RawFileResult> {
+/** What a raw file's samples are folded into (the LoadAccumulator, or a capacity run's steps). */
+export interface SampleSink {
+  add(metric: string, time: number, value: number, tags: SampleTags, instance: string): void;
+}
+
+/** `wanted` decides on a line's raw bytes whether it is parsed at all (default: the metrics the gates read). */
+export async function readRawFile(
+  file: string,
+  acc: SampleSink,
+  instance: string,
+  wanted: (buf: Buffer, start: number) => boolean = isWantedPoint,
+): Promise<RawFileResult> {
   const problems: string[] = [];
   let extraProblems = 0;
   const problem = (text: string) => {
@@ -63,7 +74,7 @@ export async function readRawFile(file: string, acc: LoadAccumulator, instance: 
       }
       return;
     }
-    if (!isWantedPoint(buf, start)) return;
+    if (!wanted(buf, start)) return;
     const text = buf.toString('utf8', start, end);
     let point: Point | undefined;
     try {

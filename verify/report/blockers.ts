@@ -34,6 +34,8 @@ const nextStep: Readonly<Record<string, string>> = {
   security: 'Close the RLS cells and lints listed; each row names the table and policy.',
   'data-integrity': 'Repair the rows listed and add the constraint that would have refused them.',
   'rollback-drill': 'Fix the rollback statements that failed and run npm run rollback-drill again.',
+  'capacity-headroom':
+    'Read the capacity section: fix the first endpoint to break (its statement is named) and run npm run load -- capacity again.',
 };
 
 export function blockingGates<G extends Blocking>(gates: readonly G[]): G[] {

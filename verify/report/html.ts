@@ -4,12 +4,14 @@
  * inputs goes through `escapeHtml`; data for the charts is embedded as JSON with `<` escaped, so no
  * value can close the script element.
  */
-import type { SuccessCriteria } from '../../model/slo.ts';
+import { type SuccessCriteria, successCriteria } from '../../model/slo.ts';
+import type { CapacityEnvelope } from '../capacity/envelope.ts';
 import { mergeCriteria } from '../criteria.ts';
 import { ms, percent, round, times } from '../format.ts';
 import type { GateResult } from '../gate.ts';
 import { generatorLimits, judgeGenerator, SATURATION_REMEDY } from '../k6/generator-health.ts';
 import { blockersSection } from './blockers.ts';
+import { capacitySection } from './capacity.ts';
 import { archetypeChart, archetypeScores, attributionChart, latencyChart } from './charts.ts';
 import { fixesSection } from './fix-links.ts';
 import { columnLabel, labelledFigure } from './labels.ts';
@@ -153,6 +155,15 @@ ${r.database ? `<p><b>Database:</b> <code>${escapeHtml(r.database)}</code>${r.da
 }
 
 /** The p95 limit in force, from the criteria recorded for reproduction. */
+/** The latency limits in force (the criteria verify ran with), for the capacity chart's SLO lines. */
+function capacityLimits(summary: Summary): { p90Ms: number; p95Ms: number } {
+  const latency = summary.reproducibility.criteria.latency as { p90Ms?: unknown; p95Ms?: unknown } | undefined;
+  return {
+    p90Ms: typeof latency?.p90Ms === 'number' ? latency.p90Ms : successCriteria.latency.p90Ms,
+    p95Ms: typeof latency?.p95Ms === 'number' ? latency.p95Ms : successCriteria.latency.p95Ms,
+  };
+}
+
 function p95Limit(summary: Summary): number | undefined {
   const latency = summary.reproducibility.criteria.latency;
   const value =
@@ -214,6 +225,7 @@ const chartScript = `
 
 export function renderHtml(summary: Summary, assets: ReportAssets): string {
   const load = summary.load;
+  const capacity = summary.capacity as unknown as CapacityEnvelope | undefined;
   const byId = new Map(summary.gates.map((g) => [g.id, g]));
   const grouped = new Set(groups.flatMap((g) => g.gates));
   const evidence = groups
@@ -253,8 +265,9 @@ export function renderHtml(summary: Summary, assets: ReportAssets): string {
 <p class="muted">Run <code>${escapeHtml(summary.run.id)}</code>, generated ${escapeHtml(summary.generatedAt)}${engineNote(load)}</p>
 ${loadOutcome(load)}
 <div class="banner v-${escapeHtml(summary.verdict)}" id="verdict"><b>${escapeHtml(summary.verdict)}</b></div>
+${capacity ? `<p id="capacity-headline"><a href="#capacity">Capacity:</a> ${escapeHtml(capacity.headline)}</p>` : ''}
 ${blockersSection(summary.gates, summary.fixes)}
-<nav><a href="#blockers">What blocks sign-off</a><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
+<nav><a href="#blockers">What blocks sign-off</a><a href="#gates">Gates</a><a href="#checklist">Checklist</a><a href="#charts">Charts</a><a href="#endpoints">Endpoints</a><a href="#capacity">Capacity</a>${groups.map((g) => `<a href="#${g.id}">${escapeHtml(g.title)}</a>`).join('')}<a href="#reproduce">Reproduce</a></nav>
 <h2 id="gates">Gates</h2>${gateTable(summary)}
 <h2 id="checklist">Deployment checklist</h2>
 <p class="muted">Each line of the checklist with the gates that answer it; lines the kit cannot measure are left for manual sign-off.</p>
@@ -264,6 +277,7 @@ ${problems.length ? `<p class="s-fail">Problems in the load output:</p><ul>${pro
 ${generatorNote(load, summary)}
 <div id="charts-box"></div>
 <h2 id="endpoints">Endpoints</h2>${load ? `${latencyChart(load, p95Limit(summary))}${endpointTable(load, summary.baseline?.load)}` : '<p class="muted">No load run.</p>'}
+${capacitySection(capacity, capacityLimits(summary))}
 ${evidence}
 ${otherSection}
 ${fixesSection(summary.fixes)}

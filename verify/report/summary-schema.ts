@@ -115,6 +115,23 @@ export const loadSummarySchema = z.object({
   schedule: z.object({ lag: latencySchema, intendedIteration: latencySchema, iteration: latencySchema }).optional(),
 });
 
+/** The capacity envelope (verify/capacity/envelope.ts CapacityEnvelope); steps and breaks as written. */
+export const capacitySummarySchema = z
+  .object({
+    runDir: z.string(),
+    engine: z.string().optional(),
+    targetMultiplier: z.number(),
+    steps: z.array(z.object({ step: z.number(), multiplier: z.number(), status: z.string() }).loose()),
+    knee: z.object({ step: z.number(), multiplier: z.number() }).optional(),
+    headroom: z.number(),
+    headroomIsLowerBound: z.boolean(),
+    endsBy: z.enum(['breach', 'instrument-limit', 'last-step']),
+    firstBreaks: z.array(z.object({ endpoint: z.string(), step: z.number(), multiplier: z.number() }).loose()),
+    headline: z.string(),
+    problems: z.array(z.string()),
+  })
+  .loose();
+
 /** The fix-it migration written beside the report (verify/fixes/): one entry per block of fixes.sql. */
 export const fixesSchema = z.object({
   /** File name beside index.html. */
@@ -165,6 +182,7 @@ export const summarySchema = z.object({
     }),
   ),
   load: loadSummarySchema.optional(),
+  capacity: capacitySummarySchema.optional(),
   fixes: fixesSchema.optional(),
   baseline: z
     .object({

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
+import type { CapacityEnvelope } from '../capacity/envelope.ts';
 import type { LoadEvidence } from '../context.ts';
 import type { GateResult, GateStatus } from '../gate.ts';
 import { readLoadEvidence } from '../k6/load-evidence.ts';
@@ -51,6 +52,7 @@ export interface SummaryInput {
   readonly verdict: Verdict;
   readonly results: readonly GateResult[];
   readonly load: LoadEvidence | undefined;
+  readonly capacity?: CapacityEnvelope | undefined;
   readonly baseline: Baseline | undefined;
   readonly reproducibility: Summary['reproducibility'];
   readonly generatedAt: string;
@@ -74,6 +76,7 @@ export function buildSummary(input: SummaryInput): Summary {
       })),
     })),
     ...(input.load ? { load: toLoadSummary(input.load) } : {}),
+    ...(input.capacity ? { capacity: input.capacity as unknown as Summary['capacity'] } : {}),
     ...(input.baseline
       ? {
           baseline: {
