@@ -8,6 +8,16 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 
+/** This database's statements by total execution time, the top $1 (the end-of-run list and the capacity snapshots). */
+const TOP_STATEMENTS_SQL = `select s.queryid::text as queryid, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 400) as query,
+            sum(s.calls)::text as calls, sum(s.total_exec_time) as total_ms,
+            sum(s.total_exec_time) / greatest(sum(s.calls), 1) as mean_ms
+     from extensions.pg_stat_statements s
+     where s.dbid = (select oid from pg_database where datname = current_database())
+     group by s.queryid, s.query
+     order by total_ms desc
+     limit $1`;
+
 export const DB_STATEMENTS_FILE = 'db-statements.json';
 
 export interface StatementStat {
@@ -26,17 +36,7 @@ export async function snapshotStatements(pool: pg.Pool, runDir: string, limit = 
     calls: string;
     total_ms: number;
     mean_ms: number;
-  }>(
-    `select s.queryid::text as queryid, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 400) as query,
-            sum(s.calls)::text as calls, sum(s.total_exec_time) as total_ms,
-            sum(s.total_exec_time) / greatest(sum(s.calls), 1) as mean_ms
-     from extensions.pg_stat_statements s
-     where s.dbid = (select oid from pg_database where datname = current_database())
-     group by s.queryid, s.query
-     order by total_ms desc
-     limit $1`,
-    [limit],
-  );
+  }>(TOP_STATEMENTS_SQL, [limit]);
   const file = path.join(runDir, DB_STATEMENTS_FILE);
   const stats: StatementStat[] = rows.map((r) => ({
     queryid: r.queryid,
@@ -172,13 +172,7 @@ export function startStatementSnapshots(
       try {
         const t = Date.now();
         const { rows } = await pool.query<{ queryid: string; query: string; calls: string; total_ms: number }>(
-          `select s.queryid::text as queryid, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 400) as query,
-                  sum(s.calls)::text as calls, sum(s.total_exec_time) as total_ms
-           from extensions.pg_stat_statements s
-           where s.dbid = (select oid from pg_database where datname = current_database())
-           group by s.queryid, s.query
-           order by total_ms desc
-           limit $1`,
+          TOP_STATEMENTS_SQL,
           [limit],
         );
         for (const r of rows) queries[r.queryid] ??= r.query;
