@@ -246,7 +246,7 @@ describe('collect.sh under a stand-in kubectl', () => {
     if (delivered.status !== 'pass') {
       expect(delivered.status).toBe('fail');
       expect(delivered.evidence.summary).toMatch(
-        /^The 10x load was not delivered: [^;]*(completed|dropped)[^;]*(; [^;]*(completed|dropped)[^;]*)?\.$/,
+        /^The 10x load was not delivered: [^;]*(completed|dropped|exited 99 \(thresholds breached\))[^;]*(; [^;]*(completed|dropped|exited 99 \(thresholds breached\)|breached)[^;]*)*\.$/,
       );
     }
     for (const id of ['api-latency', 'availability'])

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ArrivalExecutor, type Iteration, type ScenarioOptions } from '../../engine/executor.ts';
+import { generatorMetrics } from '../../engine/health.ts';
 import { builtinMetrics, Metrics } from '../../engine/metrics.ts';
 import { parseSegment, type Segment, wholeRun } from '../../engine/segments.ts';
 import type { Tags } from '../../scenarios/lib/runtime.ts';
@@ -27,7 +28,7 @@ async function runScenario(
   work: (iteration: Iteration, index: number) => Promise<void>,
   segment: Segment = wholeRun,
 ) {
-  const metrics = new RecordingMetrics({ specs: builtinMetrics, thresholds: {} });
+  const metrics = new RecordingMetrics({ specs: [...builtinMetrics, ...generatorMetrics], thresholds: {} });
   const started: Started[] = [];
   let ids = 0;
   const executor = new ArrivalExecutor(

@@ -77,7 +77,9 @@ afterAll(async () => {
   await Promise.all([clean?.close(), loosened?.close(), aclue?.close(), truthy?.close()]);
 });
 
-const withApi = () => ({ api: { url: api.url, anonKey: api.anonKey, serviceRoleKey: api.serviceRoleKey } });
+const withApi = () => ({
+  api: { url: api.url, anonKey: api.anonKey, serviceRoleKey: api.serviceRoleKey, userTokens: api.keys.signer },
+});
 
 const counts = async (db: TestDatabase): Promise<string> =>
   JSON.stringify(

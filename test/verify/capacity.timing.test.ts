@@ -113,7 +113,7 @@ async function capacityRun(url: string, maxMultiplier: number): Promise<string> 
   return dir;
 }
 
-describe('capacity envelope against a server of known capacity', { timeout: 120_000, retry: 2 }, () => {
+describe('capacity envelope against a server of known capacity', { timeout: 120_000 }, () => {
   it('finds the knee within one step of where the server starts queueing, names the endpoint and its breach, and computes the headroom', async () => {
     // Serves 140/s: 125/s (12.5x) is answered at once, 156/s (15.6x) queues without bound.
     const url = await startServer(140);

@@ -66,7 +66,7 @@ async function run(server: AnswerServer, starve: boolean) {
 }
 
 // The unstarved runs need a machine not itself starving this process: retried before they count.
-describe('latency gates on a starved and a healthy generator', { retry: 2 }, () => {
+describe('latency gates on a starved and a healthy generator', () => {
   it('starved: api-latency and degradation could not judge, and say why and what to do', async () => {
     const [starved, healthy] = [await run(app, true), await run(app, false)];
     const r = await apiLatency.run(loadContext(starved));

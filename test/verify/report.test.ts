@@ -280,7 +280,8 @@ describe('index.html in headless Chromium', () => {
       const canvases = await page.$$eval('#charts-box canvas', (els) =>
         els.map((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height]),
       );
-      expect(canvases.length).toBe(3);
+      // latency, rates, VUs and dropped iterations, and the generator's own health (delay and lag, CPU and VUs busy)
+      expect(canvases.length).toBe(5);
       for (const [w, h] of canvases) expect(w! * h!).toBeGreaterThan(0);
       expect(await page.$$eval('table.gates tbody tr', (rows) => rows.length)).toBe(results.length);
       expect(await page.textContent('#gate-hostile h3')).toContain('<img src=x onerror=alert(1)>');
