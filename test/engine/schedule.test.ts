@@ -3,6 +3,8 @@ import { instancePart } from '../../engine/instance-part.ts';
 import { ScheduleError, scheduleSeconds, startTimes } from '../../engine/schedule.ts';
 import { parseSegment } from '../../engine/segments.ts';
 import { defaultBaselineRates, journeyNames, planLoad, profileNames } from '../../model/profiles.ts';
+import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
+import { planFor } from '../../scenarios/lib/options.ts';
 
 describe('arrival schedule (the open model)', () => {
   it('starts a constant rate evenly from time 0, rate x duration iterations', () => {
@@ -66,7 +68,12 @@ describe('the load plan and the engine count the same iterations', () => {
   it("every profile's scheduled iterations per journey are the schedule's start times", () => {
     for (const profile of profileNames) {
       for (const durationSeconds of [undefined, 37, 95]) {
-        const plan = planLoad({ profile, baselineRates: defaultBaselineRates, durationSeconds });
+        // planFor, as the commands plan: the capacity profile's steps come from the scenario settings
+        const env = durationSeconds === undefined ? {} : { K6_PROFILE_DURATION: `${durationSeconds}s` };
+        const plan = planFor(
+          profile,
+          parseScenarioEnv(env, () => ''),
+        );
         for (const journey of journeyNames) {
           const scenario = plan.scenarios[journey];
           const count = scenario ? startTimes(scenario).length : 0;

