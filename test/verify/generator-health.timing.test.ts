@@ -44,8 +44,8 @@ function report(load: LoadEvidence, results: GateResult[]): string {
   return renderHtml(summary, { uplotCss: '', uplotJs: '' });
 }
 
-/** 4 s at 20 iterations/s of one request; `starve` blocks this process's event loop 200 ms of every 400. */
-async function run(server: AnswerServer, starve: boolean) {
+/** 4 s at 20 iterations/s of one request as `profile`; `starve` blocks this process's event loop 200 ms of every 400. */
+async function run(server: AnswerServer, starve: boolean, profile: 'peak' | 'baseline' = 'peak') {
   const blocker = starve
     ? setInterval(() => {
         const until = performance.now() + 200;
@@ -54,7 +54,7 @@ async function run(server: AnswerServer, starve: boolean) {
     : undefined;
   try {
     const dir = await runLoad(server, {
-      profile: 'peak',
+      profile,
       scenarios: [{ name: 'browse', rate: 20, seconds: 4, maxVUs: 40, requests: [{ path: '/', name: 'page' }] }],
       baselineRates: { browse: 2 },
     });
@@ -69,13 +69,15 @@ async function run(server: AnswerServer, starve: boolean) {
 describe('latency gates on a starved and a healthy generator', () => {
   it('starved: api-latency and degradation could not judge, and say why and what to do', async () => {
     const [starved, healthy] = [await run(app, true), await run(app, false)];
+    // degradation takes only a baseline-profile run as its baseline
+    const starvedBaseline = await run(app, true, 'baseline');
     const r = await apiLatency.run(loadContext(starved));
     expect(r.status).toBe('insufficient-data');
     expect(r.evidence.summary).toMatch(
       /^Not judged: the load generator of the peak run was saturated \(event-loop p99 \d+ ms \(limit 50 ms\).*\), so its latencies measure the generator as much as the app; run it on a bigger machine, with --instances N, or on k8s\.$/,
     );
     expect(r.evidence.figures?.['generator event-loop p99 (ms)']).toBeGreaterThan(150);
-    const d = await degradation.run(loadContext(healthy, starved));
+    const d = await degradation.run(loadContext(healthy, starvedBaseline));
     expect(d.status).toBe('insufficient-data');
     expect(d.evidence.summary).toContain('the load generator of the baseline run was saturated');
 
