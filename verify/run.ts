@@ -65,7 +65,8 @@ export async function loadGates(dir = gatesDir): Promise<Gate<VerifyContext>[]> 
 export async function runGate(gate: Gate<VerifyContext>, context: VerifyContext): Promise<GateResult> {
   try {
     const result = await gate.run(context);
-    return { ...result, id: gate.id, level: gate.level };
+    // A gate may speak at info level for one run (an optional measurement not made); never above its own level.
+    return { ...result, id: gate.id, level: result.level === 'info' ? 'info' : gate.level };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

@@ -10,7 +10,7 @@ import { type CapacityRun, readCapacityRun, type StepFigures, statementsBetween 
 import type { VerifyContext } from '../../verify/context.ts';
 import gate from '../../verify/gates/capacity-headroom.ts';
 import { capacitySection } from '../../verify/report/capacity.ts';
-import { verdictOf } from '../../verify/run.ts';
+import { runGate, verdictOf } from '../../verify/run.ts';
 
 const noCodes = { auth: { '429': 0, '5xx': 0 }, data: { '429': 0, '5xx': 0 }, app: { '429': 0, '5xx': 0 } };
 
@@ -219,7 +219,7 @@ describe('gate capacity-headroom', () => {
     expect(failed.measured).toBe('1.00x (knee 10x)');
     expect(failed.evidence.summary).toContain('first to break: recommendations_list');
     // No capacity run (it is opt-in): said at info level, so it neither blocks GO nor passes.
-    const none = await gate.run(context(undefined));
+    const none = await runGate(gate, context(undefined));
     expect({ status: none.status, level: none.level }).toEqual({ status: 'insufficient-data', level: 'info' });
     expect(verdictOf([none])).toBe('GO');
     expect((await gate.run(context(thin))).level).toBe('warn');
