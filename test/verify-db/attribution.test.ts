@@ -15,7 +15,7 @@ import historyGate from '../../verify/gates/attribution-history.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
 import { runEngineCli } from '../scenarios/support/engine.ts';
 import { type SeededStack, startSeededStack } from '../support/seeded-stack.ts';
-import { testContext } from './context.ts';
+import { stackApi, testContext } from './context.ts';
 import { type Fault, startFaultyApp } from './faulty-app.ts';
 
 let seeded: SeededStack;
@@ -57,12 +57,7 @@ async function loadAndJudge(
     const ctx = testContext(seeded.db.pool, {
       seedRunIds: [seeded.runId],
       load,
-      api: {
-        url: app?.url ?? seeded.stack.url,
-        anonKey: seeded.stack.anonKey,
-        serviceRoleKey: seeded.stack.serviceRoleKey,
-        userTokens: seeded.stack.keys.signer,
-      },
+      api: stackApi(seeded.stack, app?.url),
     });
     return { load, result: await attributionGate.run(ctx), history: await historyGate.run(ctx) };
   } finally {

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { loadConfig } from '../../lib/config.ts';
 import { successCriteria } from '../../model/slo.ts';
 import type { LoadEvidence, VerifyContext } from '../../verify/context.ts';
+import type { TestStack } from '../support/stack.ts';
 
 /**
  * What the security gate reads of a load run: the RLS-probe journey's iterations and the leak
@@ -19,6 +20,14 @@ export const rlsProbedLoad = (over: { rlsProbe?: number; declared?: boolean } = 
     counters: {},
     rlsLeaksByEndpoint: {},
   }) as unknown as LoadEvidence;
+
+/** The stack's Data API with its keys and token signer, at `url` (an app in front of it) or its own. */
+export const stackApi = (stack: TestStack, url = stack.url): NonNullable<VerifyContext['api']> => ({
+  url,
+  anonKey: stack.anonKey,
+  serviceRoleKey: stack.serviceRoleKey,
+  userTokens: stack.keys.signer,
+});
 
 export function testContext(pool: pg.Pool | undefined, overrides: Partial<VerifyContext> = {}): VerifyContext {
   return {

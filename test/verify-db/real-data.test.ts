@@ -14,7 +14,7 @@ import { freshDatabase } from '../support/db.ts';
 import type { TestStack } from '../support/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { startAclueDefects } from './aclue-defects-server.ts';
-import { rlsProbedLoad, testContext } from './context.ts';
+import { rlsProbedLoad, stackApi, testContext } from './context.ts';
 import { startFaultyApp } from './faulty-app.ts';
 import type { World } from './world.ts';
 import { plantWorld } from './world.ts';
@@ -44,12 +44,7 @@ describe('real-data gate', () => {
     ).rows[0]?.id as string;
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: {
-        url: stack.url,
-        anonKey: stack.anonKey,
-        serviceRoleKey: stack.serviceRoleKey,
-        userTokens: stack.keys.signer,
-      },
+      api: stackApi(stack),
       load: loadWith([
         { entity: 'swipe', id: swipe },
         { entity: 'swipe_session', id: world.sessionIds[0] as string },
@@ -66,12 +61,7 @@ describe('real-data gate', () => {
   it('fails against the Aclue backend as it ships, naming each defect', async () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: {
-        url: defects.url,
-        anonKey: stack.anonKey,
-        serviceRoleKey: stack.serviceRoleKey,
-        userTokens: stack.keys.signer,
-      },
+      api: stackApi(stack, defects.url),
       load: loadWith([
         { entity: 'swipe_session', id: 'session_1727190000000' },
         { entity: 'affiliate_click', id: 'click_0a1b2c3d4e5f' },
@@ -128,12 +118,7 @@ describe('real-data gate', () => {
     try {
       const ctx = testContext(db.pool, {
         seedRunIds: [world.runId],
-        api: {
-          url: padded.url,
-          anonKey: stack.anonKey,
-          serviceRoleKey: stack.serviceRoleKey,
-          userTokens: stack.keys.signer,
-        },
+        api: stackApi(stack, padded.url),
       });
       const result = await realDataGate.run(ctx);
       expect(result.status).toBe('fail');
@@ -163,12 +148,7 @@ describe('real-data gate', () => {
     try {
       const ctx = testContext(db.pool, {
         seedRunIds: [world.runId],
-        api: {
-          url: mostlyCanned.url,
-          anonKey: stack.anonKey,
-          serviceRoleKey: stack.serviceRoleKey,
-          userTokens: stack.keys.signer,
-        },
+        api: stackApi(stack, mostlyCanned.url),
       });
       const result = await realDataGate.run(ctx);
       expect(result.status).toBe('fail');
@@ -187,12 +167,7 @@ describe('real-data gate', () => {
   it('is insufficient-data, naming the part, when the load writes could not be counted back (no load)', async () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: {
-        url: stack.url,
-        anonKey: stack.anonKey,
-        serviceRoleKey: stack.serviceRoleKey,
-        userTokens: stack.keys.signer,
-      },
+      api: stackApi(stack),
     });
     const result = await realDataGate.run(ctx);
     expect(result.status).toBe('insufficient-data');
@@ -212,12 +187,7 @@ describe('security gate through the Data API', () => {
   const apiContext = () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: {
-        url: stack.url,
-        anonKey: stack.anonKey,
-        serviceRoleKey: stack.serviceRoleKey,
-        userTokens: stack.keys.signer,
-      },
+      api: stackApi(stack),
       load: rlsProbedLoad(),
     });
     return ctx;
@@ -254,7 +224,7 @@ describe('the accuracy gates when the app answers a call wrongly', () => {
   const via = (url: string) => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: { url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, userTokens: stack.keys.signer },
+      api: stackApi(stack, url),
     });
     return ctx;
   };
@@ -303,12 +273,7 @@ describe('preference-accuracy gate reading through the Data API', () => {
   it("reads each user's stored preferences as that user and passes", async () => {
     const ctx = testContext(db.pool, {
       seedRunIds: [world.runId],
-      api: {
-        url: stack.url,
-        anonKey: stack.anonKey,
-        serviceRoleKey: stack.serviceRoleKey,
-        userTokens: stack.keys.signer,
-      },
+      api: stackApi(stack),
     });
     const result = await preferenceGate.run({
       ...ctx,

@@ -11,7 +11,7 @@ import realDataGate from '../../verify/gates/real-data.ts';
 import recommendationGate from '../../verify/gates/recommendation-accuracy.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { testContext } from './context.ts';
+import { stackApi, testContext } from './context.ts';
 import { plantWorld, type World } from './world.ts';
 
 let db: TestDatabase;
@@ -51,12 +51,7 @@ afterAll(async () => {
 function ctx(): VerifyContext {
   const base = testContext(db.pool, {
     seedRunIds: [world.runId],
-    api: {
-      url: stack.url,
-      anonKey: stack.anonKey,
-      serviceRoleKey: stack.serviceRoleKey,
-      userTokens: stack.keys.signer,
-    },
+    api: stackApi(stack),
   });
   return base;
 }

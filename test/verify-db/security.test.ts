@@ -8,7 +8,7 @@ import securityGate, { runLints } from '../../verify/gates/security.ts';
 import type { TestDatabase } from '../support/db.ts';
 import { freshDatabase } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { rlsProbedLoad as probedLoad, testContext } from './context.ts';
+import { rlsProbedLoad as probedLoad, stackApi, testContext } from './context.ts';
 import { plantWorld } from './world.ts';
 
 let clean: TestDatabase;
@@ -77,9 +77,7 @@ afterAll(async () => {
   await Promise.all([clean?.close(), loosened?.close(), aclue?.close(), truthy?.close()]);
 });
 
-const withApi = () => ({
-  api: { url: api.url, anonKey: api.anonKey, serviceRoleKey: api.serviceRoleKey, userTokens: api.keys.signer },
-});
+const withApi = () => ({ api: stackApi(api) });
 
 const counts = async (db: TestDatabase): Promise<string> =>
   JSON.stringify(
