@@ -9,6 +9,8 @@ export interface ExecResult {
 export interface ExecOptions extends Pick<SpawnOptions, 'cwd' | 'env' | 'uid' | 'gid'> {
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Sees stdout as it arrives (a caller waiting for one line before the program ends). */
+  readonly onStdout?: (soFar: string) => void;
 }
 
 /**
@@ -25,7 +27,10 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     let stdout = '';
     let stderr = '';
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout);
+    });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => {
       clearTimeout(timer);

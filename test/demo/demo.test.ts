@@ -41,7 +41,11 @@ beforeAll(async () => {
     KIT_STATE_DIR: stateDir,
     KIT_POSTGREST_PORT: String(await freePort()),
   };
+  // Held until the demo has chosen its ports (the sentence that names them), not for the whole run:
+  // other test files take their turn with the same ports meanwhile.
   const held = await holdPorts([54321, 54322]);
+  let released: Promise<void> | undefined;
+  const release = () => (released ??= held.release());
   try {
     // 20 s: the shortest peak that gives every endpoint the degradation gate's 20 requests (20
     // postbacks at 60 a minute); the baseline runs its own 195 s whatever is asked.
@@ -50,9 +54,12 @@ beforeAll(async () => {
       ['--scale', '0.1', '--duration', '20s', '--out-dir', outDir],
       env,
       900_000,
+      (soFar) => {
+        if (/^demo: stack on database .*$/m.test(soFar)) void release();
+      },
     );
   } finally {
-    await held.release();
+    await release();
   }
 }, 900_000);
 

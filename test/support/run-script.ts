@@ -11,6 +11,12 @@ export function runScript(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs = 120_000,
+  onStdout?: (soFar: string) => void,
 ): Promise<ExecResult> {
-  return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, script), ...args], { cwd: repoRoot, env, timeoutMs });
+  return exec(nodeBin, ['--import', 'tsx', path.join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env,
+    timeoutMs,
+    ...(onStdout ? { onStdout } : {}),
+  });
 }

@@ -59,7 +59,7 @@ const statement = (queryid: string, query: string, msPerSecond: number) => ({
 });
 
 describe('the capacity envelope', () => {
-  it('puts the knee before the first breaking step and names the endpoint, the breach and the statement that grew most', () => {
+  it('puts the knee before the first breaking step and names the endpoint, the breach and the heaviest statement', () => {
     const e = judgeCapacity(
       run([
         step(1, 10, {
@@ -94,6 +94,27 @@ describe('the capacity envelope', () => {
     expect(e.headline).toBe(
       'Holds up to 12.5x baseline (1.3x headroom over the 10x target); first to break: recommendations_list p90 208 ms and p95 260 ms at 15.6x, behind `select … from user_preferences`.',
     );
+  });
+
+  it('names the statement queued on a lock even when it stops growing at the break, not a cheap one that grew more', () => {
+    const e = judgeCapacity(
+      run([
+        step(1, 10, {
+          statements: [statement('2', 'insert into swipes', 9000), statement('3', 'select set_config(…)', 1)],
+        }),
+        step(2, 12.5, {
+          endpoints: slowRecommendations(400),
+          statements: [statement('2', 'insert into swipes', 8800), statement('3', 'select set_config(…)', 1.5)],
+        }),
+      ]),
+      successCriteria,
+    );
+    expect(e.firstBreaks[0]?.statement).toEqual({
+      query: 'insert into swipes',
+      msPerSecond: 8800,
+      grewMsPerSecond: -200,
+    });
+    expect(capacitySection(e, { p90Ms: 200, p95Ms: 300 })).toContain('8800 ms/s, −200 from the step before');
   });
 
   it('a step breaks on failed requests, dropped iterations or a shortfall in the achieved rate, not on latency alone', () => {

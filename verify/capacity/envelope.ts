@@ -1,7 +1,7 @@
 /**
  * The capacity envelope: each held step judged against the error-level criteria of model/slo.ts,
  * the knee (the last step before the first one that breaks), the headroom over the 10x target, and
- * per endpoint the first step it breaks at with the statement that grew most into it. Pure: the
+ * per endpoint the first step it breaks at with the statement that took most database time there. Pure: the
  * figures come from steps.ts, so the same run judged twice gives the same envelope.
  */
 import type { SuccessCriteria } from '../../model/slo.ts';
@@ -48,8 +48,11 @@ export interface FirstBreak {
   readonly step: number;
   readonly multiplier: number;
   readonly breached: readonly string[];
-  /** The statement whose execution time per second grew most from the step before (none at the first step). */
-  readonly statement?: { readonly query: string; readonly msPerSecond: number; readonly grewMsPerSecond: number };
+  /**
+   * The statement that took the most execution time per second in that step, and how much that changed
+   * from the step before (absent at the first step; negative when a saturated statement fell back).
+   */
+  readonly statement?: { readonly query: string; readonly msPerSecond: number; readonly grewMsPerSecond?: number };
 }
 
 export interface CapacityEnvelope {
@@ -105,7 +108,7 @@ export function judgeCapacity(run: CapacityRun, criteria: SuccessCriteria): Capa
   const knee = kneeStep ? { step: kneeStep.step, multiplier: kneeStep.multiplier } : undefined;
   const headroom = knee ? knee.multiplier / target : 0;
   const endsBy = firstBreaking ? 'breach' : ended ? 'instrument-limit' : 'last-step';
-  const firstBreaks = endpointFirstBreaks(judged);
+  const firstBreaks = endpointFirstBreaks(judged, run.steps);
   const envelope = {
     runDir: run.runDir,
     engine: run.engine,
@@ -170,14 +173,15 @@ function judgeStep(s: StepFigures, criteria: SuccessCriteria): StepResult {
 }
 
 /** Per endpoint, the first judged step it breaks at, earliest first. */
-function endpointFirstBreaks(steps: readonly StepResult[]): FirstBreak[] {
+function endpointFirstBreaks(steps: readonly StepResult[], figures: readonly StepFigures[]): FirstBreak[] {
   const seen = new Set<string>();
   const breaks: FirstBreak[] = [];
+  const statementsOf = (step: number | undefined) => figures.find((f) => f.step === step)?.statements;
   for (const [i, s] of steps.entries()) {
     for (const e of s.endpoints) {
       if (e.breaches.length === 0 || seen.has(e.name)) continue;
       seen.add(e.name);
-      const statement = grewMost(steps[i - 1], s);
+      const statement = heaviest(statementsOf(steps[i - 1]?.step), statementsOf(s.step) ?? []);
       breaks.push({
         endpoint: e.name,
         step: s.step,
@@ -191,20 +195,20 @@ function endpointFirstBreaks(steps: readonly StepResult[]): FirstBreak[] {
 }
 
 /**
- * The statement whose execution time per second grew most from `before` to `at`; undefined at the
- * first step, where nothing came before to grow from (the step table still lists its heaviest).
+ * The statement that took the most execution time per second in a step, with its change from the
+ * step before. Why the heaviest and not the one that grew most: a statement that saturates (rows
+ * queued on one lock, a full pool) stops growing exactly when its endpoint breaks, and the statement
+ * that then grows most is a cheap bystander.
  */
-function grewMost(before: StepResult | undefined, at: StepResult): FirstBreak['statement'] {
-  if (!before) return undefined;
-  const earlier = new Map(before.topStatements.map((s) => [s.queryid, s.msPerSecond]));
-  const ranked = at.topStatements
-    .map((s) => ({
-      query: s.query,
-      msPerSecond: s.msPerSecond,
-      grewMsPerSecond: s.msPerSecond - (earlier.get(s.queryid) ?? 0),
-    }))
-    .sort((a, b) => b.grewMsPerSecond - a.grewMsPerSecond);
-  return ranked[0];
+function heaviest(before: readonly StepStatement[] | undefined, at: readonly StepStatement[]): FirstBreak['statement'] {
+  const top = [...at].sort((a, b) => b.msPerSecond - a.msPerSecond || a.queryid.localeCompare(b.queryid))[0];
+  if (!top) return undefined;
+  const earlier = before?.find((s) => s.queryid === top.queryid)?.msPerSecond ?? 0;
+  return {
+    query: top.query,
+    msPerSecond: top.msPerSecond,
+    ...(before ? { grewMsPerSecond: top.msPerSecond - earlier } : {}),
+  };
 }
 
 function headline(e: Omit<CapacityEnvelope, 'headline'>, steps: readonly StepResult[]): string {

@@ -83,7 +83,7 @@ export function capacitySection(e: CapacityEnvelope | undefined, limits: { p90Ms
     ? `<ul>${e.firstBreaks
         .map(
           (b) =>
-            `<li><b>${escapeHtml(b.endpoint)}</b> at ${fmt(b.multiplier)}x: ${escapeHtml(b.breached.join(', '))}${b.statement ? ` — statement that grew most: <code>${escapeHtml(b.statement.query.slice(0, 160))}</code> (+${Math.round(b.statement.grewMsPerSecond)} ms/s)` : ''}</li>`,
+            `<li><b>${escapeHtml(b.endpoint)}</b> at ${fmt(b.multiplier)}x: ${escapeHtml(b.breached.join(', '))}${b.statement ? ` — heaviest statement: <code>${escapeHtml(b.statement.query.slice(0, 160))}</code> (${statementLoad(b.statement)})` : ''}</li>`,
         )
         .join('')}</ul>`
     : '<p>No endpoint broke within the envelope.</p>';
@@ -91,4 +91,12 @@ export function capacitySection(e: CapacityEnvelope | undefined, limits: { p90Ms
 ${capacityChart(e, limits)}
 <table><thead><tr><th>step</th><th>rate</th><th>offered /s</th><th>achieved /s</th><th>dropped</th><th>failed</th><th>worst p95 ms</th><th>DB connections</th><th>429/5xx auth · data · app</th><th>top statement</th><th>status</th></tr></thead><tbody>${rows}</tbody></table>
 <h3>First break per endpoint</h3>${breaks}`;
+}
+
+/** "412 ms/s, +310 from the step before": the database time the statement took in its step. */
+function statementLoad(s: NonNullable<CapacityEnvelope['firstBreaks'][number]['statement']>): string {
+  const grew = s.grewMsPerSecond;
+  const change =
+    grew === undefined ? '' : `, ${grew >= 0 ? '+' : '−'}${Math.abs(Math.round(grew))} from the step before`;
+  return `${Math.round(s.msPerSecond)} ms/s${change}`;
 }
