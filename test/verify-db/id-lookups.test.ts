@@ -1,11 +1,10 @@
 // The checks that take ids from the load look each one up through its table's index, so verify's
 // cost grows with the evidence, not with evidence x table size. On a database with 120,000 swipes
-// and 12,000 affiliate clicks, 12,000 acknowledged writes and 12,000 load clicks:
-//  - every id-lookup check's plan (EXPLAIN with the real parameters) has no sequential scan of a
-//    table above 10,000 rows;
-//  - the real-data and attribution lookups finish within a bound derived from a plain indexed
-//    lookup of the same ids measured here (a ratio, never a fixed time). The old text comparison
-//    (t.id::text = lower(w.id)) scanned the whole table per write: ~10^9 comparisons, minutes here.
+// and 12,000 affiliate clicks, 12,000 acknowledged writes and 12,000 load clicks, every id-lookup
+// check's plan (EXPLAIN with the real parameters) has no sequential scan of a table above 10,000
+// rows. The old text comparison (t.id::text = lower(w.id)) scanned the whole table per write: ~10^9
+// comparisons, minutes here. The plan is the guard, not a stopwatch: what verify costs as its
+// evidence grows is `npm run bench -- verify`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadEvidence } from '../../verify/context.ts';
 import realDataGate from '../../verify/gates/real-data.ts';
@@ -18,8 +17,6 @@ const CLICKS = 12_000;
 const WRITES = 10_000;
 /** A table above this many rows read by a sequential scan is the regression. */
 const LARGE = 10_000;
-/** Checks may cost this many times the plain lookup: they parse JSON, dedupe, validate ids and read a few columns. */
-const MAX_RATIO = 10;
 
 let db: TestDatabase;
 let swipeIds: string[];
@@ -60,17 +57,6 @@ interface PlanNode {
 function seqScans(node: PlanNode): string[] {
   const own = node['Node Type'] === 'Seq Scan' && node['Relation Name'] !== undefined ? [node['Relation Name']] : [];
   return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
-}
-
-/** Best of `rounds` wall times in ms: the least disturbed measurement of the same work. */
-async function best(rounds: number, fn: () => Promise<unknown>): Promise<number> {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < rounds; i += 1) {
-    const start = performance.now();
-    await fn();
-    min = Math.min(min, performance.now() - start);
-  }
-  return min;
 }
 
 beforeAll(async () => {
@@ -144,25 +130,6 @@ describe('checks that take ids from the load', () => {
       const large = seqScans(plan).filter((table) => (sizes.get(table) ?? 0) > LARGE);
       expect(large, `${check.file} scans ${large.join(', ')} sequentially`).toEqual([]);
     }
-  });
-
-  it(`finish within ${MAX_RATIO}x a plain indexed lookup of the same ids`, async () => {
-    const uuids = writes.filter((w) => w.entity === 'swipe').map((w) => w.id.toLowerCase());
-    const anchor = await best(3, async () => {
-      await db.pool.query('select count(*) from public.swipe_interactions where id = any ($1::uuid[])', [uuids]);
-      await db.pool.query('select count(*) from public.affiliate_clicks where id = any ($1::uuid[])', [clickIds]);
-    });
-    const realData = await best(3, () =>
-      runCheck(db.pool, checkFile('real-data', 'load_writes_missing'), [JSON.stringify(writes)]),
-    );
-    const clicks = await best(3, () =>
-      runCheck(db.pool, checkFile('attribution', 'load_clicks_missing_or_incomplete'), [[], clickIds]),
-    );
-    const ratio = (realData + clicks) / anchor;
-    expect(
-      ratio,
-      `checks ${realData.toFixed(0)} + ${clicks.toFixed(0)} ms against the plain lookup's ${anchor.toFixed(0)} ms`,
-    ).toBeLessThan(MAX_RATIO);
   });
 
   it('the real-data gate judges the same evidence through its check', async () => {
