@@ -5,6 +5,7 @@
  * figures come from steps.ts, so the same run judged twice gives the same envelope.
  */
 import type { SuccessCriteria } from '../../model/slo.ts';
+import { generatorLimits } from '../k6/generator-health.ts';
 import { generatorSaturation } from './saturation.ts';
 import type { CapacityRun, StepFigures, StepStatement } from './steps.ts';
 
@@ -92,9 +93,9 @@ export function judgeCapacity(run: CapacityRun, criteria: SuccessCriteria): Capa
         slowestP95Ms: result.endpoints.some((e) => e.p95 !== null)
           ? Math.max(...result.endpoints.map((e) => e.p95 ?? 0))
           : null,
-        health: s.health,
+        generator: s.generator,
       },
-      criteria.generator,
+      generatorLimits(criteria),
     );
     if (instrument) {
       ended = 'instrument-limit';

@@ -5,14 +5,15 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GeneratorMetric } from '../../engine/health.ts';
 import type { SampleTags } from '../k6/accumulator.ts';
+import type { GeneratorReadings } from '../k6/generator-health.ts';
 import { Histogram } from '../k6/histogram.ts';
 import { evidenceFile, readLoadInfo } from '../k6/load-evidence.ts';
 import { isWantedPoint } from '../k6/metrics.ts';
 import { readRawFile } from '../k6/raw-file.ts';
 import { DB_SAMPLES_FILE } from '../sampler.ts';
 import { readStatementSnapshots, type StatementSnapshots } from '../statements.ts';
-import { GENERATOR_METRICS } from './saturation.ts';
 
 export interface PlannedStep {
   readonly step: number;
@@ -49,8 +50,8 @@ export interface StepFigures extends PlannedStep {
   readonly rlsLeaks: number;
   /** 429 and 5xx answers per service: `auth` (/auth/v1), `data` (the Data API, rest_*), `app`. */
   readonly errorCodes: Readonly<Record<'auth' | 'data' | 'app', { readonly '429': number; readonly '5xx': number }>>;
-  /** The engine's health measures (GENERATOR_METRICS) present in the step. */
-  readonly health: Readonly<Record<string, { readonly mean: number; readonly max: number }>>;
+  /** The engine's own health in the step (empty for k6, which records none), as the latency gates judge it. */
+  readonly generator: GeneratorReadings;
   /** Most client connections sampled during the hold; null without samples. */
   readonly maxConnections: number | null;
   /** Statements by execution time within the hold, heaviest first; empty without snapshots. */
@@ -73,8 +74,19 @@ interface StepAcc {
   auth: number;
   leaks: number;
   readonly codes: Record<'auth' | 'data' | 'app', { '429': number; '5xx': number }>;
-  readonly health: Map<string, { sum: number; n: number; max: number }>;
+  /** Per health gauge, second -> the highest sample of that second (instances merged). */
+  readonly gauges: Record<Gauge, Map<number, number>>;
+  readonly lag: Histogram;
 }
+
+/** The engine's per-second health gauges, by the name the generator judgement gives them. */
+const GAUGES = {
+  [GeneratorMetric.eventLoopP99]: 'eventLoopP99',
+  [GeneratorMetric.eventLoopMax]: 'eventLoopMax',
+  [GeneratorMetric.cpu]: 'cpu',
+  [GeneratorMetric.vusBusy]: 'vusBusy',
+} as const satisfies Record<string, keyof GeneratorReadings>;
+type Gauge = (typeof GAUGES)[keyof typeof GAUGES];
 
 /** Raw samples kept until the origin is known (the first request may be written after others). */
 interface Sample {
@@ -91,7 +103,8 @@ const FOLDED = new Set([
   'dropped_iterations',
   'aclue_auth_failures',
   'aclue_rls_leaks',
-  ...GENERATOR_METRICS,
+  GeneratorMetric.scheduleLag,
+  ...Object.keys(GAUGES),
 ]);
 
 /** The gates' metrics and the engine's health measures. */
@@ -188,7 +201,16 @@ export async function readCapacityRun(runDir: string): Promise<CapacityRun | und
         authFailures: acc.auth,
         rlsLeaks: acc.leaks,
         errorCodes: acc.codes,
-        health: Object.fromEntries([...acc.health].map(([k, h]) => [k, { mean: h.sum / h.n, max: h.max }])),
+        generator: {
+          eventLoopP99: [...acc.gauges.eventLoopP99.values()],
+          eventLoopMax: [...acc.gauges.eventLoopMax.values()],
+          cpu: [...acc.gauges.cpu.values()],
+          vusBusy: [...acc.gauges.vusBusy.values()],
+          scheduleLag: acc.lag,
+          dropped: acc.dropped,
+          started: acc.completed + acc.dropped,
+          allBusy: null,
+        },
         maxConnections: inHold.length ? Math.max(...inHold) : null,
         statements: snapshots ? statementsBetween(snapshots, from, to) : [],
       };
@@ -231,7 +253,8 @@ function newStep(): StepAcc {
     auth: 0,
     leaks: 0,
     codes: { auth: { '429': 0, '5xx': 0 }, data: { '429': 0, '5xx': 0 }, app: { '429': 0, '5xx': 0 } },
-    health: new Map(),
+    gauges: { eventLoopP99: new Map(), eventLoopMax: new Map(), cpu: new Map(), vusBusy: new Map() },
+    lag: new Histogram(7),
   };
 }
 
@@ -265,14 +288,16 @@ function fold(acc: StepAcc, s: Sample): void {
     case 'aclue_rls_leaks':
       acc.leaks += s.value;
       return;
-    default:
-      if ((GENERATOR_METRICS as readonly string[]).includes(s.metric)) {
-        const h = acc.health.get(s.metric) ?? { sum: 0, n: 0, max: Number.NEGATIVE_INFINITY };
-        h.sum += s.value;
-        h.n += 1;
-        h.max = Math.max(h.max, s.value);
-        acc.health.set(s.metric, h);
-      }
+    case GeneratorMetric.scheduleLag:
+      acc.lag.record(s.value);
+      return;
+    default: {
+      const gauge = GAUGES[s.metric as keyof typeof GAUGES];
+      if (gauge === undefined) return;
+      const second = Math.floor(s.time / 1000);
+      const seen = acc.gauges[gauge].get(second);
+      if (seen === undefined || s.value > seen) acc.gauges[gauge].set(second, s.value);
+    }
   }
 }
 

@@ -63,24 +63,56 @@ function present(windows: readonly WindowStats[], pick: (w: WindowStats) => numb
   return windows.map(pick).filter((v): v is number => typeof v === 'number');
 }
 
+/**
+ * What the generator recorded over a span: its per-second health samples (the highest of the
+ * instances' in each second), how late its iterations started, and its drops. The whole run's come
+ * from verify's windows, a capacity step's from its own samples: one judgement for both.
+ */
+export interface GeneratorReadings {
+  readonly eventLoopP99: readonly number[];
+  readonly eventLoopMax: readonly number[];
+  readonly cpu: readonly number[];
+  readonly vusBusy: readonly number[];
+  readonly scheduleLag: Histogram;
+  readonly dropped: number;
+  /** Iterations completed and dropped: every start the schedule asked for. */
+  readonly started: number;
+  /** 1 when every allocated VU was busy in some second; null when the allocation is unknown. */
+  readonly allBusy: 0 | 1 | null;
+}
+
 export function judgeGenerator(
   load: Pick<LoadEvidence, 'windows' | 'vus'>,
   limits: GeneratorLimits,
   span?: Span,
 ): GeneratorJudgement {
   const windows = span ? load.windows.filter((w) => w.t >= span.from && w.t < span.to) : load.windows;
-  const loopP99 = p95(present(windows, (w) => w.eventLoopP99));
-  const loopMax = present(windows, (w) => w.eventLoopMax);
-  const cpu = p95(present(windows, (w) => w.cpu));
-  const busy = p95(present(windows, (w) => w.vusBusy));
-  const lag = new Histogram(7);
-  for (const w of windows) if (w.scheduleLagHistogram) lag.add(Histogram.decode(w.scheduleLagHistogram));
-  const lagP95 = lag.count > 0 ? lag.percentile(0.95) : null;
+  const scheduleLag = new Histogram(7);
+  for (const w of windows) if (w.scheduleLagHistogram) scheduleLag.add(Histogram.decode(w.scheduleLagHistogram));
   const dropped = windows.reduce((a, w) => a + w.droppedIterations, 0);
-  const started = windows.reduce((a, w) => a + w.iterations, 0) + dropped;
-  const droppedShare = started === 0 ? 0 : dropped / started;
   const allocated = load.vus.maxAllocated;
-  const allBusy = allocated === null || allocated === 0 ? null : windows.some((w) => (w.vus ?? 0) >= allocated) ? 1 : 0;
+  return judgeReadings(
+    {
+      eventLoopP99: present(windows, (w) => w.eventLoopP99),
+      eventLoopMax: present(windows, (w) => w.eventLoopMax),
+      cpu: present(windows, (w) => w.cpu),
+      vusBusy: present(windows, (w) => w.vusBusy),
+      scheduleLag,
+      dropped,
+      started: windows.reduce((a, w) => a + w.iterations, 0) + dropped,
+      allBusy: allocated === null || allocated === 0 ? null : windows.some((w) => (w.vus ?? 0) >= allocated) ? 1 : 0,
+    },
+    limits,
+  );
+}
+
+/** The generator's own limits against what it recorded over a span. */
+export function judgeReadings(r: GeneratorReadings, limits: GeneratorLimits): GeneratorJudgement {
+  const loopP99 = p95(r.eventLoopP99);
+  const cpu = p95(r.cpu);
+  const busy = p95(r.vusBusy);
+  const lagP95 = r.scheduleLag.count > 0 ? r.scheduleLag.percentile(0.95) : null;
+  const droppedShare = r.started === 0 ? 0 : r.dropped / r.started;
 
   const reasons: string[] = [];
   if (loopP99 !== null && loopP99 > limits.maxEventLoopP99Ms)
@@ -91,7 +123,7 @@ export function judgeGenerator(
     reasons.push(`iterations started late: schedule lag p95 ${ms(lagP95)} (limit ${limits.maxScheduleLagP95Ms} ms)`);
   const undersampled =
     droppedShare > limits.maxDroppedIterationRate
-      ? `${percent(droppedShare)} of the scheduled iterations dropped (limit ${percent(limits.maxDroppedIterationRate)})${allBusy === 1 ? ', with every VU busy' : ''}`
+      ? `${percent(droppedShare)} of the scheduled iterations dropped (limit ${percent(limits.maxDroppedIterationRate)})${r.allBusy === 1 ? ', with every VU busy' : ''}`
       : undefined;
   const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
   return {
@@ -101,12 +133,12 @@ export function judgeGenerator(
     undersampled,
     figures: {
       'generator event-loop p99 (ms)': round(loopP99),
-      'generator event-loop max (ms)': loopMax.length ? Math.max(...loopMax) : null,
+      'generator event-loop max (ms)': r.eventLoopMax.length ? Math.max(...r.eventLoopMax) : null,
       'generator CPU (share of a core)': round(cpu),
       'generator VUs busy (share)': round(busy),
       'schedule lag p95 (ms)': round(lagP95),
       'dropped share': round(droppedShare)!,
-      'VUs all busy': allBusy,
+      'VUs all busy': r.allBusy,
     },
   };
 }
