@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journeyNames } from '../../model/profiles.ts';
+import { successCriteria } from '../../model/slo.ts';
 import { parseScenarioEnv } from '../../scenarios/lib/env.ts';
 import { planFor } from '../../scenarios/lib/options.ts';
 import { readLoadEvidence } from '../../verify/k6/load-evidence.ts';
@@ -190,7 +191,15 @@ describe('npm run load -- peak --instances 2', () => {
     const exits = [1, 2].map(
       (i) => JSON.parse(readFileSync(path.join(runDir, `instance-${i}`, 'load.json'), 'utf8')).exitCode as number,
     );
-    if (exits.every((c) => c === 0)) expect(delivered?.status, delivered?.evidence.summary).toBe('pass');
-    else expect(delivered?.evidence.summary).toMatch(/the load engine of [12] exited 99 \(thresholds breached\)/);
+    // So can two generators on two busy cores fall behind their schedule: the gate then fails naming that.
+    const its = summary.load!.iterations;
+    const onSchedule =
+      its.dropped / its.scheduled! < successCriteria.maxDroppedIterationRate &&
+      its.completed / its.scheduled! >= successCriteria.minAchievedRateFraction;
+    if (exits.some((c) => c !== 0))
+      expect(delivered?.evidence.summary).toMatch(/the load engine of [12] exited 99 \(thresholds breached\)/);
+    else if (!onSchedule)
+      expect(delivered?.evidence.summary).toMatch(/of iterations were dropped|of the scheduled iterations completed/);
+    else expect(delivered?.status, delivered?.evidence.summary).toBe('pass');
   });
 });
