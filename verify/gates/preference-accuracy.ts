@@ -6,7 +6,9 @@
  */
 
 import type pg from 'pg';
+import { mapInOrder } from '../../lib/in-order.ts';
 import { routePath, routes, supabasePaths } from '../../model/target.ts';
+import { APP_CALLS_IN_FLIGHT } from '../checks/app-probe.ts';
 import { recommendedLists } from '../checks/recommended-lists.ts';
 import { gateResult, insufficient, oneLine } from '../checks/result.ts';
 import { mintUserToken, NO_TOKEN_KEY } from '../checks/tokens.ts';
@@ -123,17 +125,19 @@ async function appPreferences(
   if (ctx.api === undefined) throw new Error('preference source is the API but no API URL and keys are configured');
   const api = ctx.api;
   const path = `${supabasePaths.rest}/user_preferences`;
-  for (const id of userIds) {
+  // Each call crosses the network to the project: bounded concurrency, answers kept in the users' order.
+  const answers = await mapInOrder(userIds, APP_CALLS_IN_FLIGHT, async (id) => {
     const res = await fetch(`${api.url}${path}?select=category_preferences&user_id=eq.${id}`, {
       headers: { apikey: api.anonKey, authorization: `Bearer ${await mintUserToken(api, id)}` },
       signal: AbortSignal.timeout(30_000),
     }).catch((e: Error) => e);
-    if (res instanceof Error) {
-      out.unasked.push(`GET ${path} as user ${id}: no answer (${oneLine(res)})`);
-      continue;
-    }
+    if (res instanceof Error) return { id, res };
     const body = (await res.json().catch(() => undefined)) as { category_preferences?: unknown }[] | undefined;
-    if (!res.ok || !Array.isArray(body))
+    return { id, res, body };
+  });
+  for (const { id, res, body } of answers) {
+    if (res instanceof Error) out.unasked.push(`GET ${path} as user ${id}: no answer (${oneLine(res)})`);
+    else if (!res.ok || !Array.isArray(body))
       out.wrong.push(
         `GET ${path} as user ${id} answered ${res.status}${res.ok ? ' with a body that is not a list' : ' to the user asking for their own preferences'}`,
       );
