@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config.ts';
-import { EnvironmentError } from '../../lib/errors.ts';
+import { EnvironmentError, verdictCodes } from '../../lib/errors.ts';
 import { exec } from '../../lib/exec.ts';
 import { scriptArgv } from '../../lib/launch.ts';
 import { repoRoot } from '../../lib/paths.ts';
@@ -83,8 +83,8 @@ export async function verifyAtScale(
         [path.join(repoRoot, 'bench', 'verify-support', 'rss-at-exit.ts')],
       ),
       `verify of scale ${scale}`,
-      // 1 is NO-GO: a verdict, measured like any other.
-      { env: { ...process.env, BENCH_RSS_FILE: rssFile }, okCodes: [0, 1] },
+      // NO-GO (1) and CONDITIONAL with an unjudged gate (4) are verdicts, measured like any other.
+      { env: { ...process.env, BENCH_RSS_FILE: rssFile }, okCodes: verdictCodes },
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { rssKb: number; cpuSeconds: number };
@@ -104,7 +104,7 @@ export async function verifyAtScale(
         await node(
           scriptArgv('verify.ts', ['--seed-run', seeded.runId, '--no-load', '--out', `${report}-delayed`]),
           `verify of scale ${scale} at a distance`,
-          { env: { ...process.env, KIT_APP_URL: proxy.url }, okCodes: [0, 1] },
+          { env: { ...process.env, KIT_APP_URL: proxy.url }, okCodes: verdictCodes },
         );
         delayed = {
           delayMs,
