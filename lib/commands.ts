@@ -221,7 +221,7 @@ export const commands = {
     name: 'verify',
     summary: 'evaluates every gate and writes `index.html`, `summary.json` and `junit.xml`',
     details:
-      'Several `--run` folders are instances of one run and are merged. With `--compare A B` nothing is judged: two earlier reports are set side by side.',
+      'Several `--run` folders are instances of one run and are merged. With `--compare A B` nothing is judged: two earlier reports are set side by side, their capacity envelopes too.',
     flags: {
       run: {
         type: 'string',

@@ -1,7 +1,7 @@
 /**
  * `npm run verify -- --compare A B`: two runs side by side for "did the fix work" reviews — each
- * gate's status and measured value, every figure, and which findings are new in B and which are
- * gone. Reads two summary.json files (or the report folders holding them) through the summary
+ * gate's status and measured value, every figure, which findings are new in B and which are gone,
+ * and, where either carries one, the capacity envelopes' knees and each endpoint's first break. Reads two summary.json files (or the report folders holding them) through the summary
  * schema and writes compare.html: one offline file with the report's stylesheet.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -121,6 +121,65 @@ function findingsList(a: Gate | undefined, b: Gate | undefined): string {
   return list('new', 'New in B', fresh) + list('gone', 'Gone in B', gone) + list('muted', 'In both', still);
 }
 
+type Capacity = NonNullable<Summary['capacity']>;
+
+const times = (m: number): string => `${Math.round(m * 10) / 10}x`;
+
+/** The knee as a reader weighs it: where it holds to, and whether more room might be there. */
+function kneeText(c: Capacity | undefined): string {
+  if (c === undefined) return 'no capacity run';
+  if (c.knee === undefined) return `breaks at the ${times(c.targetMultiplier)} target itself`;
+  return `holds to ${times(c.knee.multiplier)} (${c.headroomIsLowerBound ? 'at least ' : ''}${times(c.headroom)} headroom)`;
+}
+
+/**
+ * The two capacity envelopes: the knee and headroom, then per endpoint the step it first broke at.
+ * An endpoint that breaks later in B (or no longer breaks) is better; earlier, worse.
+ */
+function capacityCompare(a: Capacity | undefined, b: Capacity | undefined): string {
+  if (a === undefined && b === undefined) return '';
+  const knee = (c: Capacity | undefined) => (c?.knee ? c.knee.multiplier : c ? 0 : undefined);
+  const [ka, kb] = [knee(a), knee(b)];
+  const kneeChange =
+    ka === undefined || kb === undefined
+      ? '<span class="muted">one run only</span>'
+      : kb > ka
+        ? '<span class="gone">better</span>'
+        : kb < ka
+          ? '<span class="new">worse</span>'
+          : '<span class="muted">same knee</span>';
+  const breakAt = (c: Capacity | undefined, endpoint: string) => c?.firstBreaks.find((f) => f.endpoint === endpoint);
+  const endpoints = [...new Set([...(a?.firstBreaks ?? []), ...(b?.firstBreaks ?? [])].map((f) => f.endpoint))].sort();
+  const cell = (c: Capacity | undefined, endpoint: string) => {
+    if (c === undefined) return '<td class="muted">no capacity run</td>';
+    const f = breakAt(c, endpoint);
+    return f ? `<td>${times(f.multiplier)} (step ${f.step})</td>` : '<td>did not break</td>';
+  };
+  const endpointChange = (endpoint: string) => {
+    if (a === undefined || b === undefined) return '<span class="muted">one run only</span>';
+    const [fa, fb] = [breakAt(a, endpoint), breakAt(b, endpoint)];
+    const at = (f: typeof fa) => f?.multiplier ?? Number.POSITIVE_INFINITY;
+    return at(fb) > at(fa)
+      ? '<span class="gone">later</span>'
+      : at(fb) < at(fa)
+        ? '<span class="new">earlier</span>'
+        : '<span class="muted">same step</span>';
+  };
+  const rows = endpoints
+    .map(
+      (e) =>
+        `<tr data-endpoint="${escapeHtml(e)}"><td>${escapeHtml(e)}</td>${cell(a, e)}${cell(b, e)}<td>${endpointChange(e)}</td></tr>`,
+    )
+    .join('');
+  const headline = (c: Capacity | undefined) => escapeHtml(c?.headline ?? 'no capacity run');
+  return `<h2 id="capacity">Capacity envelope</h2>
+<table id="capacity-knee"><thead><tr><th></th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>
+<tr><td>knee</td><td>${escapeHtml(kneeText(a))}</td><td>${escapeHtml(kneeText(b))}</td><td>${kneeChange}</td></tr>
+<tr><td>in words</td><td>${headline(a)}</td><td>${headline(b)}</td><td></td></tr>
+</tbody></table>
+${endpoints.length === 0 ? '<p class="muted">No endpoint broke in either envelope.</p>' : `<table id="capacity-breaks"><thead><tr><th>endpoint first breaks at</th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>${rows}</tbody></table>`}`;
+}
+
 export function renderCompare(a: Side, b: Side): string {
   const gatesA = new Map(a.summary.gates.map((g) => [g.id, g]));
   const gatesB = new Map(b.summary.gates.map((g) => [g.id, g]));
@@ -142,6 +201,7 @@ export function renderCompare(a: Side, b: Side): string {
 <h1>Two sign-off runs side by side</h1>
 <table id="runs"><thead><tr><th></th><th>run</th><th>generated</th><th>verdict</th><th>from</th></tr></thead><tbody>${run('A', a)}${run('B', b)}</tbody></table>
 <h2 id="gates">Gates</h2>${gatesTable(ids, gatesA, gatesB)}
+${capacityCompare(a.summary.capacity, b.summary.capacity)}
 <h2 id="details">Figures and findings per gate</h2>
 <p class="muted">A finding is named by its endpoint, check, object or failure class, so the same problem measured differently in B is the same finding.</p>
 ${sections}
