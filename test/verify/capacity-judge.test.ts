@@ -6,67 +6,13 @@ import { repoRoot } from '../../lib/paths.ts';
 import { successCriteria } from '../../model/slo.ts';
 import { judgeCapacity } from '../../verify/capacity/envelope.ts';
 import { generatorSaturation } from '../../verify/capacity/saturation.ts';
-import { type CapacityRun, readCapacityRun, type StepFigures, statementsBetween } from '../../verify/capacity/steps.ts';
+import { readCapacityRun, statementsBetween } from '../../verify/capacity/steps.ts';
 import type { VerifyContext } from '../../verify/context.ts';
 import gate from '../../verify/gates/capacity-headroom.ts';
-import { type GeneratorReadings, generatorLimits } from '../../verify/k6/generator-health.ts';
-import { Histogram } from '../../verify/k6/histogram.ts';
+import { generatorLimits } from '../../verify/k6/generator-health.ts';
 import { capacitySection } from '../../verify/report/capacity.ts';
 import { runGate, verdictOf } from '../../verify/run.ts';
-
-const noCodes = { auth: { '429': 0, '5xx': 0 }, data: { '429': 0, '5xx': 0 }, app: { '429': 0, '5xx': 0 } };
-
-function step(n: number, multiplier: number, over: Partial<StepFigures> = {}): StepFigures {
-  return {
-    step: n,
-    multiplier,
-    rate: multiplier * 2,
-    holdStartSeconds: n * 10,
-    holdSeconds: 10,
-    endpoints: [
-      { name: 'swipe_create', requests: 500, failed: 0, p90: 20, p95: 30 },
-      { name: 'recommendations_list', requests: 120, failed: 0, p90: 40, p95: 60 },
-    ],
-    completedIterations: multiplier * 20,
-    droppedIterations: 0,
-    authFailures: 0,
-    rlsLeaks: 0,
-    errorCodes: noCodes,
-    generator: readings(),
-    maxConnections: 12,
-    statements: [],
-    ...over,
-  };
-}
-
-/** A step's generator readings: healthy and empty unless given. */
-function readings(over: { lagMs?: number[]; cpu?: number[] } = {}): GeneratorReadings {
-  const scheduleLag = new Histogram(7);
-  for (const v of over.lagMs ?? []) scheduleLag.record(v);
-  return {
-    eventLoopP99: [],
-    eventLoopMax: [],
-    cpu: over.cpu ?? [],
-    vusBusy: [],
-    scheduleLag,
-    dropped: 0,
-    started: 0,
-    allBusy: null,
-  };
-}
-
-const run = (steps: StepFigures[]): CapacityRun => ({
-  runDir: '/runs/capacity-x',
-  engine: 'kit-engine',
-  origin: 0,
-  problems: [],
-  steps,
-});
-
-const slowRecommendations = (p95: number) => [
-  { name: 'swipe_create', requests: 500, failed: 0, p90: 25, p95: 40 },
-  { name: 'recommendations_list', requests: 120, failed: 0, p90: p95 * 0.8, p95 },
-];
+import { readings, run, slowRecommendations, step } from './support/capacity-steps.ts';
 
 const statement = (queryid: string, query: string, msPerSecond: number) => ({
   queryid,

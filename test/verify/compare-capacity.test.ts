@@ -5,43 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { successCriteria } from '../../model/slo.ts';
 import { judgeCapacity } from '../../verify/capacity/envelope.ts';
-import type { StepFigures } from '../../verify/capacity/steps.ts';
-import { Histogram } from '../../verify/k6/histogram.ts';
 import { renderCompare, type Side } from '../../verify/report/compare.ts';
 import type { Summary } from '../../verify/report/summary-schema.ts';
-
-const noCodes = { auth: { '429': 0, '5xx': 0 }, data: { '429': 0, '5xx': 0 }, app: { '429': 0, '5xx': 0 } };
-
-function step(n: number, multiplier: number, slowFeed: boolean): StepFigures {
-  return {
-    step: n,
-    multiplier,
-    rate: multiplier * 2,
-    holdStartSeconds: n * 10,
-    holdSeconds: 10,
-    endpoints: [
-      { name: 'swipe_create', requests: 500, failed: 0, p90: 20, p95: 30 },
-      { name: 'recommendations_list', requests: 120, failed: 0, p90: slowFeed ? 400 : 40, p95: slowFeed ? 500 : 60 },
-    ],
-    completedIterations: multiplier * 20,
-    droppedIterations: 0,
-    authFailures: 0,
-    rlsLeaks: 0,
-    errorCodes: noCodes,
-    generator: {
-      eventLoopP99: [],
-      eventLoopMax: [],
-      cpu: [],
-      vusBusy: [],
-      scheduleLag: new Histogram(7),
-      dropped: 0,
-      started: 0,
-      allBusy: null,
-    },
-    maxConnections: 12,
-    statements: [],
-  };
-}
+import { slowRecommendations, step } from './support/capacity-steps.ts';
 
 /** A report whose capacity envelope breaks recommendations_list at step `breaksAt` (none: holds throughout). */
 function side(name: string, breaksAt: number | undefined): Side {
@@ -52,7 +18,9 @@ function side(name: string, breaksAt: number | undefined): Side {
       engine: 'kit-engine',
       origin: 0,
       problems: [],
-      steps: multipliers.map((m, i) => step(i + 1, m, breaksAt !== undefined && i + 1 >= breaksAt)),
+      steps: multipliers.map((m, i) =>
+        step(i + 1, m, breaksAt !== undefined && i + 1 >= breaksAt ? { endpoints: slowRecommendations(500) } : {}),
+      ),
     },
     successCriteria,
   );
