@@ -23,14 +23,12 @@ import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { withClient } from '../lib/pg/connect.ts';
 import { pgbenchConnection } from '../lib/pg/pgbench.ts';
-import { freePort } from '../lib/ports.ts';
 import { API_BASE, routes } from '../model/target.ts';
 import { databaseTarget, ensureServer } from '../stack/database.ts';
 import { migrate } from '../stack/migrate.ts';
 import { findPostgres, type PostgresBinaries } from '../stack/postgres-binaries.ts';
-import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
-import { buildApp } from '../stack/server/app.ts';
-import { localKeys, postgrestJwtSecret } from '../stack/server/keys.ts';
+import { localKeys } from '../stack/server/keys.ts';
+import { startBenchServers } from './stack-support/bench-servers.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -247,30 +245,9 @@ export default async function main(argv: string[]): Promise<number> {
     );
     if (init.code !== 0) throw new EnvironmentError(`pgbench -i failed: ${init.stderr.trim().split('\n').pop()}`);
 
-    const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({
-      dir,
-      databaseUrl: url,
-      jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
-      port: restPort,
-      authenticatorPassword: config.authenticatorPassword,
-    });
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const app = await buildApp({
-      databaseUrl: url,
-      authenticatorPassword: config.authenticatorPassword,
-      postgrestUrl: postgrestUrl(restPort),
-      jwtSecret: config.jwtSecret,
-      keyMode: config.stackKeys,
-      publicUrl: apiUrl,
-      postbackSecret: config.postbackSecret,
-      logger: false,
-    });
-    await app.listen({ host: '127.0.0.1', port: apiPort });
-    close = async () => {
-      await app.close();
-      await stopPostgrest(dir);
-    };
+    const servers = await startBenchServers(config, url, dir);
+    close = servers.close;
+    const { apiUrl } = servers;
 
     const keys = await localKeys(config.jwtSecret, config.stackKeys);
     const now = Math.floor(Date.now() / 1000);
@@ -286,7 +263,7 @@ export default async function main(argv: string[]): Promise<number> {
     const user = { authorization: `Bearer ${token}` };
     const byId = `/products?select=*&id=eq.${data.productId}`;
     const targets: HttpTarget[] = [
-      { name: 'PostgREST direct, product by id', url: `${postgrestUrl(restPort)}${byId}`, headers: user },
+      { name: 'PostgREST direct, product by id', url: `${servers.restUrl}${byId}`, headers: user },
       {
         name: 'PostgREST via gateway, product by id',
         url: `${apiUrl}/rest/v1${byId}`,

@@ -33,19 +33,17 @@ import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { exec } from '../lib/exec.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { withClient } from '../lib/pg/connect.ts';
-import { freePort } from '../lib/ports.ts';
 import { type JourneyName, journeyNames, profiles } from '../model/profiles.ts';
 import { routePath, routes } from '../model/target.ts';
 import { writeManifest } from '../seed/manifest.ts';
 import { runSeed } from '../seed/run.ts';
 import { databaseTarget, ensureServer } from '../stack/database.ts';
 import { migrate } from '../stack/migrate.ts';
-import { postgrestUrl, startPostgrest, stopPostgrest } from '../stack/postgrest.ts';
-import { buildApp } from '../stack/server/app.ts';
-import { localKeys, postgrestJwtSecret } from '../stack/server/keys.ts';
+import { localKeys } from '../stack/server/keys.ts';
 import type { AutocannonRunnerConfig } from './load-runners/autocannon.ts';
 import type { EngineRunnerConfig } from './load-runners/engine.ts';
 import { parseRunnerOutput, type RunnerResult } from './load-runners/protocol.ts';
+import { startBenchServers } from './stack-support/bench-servers.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -97,30 +95,9 @@ export default async function main(argv: string[]): Promise<number> {
     await withClient(server.url, server.setting, (c) =>
       c.query(`alter database ${name} set pgrst.db_schemas = 'public'`),
     );
-    const [restPort, apiPort] = [await freePort(), await freePort()];
-    await startPostgrest({
-      dir,
-      databaseUrl,
-      jwtSecret: postgrestJwtSecret(config.jwtSecret, config.stackKeys),
-      port: restPort,
-      authenticatorPassword: config.authenticatorPassword,
-    });
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const app = await buildApp({
-      databaseUrl,
-      authenticatorPassword: config.authenticatorPassword,
-      postgrestUrl: postgrestUrl(restPort),
-      jwtSecret: config.jwtSecret,
-      keyMode: config.stackKeys,
-      publicUrl: apiUrl,
-      postbackSecret: config.postbackSecret,
-      logger: false,
-    });
-    await app.listen({ host: '127.0.0.1', port: apiPort });
-    close = async () => {
-      await app.close();
-      await stopPostgrest(dir);
-    };
+    const servers = await startBenchServers(config, databaseUrl, dir);
+    close = servers.close;
+    const { apiUrl } = servers;
 
     const keys = await localKeys(config.jwtSecret, config.stackKeys);
     const target = {
