@@ -16,6 +16,7 @@ import { capacitySeed, createPhaseRunner, runCapacityPhase, runLoadPhases } from
 import { KEY_SETTINGS, projectApiKeys } from '../lib/project-keys.ts';
 import { runFolderName } from '../scenarios/lib/load-metadata.ts';
 import { readSeedResult } from '../seed/result-file.ts';
+import { cleanCommand } from '../seed/target.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -88,6 +89,7 @@ await runCommand(async () => {
     );
   }
   const supabaseUrl = config.supabase.url as string;
+  const staging = { kind: 'staging', supabaseUrl } as const;
   const apiUrl = (config.appUrl ?? process.env.K6_API_URL) as string;
   await reachable(`${supabaseUrl.replace(/\/$/, '')}/auth/v1/health`, 'SUPABASE_URL');
   await reachable(`${apiUrl.replace(/\/$/, '')}/api/v1/health`, 'KIT_APP_URL');
@@ -164,12 +166,7 @@ await runCommand(async () => {
   say('');
   say(/^verdict:.*$/m.exec(verified.output)?.[0] ?? 'verdict: unknown');
   say(`report:  ${path.join(runDir, 'index.html')}`);
-  say(
-    `Remove the seeded rows when done: npm run seed -- --clean ${seedRun ?? '<run id>'} --target staging --confirm-target ${config.supabase.stagingRef}`,
-  );
-  if (capacity)
-    say(
-      `and the capacity load's: npm run seed -- --clean ${capacity.seedRun} --target staging --confirm-target ${config.supabase.stagingRef}`,
-    );
+  say(`Remove the seeded rows when done: ${cleanCommand(staging, seedRun ?? '<run id>')}`);
+  if (capacity) say(`and the capacity load's: ${cleanCommand(staging, capacity.seedRun)}`);
   return verified.code;
 });

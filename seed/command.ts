@@ -17,7 +17,7 @@ import { cleanRun, type RunRow } from './clean.ts';
 import { type ManifestPaths, TOKEN_TTL_SECONDS, writeManifest } from './manifest.ts';
 import { markRunComplete, planSeed, runSeed, type SeedOptions, type SeedResult, writtenWorld } from './run.ts';
 import { signInTokens } from './sign-in.ts';
-import type { SeedTarget } from './target.ts';
+import { cleanCommand, type SeedTarget } from './target.ts';
 import { recordRunTokenSessions } from './token-sessions.ts';
 
 export interface SeedCommandResult {
@@ -90,7 +90,7 @@ export async function seedCommand(options: Options): Promise<SeedCommandResult> 
       ]),
     ).catch(() => undefined);
     throw new EnvironmentError(`seed run ${result.runId} is incomplete (its rows are written; ${why})`, [
-      `Run the same command again to finish it, or remove it: npm run seed -- --clean ${result.runId}`,
+      `Run the same command again to finish it, or remove it: ${cleanCommand(target, result.runId)}`,
       ...(error instanceof KitError ? error.hints : []),
     ]);
   }

@@ -18,7 +18,7 @@ import { copyChunks } from './copy/copy.ts';
 import { productRows } from './product-rows.ts';
 import { orphanConversions } from './simulate.ts';
 import { encodeRow, publicTables, truthTables } from './tables.ts';
-import type { SeedTarget } from './target.ts';
+import { cleanCommand, type SeedTarget } from './target.ts';
 import { userRows } from './user-rows.ts';
 import { uuidBytes } from './uuid.ts';
 import { verifyRunForeignKeys } from './verify-fks.ts';
@@ -254,7 +254,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       const r = clash.rows[0];
       throw new UsageError(
         `seed "${params.seed}" is already used by run ${r.run_id} (${r.status}) in this database; ids and e-mails derive from the seed`,
-        [`Clean it first (npm run seed -- --clean ${r.run_id}) or choose another --seed.`],
+        [`Clean it first (${cleanCommand(target, r.run_id)}) or choose another --seed.`],
       );
     }
     await client.query(
@@ -458,7 +458,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       `seed ${runCreated ? `run ${runId} ` : ''}failed: ${e.message ?? String(error)}${e.detail ? ` (${e.detail})` : ''}`,
       runCreated
         ? [
-            `The run is marked failed: run the same command again (it removes this run first), or remove it: npm run seed -- --clean ${runId}`,
+            `The run is marked failed: run the same command again (it removes this run first), or remove it: ${cleanCommand(target, runId)}`,
           ]
         : [],
     );

@@ -40,6 +40,15 @@ export function projectRef(url: string): string {
   return m ? m[1]!.toLowerCase() : host.toLowerCase();
 }
 
+/**
+ * The command that removes a run from this target, as the user types it: on staging with the
+ * flags that name and confirm the project, or it would clean the local stack instead.
+ */
+export function cleanCommand(target: Pick<SeedTarget, 'kind' | 'supabaseUrl'>, runId: string): string {
+  const where = target.kind === 'staging' ? ` --target staging --confirm-target ${projectRef(target.supabaseUrl)}` : '';
+  return `npm run seed -- --clean ${runId}${where}`;
+}
+
 export async function resolveTarget(config: KitConfig, kind: TargetKind): Promise<SeedTarget> {
   if (kind === 'local') {
     const db = databaseTarget(config);

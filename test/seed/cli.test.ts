@@ -168,6 +168,7 @@ describe('npm run seed: runs', () => {
       const again = await seed(['--scale', '0.02', '--seed', 'cli', '--auth-writer', 'sql']);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/already used by run/);
+      expect(again.stderr).toContain(`Clean it first (npm run seed -- --clean ${runId}) or choose another --seed.`);
 
       const list = await seed(['--list', '--result-file', resultFile]);
       expect(list.stdout).toMatch(new RegExp(`${runId}\\s+complete`));

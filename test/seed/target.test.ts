@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
-import { resolveTarget } from '../../seed/target.ts';
+import { cleanCommand, resolveTarget } from '../../seed/target.ts';
 
 const staging = {
   KIT_ENV_FILE: '/dev/null',
@@ -15,6 +15,15 @@ const target = (env: Record<string, string>, kind: 'local' | 'staging' = 'stagin
   resolveTarget(loadConfig({ env }), kind);
 
 describe('seed targets', () => {
+  it('names the clean command as it must be typed for the target: on staging with its confirmation', async () => {
+    expect(cleanCommand(await target(staging), 'run-42-ab')).toBe(
+      'npm run seed -- --clean run-42-ab --target staging --confirm-target abcdefghijklmnop',
+    );
+    expect(cleanCommand(await target({ KIT_ENV_FILE: '/dev/null' }, 'local'), 'run-42-ab')).toBe(
+      'npm run seed -- --clean run-42-ab',
+    );
+  });
+
   it('a staging project with asymmetric keys: minted with its private key when given, else signed in', async () => {
     const jwk = {
       ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
