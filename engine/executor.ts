@@ -63,7 +63,7 @@ export class ArrivalExecutor {
   readonly #numbers: Stripes | undefined;
   readonly #idle: Vu[] = [];
   readonly #all: Vu[] = [];
-  readonly #running = new Set<AbortController>();
+  readonly #running = new Set<Vu>();
   readonly #tags: Tags;
   readonly #droppedTags: Tags;
   readonly #maxVUs: number;
@@ -129,7 +129,7 @@ export class ArrivalExecutor {
   /** Starts no more iterations and interrupts the running ones. */
   stop(): void {
     this.#stopped = true;
-    for (const controller of this.#running) controller.abort();
+    for (const vu of this.#running) vu.interrupt();
     this.#wake?.();
   }
 
@@ -158,10 +158,8 @@ export class ArrivalExecutor {
 
   async #run(vu: Vu, iteration: Iteration): Promise<void> {
     this.busy++;
-    const controller = new AbortController();
-    this.#running.add(controller);
-    vu.tags = this.#tags;
-    vu.signal = controller.signal;
+    this.#running.add(vu);
+    vu.begin(this.#tags);
     const started = performance.now();
     // How late the start was: the delay k6's iteration_duration and http_req_duration leave out.
     this.deps.shared.metrics.add(GeneratorMetric.scheduleLag, Math.max(0, started - iteration.plannedAt), this.#tags);
@@ -169,10 +167,10 @@ export class ArrivalExecutor {
     try {
       await this.iterate(vu, iteration);
     } catch (error) {
-      if (error instanceof Interrupted || controller.signal.aborted) count = false;
+      if (error instanceof Interrupted || vu.interrupted) count = false;
       else this.deps.onIterationError(this.name, error);
     }
-    this.#running.delete(controller);
+    this.#running.delete(vu);
     if (count) {
       const m = this.deps.shared.metrics;
       const at = sampleTimeNow();
