@@ -10,6 +10,7 @@
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { GeneratorMetric } from './health.ts';
+import { ns } from './metrics.ts';
 import { sampleTimeNow } from './raw-output.ts';
 import { type ArrivalScenarioOptions, instanceSchedule, scheduleSeconds } from './schedule.ts';
 import { ownedIndex, type Segment, type Stripes } from './segments.ts';
@@ -162,7 +163,11 @@ export class ArrivalExecutor {
     vu.begin(this.#tags);
     const started = performance.now();
     // How late the start was: the delay k6's iteration_duration and http_req_duration leave out.
-    this.deps.shared.metrics.add(GeneratorMetric.scheduleLag, Math.max(0, started - iteration.plannedAt), this.#tags);
+    this.deps.shared.metrics.add(
+      GeneratorMetric.scheduleLag,
+      ns(Math.max(0, started - iteration.plannedAt)),
+      this.#tags,
+    );
     let count = true;
     try {
       await this.iterate(vu, iteration);
@@ -176,8 +181,13 @@ export class ArrivalExecutor {
       const at = sampleTimeNow();
       vu.flushData();
       const end = performance.now();
-      m.add('iteration_duration', end - started, this.#tags, at);
-      m.add(GeneratorMetric.intendedIterationDuration, end - Math.min(started, iteration.plannedAt), this.#tags, at);
+      m.add('iteration_duration', ns(end - started), this.#tags, at);
+      m.add(
+        GeneratorMetric.intendedIterationDuration,
+        ns(end - Math.min(started, iteration.plannedAt)),
+        this.#tags,
+        at,
+      );
       m.add('iterations', 1, this.#tags, at);
       this.completed++;
     } else {

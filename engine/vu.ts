@@ -11,7 +11,7 @@ import type { RequestSpec } from '../scenarios/lib/requests.ts';
 import { parseJson } from '../scenarios/lib/responses.ts';
 import type { Reply, Runtime, Tags } from '../scenarios/lib/runtime.ts';
 import { type HttpResult, VuHttp } from './http.ts';
-import type { Metrics } from './metrics.ts';
+import { type Metrics, ns } from './metrics.ts';
 import { sampleTimeNow } from './raw-output.ts';
 
 /** Thrown into a journey whose iteration was stopped (end of graceful stop, aborted run). */
@@ -221,8 +221,4 @@ class EngineReply implements Reply {
   header(name: string): string | undefined {
     return headerOf(this.#headers, name);
   }
-}
-
-function ns(ms: number): number {
-  return Math.round(ms * 1e6) / 1e6;
 }
