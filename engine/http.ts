@@ -248,10 +248,13 @@ export function splitUrl(url: string): { origin: string; path: string } | undefi
   const scheme = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
   if (scheme === 0) return undefined;
   let end = scheme;
-  while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+  for (let c = url.charCodeAt(end); end < url.length && c !== 0x2f && c !== 0x3f && c !== 0x23; ) {
+    c = url.charCodeAt(++end); // up to '/', '?' or '#'
+  }
   if (end === scheme) return undefined;
   if (url.lastIndexOf('@', end) >= scheme) return undefined; // credentials in the URL: not supported
-  const rest = url.slice(end).split('#')[0]!;
+  const hash = url.indexOf('#', end);
+  const rest = hash < 0 ? url.slice(end) : url.slice(end, hash);
   return {
     origin: url.slice(0, end).toLowerCase(),
     path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest,

@@ -31,7 +31,8 @@ const DONE = 7;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LF = 0x0a;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
+const STATUS_LINE = /^HTTP\/1\.[01] \d{3}(?: |$)/;
+const DIGITS = /^\d{1,15}$/;
 const HEX_SIZE = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/;
 
 export type ResponseHeaders = Record<string, string | string[]>;
@@ -154,24 +155,29 @@ export class ResponseParser {
     return start + consumedOfThis;
   }
 
+  /** The head without its closing empty line, walked line by line (no array of lines, no match objects). */
   #parseHead(text: string): void {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0]!;
-    const match = STATUS_LINE.exec(statusLine);
-    if (!match) throw new ParseError(`expected a status line like "HTTP/1.1 200 OK", received ${quote(statusLine)}`);
-    const status = Number(match[2]);
+    let eol = text.indexOf('\r\n');
+    if (eol < 0) eol = text.length;
+    const statusLine = text.slice(0, eol);
+    if (!STATUS_LINE.test(statusLine))
+      throw new ParseError(`expected a status line like "HTTP/1.1 200 OK", received ${quote(statusLine)}`);
+    const http11 = text.charCodeAt(7) === 0x31;
+    const status = Number(text.slice(9, 12));
     const headers: ResponseHeaders = {};
     let contentLength = -1;
     let chunked = false;
     let otherCoding = false;
     let connection = '';
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      const rawName = colon > 0 ? line.slice(0, colon) : '';
-      if (!TOKEN.test(rawName)) throw new ParseError(`expected a header line "name: value", received ${quote(line)}`);
+    for (let at = eol + 2; at < text.length; at = eol + 2) {
+      eol = text.indexOf('\r\n', at);
+      if (eol < 0) eol = text.length;
+      const colon = text.indexOf(':', at);
+      const rawName = colon > at && colon < eol ? text.slice(at, colon) : '';
+      if (!TOKEN.test(rawName))
+        throw new ParseError(`expected a header line "name: value", received ${quote(text.slice(at, eol))}`);
       const name = rawName.toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      const value = text.slice(colon + 1, eol).trim();
       const existing = headers[name];
       if (existing === undefined) headers[name] = value;
       else if (typeof existing === 'string') headers[name] = [existing, value];
@@ -187,7 +193,7 @@ export class ResponseParser {
     this.status = status;
     this.headers = headers;
     const closes = /(?:^|,)[ \t]*close[ \t]*(?:,|$)/.test(connection);
-    this.keepAlive = match[1] === '1' ? !closes : /(?:^|,)[ \t]*keep-alive[ \t]*(?:,|$)/.test(connection) && !closes;
+    this.keepAlive = http11 ? !closes : /(?:^|,)[ \t]*keep-alive[ \t]*(?:,|$)/.test(connection) && !closes;
     if (this.#noBody || status === 204 || status === 304 || status === 101) {
       if (status === 101) this.keepAlive = false; // the kit never asks to switch protocols
       this.#state = DONE;
@@ -204,11 +210,11 @@ export class ResponseParser {
 
   /** A Content-Length value; repeated ones (as a list or as headers) must agree. */
   #contentLength(value: string, earlier: number): number {
+    if (earlier < 0 && DIGITS.test(value)) return Number(value);
     let length = earlier;
     for (const part of value.split(',')) {
       const text = part.trim();
-      if (!/^\d{1,15}$/.test(text))
-        throw new ParseError(`expected a Content-Length of digits, received ${quote(value)}`);
+      if (!DIGITS.test(text)) throw new ParseError(`expected a Content-Length of digits, received ${quote(value)}`);
       const n = Number(text);
       if (length >= 0 && n !== length)
         throw new ParseError(`the response gives two different Content-Lengths, ${length} and ${n}`);

@@ -46,7 +46,7 @@ export class Vu implements Runtime {
   #controller = new AbortController();
   bytesSent = 0;
   bytesReceived = 0;
-  readonly #tagCache = new Map<string, Tags>();
+  readonly #tagCache = new Map<string, Map<string, Map<number, Tags>>>();
   #tagsFor: Tags | undefined;
 
   constructor(
@@ -124,8 +124,13 @@ export class Vu implements Runtime {
       this.#tagCache.clear();
       this.#tagsFor = this.tags;
     }
-    const key = `${spec.name} ${spec.method} ${status} ${expected}`;
-    let tags = this.#tagCache.get(key);
+    // By name, method, then status and expectation as one number: no key string to build and hash per request.
+    let byMethod = this.#tagCache.get(spec.name);
+    if (!byMethod) this.#tagCache.set(spec.name, (byMethod = new Map()));
+    let byAnswer = byMethod.get(spec.method);
+    if (!byAnswer) byMethod.set(spec.method, (byAnswer = new Map()));
+    const key = status * 2 + (expected ? 1 : 0);
+    let tags = byAnswer.get(key);
     if (!tags) {
       tags = {
         ...this.tags,
@@ -136,7 +141,7 @@ export class Vu implements Runtime {
         expected_response: String(expected),
         ...(errorCode ? { error_code: String(errorCode) } : {}),
       };
-      this.#tagCache.set(key, tags);
+      byAnswer.set(key, tags);
     }
     return tags;
   }
