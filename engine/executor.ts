@@ -7,6 +7,7 @@
  * execution segment the instance runs its part only (schedule.ts `instanceSchedule`), and a part
  * with no VU runs nothing.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { GeneratorMetric } from './health.ts';
@@ -48,6 +49,8 @@ export interface ScenarioDeps {
 }
 
 const DEFAULT_GRACEFUL_STOP_SECONDS = 30;
+/** A start this late, or a burst of starts this long, lets I/O in first. */
+const LATE_MS = 2;
 
 export class ArrivalExecutor {
   busy = 0;
@@ -102,11 +105,23 @@ export class ArrivalExecutor {
   /** Runs the schedule from `origin` (a performance.now() time) to its end and graceful stop. */
   async run(origin: number): Promise<void> {
     if (!this.#numbers) return;
+    // When I/O last had its turn: answers that came in since then have not yet freed their VUs.
+    let ioAt = performance.now();
     for (let i = 0; i < this.#times.length && !this.#stopped; ) {
       const plannedAt = origin + this.#times[i]! * 1000;
-      const wait = plannedAt - performance.now();
+      const now = performance.now();
+      const wait = plannedAt - now;
       if (wait > 1) {
+        ioAt = now; // the sleep below waits in the event loop's poll for I/O
         await this.#sleep(wait);
+        continue;
+      }
+      if (now - plannedAt > LATE_MS && now - ioAt > LATE_MS) {
+        // A late start (the loop was stalled) first lets in the answers that arrived meanwhile,
+        // and a catch-up burst lets them in every LATE_MS: k6's VUs finish while its scheduler
+        // runs, so a VU that has in fact finished must not count as busy and drop the start.
+        await nextTurn();
+        ioAt = performance.now();
         continue;
       }
       this.#start(plannedAt);
