@@ -77,13 +77,13 @@ export abstract class Exchange {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-export interface Origin {
+interface Origin {
   readonly tls: boolean;
   readonly host: string;
   readonly port: number;
 }
 
-export type TransportFailure = (error: Error) => { message: string; code: number };
+type TransportFailure = (error: Error) => { message: string; code: number };
 
 export class Connection {
   #socket: Socket | undefined;
@@ -96,7 +96,7 @@ export class Connection {
   readonly #parser = new ResponseParser();
 
   constructor(
-    readonly origin: Origin,
+    private readonly origin: Origin,
     /** k6's words and code for a transport error (engine/http.ts). */
     private readonly classify: TransportFailure,
   ) {}

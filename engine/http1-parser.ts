@@ -10,12 +10,12 @@
  * says what was expected and what came.
  */
 
-export class ParseError extends Error {
+class ParseError extends Error {
   override readonly name = 'ParseError';
 }
 
 /** Beyond this the head is not an HTTP response the journeys could use; as Node's own limit. */
-export const MAX_HEAD_BYTES = 16 * 1024;
+const MAX_HEAD_BYTES = 16 * 1024;
 /** A chunk-size or trailer line longer than this is refused. */
 const MAX_LINE_BYTES = 4096;
 
@@ -35,7 +35,7 @@ const STATUS_LINE = /^HTTP\/1\.[01] \d{3}(?: |$)/;
 const DIGITS = /^\d{1,15}$/;
 const HEX_SIZE = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/;
 
-export type ResponseHeaders = Record<string, string | string[]>;
+type ResponseHeaders = Record<string, string | string[]>;
 
 export class ResponseParser {
   status = 0;
