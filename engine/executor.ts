@@ -7,9 +7,11 @@
  * execution segment the instance runs its part only (schedule.ts `instanceSchedule`), and a part
  * with no VU runs nothing.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseDuration } from '../scenarios/lib/env.ts';
 import type { Tags } from '../scenarios/lib/runtime.ts';
 import { GeneratorMetric } from './health.ts';
+import { ns } from './metrics.ts';
 import { sampleTimeNow } from './raw-output.ts';
 import { type ArrivalScenarioOptions, instanceSchedule, scheduleSeconds } from './schedule.ts';
 import { ownedIndex, type Segment, type Stripes } from './segments.ts';
@@ -47,6 +49,8 @@ export interface ScenarioDeps {
 }
 
 const DEFAULT_GRACEFUL_STOP_SECONDS = 30;
+/** A start this late, or a burst of starts this long, lets I/O in first. */
+const LATE_MS = 2;
 
 export class ArrivalExecutor {
   busy = 0;
@@ -63,7 +67,7 @@ export class ArrivalExecutor {
   readonly #numbers: Stripes | undefined;
   readonly #idle: Vu[] = [];
   readonly #all: Vu[] = [];
-  readonly #running = new Set<AbortController>();
+  readonly #running = new Set<Vu>();
   readonly #tags: Tags;
   readonly #droppedTags: Tags;
   readonly #maxVUs: number;
@@ -101,11 +105,23 @@ export class ArrivalExecutor {
   /** Runs the schedule from `origin` (a performance.now() time) to its end and graceful stop. */
   async run(origin: number): Promise<void> {
     if (!this.#numbers) return;
+    // When I/O last had its turn: answers that came in since then have not yet freed their VUs.
+    let ioAt = performance.now();
     for (let i = 0; i < this.#times.length && !this.#stopped; ) {
       const plannedAt = origin + this.#times[i]! * 1000;
-      const wait = plannedAt - performance.now();
+      const now = performance.now();
+      const wait = plannedAt - now;
       if (wait > 1) {
+        ioAt = now; // the sleep below waits in the event loop's poll for I/O
         await this.#sleep(wait);
+        continue;
+      }
+      if (now - plannedAt > LATE_MS && now - ioAt > LATE_MS) {
+        // A late start (the loop was stalled) first lets in the answers that arrived meanwhile,
+        // and a catch-up burst lets them in every LATE_MS: k6's VUs finish while its scheduler
+        // runs, so a VU that has in fact finished must not count as busy and drop the start.
+        await nextTurn();
+        ioAt = performance.now();
         continue;
       }
       this.#start(plannedAt);
@@ -129,7 +145,7 @@ export class ArrivalExecutor {
   /** Starts no more iterations and interrupts the running ones. */
   stop(): void {
     this.#stopped = true;
-    for (const controller of this.#running) controller.abort();
+    for (const vu of this.#running) vu.interrupt();
     this.#wake?.();
   }
 
@@ -158,28 +174,35 @@ export class ArrivalExecutor {
 
   async #run(vu: Vu, iteration: Iteration): Promise<void> {
     this.busy++;
-    const controller = new AbortController();
-    this.#running.add(controller);
-    vu.tags = this.#tags;
-    vu.signal = controller.signal;
+    this.#running.add(vu);
+    vu.begin(this.#tags);
     const started = performance.now();
     // How late the start was: the delay k6's iteration_duration and http_req_duration leave out.
-    this.deps.shared.metrics.add(GeneratorMetric.scheduleLag, Math.max(0, started - iteration.plannedAt), this.#tags);
+    this.deps.shared.metrics.add(
+      GeneratorMetric.scheduleLag,
+      ns(Math.max(0, started - iteration.plannedAt)),
+      this.#tags,
+    );
     let count = true;
     try {
       await this.iterate(vu, iteration);
     } catch (error) {
-      if (error instanceof Interrupted || controller.signal.aborted) count = false;
+      if (error instanceof Interrupted || vu.interrupted) count = false;
       else this.deps.onIterationError(this.name, error);
     }
-    this.#running.delete(controller);
+    this.#running.delete(vu);
     if (count) {
       const m = this.deps.shared.metrics;
       const at = sampleTimeNow();
       vu.flushData();
       const end = performance.now();
-      m.add('iteration_duration', end - started, this.#tags, at);
-      m.add(GeneratorMetric.intendedIterationDuration, end - Math.min(started, iteration.plannedAt), this.#tags, at);
+      m.add('iteration_duration', ns(end - started), this.#tags, at);
+      m.add(
+        GeneratorMetric.intendedIterationDuration,
+        ns(end - Math.min(started, iteration.plannedAt)),
+        this.#tags,
+        at,
+      );
       m.add('iterations', 1, this.#tags, at);
       this.completed++;
     } else {

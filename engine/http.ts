@@ -8,10 +8,13 @@
  * A request that fails keeps the phases it got through, as k6's tracer records them: blocked and
  * connecting as far as they got, and, once the request was written, waiting until the error (a
  * timeout's duration is about the timeout). Errors carry k6's numeric error codes (errorCode).
+ *
+ * The HTTP/1.1 client is the kit's own (engine/http1-connection.ts, engine/http1-parser.ts): it
+ * does what a VU needs and no more, which costs the load-generating machine a fraction of a
+ * general-purpose client's CPU per request (`npm run bench -- load`).
  */
 
-import type { Socket } from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import { Connection, Exchange, type ExchangeOutcome } from './http1-connection.ts';
 
 export interface HttpRequest {
   readonly method: string;
@@ -40,180 +43,200 @@ export interface HttpResult {
   readonly bytesReceived: number;
 }
 
-const now = () => performance.now();
+/** A request's header lines after the request line, the same for every request with the same headers object. */
+interface HeaderBlock {
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/** Path and query as they go on the request line: visible ASCII only (the journeys encode their URLs). */
+const REQUEST_TARGET = /^[\x21-\x7e]+$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Methods a server expects a body (or Content-Length: 0) with. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Go's transport sends these again when a reused connection closed before answering; k6 inherits it. */
+const REPLAYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** A request of a VU: its Exchange on a connection, its timeout, and the promise the VU awaits. */
+class VuRequest extends Exchange {
+  readonly promise: Promise<HttpResult>;
+  #resolve!: (result: HttpResult) => void;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    wire: string,
+    wireBytes: number,
+    headRequest: boolean,
+    replayable: boolean,
+    readonly connection: Connection,
+    readonly signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ) {
+    super(wire, wireBytes, headRequest, replayable);
+    this.promise = new Promise<HttpResult>((resolve) => {
+      this.#resolve = resolve;
+    });
+    this.#timer = setTimeout(timeOut, timeoutMs, this);
+  }
+
+  /** Ends the request where it is (timed out, interrupted): off its connection, with the phases it got through. */
+  stop(message: string, code: number): void {
+    this.connection.cancel(this);
+    this.end({ status: 0, headers: {}, body: '', error: message, errorCode: code });
+  }
+
+  protected settled(outcome: ExchangeOutcome): void {
+    clearTimeout(this.#timer);
+    this.#resolve(result(this, outcome));
+  }
+}
+
+/** k6's wording for a request that ran out of time. (A function of its own: no closure per request.) */
+function timeOut(request: VuRequest): void {
+  request.stop('request timeout', ERROR_CODES.timeout);
+}
 
 /** One VU's connections; close() when the VU is retired. */
 export class VuHttp {
-  readonly #clients = new Map<string, { client: Client; state: ConnectionState }>();
-  readonly #headerLists = new WeakMap<object, string[]>();
+  readonly #origins = new Map<string, { connection: Connection; blocks: WeakMap<object, HeaderBlock | string> }>();
+  /**
+   * Signals listened to, once each: a VU passes the same signal to all its requests until it is
+   * interrupted, and a listener per request would cost more than the request's parsing.
+   */
+  readonly #watched = new WeakSet<AbortSignal>();
 
   constructor(private readonly userAgent: string) {}
 
   request(req: HttpRequest): Promise<HttpResult> {
     const url = splitUrl(req.url);
-    if (!url) return Promise.resolve(failure(`invalid URL "${req.url}"`, ERROR_CODES.invalidUrl, EMPTY_PHASES, 0, 0));
-    const { client, state } = this.#client(url.origin);
-    const queuedAt = now();
-    state.connectMs = 0;
-    state.connectStartedAt = 0;
-    const socketBefore = state.socket;
-    const sentBefore = socketBefore?.bytesWritten ?? 0;
-    const readBefore = socketBefore?.bytesRead ?? 0;
-    return new Promise<HttpResult>((resolve) => {
-      let startedAt = 0;
-      let sentAt = 0;
-      let firstByteAt = 0;
-      let status = 0;
-      let headers: Record<string, string | string[] | undefined> = {};
-      const chunks: Buffer[] = [];
-      let controller: Dispatcher.DispatchController | undefined;
-      let done = false;
-      const finish = (result: HttpResult) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      // A new connection (the first, or after the server closed the old one) counts from zero.
-      const bytes = () => {
-        const same = state.socket === socketBefore;
-        return {
-          sent: (state.socket?.bytesWritten ?? 0) - (same ? sentBefore : 0),
-          read: (state.socket?.bytesRead ?? 0) - (same ? readBefore : 0),
-        };
-      };
-      const fail = (message: string, code: number) => {
-        const b = bytes();
-        const at = now();
-        finish(
-          failure(
-            message,
-            code,
-            failedPhases(at, queuedAt, state.connectStartedAt, state.connectMs, startedAt, sentAt, firstByteAt),
-            Math.max(0, b.sent),
-            Math.max(0, b.read),
-          ),
-        );
-      };
-      // k6's wording for a request that ran out of time. Recorded before aborting: the abort
-      // reports itself synchronously through onResponseError, which must not win.
-      const timer = setTimeout(() => {
-        fail('request timeout', ERROR_CODES.timeout);
-        controller?.abort(new Error('request timeout'));
-      }, req.timeoutMs);
-      const onAbort = () => {
-        fail('interrupted', ERROR_CODES.generic);
-        controller?.abort(new Error('interrupted'));
-      };
-      if (req.signal?.aborted) return onAbort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+    const target = url && REQUEST_TARGET.test(url.path) ? this.#origin(url.origin) : undefined;
+    if (!url || !target)
+      return Promise.resolve(failure(`invalid URL "${req.url}"`, ERROR_CODES.invalidUrl, EMPTY_PHASES, 0, 0));
+    const block = this.#headerBlock(target.blocks, url.origin, req.headers);
+    if (typeof block === 'string' || !TOKEN.test(req.method)) {
+      const why = typeof block === 'string' ? block : `invalid method ${JSON.stringify(req.method)}`;
+      return Promise.resolve(failure(why, ERROR_CODES.generic, EMPTY_PHASES, 0, 0));
+    }
+    const signal = req.signal;
+    if (signal?.aborted) return Promise.resolve(failure('interrupted', ERROR_CODES.generic, EMPTY_PHASES, 0, 0));
+    if (signal && !this.#watched.has(signal)) {
+      this.#watched.add(signal);
+      signal.addEventListener('abort', () => this.#interrupt(signal), { once: true });
+    }
+    const bodyBytes = req.body === undefined ? 0 : Buffer.byteLength(req.body);
+    const length =
+      req.body !== undefined || BODY_METHODS.has(req.method) ? `content-length: ${bodyBytes}\r\n\r\n` : '\r\n';
+    const head = `${req.method} ${url.path} HTTP/1.1\r\n${block.text}${length}`;
+    const request = new VuRequest(
+      req.body === undefined ? head : head + req.body,
+      // The request line is ASCII (checked above); header values may not be.
+      head.length - block.text.length + block.bytes + bodyBytes,
+      req.method === 'HEAD',
+      req.body === undefined && REPLAYABLE_METHODS.has(req.method),
+      target.connection,
+      signal,
+      req.timeoutMs,
+    );
+    target.connection.send(request);
+    return request.promise;
+  }
 
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          startedAt = now();
-        },
-        onRequestSent() {
-          sentAt = now();
-        },
-        onResponseStarted() {
-          firstByteAt = now();
-        },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          if (!firstByteAt) firstByteAt = now();
-          status = statusCode;
-          headers = responseHeaders as Record<string, string | string[] | undefined>;
-        },
-        onResponseData(_c, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          const end = now();
-          const sent = sentAt || startedAt;
-          const b = bytes();
-          finish({
-            status,
-            error: '',
-            errorCode: status >= 400 && status < 600 ? 1000 + status : 0,
-            headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            // k6's blocked runs until the connection is ready, so it includes connecting.
-            blocked: Math.max(0, startedAt - queuedAt),
-            connecting: state.connectMs,
-            sending: sent - startedAt,
-            waiting: firstByteAt - sent,
-            receiving: end - firstByteAt,
-            bytesSent: b.sent,
-            bytesReceived: b.read,
-          });
-        },
-        onResponseError(_c, error) {
-          fail(describe(error), errorCode(error));
-        },
-      };
-      const path = url.path;
-      client.dispatch(
-        {
-          method: req.method as Dispatcher.HttpMethod,
-          path,
-          headers: this.#headerList(req.headers),
-          body: req.body ?? null,
-          // The overall timeout above decides; undici's own would only answer with other words.
-          headersTimeout: 0,
-          bodyTimeout: 0,
-        },
-        handler,
-      );
-    });
+  /** Ends every request still running with `signal`. */
+  #interrupt(signal: AbortSignal): void {
+    for (const { connection } of this.#origins.values()) {
+      for (const exchange of connection.pending()) {
+        if ((exchange as VuRequest).signal === signal) (exchange as VuRequest).stop('interrupted', ERROR_CODES.generic);
+      }
+    }
   }
 
   /**
-   * The request's headers with the user agent, as the flat list undici takes, built once per
-   * headers object: journeys reuse theirs across requests, and a fresh object per request is
-   * measurable at thousands a second.
+   * The request's header lines with Host and the user agent, built once per headers object and
+   * origin: journeys reuse theirs across requests. Content-Length is the client's to write.
+   * A string is why the headers cannot be sent (a line break in a value would smuggle a header).
    */
-  #headerList(headers: Readonly<Record<string, string>>): string[] {
-    let list = this.#headerLists.get(headers);
-    if (!list) {
-      list = ['user-agent', this.userAgent];
+  #headerBlock(
+    blocks: WeakMap<object, HeaderBlock | string>,
+    origin: string,
+    headers: Readonly<Record<string, string>>,
+  ): HeaderBlock | string {
+    let block = blocks.get(headers);
+    if (block === undefined) {
+      let host = `host: ${origin.slice(origin.indexOf('//') + 2)}\r\n`;
+      let agent = `user-agent: ${this.userAgent}\r\n`;
+      let rest = '';
       for (const [name, value] of Object.entries(headers)) {
-        if (name.toLowerCase() === 'user-agent') list[1] = value;
-        else list.push(name, value);
+        if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) {
+          block = `invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}; expected a token name and a value without line breaks`;
+          break;
+        }
+        const lower = name.toLowerCase();
+        const line = `${name}: ${value}\r\n`;
+        if (lower === 'host') host = line;
+        else if (lower === 'user-agent') agent = line;
+        else if (lower !== 'content-length' && lower !== 'transfer-encoding') rest += line;
       }
-      this.#headerLists.set(headers, list);
+      if (block === undefined) {
+        const text = host + agent + rest;
+        block = { text, bytes: Buffer.byteLength(text) };
+      }
+      blocks.set(headers, block);
     }
-    return list;
+    return block;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#clients.values()].map(({ client }) => client.destroy().catch(() => undefined)));
-    this.#clients.clear();
+    for (const { connection } of this.#origins.values()) connection.close('interrupted');
+    this.#origins.clear();
   }
 
-  #client(origin: string): { client: Client; state: ConnectionState } {
-    let entry = this.#clients.get(origin);
+  /** The connection and header blocks of an origin; undefined when its port is not one. */
+  #origin(origin: string): { connection: Connection; blocks: WeakMap<object, HeaderBlock | string> } | undefined {
+    let entry = this.#origins.get(origin);
     if (!entry) {
-      const state: ConnectionState = { connectMs: 0, connectStartedAt: 0, socket: undefined };
-      const connect = buildConnector({});
-      const client = new Client(origin, {
-        pipelining: 1,
-        keepAliveTimeout: 60_000,
-        connect: (options, callback) => {
-          const started = now();
-          state.connectStartedAt = started;
-          connect(options, (...args) => {
-            state.connectMs = now() - started;
-            if (args[1]) state.socket = args[1];
-            callback(...args);
-          });
-        },
-      });
-      entry = { client, state };
-      this.#clients.set(origin, entry);
+      const secure = origin.startsWith('https:');
+      const hostPort = origin.slice(secure ? 8 : 7);
+      const bracket = hostPort.lastIndexOf(']'); // an IPv6 address: [::1]:8080
+      const colon = hostPort.lastIndexOf(':');
+      const hasPort = colon > bracket;
+      const host = hostPort.slice(0, hasPort ? colon : undefined).replace(/^\[|\]$/g, '');
+      const port = hasPort ? Number(hostPort.slice(colon + 1)) : secure ? 443 : 80;
+      if (!Number.isInteger(port) || port < 1 || port > 65535 || host === '') return undefined;
+      entry = { connection: new Connection({ tls: secure, host, port }, classify), blocks: new WeakMap() };
+      this.#origins.set(origin, entry);
     }
     return entry;
   }
+}
+
+/** An ended exchange as the VU records it: k6's phases, and 1000 + status as the code of a 4xx/5xx answer. */
+function result(exchange: Exchange, outcome: ExchangeOutcome): HttpResult {
+  const { queuedAt, connectStartedAt, connectMs, startedAt, sentAt, firstByteAt, endedAt } = exchange;
+  if (outcome.error !== '') {
+    return failure(
+      outcome.error,
+      outcome.errorCode,
+      failedPhases(endedAt, queuedAt, connectStartedAt, connectMs, startedAt, sentAt, firstByteAt),
+      exchange.bytesSent,
+      exchange.bytesReceived,
+    );
+  }
+  const status = outcome.status;
+  return {
+    status,
+    error: '',
+    errorCode: status >= 400 && status < 600 ? 1000 + status : 0,
+    headers: outcome.headers,
+    body: outcome.body,
+    // k6's blocked runs until the connection is ready, so it includes connecting.
+    blocked: startedAt - queuedAt,
+    connecting: connectMs,
+    sending: sentAt - startedAt,
+    waiting: firstByteAt - sentAt,
+    receiving: endedAt - firstByteAt,
+    bytesSent: exchange.bytesSent,
+    bytesReceived: exchange.bytesReceived,
+  };
 }
 
 /**
@@ -225,20 +248,17 @@ export function splitUrl(url: string): { origin: string; path: string } | undefi
   const scheme = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
   if (scheme === 0) return undefined;
   let end = scheme;
-  while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+  for (let c = url.charCodeAt(end); end < url.length && c !== 0x2f && c !== 0x3f && c !== 0x23; ) {
+    c = url.charCodeAt(++end); // up to '/', '?' or '#'
+  }
   if (end === scheme) return undefined;
-  const rest = url.slice(end).split('#')[0]!;
+  if (url.lastIndexOf('@', end) >= scheme) return undefined; // credentials in the URL: not supported
+  const hash = url.indexOf('#', end);
+  const rest = hash < 0 ? url.slice(end) : url.slice(end, hash);
   return {
     origin: url.slice(0, end).toLowerCase(),
     path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest,
   };
-}
-
-interface ConnectionState {
-  connectMs: number;
-  /** When the connection of the current request began to be made; 0 when it reused one. */
-  connectStartedAt: number;
-  socket: Socket | undefined;
 }
 
 type Phases = Pick<HttpResult, 'blocked' | 'connecting' | 'sending' | 'waiting' | 'receiving'>;
@@ -292,7 +312,6 @@ const CODE_OF_ERRNO: Readonly<Record<string, number>> = {
   ECONNRESET: ERROR_CODES.resetByPeer,
   ECONNREFUSED: ERROR_CODES.dialRefused,
   ETIMEDOUT: ERROR_CODES.dialTimeout,
-  UND_ERR_CONNECT_TIMEOUT: ERROR_CODES.dialTimeout,
   EPIPE: ERROR_CODES.brokenPipe,
   ENOTFOUND: ERROR_CODES.dnsNoIp,
   EAI_AGAIN: ERROR_CODES.dnsGeneric,
@@ -325,10 +344,15 @@ function failure(
   return { status: 0, error, errorCode, headers: {}, body: '', ...phases, bytesSent, bytesReceived };
 }
 
-/** A transport error as one line: the system call's words when there is one (ECONNREFUSED …). */
-function describe(error: Error): string {
+/** A transport error in k6's terms: one line (the system call's words when there is one, ECONNREFUSED …) and its code. */
+function classify(error: Error): { message: string; code: number } {
   const cause = (error as { cause?: unknown }).cause;
   const code = (error as { code?: string }).code;
-  if (cause instanceof Error && cause.message) return cause.message;
-  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  const message =
+    cause instanceof Error && cause.message
+      ? cause.message
+      : code && !error.message.includes(code)
+        ? `${error.message} (${code})`
+        : error.message;
+  return { message, code: errorCode(error) };
 }

@@ -43,6 +43,14 @@ export const builtinMetrics: readonly MetricSpec[] = [
   counter('data_received', 'data'),
 ];
 
+/**
+ * A duration in milliseconds at nanosecond resolution, as k6 records durations (Go's
+ * time.Duration): shorter lines to write, and digits the raw output writes without String().
+ */
+export function ns(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
+}
+
 export type ThresholdSpec =
   | string
   | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };

@@ -10,8 +10,8 @@ import type { CustomMetricName } from '../scenarios/lib/metrics.ts';
 import type { RequestSpec } from '../scenarios/lib/requests.ts';
 import { parseJson } from '../scenarios/lib/responses.ts';
 import type { Reply, Runtime, Tags } from '../scenarios/lib/runtime.ts';
-import { VuHttp } from './http.ts';
-import type { Metrics } from './metrics.ts';
+import { type HttpResult, VuHttp } from './http.ts';
+import { type Metrics, ns } from './metrics.ts';
 import { sampleTimeNow } from './raw-output.ts';
 
 /** Thrown into a journey whose iteration was stopped (end of graceful stop, aborted run). */
@@ -39,10 +39,14 @@ export class Vu implements Runtime {
   readonly http: VuHttp;
   /** Tags of the current iteration (or of setup). */
   tags: Tags = {};
-  signal: AbortSignal = new AbortController().signal;
+  /**
+   * Aborted by `interrupt()`; a VU keeps one until then, so its requests share one signal (one
+   * abort listener for the VU's life, not one per request).
+   */
+  #controller = new AbortController();
   bytesSent = 0;
   bytesReceived = 0;
-  readonly #tagCache = new Map<string, Tags>();
+  readonly #tagCache = new Map<string, Map<string, Map<number, Tags>>>();
   #tagsFor: Tags | undefined;
 
   constructor(
@@ -52,16 +56,32 @@ export class Vu implements Runtime {
     this.http = new VuHttp(shared.userAgent);
   }
 
+  /** Starts an iteration with its tags; a VU interrupted before gets a signal that is not aborted. */
+  begin(tags: Tags): void {
+    this.tags = tags;
+    if (this.#controller.signal.aborted) this.#controller = new AbortController();
+  }
+
+  /** Stops what the VU is doing: its requests end as interrupted, its sleep and its iteration throw Interrupted. */
+  interrupt(): void {
+    this.#controller.abort();
+  }
+
+  get interrupted(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
   async request(spec: RequestSpec, timeoutSeconds: number): Promise<Reply> {
+    const signal = this.#controller.signal;
     const res = await this.http.request({
       method: spec.method,
       url: spec.url,
       headers: spec.headers,
       body: spec.body,
       timeoutMs: timeoutSeconds * 1000,
-      signal: this.signal,
+      signal,
     });
-    if (this.signal.aborted) throw new Interrupted();
+    if (signal.aborted) throw new Interrupted();
     this.bytesSent += res.bytesSent;
     this.bytesReceived += res.bytesReceived;
     const expected = spec.expected.includes(res.status);
@@ -80,24 +100,7 @@ export class Vu implements Runtime {
     m.add('http_req_waiting', ns(res.waiting), tags, at);
     m.add('http_req_receiving', ns(res.receiving), tags, at);
     m.add('http_req_failed', expected ? 0 : 1, tags, at);
-    const body = res.status === 0 ? undefined : res.body;
-    let json: unknown;
-    let parsed = false;
-    return {
-      name: spec.name,
-      status: res.status,
-      error: res.error,
-      body,
-      // Parsed when a journey reads it, not for every answer.
-      get json() {
-        if (!parsed) {
-          json = parseJson(body);
-          parsed = true;
-        }
-        return json;
-      },
-      header: (name) => headerOf(res.headers, name),
-    };
+    return new EngineReply(spec.name, res);
   }
 
   /**
@@ -121,8 +124,13 @@ export class Vu implements Runtime {
       this.#tagCache.clear();
       this.#tagsFor = this.tags;
     }
-    const key = `${spec.name} ${spec.method} ${status} ${expected}`;
-    let tags = this.#tagCache.get(key);
+    // By name, method, then status and expectation as one number: no key string to build and hash per request.
+    let byMethod = this.#tagCache.get(spec.name);
+    if (!byMethod) this.#tagCache.set(spec.name, (byMethod = new Map()));
+    let byAnswer = byMethod.get(spec.method);
+    if (!byAnswer) byMethod.set(spec.method, (byAnswer = new Map()));
+    const key = status * 2 + (expected ? 1 : 0);
+    let tags = byAnswer.get(key);
     if (!tags) {
       tags = {
         ...this.tags,
@@ -133,15 +141,15 @@ export class Vu implements Runtime {
         expected_response: String(expected),
         ...(errorCode ? { error_code: String(errorCode) } : {}),
       };
-      this.#tagCache.set(key, tags);
+      byAnswer.set(key, tags);
     }
     return tags;
   }
 
   sleep(seconds: number): Promise<void> {
+    const signal = this.#controller.signal;
     return new Promise((resolve, reject) => {
-      if (this.signal.aborted) return reject(new Interrupted());
-      const signal = this.signal;
+      if (signal.aborted) return reject(new Interrupted());
       const onAbort = () => {
         clearTimeout(timer);
         reject(new Interrupted());
@@ -188,6 +196,34 @@ export class Vu implements Runtime {
   }
 }
 
-function ns(ms: number): number {
-  return Math.round(ms * 1e6) / 1e6;
+/** An answer as the journeys read it; a class, so a request allocates no closures for it. */
+class EngineReply implements Reply {
+  readonly name: string;
+  readonly status: number;
+  readonly error: string;
+  readonly body: string | undefined;
+  readonly #headers: HttpResult['headers'];
+  #json: unknown;
+  #parsed = false;
+
+  constructor(name: string, res: HttpResult) {
+    this.name = name;
+    this.status = res.status;
+    this.error = res.error;
+    this.body = res.status === 0 ? undefined : res.body;
+    this.#headers = res.headers;
+  }
+
+  /** Parsed when a journey reads it, not for every answer. */
+  get json(): unknown {
+    if (!this.#parsed) {
+      this.#json = parseJson(this.body);
+      this.#parsed = true;
+    }
+    return this.#json;
+  }
+
+  header(name: string): string | undefined {
+    return headerOf(this.#headers, name);
+  }
 }

@@ -2,6 +2,7 @@
  * The arrival-rate executor's bookkeeping as k6 keeps it: iteration numbers, extra VUs, drops and
  * their tags, the instance's part under an execution segment, and each iteration's planned start.
  */
+import { stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ArrivalExecutor, type Iteration, type ScenarioOptions } from '../../engine/executor.ts';
 import { generatorMetrics } from '../../engine/health.ts';
@@ -140,6 +141,33 @@ describe('arrival-rate executor', () => {
     expect(executor.allocated).toBeLessThanOrEqual(started.length + 1);
     expect(executor.allocated).toBeLessThanOrEqual(10);
     expect(started.length).toBeGreaterThan(1);
+  });
+
+  it('lets in the answers that arrived while it was stalled before it drops a late start', async () => {
+    // One VU. Its first iteration's I/O completes while the event loop is stalled for 80 ms; the
+    // start planned at 10 ms must then get that VU back, not find it busy and drop.
+    const { started, origin } = await runScenario(
+      {
+        executor: 'constant-arrival-rate',
+        rate: 100,
+        timeUnit: '1s',
+        duration: '150ms',
+        preAllocatedVUs: 1,
+        maxVUs: 1,
+        gracefulStop: '1s',
+      },
+      async (_, index) => {
+        const io = stat('.');
+        if (index === 0) {
+          const until = performance.now() + 80;
+          while (performance.now() < until) {
+            // busy: the generator is stalled while the stat completes on the thread pool
+          }
+        }
+        await io;
+      },
+    );
+    expect(started.map((s) => Math.round(s.plannedAt - origin)).slice(0, 2)).toEqual([0, 10]);
   });
 
   it('refuses maxVUs below preAllocatedVUs', () => {

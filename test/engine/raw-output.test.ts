@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MetricSpec, Metrics } from '../../engine/metrics.ts';
-import { parseSampleTime, RawOutput, sampleTimeNow } from '../../engine/raw-output.ts';
+import { type MetricSpec, Metrics, ns } from '../../engine/metrics.ts';
+import { parseSampleTime, RawOutput, sampleTimeNow, writeNumber } from '../../engine/raw-output.ts';
 import { parsePointFast, parsePointSlow } from '../../verify/k6/point-parser.ts';
 import { FIXTURE_RAW, type RawFile, readRaw } from './replay.ts';
 
@@ -183,6 +183,20 @@ describe('RawOutput', () => {
     ]);
     expect(JSON.parse(written[20_001]!).data.tags.name).toHaveLength(3 << 20);
     expect(() => metrics.add('http_req_duration', 1, tags)).toThrow(/write after close/);
+  });
+
+  it('writes every value as String() spells it, digit by digit for whole numbers and nanosecond durations', () => {
+    const values = [0, -0, 1, 9, 10, 99, 100, 123456789, 999999999999999, 1e15, 2 ** 53, 1e21, 0.5, 0.000001];
+    values.push(1e-7, 3.2e-9, -1, -2.5, 0.1 + 0.2, 1 / 3, Math.PI, 1e9 + 0.5, 999999999.999999, 5e-324);
+    for (let i = 0; i < 20_000; i++) {
+      const ms = Math.random() * 10 ** Math.floor(Math.random() * 10);
+      values.push(ns(ms), ms, Math.round(ms), -ns(ms));
+    }
+    const chunk = Buffer.alloc(64);
+    for (const value of values) {
+      const end = writeNumber(chunk, 3, value);
+      expect(chunk.toString('latin1', 3, end), String(value)).toBe(String(value));
+    }
   });
 
   it('fails close, naming the file, when it cannot be written; the final path stays absent', async () => {
