@@ -32,6 +32,9 @@ export const score = (n: number): string => grouped(n, 3);
 /** A multiple of something: peak / baseline "1.82x". */
 export const times = (n: number, digits = 2): string => `${n.toFixed(digits)}x`;
 
+/** A load multiplier as the capacity envelope names its steps, to one decimal at most: "12.5x", "10x". */
+export const multiplier = (m: number): string => `${Math.round(m * 10) / 10}x`;
+
 /** Pounds and pence, with a real minus sign: "£12.30", "−£1.25". */
 export const gbp = (n: number): string => `${n < 0 ? '−' : ''}£${Math.abs(n).toFixed(2)}`;
 

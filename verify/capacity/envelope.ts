@@ -5,6 +5,7 @@
  * figures come from steps.ts, so the same run judged twice gives the same envelope.
  */
 import type { SuccessCriteria } from '../../model/slo.ts';
+import { multiplier } from '../format.ts';
 import { generatorLimits } from '../k6/generator-health.ts';
 import { generatorSaturation } from './saturation.ts';
 import type { CapacityRun, StepFigures, StepStatement } from './steps.ts';
@@ -75,7 +76,6 @@ export interface CapacityEnvelope {
 }
 
 const pct = (share: number): string => `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`;
-const x = (m: number): string => `${Math.round(m * 10) / 10}x`;
 
 export function judgeCapacity(run: CapacityRun, criteria: SuccessCriteria): CapacityEnvelope {
   const target = criteria.peakMultiplier;
@@ -215,26 +215,26 @@ function heaviest(before: readonly StepStatement[] | undefined, at: readonly Ste
 function headline(e: Omit<CapacityEnvelope, 'headline'>, steps: readonly StepResult[]): string {
   const limit = steps.find((s) => s.status === 'instrument-limit');
   const instrument = limit
-    ? `; at ${x(limit.multiplier)} the load generator reached its own limit (${limit.instrumentLimit}), which ends the envelope`
+    ? `; at ${multiplier(limit.multiplier)} the load generator reached its own limit (${limit.instrumentLimit}), which ends the envelope`
     : '';
   const first = e.firstBreaks[0];
   const behind = first?.statement ? `, behind \`${first.statement.query.slice(0, 80)}\`` : '';
   const firstText = first
-    ? `; first to break: ${first.endpoint} ${first.breached.join(' and ')} at ${x(first.multiplier)}${behind}`
+    ? `; first to break: ${first.endpoint} ${first.breached.join(' and ')} at ${multiplier(first.multiplier)}${behind}`
     : '';
   if (!e.knee) {
     const s = steps.find((st) => st.status === 'breaks');
     if (!s) return `No step could be judged${instrument}.`;
-    return `Breaks at the ${x(e.targetMultiplier)} target itself (${s.breaches.slice(0, 3).join(', ')})${firstText}.`;
+    return `Breaks at the ${multiplier(e.targetMultiplier)} target itself (${s.breaches.slice(0, 3).join(', ')})${firstText}.`;
   }
-  const room = `${(Math.round(e.headroom * 10) / 10).toFixed(1)}x headroom over the ${x(e.targetMultiplier)} target`;
+  const room = `${(Math.round(e.headroom * 10) / 10).toFixed(1)}x headroom over the ${multiplier(e.targetMultiplier)} target`;
   if (e.endsBy === 'breach') {
     const broke = steps.find((s) => s.status === 'breaks')!;
     const why =
       first && first.step === broke.step
         ? firstText
-        : `; at ${x(broke.multiplier)}: ${broke.breaches.slice(0, 3).join(', ')}`;
-    return `Holds up to ${x(e.knee.multiplier)} baseline (${room})${why}.`;
+        : `; at ${multiplier(broke.multiplier)}: ${broke.breaches.slice(0, 3).join(', ')}`;
+    return `Holds up to ${multiplier(e.knee.multiplier)} baseline (${room})${why}.`;
   }
-  return `Holds at every step up to ${x(e.knee.multiplier)} baseline (at least ${room}${e.endsBy === 'last-step' ? ', the highest step the run was allowed' : ''})${instrument}.`;
+  return `Holds at every step up to ${multiplier(e.knee.multiplier)} baseline (at least ${room}${e.endsBy === 'last-step' ? ', the highest step the run was allowed' : ''})${instrument}.`;
 }

@@ -4,6 +4,7 @@
  * step table. Drawn from the envelope in summary.json, so it never disagrees with the gate.
  */
 import type { CapacityEnvelope } from '../capacity/envelope.ts';
+import { multiplier } from '../format.ts';
 import { escapeHtml } from './markup.ts';
 
 const W = 760;
@@ -33,13 +34,13 @@ export function capacityChart(e: CapacityEnvelope, limits: { p90Ms: number; p95M
   const ticks = steps
     .map(
       (s) =>
-        `<text x="${fmt(x(s.multiplier))}" y="${H - PAD.bottom + 16}" text-anchor="middle">${fmt(s.multiplier)}x</text>`,
+        `<text x="${fmt(x(s.multiplier))}" y="${H - PAD.bottom + 16}" text-anchor="middle">${multiplier(s.multiplier)}</text>`,
     )
     .join('');
   const slo = (ms: number, label: string) =>
     `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fmt(y(ms))}" y2="${fmt(y(ms))}" class="limit"/><text x="${W - PAD.right - 4}" y="${fmt(y(ms) - 4)}" text-anchor="end" class="muted-svg">${escapeHtml(label)}</text>`;
   const knee = e.knee
-    ? `<line x1="${fmt(x(e.knee.multiplier))}" x2="${fmt(x(e.knee.multiplier))}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#1d2330" stroke-width="1.5"/><text x="${fmt(x(e.knee.multiplier) + 4)}" y="${PAD.top + 10}">knee ${fmt(e.knee.multiplier)}x</text>`
+    ? `<line x1="${fmt(x(e.knee.multiplier))}" x2="${fmt(x(e.knee.multiplier))}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#1d2330" stroke-width="1.5"/><text x="${fmt(x(e.knee.multiplier) + 4)}" y="${PAD.top + 10}">knee ${multiplier(e.knee.multiplier)}</text>`
     : '';
   const limitStep = steps.find((s) => s.status === 'instrument-limit');
   const instrument = limitStep
@@ -56,7 +57,7 @@ export function capacityChart(e: CapacityEnvelope, limits: { p90Ms: number; p95M
       const dots = points
         .map(
           ([px, py, p, m]) =>
-            `<circle cx="${fmt(px)}" cy="${fmt(py)}" r="3" fill="${colour}"><title>${escapeHtml(`${name} at ${fmt(m)}x: p95 ${Math.round(p)} ms`)}</title></circle>`,
+            `<circle cx="${fmt(px)}" cy="${fmt(py)}" r="3" fill="${colour}"><title>${escapeHtml(`${name} at ${multiplier(m)}: p95 ${Math.round(p)} ms`)}</title></circle>`,
         )
         .join('');
       const legend = `<rect x="${W - PAD.right + 12}" y="${PAD.top + i * 16}" width="10" height="10" fill="${colour}"/><text x="${W - PAD.right + 26}" y="${PAD.top + 9 + i * 16}">${escapeHtml(name)}</text>`;
@@ -76,14 +77,14 @@ export function capacitySection(e: CapacityEnvelope | undefined, limits: { p90Ms
         .map((k) => `${s.errorCodes[k]['429']}/${s.errorCodes[k]['5xx']}`)
         .join(' · ');
       const top = s.topStatements[0];
-      return `<tr class="s-${s.status === 'holds' ? 'pass' : s.status === 'breaks' ? 'fail' : 'warn'}"><td>${s.step}</td><td>${fmt(s.multiplier)}x</td><td>${s.offeredRate.toFixed(2)}</td><td>${s.achievedRate.toFixed(2)}</td><td>${s.droppedIterations}</td><td>${(s.failedRate * 100).toFixed(2)}%</td><td>${Math.round(Math.max(0, ...s.endpoints.map((p) => p.p95 ?? 0)))}</td><td>${s.maxConnections ?? '—'}</td><td>${codes}</td><td>${top ? `<code>${escapeHtml(top.query.slice(0, 60))}</code> ${Math.round(top.msPerSecond)} ms/s` : '—'}</td><td>${escapeHtml(s.status)}${s.breaches.length || s.instrumentLimit ? `: ${escapeHtml([...s.breaches, ...(s.instrumentLimit ? [s.instrumentLimit] : [])].join('; '))}` : ''}</td></tr>`;
+      return `<tr class="s-${s.status === 'holds' ? 'pass' : s.status === 'breaks' ? 'fail' : 'warn'}"><td>${s.step}</td><td>${multiplier(s.multiplier)}</td><td>${s.offeredRate.toFixed(2)}</td><td>${s.achievedRate.toFixed(2)}</td><td>${s.droppedIterations}</td><td>${(s.failedRate * 100).toFixed(2)}%</td><td>${Math.round(Math.max(0, ...s.endpoints.map((p) => p.p95 ?? 0)))}</td><td>${s.maxConnections ?? '—'}</td><td>${codes}</td><td>${top ? `<code>${escapeHtml(top.query.slice(0, 60))}</code> ${Math.round(top.msPerSecond)} ms/s` : '—'}</td><td>${escapeHtml(s.status)}${s.breaches.length || s.instrumentLimit ? `: ${escapeHtml([...s.breaches, ...(s.instrumentLimit ? [s.instrumentLimit] : [])].join('; '))}` : ''}</td></tr>`;
     })
     .join('');
   const breaks = e.firstBreaks.length
     ? `<ul>${e.firstBreaks
         .map(
           (b) =>
-            `<li><b>${escapeHtml(b.endpoint)}</b> at ${fmt(b.multiplier)}x: ${escapeHtml(b.breached.join(', '))}${b.statement ? ` — heaviest statement: <code>${escapeHtml(b.statement.query.slice(0, 160))}</code> (${statementLoad(b.statement)})` : ''}</li>`,
+            `<li><b>${escapeHtml(b.endpoint)}</b> at ${multiplier(b.multiplier)}: ${escapeHtml(b.breached.join(', '))}${b.statement ? ` — heaviest statement: <code>${escapeHtml(b.statement.query.slice(0, 160))}</code> (${statementLoad(b.statement)})` : ''}</li>`,
         )
         .join('')}</ul>`
     : '<p>No endpoint broke within the envelope.</p>';

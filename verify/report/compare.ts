@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
+import { multiplier } from '../format.ts';
 import { columnLabel, labelledFigure } from './labels.ts';
 import { escapeHtml, statusBadge, styles } from './markup.ts';
 import { readSummary } from './summary.ts';
@@ -123,13 +124,11 @@ function findingsList(a: Gate | undefined, b: Gate | undefined): string {
 
 type Capacity = NonNullable<Summary['capacity']>;
 
-const times = (m: number): string => `${Math.round(m * 10) / 10}x`;
-
 /** The knee as a reader weighs it: where it holds to, and whether more room might be there. */
 function kneeText(c: Capacity | undefined): string {
   if (c === undefined) return 'no capacity run';
-  if (c.knee === undefined) return `breaks at the ${times(c.targetMultiplier)} target itself`;
-  return `holds to ${times(c.knee.multiplier)} (${c.headroomIsLowerBound ? 'at least ' : ''}${times(c.headroom)} headroom)`;
+  if (c.knee === undefined) return `breaks at the ${multiplier(c.targetMultiplier)} target itself`;
+  return `holds to ${multiplier(c.knee.multiplier)} (${c.headroomIsLowerBound ? 'at least ' : ''}${multiplier(c.headroom)} headroom)`;
 }
 
 /**
@@ -153,7 +152,7 @@ function capacityCompare(a: Capacity | undefined, b: Capacity | undefined): stri
   const cell = (c: Capacity | undefined, endpoint: string) => {
     if (c === undefined) return '<td class="muted">no capacity run</td>';
     const f = breakAt(c, endpoint);
-    return f ? `<td>${times(f.multiplier)} (step ${f.step})</td>` : '<td>did not break</td>';
+    return f ? `<td>${multiplier(f.multiplier)} (step ${f.step})</td>` : '<td>did not break</td>';
   };
   const endpointChange = (endpoint: string) => {
     if (a === undefined || b === undefined) return '<span class="muted">one run only</span>';
