@@ -202,7 +202,7 @@ function endpointFirstBreaks(steps: readonly StepResult[], figures: readonly Ste
  * that then grows most is a cheap bystander.
  */
 function heaviest(before: readonly StepStatement[] | undefined, at: readonly StepStatement[]): FirstBreak['statement'] {
-  const top = [...at].sort((a, b) => b.msPerSecond - a.msPerSecond || a.queryid.localeCompare(b.queryid))[0];
+  const top = at[0]; // a step's statements come heaviest first (steps.ts statementsBetween)
   if (!top) return undefined;
   const earlier = before?.find((s) => s.queryid === top.queryid)?.msPerSecond ?? 0;
   return {

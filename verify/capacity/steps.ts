@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GeneratorMetric } from '../../engine/health.ts';
-import type { SampleTags } from '../k6/accumulator.ts';
+import { GAUGES, type SampleTags } from '../k6/accumulator.ts';
 import type { GeneratorReadings } from '../k6/generator-health.ts';
 import { Histogram } from '../k6/histogram.ts';
 import { evidenceFile, readLoadInfo } from '../k6/load-evidence.ts';
@@ -79,13 +79,6 @@ interface StepAcc {
   readonly lag: Histogram;
 }
 
-/** The engine's per-second health gauges, by the name the generator judgement gives them. */
-const GAUGES = {
-  [GeneratorMetric.eventLoopP99]: 'eventLoopP99',
-  [GeneratorMetric.eventLoopMax]: 'eventLoopMax',
-  [GeneratorMetric.cpu]: 'cpu',
-  [GeneratorMetric.vusBusy]: 'vusBusy',
-} as const satisfies Record<string, keyof GeneratorReadings>;
 type Gauge = (typeof GAUGES)[keyof typeof GAUGES];
 
 /** Raw samples kept until the origin is known (the first request may be written after others). */

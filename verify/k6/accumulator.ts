@@ -3,6 +3,7 @@
  * one per time window, counters and gauges. Instances are merged by adding histograms and counts;
  * gauges (vus) are summed across instances within a window, never averaged.
  */
+import { GeneratorMetric } from '../../engine/health.ts';
 import type { EndpointStats, LatencyStats, PlantedPostback, WindowStats } from '../context.ts';
 import { Histogram } from './histogram.ts';
 
@@ -291,11 +292,15 @@ export class LoadAccumulator {
   }
 }
 
-const GAUGES = {
-  kit_generator_event_loop_p99: 'eventLoopP99',
-  kit_generator_event_loop_max: 'eventLoopMax',
-  kit_generator_cpu: 'cpu',
-  kit_generator_vus_busy: 'vusBusy',
+/**
+ * The engine's per-second health gauges, by the field verify keeps each in: a window here, a
+ * capacity step's readings (verify/capacity/steps.ts) and the generator judgement alike.
+ */
+export const GAUGES = {
+  [GeneratorMetric.eventLoopP99]: 'eventLoopP99',
+  [GeneratorMetric.eventLoopMax]: 'eventLoopMax',
+  [GeneratorMetric.cpu]: 'cpu',
+  [GeneratorMetric.vusBusy]: 'vusBusy',
 } as const satisfies Record<string, keyof GeneratorWindow>;
 
 export function latencyStats(h: Histogram): LatencyStats {
