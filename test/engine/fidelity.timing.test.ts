@@ -9,9 +9,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioOptions } from '../../engine/executor.ts';
-import { type EngineScript, runEngine } from '../../engine/run.ts';
-import type { Runtime } from '../../scenarios/lib/runtime.ts';
+import { runEngine } from '../../engine/run.ts';
 import { type AnswerServer, startAnswerServer } from './support/answer-server.ts';
+import { getScript } from './support/get-script.ts';
 
 let server: AnswerServer;
 
@@ -31,34 +31,9 @@ async function run(
   during?: (elapsed: () => number) => Promise<void>,
 ): Promise<{ code: number; points: Point[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-fidelity-'));
-  const script: EngineScript<undefined> = {
-    options: {
-      scenarios: { get: { executor: 'constant-arrival-rate', timeUnit: '1s', exec: 'get', ...scenario } },
-      thresholds: {},
-      summaryTrendStats: ['med', 'count'],
-      tags: {},
-      userAgent: 'kit-test',
-    },
-    customMetrics: [],
-    setup: async () => undefined,
-    exec: {
-      get: async (rt: Runtime) => {
-        await rt.request(
-          {
-            method: 'GET',
-            url: `${server.url}/`,
-            headers: {},
-            body: undefined,
-            name: 'answer',
-            expected: [200],
-            ownResource: false,
-          },
-          30,
-        );
-      },
-    },
-    handleSummary: () => ({}),
-  };
+  const script = getScript(server.url, {
+    get: { executor: 'constant-arrival-rate', timeUnit: '1s', exec: 'get', ...scenario },
+  });
   const started = performance.now();
   const [code] = await Promise.all([
     runEngine(script, {

@@ -11,13 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineScript, runEngine } from '../../engine/run.ts';
+import { runEngine } from '../../engine/run.ts';
 import { capacitySteps, type JourneyRates, planLoad, profiles } from '../../model/profiles.ts';
 import { successCriteria } from '../../model/slo.ts';
 import { loadMetadata } from '../../scenarios/lib/load-metadata.ts';
-import type { Runtime } from '../../scenarios/lib/runtime.ts';
 import { judgeCapacity } from '../../verify/capacity/envelope.ts';
 import { readCapacityRun } from '../../verify/capacity/steps.ts';
+import { getScript } from '../engine/support/get-script.ts';
 
 const BUCKET_SERVER = `
 const http = require('node:http');
@@ -61,34 +61,7 @@ async function capacityRun(url: string, maxMultiplier: number): Promise<string> 
   const plan = planLoad({ profile: 'capacity', baselineRates: base, steps, thinkTimeScale: 0 });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-capacity-'));
   const scenario = { ...plan.scenarios.swipingUser!, exec: 'get', preAllocatedVUs: 400 };
-  const script: EngineScript<undefined> = {
-    options: {
-      scenarios: { swipingUser: scenario },
-      thresholds: {},
-      summaryTrendStats: ['med', 'count'],
-      tags: { profile: 'capacity' },
-      userAgent: 'kit-test',
-    },
-    customMetrics: [],
-    setup: async () => undefined,
-    exec: {
-      get: async (rt: Runtime) => {
-        await rt.request(
-          {
-            method: 'GET',
-            url: `${url}/`,
-            headers: {},
-            body: undefined,
-            name: 'answer',
-            expected: [200],
-            ownResource: false,
-          },
-          30,
-        );
-      },
-    },
-    handleSummary: () => ({}),
-  };
+  const script = getScript(url, { swipingUser: scenario }, { profile: 'capacity' });
   const startedAt = new Date();
   const code = await runEngine(script, {
     rawOut: path.join(dir, 'k6-raw.json.gz'),
